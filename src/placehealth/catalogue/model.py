@@ -1,0 +1,123 @@
+"""Pydantic models of the indicator catalogue (``catalogue/data/*.yaml``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from placehealth.sources import SourceLines
+
+
+class Polarity(StrEnum):
+    """Which direction is better; decides on/off track and SPC improvement direction."""
+
+    HIGHER = "higher_is_better"
+    LOWER = "lower_is_better"
+    NEUTRAL = "neutral"
+
+
+class Unit(StrEnum):
+    RATE = "rate"  # per `multiplier` population
+    PERCENT = "percent"
+    PROPORTION = "proportion"
+    COUNT = "count"
+    RATIO = "ratio"
+    SCORE = "score"
+    YEARS = "years"
+    MONEY = "money"
+    DAYS = "days"
+    TIME = "time"  # minutes, hours, weeks
+    YES_NO = "yes_no"
+    OTHER = "other"
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: str = Field(pattern=r"^\d{3}$")
+    lines: SourceLines
+
+
+class FrameworkCode(BaseModel):
+    """A code an indicator carries in a national or local framework."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    framework: str  # vital_signs, laa, nhs_of, ascof, phof, ccg_ois, bcf, one_liverpool, ...
+    code: str
+    tier: str | None = None  # Vital Signs tier A/B/C
+    source: Source | None = None
+
+
+class Indicator(BaseModel):
+    """One indicator: enough to compute, judge and cite it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    definition: str | None = None
+    unit: Unit
+    multiplier: float | None = None  # rates per 100,000 etc.; 100 for percentages
+    polarity: Polarity
+    numerator: str | None = None
+    denominator: str | None = None
+    frequency: str | None = None  # annual, quarterly, monthly, ...
+    codes: list[FrameworkCode] = Field(default_factory=list)
+    lead: list[str] = Field(default_factory=list)  # lead organisations (LAA)
+    group: str | None = None  # objective / programme / goal the document files it under
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rate_has_multiplier(self) -> Indicator:
+        if self.unit == Unit.RATE and self.multiplier is None:
+            raise ValueError(f"indicator '{self.id}' is a rate but has no multiplier")
+        return self
+
+
+class CatalogueFile(BaseModel):
+    """One YAML file of the catalogue: a titled list of indicators."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    description: str | None = None
+    indicators: list[Indicator]
+
+
+class Catalogue:
+    """All indicators, looked up by id or by any framework code."""
+
+    def __init__(self, indicators: list[Indicator]) -> None:
+        self.indicators: dict[str, Indicator] = {}
+        self.by_code: dict[str, list[Indicator]] = {}
+        for indicator in indicators:
+            self.indicators[indicator.id] = indicator
+            for code in indicator.codes:
+                self.by_code.setdefault(normalise_code(code.code), []).append(indicator)
+
+    def __contains__(self, indicator_id: object) -> bool:
+        return indicator_id in self.indicators
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def __getitem__(self, indicator_id: str) -> Indicator:
+        return self.indicators[indicator_id]
+
+    def lookup_code(self, code: str) -> list[Indicator]:
+        return self.by_code.get(normalise_code(code), [])
+
+    def framework(self, name: str) -> list[tuple[FrameworkCode, Indicator]]:
+        return [
+            (code, ind)
+            for ind in self.indicators.values()
+            for code in ind.codes
+            if code.framework == name
+        ]
+
+
+def normalise_code(code: str) -> str:
+    """Codes are compared without spaces or case: 'NI 123' == 'ni123'."""
+    return "".join(code.split()).upper()

@@ -1,0 +1,1 @@
+"""The ``placehealth`` command line: thin commands over service functions."""

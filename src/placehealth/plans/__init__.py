@@ -1,0 +1,1 @@
+"""Plans as code: ambitions, trajectories, status and consistency checks."""

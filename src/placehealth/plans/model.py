@@ -1,0 +1,294 @@
+"""Pydantic models of a plan file (``plans/<document>/*.yaml``).
+
+A plan records what a document says, number by number, each with the lines
+it came from. What the document *computes* (its trajectories, headline
+percentages, counts) is kept next to the method it claims to use, so the
+checker can recompute it and report any disagreement.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from placehealth.catalogue.model import Polarity
+from placehealth.periods import parse_period
+from placehealth.sources import SourceLines
+
+Convention = Literal["sum", "point_to_point", "compound"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_period(value: str | int) -> str:
+    parse_period(str(value))
+    return str(value)
+
+
+class Point(_Strict):
+    """A value at a period, as printed: the level and anything printed beside it."""
+
+    period: str
+    value: float | None = None
+    count: float | None = None  # the equivalent number of people/events
+    numerator: float | None = None
+    denominator: float | None = None
+    change_pct: float | None = None  # the row's stated % change from the previous row
+    change_count: float | None = None  # the row's stated change in count
+    src: SourceLines | None = None
+
+    _period = field_validator("period", mode="before")(_check_period)
+
+
+class Headline(_Strict):
+    """A stated overall change ('a total reduction of 24.2%', '87 fewer admissions')."""
+
+    change_pct: float | None = None  # signed: -24.2 is a reduction
+    change_count: float | None = None
+    value: float | None = None  # a stated level (e.g. 'reach 67.0 on trend')
+    convention: Convention | None = None  # default: the document's
+    of: Literal["value", "count"] = "value"
+    src: SourceLines
+
+    @model_validator(mode="after")
+    def _something(self) -> Headline:
+        if self.change_pct is None and self.change_count is None and self.value is None:
+            raise ValueError("a headline needs change_pct, change_count or value")
+        return self
+
+
+class Restatement(_Strict):
+    """The same baseline or target printed elsewhere in the document."""
+
+    what: Literal["baseline", "target"]
+    value: float
+    period: str | None = None
+    src: SourceLines
+    note: str | None = None
+
+
+class Denominator(_Strict):
+    """The population a rate is per: count = rate × value / multiplier."""
+
+    value: float | None = None  # None: implied from a printed value and count
+    src: SourceLines | None = None
+    note: str | None = None
+
+
+class HistoryPoint(_Strict):
+    period: str
+    value: float
+    src: SourceLines | None = None
+
+    _period = field_validator("period", mode="before")(_check_period)
+
+
+class Peer(_Strict):
+    name: str
+    value: float
+
+
+# --- trajectory methods (DESIGN §5) ---------------------------------------------------
+
+
+class EqualSteps(_Strict):
+    """Straight line from baseline to target (optionally after a first stated year)."""
+
+    kind: Literal["equal_steps"]
+    periods: list[str] | None = None  # default: the published periods, else yearly
+    step: float | None = None  # the step the document states, checked
+    start: Point | None = None  # start the steps here instead of the baseline
+
+
+class YearlyChanges(_Strict):
+    """Year-on-year percentage changes applied in turn to the baseline."""
+
+    kind: Literal["yearly_changes"]
+    changes_pct: list[float] = Field(min_length=1)  # signed
+    periods: list[str] | None = None
+
+
+class LinearForecast(_Strict):
+    """Least-squares line through history; the target beats it by ``better_by_pct``."""
+
+    kind: Literal["linear_forecast"]
+    history: list[HistoryPoint] = Field(min_length=2)
+    forecast_period: str
+    better_by_pct: float | None = None  # target = forecast improved by this %
+    stated_forecast: float | None = None
+    stated_forecast_src: SourceLines | None = None
+
+
+class BestPeers(_Strict):
+    """Target = average of the best ``n`` peers (polarity decides 'best')."""
+
+    kind: Literal["best_peers"]
+    peers: list[Peer] = Field(min_length=1)
+    n: int = Field(ge=1)
+    stated_average: float | None = None
+
+
+class GapClosure(_Strict):
+    """Move ``fraction`` of the way from the baseline to a benchmark."""
+
+    kind: Literal["gap_closure"]
+    benchmark: float
+    fraction: float = Field(gt=0, le=1)
+
+
+class ProjectedGap(_Strict):
+    """Project a gap linearly from history and close ``fraction`` of it."""
+
+    kind: Literal["projected_gap"]
+    history: list[HistoryPoint] = Field(min_length=2)
+    projection_period: str
+    fraction: float = Field(gt=0, le=1)
+    stated_projection: float | None = None
+    stated_target: float | None = None
+    stated_src: SourceLines | None = None
+
+
+class RelativeChange(_Strict):
+    """Target = baseline × factor (or baseline changed by ``change_pct``)."""
+
+    kind: Literal["relative_change"]
+    factor: float | None = None
+    change_pct: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> RelativeChange:
+        if (self.factor is None) == (self.change_pct is None):
+            raise ValueError("give exactly one of factor or change_pct")
+        return self
+
+
+class Maintain(_Strict):
+    """Hold the baseline level."""
+
+    kind: Literal["maintain"]
+
+
+class Stated(_Strict):
+    """The document states a target without a method that can be recomputed."""
+
+    kind: Literal["stated"]
+    reason: str | None = None
+
+
+Method = Annotated[
+    EqualSteps
+    | YearlyChanges
+    | LinearForecast
+    | BestPeers
+    | GapClosure
+    | ProjectedGap
+    | RelativeChange
+    | Maintain
+    | Stated,
+    Field(discriminator="kind"),
+]
+
+
+class SeasonalProfile(_Strict):
+    """Shares of a year by quarter (4) or month (12), e.g. last year's profile."""
+
+    weights: list[float]
+    src: SourceLines | None = None
+
+    @field_validator("weights")
+    @classmethod
+    def _length(cls, weights: list[float]) -> list[float]:
+        if len(weights) not in (4, 12):
+            raise ValueError("a seasonal profile has 4 (quarters) or 12 (months) weights")
+        if any(w < 0 for w in weights) or sum(weights) <= 0:
+            raise ValueError("profile weights must be non-negative and not all zero")
+        return weights
+
+
+class Ambition(_Strict):
+    """One quantified ambition: indicator, baseline, target, method, what was printed."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    indicator: str
+    name: str | None = None  # as the document words it
+    codes: list[str] = Field(default_factory=list)  # framework codes as cited
+    group: str | None = None  # objective, programme or goal
+    area: str | None = None  # default: the plan's area
+    polarity: Polarity | None = None  # default: the catalogue's
+    multiplier: float | None = None  # default: the catalogue's
+    baseline: Point | None = None
+    target: Point | None = None
+    method: Method = Field(default_factory=lambda: Stated(kind="stated"))
+    published: list[Point] = Field(default_factory=list)
+    headlines: list[Headline] = Field(default_factory=list)
+    denominator: Denominator | None = None
+    restated: list[Restatement] = Field(default_factory=list)
+    profile: SeasonalProfile | None = None
+    src: SourceLines | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _baseline_needed(self) -> Ambition:
+        needs_baseline = not isinstance(self.method, Stated | BestPeers | LinearForecast)
+        if needs_baseline and (self.baseline is None or self.baseline.value is None):
+            raise ValueError(f"ambition '{self.id}': method '{self.method.kind}' needs a baseline")
+        return self
+
+
+class Statement(_Strict):
+    """A fact stated in the text (a threshold, an age range) that may be stated twice."""
+
+    key: str
+    value: float | str
+    src: SourceLines
+    text: str | None = None
+
+
+class Goal(_Strict):
+    id: str
+    title: str
+    src: SourceLines | None = None
+
+
+class Section(_Strict):
+    id: str
+    title: str
+    goals: list[str] = Field(default_factory=list)
+    metrics: list[str] = Field(default_factory=list)  # catalogue codes or indicator ids
+    src: SourceLines | None = None
+
+
+class Schedule(_Strict):
+    id: str
+    title: str
+    sections: list[str] = Field(default_factory=list)
+    src: SourceLines | None = None
+
+
+class PlanMap(_Strict):
+    """A document's map of goals → sections → metrics and schedules → sections."""
+
+    goals: list[Goal] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    schedules: list[Schedule] = Field(default_factory=list)
+
+
+class Document(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    seed: str = Field(pattern=r"^\d{3}$")
+    title: str
+    date: str | None = None
+    area: str = "Liverpool"
+    headline_convention: Convention = "point_to_point"
+
+
+class PlanFile(_Strict):
+    """One YAML file of a plan folder. A folder's files share one ``document``."""
+
+    document: Document
+    ambitions: list[Ambition] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    map: PlanMap | None = None

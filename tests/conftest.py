@@ -1,0 +1,51 @@
+"""Shared fixtures: reference data paths, and a ban on the global random generators."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REFERENCE = SHARED / "reference"
+SEEDS = SHARED / "seeds"
+
+
+def shared_file(relative: str) -> Path:
+    """A file under ../shared; missing is a failure under CI and a skip elsewhere."""
+    path = SHARED / relative
+    if not path.exists():
+        message = f"shared file missing: {path}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def reference_file(relative: str) -> Path:
+    return shared_file(f"reference/{relative}")
+
+
+def seed_lines(seed: str, first: int, last: int | None = None) -> str:
+    """The text of lines ``first``–``last`` of seed ``seed`` (e.g. '000'), 1-based."""
+    matches = sorted(SEEDS.glob(f"{seed}_*.txt"))
+    path = shared_file(f"seeds/{matches[0].name}") if matches else shared_file(f"seeds/{seed}")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[first - 1 : (last or first)])
+
+
+@pytest.fixture(autouse=True)
+def _no_global_random(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Synthetic data and simulations must draw from a seeded Generator, never globals."""
+
+    def forbidden(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("use a seeded numpy Generator, not the global random state")
+
+    for name in ("random", "randint", "choice", "shuffle", "uniform", "gauss"):
+        monkeypatch.setattr(random, name, forbidden)
+    for name in ("rand", "randn", "randint", "random", "choice", "shuffle", "normal", "seed"):
+        monkeypatch.setattr(np.random, name, forbidden)
