@@ -1,0 +1,1 @@
+"""Reproducible benchmarks; each module measures a baseline in the same run."""
