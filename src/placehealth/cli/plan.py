@@ -7,48 +7,152 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import console, default_plans_path, print_json
+from placehealth.errors import ValidationError
+from placehealth.plans.check import Severity, check_plans, validate_references
+from placehealth.plans.check.findings import fmt
 from placehealth.plans.load import load_plans
+from placehealth.plans.show import trajectory_rows
+from placehealth.plans.status import plan_status, read_actuals
 
 plan_app = typer.Typer(
     help="Plans as code: show ambitions, check their arithmetic, track status.",
     no_args_is_help=True,
 )
 
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.MINOR: "dim"}
+
+
+@plan_app.command("check")
+def check(
+    path: Path = typer.Argument(None, help="A plan file or folder (default: plans/)."),
+    as_json: bool = typer.Option(False, "--json", help="Print findings as JSON."),
+    severity: Severity = typer.Option(
+        Severity.MINOR, "--severity", help="Show findings at least this severe."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any error is found."),
+) -> None:
+    """Recompute every trajectory, headline and ratio; report each disagreement.
+
+    Each finding has a stable id, a severity, the printed and recomputed numbers,
+    their difference and the source lines.
+
+    Example: placehealth plan check plans/ --severity warning
+    """
+    catalogue = load_catalogue()
+    plans = load_plans(path or default_plans_path())
+    order = list(Severity)
+    findings = [
+        f for f in check_plans(plans, catalogue) if order.index(f.severity) <= order.index(severity)
+    ]
+    if as_json:
+        print_json([f.as_dict() for f in findings])
+    else:
+        table = Table(title=f"{len(findings)} findings in {len(plans)} plan(s)", show_lines=False)
+        for column in ("severity", "id", "finding", "printed", "recomputed", "diff", "sources"):
+            table.add_column(column, overflow="fold")
+        for f in findings:
+            table.add_row(
+                f"[{_COLOURS[f.severity]}]{f.severity}[/]",
+                f.id,
+                f.message,
+                fmt(f.stated),
+                fmt(f.expected),
+                fmt(f.difference),
+                "; ".join(f.sources),
+            )
+        console.print(table)
+    if strict and any(f.severity == Severity.ERROR for f in findings):
+        raise typer.Exit(1)
+
 
 @plan_app.command("show")
 def show(
     path: Path = typer.Argument(None, help="A plan file or folder (default: plans/)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
-    """Print every ambition with its indicator, baseline, target and method.
+    """Print every ambition with its indicator, baseline, target, method and trajectory.
 
-    Example: placehealth plan show plans/ccg-2014
+    The trajectory is recomputed from the method; counts are shown where a
+    denominator is known.
+
+    Example: placehealth plan show plans/ccg-2014 --json
     """
+    catalogue = load_catalogue()
     plans = load_plans(path or default_plans_path())
-    rows = [
-        {
-            "document": plan.document.id,
-            "ambition": a.id,
-            "indicator": a.indicator,
-            "baseline": a.baseline.value if a.baseline else None,
-            "baseline_period": a.baseline.period if a.baseline else None,
-            "target": a.target.value if a.target else None,
-            "target_period": a.target.period if a.target else None,
-            "method": a.method.kind,
-        }
-        for plan in plans
-        for a in plan.ambitions
-    ]
+    validate_references(plans, catalogue)
+    rows = trajectory_rows(plans, catalogue)
     if as_json:
         print_json(rows)
         return
-    table = Table(title="Ambitions")
-    for column in rows[0] if rows else ["document"]:
+    for plan in plans:
+        table = Table(title=f"{plan.document.id}: {plan.document.title}", show_lines=True)
+        for column in ("ambition", "indicator", "baseline", "target", "method", "trajectory"):
+            table.add_column(column, overflow="fold")
+        for row in (r for r in rows if r["document"] == plan.document.id):
+            traj = ", ".join(
+                f"{p['period']} {fmt(p['value'])}"
+                + (f" ({fmt(p['count'])})" if p["count"] is not None else "")
+                for p in row["trajectory"]
+            )
+            table.add_row(
+                row["ambition"],
+                row["indicator_name"],
+                f"{fmt(row['baseline'])} ({row['baseline_period'] or '—'})",
+                f"{fmt(row['target'])} ({row['target_period'] or '—'})",
+                row["method"],
+                traj,
+            )
+        console.print(table)
+
+
+@plan_app.command("status")
+def status(
+    plan: Path = typer.Argument(..., help="A plan file or folder."),
+    actuals: Path = typer.Option(
+        ..., "--actuals", "-a", help="Actual values: CSV/Excel (indicator, area, period, value)."
+    ),
+    area: str = typer.Option(None, "--area", help="Area to track (default: the plan's area)."),
+    all_areas: bool = typer.Option(
+        False, "--all-areas", help="Track every area in the actuals against the trajectory."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
+) -> None:
+    """Latest actual against the trajectory, on/off track, and the end-of-plan forecast.
+
+    A difference inside the actual's confidence interval is not a miss.
+
+    Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv
+    """
+    if area and all_areas:
+        raise ValidationError("give --area or --all-areas, not both")
+    catalogue = load_catalogue()
+    plans = load_plans(plan)
+    validate_references(plans, catalogue)
+    frame = read_actuals(actuals, catalogue)
+    result = plan_status(plans, catalogue, frame, area=area, all_areas=all_areas)
+    if output is not None:
+        from placehealth.tables import write_table
+
+        write_table(result, output)
+    if as_json:
+        print_json(result.to_dict(orient="records"))
+        return
+    table = Table(title="Status against trajectory")
+    shown = ["document", "ambition", "area", "latest_period", "actual", "expected", "status",
+             "forecast_end", "target"]  # fmt: skip
+    for column in shown:
         table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    colours = {"on track": "green", "off track": "red", "not yet due": "cyan", "no data": "dim"}
+    for rec in result.head(200).to_dict(orient="records"):
+        cells = [fmt(rec[c]) if isinstance(rec[c], float) else str(rec[c]) for c in shown]
+        cells[6] = f"[{colours.get(rec['status'], 'white')}]{rec['status']}[/]"
+        table.add_row(*cells)
     console.print(table)
+    if len(result) > 200:
+        console.print(f"… {len(result) - 200} more rows; use --output to write them all")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,10 @@ from placehealth.sources import SourceLines
 
 Convention = Literal["sum", "point_to_point", "compound"]
 
+# Numbers keep the form they were written in (1677 stays an int, 71.0 a float), so
+# the checker knows the precision the document printed them at.
+Number = int | float
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -32,12 +36,12 @@ class Point(_Strict):
     """A value at a period, as printed: the level and anything printed beside it."""
 
     period: str
-    value: float | None = None
-    count: float | None = None  # the equivalent number of people/events
-    numerator: float | None = None
-    denominator: float | None = None
-    change_pct: float | None = None  # the row's stated % change from the previous row
-    change_count: float | None = None  # the row's stated change in count
+    value: Number | None = None
+    count: Number | None = None  # the equivalent number of people/events
+    numerator: Number | None = None
+    denominator: Number | None = None
+    change_pct: Number | None = None  # the row's stated % change from the previous row
+    change_count: Number | None = None  # the row's stated change in count
     src: SourceLines | None = None
 
     _period = field_validator("period", mode="before")(_check_period)
@@ -46,9 +50,9 @@ class Point(_Strict):
 class Headline(_Strict):
     """A stated overall change ('a total reduction of 24.2%', '87 fewer admissions')."""
 
-    change_pct: float | None = None  # signed: -24.2 is a reduction
-    change_count: float | None = None
-    value: float | None = None  # a stated level (e.g. 'reach 67.0 on trend')
+    change_pct: Number | None = None  # signed: -24.2 is a reduction
+    change_count: Number | None = None
+    value: Number | None = None  # a stated level (e.g. 'reach 67.0 on trend')
     convention: Convention | None = None  # default: the document's
     of: Literal["value", "count"] = "value"
     src: SourceLines
@@ -64,7 +68,7 @@ class Restatement(_Strict):
     """The same baseline or target printed elsewhere in the document."""
 
     what: Literal["baseline", "target"]
-    value: float
+    value: Number
     period: str | None = None
     src: SourceLines
     note: str | None = None
@@ -73,14 +77,14 @@ class Restatement(_Strict):
 class Denominator(_Strict):
     """The population a rate is per: count = rate × value / multiplier."""
 
-    value: float | None = None  # None: implied from a printed value and count
+    value: Number | None = None  # None: implied from a printed value and count
     src: SourceLines | None = None
     note: str | None = None
 
 
 class HistoryPoint(_Strict):
     period: str
-    value: float
+    value: Number
     src: SourceLines | None = None
 
     _period = field_validator("period", mode="before")(_check_period)
@@ -88,7 +92,7 @@ class HistoryPoint(_Strict):
 
 class Peer(_Strict):
     name: str
-    value: float
+    value: Number
 
 
 # --- trajectory methods (DESIGN §5) ---------------------------------------------------
@@ -99,7 +103,7 @@ class EqualSteps(_Strict):
 
     kind: Literal["equal_steps"]
     periods: list[str] | None = None  # default: the published periods, else yearly
-    step: float | None = None  # the step the document states, checked
+    step: Number | None = None  # the step the document states, checked
     start: Point | None = None  # start the steps here instead of the baseline
 
 
@@ -107,7 +111,7 @@ class YearlyChanges(_Strict):
     """Year-on-year percentage changes applied in turn to the baseline."""
 
     kind: Literal["yearly_changes"]
-    changes_pct: list[float] = Field(min_length=1)  # signed
+    changes_pct: list[Number] = Field(min_length=1)  # signed
     periods: list[str] | None = None
 
 
@@ -117,8 +121,8 @@ class LinearForecast(_Strict):
     kind: Literal["linear_forecast"]
     history: list[HistoryPoint] = Field(min_length=2)
     forecast_period: str
-    better_by_pct: float | None = None  # target = forecast improved by this %
-    stated_forecast: float | None = None
+    better_by_pct: Number | None = None  # target = forecast improved by this %
+    stated_forecast: Number | None = None
     stated_forecast_src: SourceLines | None = None
 
 
@@ -128,14 +132,14 @@ class BestPeers(_Strict):
     kind: Literal["best_peers"]
     peers: list[Peer] = Field(min_length=1)
     n: int = Field(ge=1)
-    stated_average: float | None = None
+    stated_average: Number | None = None
 
 
 class GapClosure(_Strict):
     """Move ``fraction`` of the way from the baseline to a benchmark."""
 
     kind: Literal["gap_closure"]
-    benchmark: float
+    benchmark: Number
     fraction: float = Field(gt=0, le=1)
 
 
@@ -146,8 +150,8 @@ class ProjectedGap(_Strict):
     history: list[HistoryPoint] = Field(min_length=2)
     projection_period: str
     fraction: float = Field(gt=0, le=1)
-    stated_projection: float | None = None
-    stated_target: float | None = None
+    stated_projection: Number | None = None
+    stated_target: Number | None = None
     stated_src: SourceLines | None = None
 
 
@@ -155,8 +159,8 @@ class RelativeChange(_Strict):
     """Target = baseline × factor (or baseline changed by ``change_pct``)."""
 
     kind: Literal["relative_change"]
-    factor: float | None = None
-    change_pct: float | None = None
+    factor: Number | None = None
+    change_pct: Number | None = None
 
     @model_validator(mode="after")
     def _one(self) -> RelativeChange:
@@ -195,12 +199,12 @@ Method = Annotated[
 class SeasonalProfile(_Strict):
     """Shares of a year by quarter (4) or month (12), e.g. last year's profile."""
 
-    weights: list[float]
+    weights: list[Number]
     src: SourceLines | None = None
 
     @field_validator("weights")
     @classmethod
-    def _length(cls, weights: list[float]) -> list[float]:
+    def _length(cls, weights: list[Number]) -> list[float]:
         if len(weights) not in (4, 12):
             raise ValueError("a seasonal profile has 4 (quarters) or 12 (months) weights")
         if any(w < 0 for w in weights) or sum(weights) <= 0:
@@ -218,7 +222,7 @@ class Ambition(_Strict):
     group: str | None = None  # objective, programme or goal
     area: str | None = None  # default: the plan's area
     polarity: Polarity | None = None  # default: the catalogue's
-    multiplier: float | None = None  # default: the catalogue's
+    multiplier: Number | None = None  # default: the catalogue's
     baseline: Point | None = None
     target: Point | None = None
     method: Method = Field(default_factory=lambda: Stated(kind="stated"))
@@ -242,7 +246,7 @@ class Statement(_Strict):
     """A fact stated in the text (a threshold, an age range) that may be stated twice."""
 
     key: str
-    value: float | str
+    value: Number | str
     src: SourceLines
     text: str | None = None
 

@@ -1,0 +1,47 @@
+"""Plans as rows: every ambition with its recomputed trajectory, for display and export."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from placehealth.catalogue.model import Catalogue
+from placehealth.plans.check import compute_in_file
+from placehealth.plans.load import Plan
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def trajectory_rows(plans: list[Plan], catalogue: Catalogue) -> list[dict[str, Any]]:
+    """One dict per ambition: what was set, and the trajectory its method implies."""
+    rows = []
+    for plan in plans:
+        for a in plan.ambitions:
+            t = compute_in_file(plan, a, catalogue)
+            indicator = catalogue[a.indicator]
+            rows.append(
+                {
+                    "document": plan.document.id,
+                    "seed": plan.seed,
+                    "ambition": a.id,
+                    "group": a.group,
+                    "indicator": a.indicator,
+                    "indicator_name": a.name or indicator.name,
+                    "unit": str(indicator.unit),
+                    "polarity": str(a.polarity or indicator.polarity),
+                    "baseline": a.baseline.value if a.baseline else None,
+                    "baseline_period": a.baseline.period if a.baseline else None,
+                    "target": a.target.value if a.target else None,
+                    "target_period": a.target.period if a.target else None,
+                    "method": a.method.kind,
+                    "recomputed_target": _num(t.target),
+                    "denominator": _num(t.denominator),
+                    "trajectory": [
+                        {"period": p, "value": _num(float(v)), "count": _num(float(c))}
+                        for p, v, c in zip(t.periods, t.values, t.frame()["count"], strict=True)
+                    ],
+                }
+            )
+    return rows

@@ -1,0 +1,255 @@
+"""Recompute an ambition's trajectory from its method.
+
+The result holds what the method implies — the value for every period, the
+target, intermediate figures such as a forecast or a step — so the checker
+can set each beside what the document printed, and ``plan show`` can print
+it with counts where a denominator is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from placehealth.catalogue.model import Catalogue, Indicator, Polarity
+from placehealth.errors import ValidationError
+from placehealth.periods import financial_year_label, parse_period
+from placehealth.plans import methods as m
+from placehealth.plans.model import (
+    Ambition,
+    BestPeers,
+    EqualSteps,
+    GapClosure,
+    HistoryPoint,
+    LinearForecast,
+    Maintain,
+    ProjectedGap,
+    RelativeChange,
+    Stated,
+    YearlyChanges,
+)
+
+
+@dataclass
+class Trajectory:
+    """What an ambition's method implies; ``recomputed`` is False for stated targets."""
+
+    ambition: Ambition
+    periods: list[str]
+    values: np.ndarray
+    recomputed: bool
+    target: float | None = None
+    denominator: float | None = None
+    multiplier: float | None = None
+    extras: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> np.ndarray | None:
+        if self.denominator is None or self.multiplier is None:
+            return None
+        return m.rate_to_count(self.values, self.denominator, self.multiplier)
+
+    def frame(self) -> pd.DataFrame:
+        """period, value, count — one row per period from the baseline on."""
+        counts = self.counts
+        return pd.DataFrame(
+            {
+                "period": self.periods,
+                "value": self.values,
+                "count": counts if counts is not None else np.full(len(self.periods), np.nan),
+            }
+        )
+
+    def value_at(self, period: str) -> float | None:
+        try:
+            return float(self.values[self.periods.index(period)])
+        except ValueError:
+            return None
+
+
+def polarity_of(ambition: Ambition, indicator: Indicator | None) -> Polarity:
+    if ambition.polarity is not None:
+        return ambition.polarity
+    return indicator.polarity if indicator is not None else Polarity.NEUTRAL
+
+
+def multiplier_of(ambition: Ambition, indicator: Indicator | None) -> float:
+    if ambition.multiplier is not None:
+        return ambition.multiplier
+    if indicator is not None and indicator.multiplier is not None:
+        return indicator.multiplier
+    return 1.0
+
+
+def denominator_of(ambition: Ambition, multiplier: float) -> float | None:
+    """The stated denominator, or the one implied by the first point with value and count."""
+    if ambition.denominator is None:
+        return None
+    if ambition.denominator.value is not None:
+        return ambition.denominator.value
+    candidates = [ambition.baseline, *ambition.published]
+    for point in candidates:
+        if point is not None and point.value and point.count is not None:
+            return m.implied_denominator(point.value, point.count, multiplier)
+    return None
+
+
+def _later_periods(
+    ambition: Ambition, explicit: list[str] | None, count: int | None = None
+) -> list[str]:
+    """Periods after the baseline: explicit, else the published ones, else yearly to the
+    target (or ``count`` yearly periods when there is no target)."""
+    if explicit:
+        return explicit
+    base = ambition.baseline.period if ambition.baseline else None
+    published = [p.period for p in ambition.published if p.period != base]
+    if published:
+        return published
+    if ambition.baseline is not None and ambition.target is None and count:
+        first = parse_period(ambition.baseline.period).financial_year
+        return [financial_year_label(first + k) for k in range(1, count + 1)]
+    if ambition.baseline is None or ambition.target is None:
+        return [ambition.target.period] if ambition.target else []
+    first = parse_period(ambition.baseline.period).financial_year
+    last = parse_period(ambition.target.period).financial_year
+    if last <= first:
+        return [ambition.target.period]
+    years = [financial_year_label(y) for y in range(first + 1, last + 1)]
+    years[-1] = ambition.target.period  # keep the document's own label for the target
+    return years
+
+
+def _decimal_years(periods: list[str] | list[HistoryPoint]) -> np.ndarray:
+    """Period midpoints as decimal years, so forecasts work across period kinds."""
+    labels = [p.period if isinstance(p, HistoryPoint) else p for p in periods]
+    out = []
+    for label in labels:
+        period = parse_period(label)
+        mid = period.start + (period.end - period.start) / 2
+        out.append(mid.year + (mid.timetuple().tm_yday - 1) / 365.25)
+    return np.asarray(out)
+
+
+def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
+    """The trajectory an ambition's method implies (see :class:`Trajectory`)."""
+    indicator = catalogue.indicators.get(ambition.indicator)
+    polarity = polarity_of(ambition, indicator)
+    multiplier = multiplier_of(ambition, indicator)
+    method = ambition.method
+    base = ambition.baseline
+    base_periods = [base.period] if base is not None and base.value is not None else []
+    base_values = [base.value] if base is not None and base.value is not None else []
+    extras: dict[str, float] = {}
+    recomputed = True
+    target: float | None
+
+    if isinstance(method, EqualSteps):
+        start = method.start or base
+        assert start is not None and start.value is not None  # model validation guarantees
+        if ambition.target is None or ambition.target.value is None:
+            raise ValidationError(f"ambition '{ambition.id}': equal steps need a target value")
+        later = _later_periods(ambition, method.periods)
+        if method.start is not None:
+            later = (
+                later[later.index(method.start.period) + 1 :]
+                if method.start.period in later
+                else later
+            )
+        steps = m.equal_steps(start.value, ambition.target.value, len(later))
+        extras["step"] = float(steps[0] - start.value)
+        head_periods, head_values = base_periods, base_values
+        if method.start is not None and method.start.period not in base_periods:
+            head_periods = [*base_periods, method.start.period]
+            head_values = [*base_values, start.value]
+        periods, values = [*head_periods, *later], [*head_values, *steps]
+        target = float(steps[-1])
+    elif isinstance(method, YearlyChanges):
+        assert base is not None and base.value is not None
+        later = _later_periods(ambition, method.periods, len(method.changes_pct))
+        if len(later) != len(method.changes_pct):
+            raise ValidationError(
+                f"ambition '{ambition.id}': {len(method.changes_pct)} yearly changes "
+                f"but {len(later)} periods",
+                hint="list one period per change under method.periods",
+            )
+        steps = m.apply_yearly_changes(base.value, method.changes_pct)
+        periods, values, target = [*base_periods, *later], [*base_values, *steps], float(steps[-1])
+        extras["sum_pct"] = m.headline_change_pct(method.changes_pct, "sum")
+        extras["compound_pct"] = m.headline_change_pct(method.changes_pct, "compound")
+    elif isinstance(method, LinearForecast):
+        x = _decimal_years(method.history)
+        y = [h.value for h in method.history]
+        forecast = float(m.linear_forecast(x, y, _decimal_years([method.forecast_period]))[0])
+        extras["forecast"] = forecast
+        target = forecast
+        if method.better_by_pct is not None:
+            target = m.improve_by_pct(forecast, method.better_by_pct, polarity)
+        periods, values = [*base_periods, method.forecast_period], [*base_values, target]
+    elif isinstance(method, ProjectedGap):
+        x = _decimal_years(method.history)
+        y = [h.value for h in method.history]
+        projection = float(m.linear_forecast(x, y, _decimal_years([method.projection_period]))[0])
+        extras["projection"] = projection
+        target = projection * (1.0 - method.fraction)
+        periods, values = [*base_periods, method.projection_period], [*base_values, target]
+    elif isinstance(method, BestPeers):
+        target = m.best_peers_average([p.value for p in method.peers], method.n, polarity)
+        extras["peer_average"] = target
+        periods, values = _line_to(ambition, target, base_periods, base_values)
+    elif isinstance(method, GapClosure):
+        assert base is not None and base.value is not None
+        target = m.close_gap(base.value, method.benchmark, method.fraction)
+        periods, values = _line_to(ambition, target, base_periods, base_values)
+    elif isinstance(method, RelativeChange):
+        assert base is not None and base.value is not None
+        factor = method.factor if method.factor is not None else 1 + method.change_pct / 100  # type: ignore[operator]
+        target = base.value * factor
+        periods, values = _line_to(ambition, target, base_periods, base_values)
+    elif isinstance(method, Maintain):
+        assert base is not None and base.value is not None
+        target = base.value
+        periods, values = _line_to(ambition, target, base_periods, base_values)
+    elif isinstance(method, Stated):
+        recomputed = False
+        stated = ambition.target.value if ambition.target else None
+        printed = [p for p in ambition.published if p.value is not None]
+        if printed:  # no method to recompute: show what the document printed
+            head = [(p, v) for p, v in zip(base_periods, base_values, strict=True)
+                    if all(x.period != p for x in printed)]  # fmt: skip
+            periods = [p for p, _ in head] + [p.period for p in printed]
+            values = [v for _, v in head] + [p.value for p in printed]
+        elif stated is not None and base_values:
+            periods, values = _line_to(ambition, stated, base_periods, base_values)
+        else:
+            periods = [p.period for p in (base, ambition.target) if p and p.value is not None]
+            values = [p.value for p in (base, ambition.target) if p and p.value is not None]
+        target = stated
+    else:  # pragma: no cover - the discriminated union is exhaustive
+        raise ValidationError(f"unknown method '{method.kind}'")
+
+    return Trajectory(
+        ambition=ambition,
+        periods=list(periods),
+        values=np.asarray(values, dtype=float),
+        recomputed=recomputed,
+        target=target,
+        denominator=denominator_of(ambition, multiplier),
+        multiplier=multiplier,
+        extras=extras,
+    )
+
+
+def _line_to(
+    ambition: Ambition, target: float, base_periods: list[str], base_values: list[float]
+) -> tuple[list[str], list[float]]:
+    """Equal steps from the baseline to a computed target over the ambition's periods."""
+    if not base_values:
+        period = ambition.target.period if ambition.target else "target"
+        return [period], [target]
+    later = _later_periods(ambition, None)
+    if not later:
+        return base_periods, base_values
+    steps = m.equal_steps(base_values[0], target, len(later))
+    return [*base_periods, *later], [*base_values, *steps]
