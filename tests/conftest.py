@@ -47,5 +47,5 @@ def _no_global_random(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("random", "randint", "choice", "shuffle", "uniform", "gauss"):
         monkeypatch.setattr(random, name, forbidden)
-    for name in ("rand", "randn", "randint", "random", "choice", "shuffle", "normal", "seed"):
+    for name in ("rand", "randn", "randint", "random", "choice", "shuffle", "normal"):
         monkeypatch.setattr(np.random, name, forbidden)

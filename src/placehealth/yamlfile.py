@@ -74,10 +74,18 @@ def load_model(path: Path, model: type[M], *, context: dict[str, Any] | None = N
         return model.model_validate(data, context=context)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
-        location = tuple(first["loc"])
+        location = tuple(p for p in first["loc"] if p not in _TYPE_TAGS)
         readable = ".".join(str(p) for p in location) or "document"
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] in _NUMBER_ERRORS:
+            message = f"'{first['input']}' is not a valid number"
         raise ValidationError(
-            f"{readable}: {first['msg']}",
+            f"{readable}: {message}",
             file=path,
             line=line_of(path, location),
         ) from None
+
+
+# pydantic names the member of a union it tried; the YAML has no such key.
+_TYPE_TAGS = {"int", "float", "str", "bool", "list[...]", "dict[...]"}
+_NUMBER_ERRORS = {"int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"}

@@ -69,7 +69,7 @@ def linear_forecast(
 ) -> FloatArray:
     """The least-squares line through (x, y), evaluated at ``at``."""
     slope, intercept = linear_fit(x, y)
-    return np.asarray(intercept + slope * np.asarray(at, dtype=float), dtype=float)
+    return np.atleast_1d(np.asarray(intercept + slope * np.asarray(at, dtype=float), dtype=float))
 
 
 def improve_by_pct(value: float, pct: float, polarity: Polarity) -> float:

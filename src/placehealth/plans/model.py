@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from placehealth.catalogue.model import Polarity
+from placehealth.errors import UserError
 from placehealth.periods import parse_period
 from placehealth.sources import SourceLines
 
@@ -28,14 +29,20 @@ class _Strict(BaseModel):
 
 
 def _check_period(value: str | int) -> str:
-    parse_period(str(value))
+    try:
+        parse_period(str(value))
+    except UserError as exc:  # pydantic reports ValueErrors with their location
+        raise ValueError(f"{exc.message} ({exc.hint})") from None
     return str(value)
+
+
+PeriodLabel = Annotated[str, BeforeValidator(_check_period)]
 
 
 class Point(_Strict):
     """A value at a period, as printed: the level and anything printed beside it."""
 
-    period: str
+    period: PeriodLabel
     value: Number | None = None
     count: Number | None = None  # the equivalent number of people/events
     numerator: Number | None = None
@@ -43,8 +50,6 @@ class Point(_Strict):
     change_pct: Number | None = None  # the row's stated % change from the previous row
     change_count: Number | None = None  # the row's stated change in count
     src: SourceLines | None = None
-
-    _period = field_validator("period", mode="before")(_check_period)
 
 
 class Headline(_Strict):
@@ -69,7 +74,7 @@ class Restatement(_Strict):
 
     what: Literal["baseline", "target"]
     value: Number
-    period: str | None = None
+    period: PeriodLabel | None = None
     src: SourceLines
     note: str | None = None
 
@@ -83,11 +88,9 @@ class Denominator(_Strict):
 
 
 class HistoryPoint(_Strict):
-    period: str
+    period: PeriodLabel
     value: Number
     src: SourceLines | None = None
-
-    _period = field_validator("period", mode="before")(_check_period)
 
 
 class Peer(_Strict):
@@ -102,7 +105,7 @@ class EqualSteps(_Strict):
     """Straight line from baseline to target (optionally after a first stated year)."""
 
     kind: Literal["equal_steps"]
-    periods: list[str] | None = None  # default: the published periods, else yearly
+    periods: list[PeriodLabel] | None = None  # default: the published periods, else yearly
     step: Number | None = None  # the step the document states, checked
     start: Point | None = None  # start the steps here instead of the baseline
 
@@ -112,7 +115,7 @@ class YearlyChanges(_Strict):
 
     kind: Literal["yearly_changes"]
     changes_pct: list[Number] = Field(min_length=1)  # signed
-    periods: list[str] | None = None
+    periods: list[PeriodLabel] | None = None
 
 
 class LinearForecast(_Strict):
@@ -120,7 +123,7 @@ class LinearForecast(_Strict):
 
     kind: Literal["linear_forecast"]
     history: list[HistoryPoint] = Field(min_length=2)
-    forecast_period: str
+    forecast_period: PeriodLabel
     better_by_pct: Number | None = None  # target = forecast improved by this %
     stated_forecast: Number | None = None
     stated_forecast_src: SourceLines | None = None
@@ -148,7 +151,7 @@ class ProjectedGap(_Strict):
 
     kind: Literal["projected_gap"]
     history: list[HistoryPoint] = Field(min_length=2)
-    projection_period: str
+    projection_period: PeriodLabel
     fraction: float = Field(gt=0, le=1)
     stated_projection: Number | None = None
     stated_target: Number | None = None
@@ -236,7 +239,9 @@ class Ambition(_Strict):
 
     @model_validator(mode="after")
     def _baseline_needed(self) -> Ambition:
-        needs_baseline = not isinstance(self.method, Stated | BestPeers | LinearForecast)
+        needs_baseline = not isinstance(
+            self.method, Stated | BestPeers | LinearForecast | ProjectedGap
+        )
         if needs_baseline and (self.baseline is None or self.baseline.value is None):
             raise ValueError(f"ambition '{self.id}': method '{self.method.kind}' needs a baseline")
         return self
