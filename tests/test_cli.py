@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}  # wide tables, as in a normal terminal
     return subprocess.run(
-        [sys.executable, "-m", "placehealth", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "placehealth", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
 
 

@@ -121,7 +121,7 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _decimal_year(dates: pd.Series) -> np.ndarray:
-    return (dates.dt.year + (dates.dt.dayofyear - 1) / 365.25).to_numpy(dtype=float)
+    return (dates.dt.year + (dates.dt.day_of_year - 1) / 365.25).to_numpy(dtype=float)
 
 
 def plan_status(
