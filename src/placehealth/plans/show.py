@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
+
 from placehealth.catalogue.model import Catalogue
-from placehealth.plans.check import compute_in_file
+from placehealth.plans.check import Finding, compute_in_file
 from placehealth.plans.load import Plan
 
 
@@ -45,3 +47,21 @@ def trajectory_rows(plans: list[Plan], catalogue: Catalogue) -> list[dict[str, A
                 }
             )
     return rows
+
+
+def summary_frame(plans: list[Plan], catalogue: Catalogue) -> pd.DataFrame:
+    """One row per ambition, the trajectory flattened to 'period=value; …' for spreadsheets."""
+    rows = trajectory_rows(plans, catalogue)
+    for row in rows:
+        row["trajectory"] = "; ".join(
+            f"{p['period']}={p['value']:.6g}" for p in row["trajectory"] if p["value"] is not None
+        )
+    return pd.DataFrame(rows)
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    """Findings as a table (sources joined), with the same columns when there are none."""
+    columns = ["id", "severity", "check", "document", "subject", "message", "stated",
+               "expected", "difference", "sources"]  # fmt: skip
+    records = [{**f.as_dict(), "sources": "; ".join(f.sources)} for f in findings]
+    return pd.DataFrame(records, columns=columns)
