@@ -1,0 +1,51 @@
+"""The PHE output shape: value, limits per confidence level, statistic, method."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from placehealth.stats.confidence import lower_name, upper_name
+from placehealth.stats.frame import Groups, output
+
+FloatArray = np.ndarray
+
+
+def multiplier_text(multiplier: float) -> str:
+    """100000 -> '100000', 0.5 -> '0.5' (no scientific notation, as the reference)."""
+    return f"{multiplier:.0f}" if float(multiplier).is_integer() else f"{multiplier:g}"
+
+
+def assemble(
+    grp: Groups,
+    *,
+    numerator: FloatArray,
+    denominator: FloatArray,
+    value: FloatArray,
+    limits: dict[float, tuple[FloatArray, FloatArray]],
+    statistic: str | Sequence[str] | FloatArray,
+    method: str | Sequence[str] | FloatArray,
+    extra: dict[str, object] | None = None,
+) -> pd.DataFrame:
+    """One row per group: ``by`` columns, numerator, denominator, value, limits, metadata."""
+    columns: dict[str, object] = {
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+    }
+    for level, (lower, upper) in limits.items():
+        columns[lower_name(level)] = lower
+        columns[upper_name(level)] = upper
+    if extra:
+        columns.update(extra)
+    columns["statistic"] = statistic
+    columns["method"] = method
+    return output(grp.keys, grp.by, columns)
+
+
+def rows_as_groups(data: pd.DataFrame, by: Sequence[str]) -> Groups:
+    """Each input row is its own group (for row-wise methods such as proportions)."""
+    keys = data[list(by)].reset_index(drop=True) if by else pd.DataFrame(index=range(len(data)))
+    return Groups(list(by), np.arange(len(data), dtype=np.intp), keys)
