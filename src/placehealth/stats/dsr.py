@@ -37,7 +37,9 @@ def row_standard(
     if standard_column is not None:
         std = numeric(data, standard_column, grp=grp, what="standard population", minimum=0)
         return std, None, None
-    series = standard if isinstance(standard, pd.Series) else standard_by_name(standard or "esp2013")
+    series = (
+        standard if isinstance(standard, pd.Series) else standard_by_name(standard or "esp2013")
+    )
     name = str(series.name or "the standard")
     weights = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     if np.isnan(weights).any() or (weights < 0).any():
@@ -139,9 +141,7 @@ def dsr(
     )
 
 
-def _first_row_per_band(
-    grp: Groups, band: np.ndarray, n: np.ndarray, column: str
-) -> np.ndarray:
+def _first_row_per_band(grp: Groups, band: np.ndarray, n: np.ndarray, column: str) -> np.ndarray:
     """With several frequency rows per band, count each band's population once."""
     nb = int(band.max()) + 1
     key = grp.codes * nb + band

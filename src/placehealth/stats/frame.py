@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -205,7 +206,7 @@ def fail_at(
 def output(
     keys: pd.DataFrame,
     by: list[str],
-    columns: dict[str, object],
+    columns: dict[str, Any],
 ) -> pd.DataFrame:
     """``by`` columns first, then the results, one row per group."""
     frame = keys[by].reset_index(drop=True).copy() if by else pd.DataFrame(index=keys.index)

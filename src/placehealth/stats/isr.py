@@ -56,9 +56,7 @@ def isr(
     n = numeric(data, population, grp=grp, what="population", minimum=0, missing=missing)
     if reference is None:
         rx = numeric(data, ref_count, grp=grp, what="reference count", minimum=0, missing="zero")
-        rn = numeric(
-            data, ref_population, grp=grp, what="reference population", positive=True
-        )
+        rn = numeric(data, ref_population, grp=grp, what="reference population", positive=True)
     else:
         rx, rn = _reference_by_band(data, reference, grp, age_band, ref_count, ref_population)
     zero_pop = n <= 0

@@ -103,12 +103,12 @@ def life_expectancy(
     else:
         require_complete_or_repeats(grp, band, age_band)
     cell = grp.codes * BANDS + band
-    dd = np.full(grp.count * BANDS, np.nan)
-    pp = np.full(grp.count * BANDS, np.nan)
-    dd[cell] = d
-    pp[cell] = p
-    dd = dd.reshape(grp.count, BANDS)
-    pp = pp.reshape(grp.count, BANDS)
+    flat_d = np.full(grp.count * BANDS, np.nan)
+    flat_p = np.full(grp.count * BANDS, np.nan)
+    flat_d[cell] = d
+    flat_p[cell] = p
+    dd = flat_d.reshape(grp.count, BANDS)
+    pp = flat_p.reshape(grp.count, BANDS)
     note = _notes(dd, pp)
     e, _se, limits = life_table(np.nan_to_num(dd), np.where(np.isnan(pp), 1, pp), levels)
     bad = note != ""
@@ -148,9 +148,7 @@ def life_expectancy(
     return out
 
 
-def _refuse_deaths_above_population(
-    d: np.ndarray, p: np.ndarray, grp: Groups, column: str
-) -> None:
+def _refuse_deaths_above_population(d: np.ndarray, p: np.ndarray, grp: Groups, column: str) -> None:
     bad = d > p
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
@@ -168,8 +166,9 @@ def require_complete_or_repeats(grp: Groups, band: np.ndarray, column: str) -> N
     counts = np.bincount(grp.codes * BANDS + band, minlength=grp.count * BANDS)
     if (counts > 1).any():
         cell = int(np.flatnonzero(counts > 1)[0])
+        band_label = LABELS[cell % BANDS]
         raise fail_at(
-            f"group {grp.label(cell // BANDS)} has age band '{LABELS[cell % BANDS]}' more than once",
+            f"group {grp.label(cell // BANDS)} has age band '{band_label}' more than once",
             column=column,
             grp=None,
             position=None,

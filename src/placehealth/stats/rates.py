@@ -30,9 +30,7 @@ def rate(
     """
     levels = normalise_levels(confidence)
     grp = groups(data, by)
-    x, n = group_totals(
-        data, grp, [(count, "count"), (population, "population")], missing=missing
-    )
+    x, n = group_totals(data, grp, [(count, "count"), (population, "population")], missing=missing)
     zero = ~np.isnan(n) & (n <= 0)
     if zero.any():
         code = int(np.flatnonzero(zero)[0])
@@ -51,7 +49,7 @@ def rate(
         lower, upper, exact = poisson_limits(x, level)
         with np.errstate(invalid="ignore"):
             limits[level] = (lower / n * multiplier, upper / n * multiplier)
-    method = np.where(np.isnan(x), None, np.where(exact, "Exact", "Byars"))
+    method = pd.Series(np.where(exact, "Exact", "Byars"), dtype=object).where(~np.isnan(x))
     return assemble(
         grp,
         numerator=x,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,12 +26,12 @@ def assemble(
     denominator: FloatArray,
     value: FloatArray,
     limits: dict[float, tuple[FloatArray, FloatArray]],
-    statistic: str | Sequence[str] | FloatArray,
-    method: str | Sequence[str] | FloatArray,
-    extra: dict[str, object] | None = None,
+    statistic: str | Sequence[str] | FloatArray | pd.Series,
+    method: str | Sequence[str] | FloatArray | pd.Series,
+    extra: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One row per group: ``by`` columns, numerator, denominator, value, limits, metadata."""
-    columns: dict[str, object] = {
+    columns: dict[str, Any] = {
         "numerator": numerator,
         "denominator": denominator,
         "value": value,

@@ -131,9 +131,7 @@ def sii(
             position=None,
         )
     if int(repetitions) < 1:
-        raise fail_at(
-            "repetitions must be at least 1", column=None, grp=None, position=None
-        )
+        raise fail_at("repetitions must be at least 1", column=None, grp=None, position=None)
     levels = normalise_levels(confidence)
     require(data, [quantile, population, value, count, se, lower_cl, upper_cl])
     grp = groups(data, by)
@@ -168,9 +166,7 @@ def sii(
 
     cell = grp.codes * nq + q_codes
     shape = (grp.count, nq)
-    grid_pop, grid_v, grid_s = (np.empty(grp.count * nq) for _ in range(3))
-    grid_pop[cell], grid_v[cell], grid_s[cell] = pop, v, s
-    grid_pop, grid_v, grid_s = (a.reshape(shape) for a in (grid_pop, grid_v, grid_s))
+    grid_pop, grid_v, grid_s = (_grid(cell, values, shape) for values in (pop, v, s))
     sqrt_a, op = _design(grid_pop)
     y = _forward(grid_v, value_type) if transform else grid_v
     beta = np.einsum("gkq,gq->gk", op, sqrt_a * y)
@@ -183,6 +179,13 @@ def sii(
         grp, grid_pop.sum(axis=1), point_sii, point_rii, intercept, sims, levels,
         multiplier=multiplier, rii=rii, repetitions=int(repetitions),
     )  # fmt: skip
+
+
+def _grid(cell: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Scatter row values into a (groups x quantiles) array."""
+    flat = np.empty(shape[0] * shape[1])
+    flat[cell] = values
+    return flat.reshape(shape)
 
 
 def _simulate(
@@ -240,7 +243,9 @@ def _output(
     """Long output: an SII row (and an RII row) per group, in the PHE column names."""
     flip = multiplier < 0
     frames = []
-    keys = grp.keys[grp.by].reset_index(drop=True) if grp.by else pd.DataFrame(index=range(grp.count))
+    keys = (
+        grp.keys[grp.by].reset_index(drop=True) if grp.by else pd.DataFrame(index=range(grp.count))
+    )
     sii_part = keys.copy()
     rii_part = keys.copy()
     for part in (sii_part, rii_part):
