@@ -1,0 +1,96 @@
+"""The board pack: cover, summary of every ambition, a page per objective, exception
+pages, and methods with the plan checker's findings — HTML and PDF from one template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from placehealth import __version__
+from placehealth.plans.check import Finding
+from placehealth.plans.check.findings import SEVERITY_ORDER
+from placehealth.reports.pack import PackData
+from placehealth.reports.render import render_html, write_document
+
+MAX_FINDINGS = 40  # the rest are one `placehealth plan check` away
+
+
+def common_context(data: PackData, *, title: str | None, source: str | None) -> dict[str, Any]:
+    """What every report shows: title, month, area, the ambitions and the exceptions."""
+    documents = {p.document.id: p.document for p in data.plans}
+    first = data.plans[0].document
+    areas = sorted({v.area for v in data.ambitions}) or [first.area]
+    return {
+        "title": title or (first.title if len(documents) == 1 else "Plans of the place"),
+        "area": ", ".join(areas),
+        "month": data.month,
+        "month_name": pd.Period(data.month, freq="M").strftime("%B %Y"),
+        "subtitle": data.month,
+        "plans": data.plans,
+        "ambitions": data.ambitions,
+        "exceptions": data.exceptions(),
+        "groups": data.groups(),
+        "source": source or "not stated",
+        "produced": dt.date.today().isoformat(),
+        "version": __version__,
+    }
+
+
+def data_notes(data: PackData) -> list[str]:
+    """Plain-language notes on gaps in the actuals that a reader should know about."""
+    notes = []
+    no_data = [v.id for v in data.ambitions if v.status == "no data"]
+    if no_data:
+        notes.append(f"No actuals for {len(no_data)} ambition(s): {', '.join(no_data)}.")
+    short = [v.id for v in data.ambitions if v.status != "no data" and v.variation is None]
+    if short:
+        notes.append(
+            f"Too few points for an SPC chart for {len(short)} ambition(s): {', '.join(short)}."
+        )
+    stale = [v.id for v in data.ambitions if v.latest_period and v.latest_period < data.month]
+    if stale:
+        notes.append(
+            f"The latest actual is older than {data.month} for {len(stale)} ambition(s): "
+            f"{', '.join(stale)}."
+        )
+    return notes
+
+
+def board_context(
+    data: PackData,
+    findings: list[Finding],
+    *,
+    title: str | None = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    counts = pd.Series([str(f.severity) for f in findings], dtype=object).value_counts()
+    shown = sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))[:MAX_FINDINGS]
+    return {
+        **common_context(data, title=title, source=source),
+        "status_counts": data.status_counts(),
+        "data_notes": data_notes(data),
+        "finding_counts": {str(k): int(n) for k, n in counts.items()},
+        "findings_shown": shown,
+        "findings_total": len(findings),
+    }
+
+
+def board_html(
+    data: PackData, findings: list[Finding], *, title: str | None = None, source: str | None = None
+) -> str:
+    return render_html("board.html", board_context(data, findings, title=title, source=source))
+
+
+def write_board(
+    data: PackData,
+    findings: list[Finding],
+    path: Path,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+) -> Path:
+    """Write the pack as .html or .pdf (by suffix)."""
+    return write_document(board_html(data, findings, title=title, source=source), path)
