@@ -1,0 +1,209 @@
+"""Quantiles and funnel plots against the PHE reference files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from placehealth.errors import ValidationError
+from placehealth.stats import funnel_limits, funnel_points, funnel_significance, quantiles
+from tests.stats.helpers import assert_close, ref
+
+QUANT = "testdata_Quantiles__testdata_Quantiles.csv"
+
+
+def good() -> pd.DataFrame:
+    data = ref(QUANT)
+    return data[data.Test.isin(["Gooddata", "GooddataDups"])]
+
+
+def same_quantiles(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    a = got["quantile"].astype(float).fillna(-1).to_numpy()
+    assert np.array_equal(a, expected.QuantileInGrp.fillna(-1).to_numpy())
+
+
+def test_deciles_within_region_with_polarity_column() -> None:
+    data = good().query("GroupSet == 'IndSexReg'")
+    same_quantiles(quantiles(data, "Value", ["IndSexRef", "ParentCode"], invert_column="Polarity"), data)
+
+
+def test_deciles_with_fixed_polarity_and_too_few_areas() -> None:
+    data = good().query("GroupSet == 'IndSexReg' and IndSexRef == '90366Female'")
+    got = quantiles(data, "Value", ["IndSexRef", "ParentCode"], invert=False)
+    same_quantiles(got, data)
+    assert got["quantile"].isna().any()  # a region with fewer areas than deciles gets none
+    assert set(got.qinverted) == {"lowest quantile represents lowest values"}
+
+
+def test_septiles_by_indicator_and_quartiles_ungrouped() -> None:
+    data = good().query("GroupSet == 'IndSex'")
+    same_quantiles(quantiles(data, "Value", invert_column="Polarity", n=7), data)
+    whole = ref(QUANT)
+    whole = whole[whole.GroupSet.isna()]
+    same_quantiles(quantiles(whole, "Value", n=4), whole)
+
+
+def test_mixed_polarity_in_a_group_is_refused() -> None:
+    data = ref(QUANT).query("Test == 'BadPolarity'")
+    with pytest.raises(ValidationError, match="mixes polarities"):
+        quantiles(data, "Value", invert_column="Polarity")
+
+
+def test_non_numeric_values_are_refused() -> None:
+    with pytest.raises(ValidationError, match="column 'AreaName'.*is not a number"):
+        quantiles(good(), "AreaName", "IndSexRef")
+
+
+PROP_LIMITS = ["Population", "lower_2s_limit", "upper_2s_limit", "lower_3s_limit",
+               "upper_3s_limit", "baseline"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "subset"),
+    [
+        ("testdata_funnel_prop_outputs.csv", None),
+        ("testdata_funnel_prop_outputs_with_axis_variation.csv", 31000),
+    ],
+)
+def test_proportion_funnel_limits(name: str, subset: int | None) -> None:
+    inputs = ref("testdata_funnel_prop_inputs.csv")
+    if subset:
+        inputs = inputs[inputs.denominator < subset]
+    got = funnel_limits(inputs, "numerator", "denominator", statistic="proportion")
+    expected = ref(name)
+    assert_close(got[PROP_LIMITS].to_numpy(), expected.to_numpy())
+    assert set(got.method) == {"Wilson"}
+
+
+def test_proportion_funnel_significance() -> None:
+    inputs = ref("testdata_funnel_prop_inputs.csv")
+    got = funnel_significance(inputs.drop(columns="significance"), "numerator", "denominator")
+    assert list(got.significance) == list(inputs.significance)
+
+
+def ratio_outputs() -> pd.DataFrame:
+    out = ref("testdata_funnel_ratio_outputs.csv")
+    return out.rename(columns={out.columns[0]: "Observed_events"})
+
+
+def test_ratio_funnel_limits_as_isr() -> None:
+    got = funnel_limits(ref("testdata_funnel_ratio_inputs.csv"), "obs", "expected",
+                        statistic="ratio", ratio_type="isr")  # fmt: skip
+    expected = ratio_outputs()
+    columns = [c for c in expected.columns if not c.endswith("count")]
+    assert_close(got[[c.replace("isr", "limit") for c in columns]].to_numpy(), expected[columns].to_numpy())
+    assert set(got.statistic) == {"ratio (isr)"} and set(got.method) == {"Poisson"}
+
+
+def test_ratio_funnel_limits_as_count() -> None:
+    got = funnel_limits(ref("testdata_funnel_ratio_inputs.csv"), "obs", "expected",
+                        statistic="ratio", ratio_type="count")  # fmt: skip
+    expected = ratio_outputs()
+    columns = [c for c in expected.columns if c.endswith("count")]
+    # The count form is ratio - 1: compare the ratio, to keep 1e-6 relative meaningful near 0.
+    assert_close(got[[c.replace("count", "limit") for c in columns]] + 1, expected[columns] + 1)
+    assert set(got.statistic) == {"ratio (count)"}
+
+
+def test_ratio_funnel_significance() -> None:
+    inputs = ref("testdata_funnel_ratio_inputs.csv")
+    got = funnel_significance(inputs[["obs", "expected"]], "obs", "expected", statistic="ratio")
+    assert list(got.significance) == list(inputs.significance)
+
+
+RATE_COLUMNS = ["Events", "lower_2s_population_1_year", "lower_2s_limit",
+                "upper_2s_population_1_year", "upper_2s_limit", "lower_3s_population_1_year",
+                "lower_3s_limit", "upper_3s_population_1_year", "upper_3s_limit", "baseline"]  # fmt: skip
+
+
+def rate_inputs() -> pd.DataFrame:
+    return ref("testdata_funnel_rate_input_funnels.csv")
+
+
+def test_rate_funnel_limits_dsr() -> None:
+    got = funnel_limits(rate_inputs(), "ev", rate="rate", multiplier=1e5, statistic="rate",
+                        rate_type="dsr", years_of_data=3)  # fmt: skip
+    expected = ref("testdata_funnel_rate_outputs.csv")
+    assert_close(got[RATE_COLUMNS].to_numpy(), expected[RATE_COLUMNS].to_numpy())
+    assert list(got.statistic) == list(expected.statistic)
+
+
+def test_rate_funnel_limits_crude_with_few_events() -> None:
+    data = rate_inputs()
+    data.loc[data.ev == data.ev.max(), "ev"] = 5
+    got = funnel_limits(data, "ev", rate="rate", multiplier=1e5, statistic="rate",
+                        rate_type="crude", years_of_data=3)  # fmt: skip
+    expected = ref("testdata_funnel_rate_outputs_2.csv")
+    assert_close(got[RATE_COLUMNS].to_numpy(), expected[RATE_COLUMNS].to_numpy())
+
+
+def test_rate_funnel_limits_crude_with_zero_events_and_denominator() -> None:
+    data = rate_inputs()[["ev", "rate"]].copy()
+    data["pop"] = 1e5 * data.ev / data.rate
+    top = data.ev == data.ev.max()
+    data.loc[top, ["ev", "rate"]] = 0
+    data = data[data["pop"] > data["pop"].max() / 2]
+    got = funnel_limits(data, "ev", "pop", rate="rate", multiplier=1e5, statistic="rate",
+                        rate_type="crude", years_of_data=3)  # fmt: skip
+    expected = ref("testdata_funnel_rate_outputs_3.csv")
+    assert_close(got[RATE_COLUMNS].to_numpy(), expected[RATE_COLUMNS].to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("rate", "rate_type", "multiplier", "column", "drop_zero"),
+    [
+        ("rate_dsr", "dsr", 1e5, "dsr_per_100000_with_0", False),
+        ("rate_dsr", "dsr", 1e5, "dsr_per_100000_without_0", True),
+        ("rate_dsr", "dsr", 100, "dsr_per_100_without_0", True),
+        ("rate_crude_per_100000", "crude", 1e5, "crude_per_100000_with_0", False),
+        ("rate_crude_per_100", "crude", 100, "crude_per_100_with_0", False),
+        ("rate_crude_per_100000", "crude", 1e5, "crude_per_100000_without_0", True),
+        ("rate_crude_per_100", "crude", 100, "crude_per_100_without_0", True),
+    ],
+)
+def test_rate_funnel_significance(
+    rate: str, rate_type: str, multiplier: float, column: str, drop_zero: bool
+) -> None:
+    data = ref("testdata_funnel_rate_dsr_inputs.csv")
+    if drop_zero:
+        data = data[data["count"] != 0]
+    got = funnel_significance(data[["count", rate, "pop"]], "count", "pop", statistic="rate",
+                              rate=rate, rate_type=rate_type, multiplier=multiplier)  # type: ignore[arg-type]  # fmt: skip
+    assert list(got.significance) == list(data[column])
+
+
+def test_rate_funnel_points() -> None:
+    data = rate_inputs()
+    few = data.copy()
+    few.loc[few.ev == few.ev.max(), "ev"] = 5
+    got = funnel_points(few, "ev", rate="rate", rate_type="dsr", years_of_data=3, multiplier=1e5)
+    assert_close(got.rate_chart, few.rate_chart)
+    assert_close(got.denominator_derived, few.denominator_derived)
+    got = funnel_points(data, "ev", rate="rate", rate_type="crude", years_of_data=3, multiplier=1e5)
+    assert_close(got.rate_chart, data.rate_chart_crude)
+    assert_close(got.denominator_derived, data.denominator_derived_crude)
+    zero = data.copy()
+    zero.loc[zero.ev == zero.ev.max(), "ev"] = 0
+    got = funnel_points(zero, "ev", rate="rate", rate_type="crude", years_of_data=5,
+                        multiplier=1e5, denominator="pop")  # fmt: skip
+    assert_close(got.denominator_derived, zero.denominator_derived_crude_with_denom)
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (pd.DataFrame({"obs": [65, 80, 30], "pop": [100, 100, 0]}), "denominator must be greater than zero"),
+        (pd.DataFrame({"obs": [65, -80, 30], "pop": [100, 100, 200]}), "numerator must be at least 0"),
+        (pd.DataFrame({"obs": [65, 80, 30], "pop": [100, 100, 20]}), r"numerator \(30\) is greater than denominator"),
+    ],
+)  # fmt: skip
+def test_funnel_errors(frame: pd.DataFrame, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        funnel_significance(frame, "obs", "pop", statistic="proportion")
+
+
+def test_unknown_funnel_statistic() -> None:
+    with pytest.raises(ValidationError, match="unknown funnel statistic 'pop'"):
+        funnel_limits(ref("testdata_funnel_prop_inputs.csv"), "numerator", "denominator",
+                      statistic="pop")  # type: ignore[arg-type]  # fmt: skip
