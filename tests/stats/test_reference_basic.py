@@ -10,6 +10,7 @@ from placehealth.errors import ValidationError
 from placehealth.stats import byars_lower, byars_upper, mean, proportion, rate, wilson
 from tests.stats.helpers import assert_close, ref
 
+
 def halves(frame: pd.DataFrame) -> pd.DataFrame:
     """Each area split into two rows of half its numerator and denominator."""
     half = frame[["Area", "Numerator", "Denominator"]].copy()
@@ -50,7 +51,9 @@ def test_proportions_ungrouped(multiplier: int) -> None:
 
 def test_proportions_grouped_sum_numerators_and_denominators() -> None:
     expected = ref("testdata_Proportion__testdata_Prop_g.csv")
-    got = proportion(halves(expected), "Numerator", "Denominator", "Area", confidence=0.95, missing="na")
+    got = proportion(
+        halves(expected), "Numerator", "Denominator", "Area", confidence=0.95, missing="na"
+    )
     got = got.set_index("Area").loc[expected.Area]
     assert_close(got.numerator, expected.Numerator)
     assert_close(got.value, expected.value)
@@ -92,7 +95,11 @@ def test_means_with_t_limits_grouped_and_ungrouped() -> None:
     expected = ref("testdata_Mean__testdata_Mean_results.csv").set_index("area")
     grouped = mean(data, "values", "area")
     whole = mean(data, "values")
-    for got, key in ((grouped.iloc[0], "Area1"), (grouped.iloc[1], "Area2"), (whole.iloc[0], "No grouping")):
+    for got, key in (
+        (grouped.iloc[0], "Area1"),
+        (grouped.iloc[1], "Area2"),
+        (whole.iloc[0], "No grouping"),
+    ):
         row = expected.loc[key]
         assert_close(
             [got.numerator, got.denominator, got.stdev, got.value, *(got[c] for c in LIMITS)],

@@ -114,9 +114,16 @@ def test_isr_with_reference_columns(kind: str, multiplier: int) -> None:
         & results.area.str.startswith("testdata")
     ].reset_index(drop=True)
     got = isr(
-        data, "count", "pop", "area", ref_count="refcount", ref_population="refpop",
-        kind=kind, multiplier=multiplier, missing="zero",  # type: ignore[arg-type]
-    )  # fmt: skip
+        data,
+        "count",
+        "pop",
+        "area",
+        ref_count="refcount",
+        ref_population="refpop",
+        kind=kind,
+        multiplier=multiplier,
+        missing="zero",  # type: ignore[arg-type]
+    )
     assert_close(got.numerator, expected.observed)
     assert_close(got.denominator, expected.expected)
     assert_close(got.ref_rate, expected.ref_rate)
@@ -132,9 +139,16 @@ def test_isr_with_a_separate_reference_table() -> None:
     reference = ref("testdata_DSR_ISR__refdata.csv").rename(columns={"Age Band": "ageband"})
     results = ref("testdata_DSR_ISR__testresults_ISR.csv").iloc[:3]
     got = isr(
-        data, "count", "pop", "area", reference=reference, age_band="ageband",
-        ref_count="refcount", ref_population="refpop", missing="zero",
-    )  # fmt: skip
+        data,
+        "count",
+        "pop",
+        "area",
+        reference=reference,
+        age_band="ageband",
+        ref_count="refcount",
+        ref_population="refpop",
+        missing="zero",
+    )
     assert_close(got.value, results.value)
     assert_close(got.upper99_8cl, results.upper99_8cl)
 

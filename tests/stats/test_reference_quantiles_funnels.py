@@ -25,7 +25,9 @@ def same_quantiles(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 def test_deciles_within_region_with_polarity_column() -> None:
     data = good().query("GroupSet == 'IndSexReg'")
-    same_quantiles(quantiles(data, "Value", ["IndSexRef", "ParentCode"], invert_column="Polarity"), data)
+    same_quantiles(
+        quantiles(data, "Value", ["IndSexRef", "ParentCode"], invert_column="Polarity"), data
+    )
 
 
 def test_deciles_with_fixed_polarity_and_too_few_areas() -> None:
@@ -51,12 +53,18 @@ def test_mixed_polarity_in_a_group_is_refused() -> None:
 
 
 def test_non_numeric_values_are_refused() -> None:
-    with pytest.raises(ValidationError, match="column 'AreaName'.*is not a number"):
+    with pytest.raises(ValidationError, match=r"column 'AreaName'.*is not a number"):
         quantiles(good(), "AreaName", "IndSexRef")
 
 
-PROP_LIMITS = ["Population", "lower_2s_limit", "upper_2s_limit", "lower_3s_limit",
-               "upper_3s_limit", "baseline"]  # fmt: skip
+PROP_LIMITS = [
+    "Population",
+    "lower_2s_limit",
+    "upper_2s_limit",
+    "lower_3s_limit",
+    "upper_3s_limit",
+    "baseline",
+]
 
 
 @pytest.mark.parametrize(
@@ -88,17 +96,29 @@ def ratio_outputs() -> pd.DataFrame:
 
 
 def test_ratio_funnel_limits_as_isr() -> None:
-    got = funnel_limits(ref("testdata_funnel_ratio_inputs.csv"), "obs", "expected",
-                        statistic="ratio", ratio_type="isr")  # fmt: skip
+    got = funnel_limits(
+        ref("testdata_funnel_ratio_inputs.csv"),
+        "obs",
+        "expected",
+        statistic="ratio",
+        ratio_type="isr",
+    )
     expected = ratio_outputs()
     columns = [c for c in expected.columns if not c.endswith("count")]
-    assert_close(got[[c.replace("isr", "limit") for c in columns]].to_numpy(), expected[columns].to_numpy())
+    assert_close(
+        got[[c.replace("isr", "limit") for c in columns]].to_numpy(), expected[columns].to_numpy()
+    )
     assert set(got.statistic) == {"ratio (isr)"} and set(got.method) == {"Poisson"}
 
 
 def test_ratio_funnel_limits_as_count() -> None:
-    got = funnel_limits(ref("testdata_funnel_ratio_inputs.csv"), "obs", "expected",
-                        statistic="ratio", ratio_type="count")  # fmt: skip
+    got = funnel_limits(
+        ref("testdata_funnel_ratio_inputs.csv"),
+        "obs",
+        "expected",
+        statistic="ratio",
+        ratio_type="count",
+    )
     expected = ratio_outputs()
     columns = [c for c in expected.columns if c.endswith("count")]
     # The count form is ratio - 1: compare the ratio, to keep 1e-6 relative meaningful near 0.
@@ -112,9 +132,18 @@ def test_ratio_funnel_significance() -> None:
     assert list(got.significance) == list(inputs.significance)
 
 
-RATE_COLUMNS = ["Events", "lower_2s_population_1_year", "lower_2s_limit",
-                "upper_2s_population_1_year", "upper_2s_limit", "lower_3s_population_1_year",
-                "lower_3s_limit", "upper_3s_population_1_year", "upper_3s_limit", "baseline"]  # fmt: skip
+RATE_COLUMNS = [
+    "Events",
+    "lower_2s_population_1_year",
+    "lower_2s_limit",
+    "upper_2s_population_1_year",
+    "upper_2s_limit",
+    "lower_3s_population_1_year",
+    "lower_3s_limit",
+    "upper_3s_population_1_year",
+    "upper_3s_limit",
+    "baseline",
+]
 
 
 def rate_inputs() -> pd.DataFrame:
@@ -122,8 +151,15 @@ def rate_inputs() -> pd.DataFrame:
 
 
 def test_rate_funnel_limits_dsr() -> None:
-    got = funnel_limits(rate_inputs(), "ev", rate="rate", multiplier=1e5, statistic="rate",
-                        rate_type="dsr", years_of_data=3)  # fmt: skip
+    got = funnel_limits(
+        rate_inputs(),
+        "ev",
+        rate="rate",
+        multiplier=1e5,
+        statistic="rate",
+        rate_type="dsr",
+        years_of_data=3,
+    )
     expected = ref("testdata_funnel_rate_outputs.csv")
     assert_close(got[RATE_COLUMNS].to_numpy(), expected[RATE_COLUMNS].to_numpy())
     assert list(got.statistic) == list(expected.statistic)
@@ -132,8 +168,15 @@ def test_rate_funnel_limits_dsr() -> None:
 def test_rate_funnel_limits_crude_with_few_events() -> None:
     data = rate_inputs()
     data.loc[data.ev == data.ev.max(), "ev"] = 5
-    got = funnel_limits(data, "ev", rate="rate", multiplier=1e5, statistic="rate",
-                        rate_type="crude", years_of_data=3)  # fmt: skip
+    got = funnel_limits(
+        data,
+        "ev",
+        rate="rate",
+        multiplier=1e5,
+        statistic="rate",
+        rate_type="crude",
+        years_of_data=3,
+    )
     expected = ref("testdata_funnel_rate_outputs_2.csv")
     assert_close(got[RATE_COLUMNS].to_numpy(), expected[RATE_COLUMNS].to_numpy())
 
@@ -144,8 +187,16 @@ def test_rate_funnel_limits_crude_with_zero_events_and_denominator() -> None:
     top = data.ev == data.ev.max()
     data.loc[top, ["ev", "rate"]] = 0
     data = data[data["pop"] > data["pop"].max() / 2]
-    got = funnel_limits(data, "ev", "pop", rate="rate", multiplier=1e5, statistic="rate",
-                        rate_type="crude", years_of_data=3)  # fmt: skip
+    got = funnel_limits(
+        data,
+        "ev",
+        "pop",
+        rate="rate",
+        multiplier=1e5,
+        statistic="rate",
+        rate_type="crude",
+        years_of_data=3,
+    )
     expected = ref("testdata_funnel_rate_outputs_3.csv")
     assert_close(got[RATE_COLUMNS].to_numpy(), expected[RATE_COLUMNS].to_numpy())
 
@@ -168,8 +219,15 @@ def test_rate_funnel_significance(
     data = ref("testdata_funnel_rate_dsr_inputs.csv")
     if drop_zero:
         data = data[data["count"] != 0]
-    got = funnel_significance(data[["count", rate, "pop"]], "count", "pop", statistic="rate",
-                              rate=rate, rate_type=rate_type, multiplier=multiplier)  # type: ignore[arg-type]  # fmt: skip
+    got = funnel_significance(
+        data[["count", rate, "pop"]],
+        "count",
+        "pop",
+        statistic="rate",
+        rate=rate,
+        rate_type=rate_type,
+        multiplier=multiplier,
+    )  # type: ignore[arg-type]
     assert list(got.significance) == list(data[column])
 
 
@@ -185,19 +243,35 @@ def test_rate_funnel_points() -> None:
     assert_close(got.denominator_derived, data.denominator_derived_crude)
     zero = data.copy()
     zero.loc[zero.ev == zero.ev.max(), "ev"] = 0
-    got = funnel_points(zero, "ev", rate="rate", rate_type="crude", years_of_data=5,
-                        multiplier=1e5, denominator="pop")  # fmt: skip
+    got = funnel_points(
+        zero,
+        "ev",
+        rate="rate",
+        rate_type="crude",
+        years_of_data=5,
+        multiplier=1e5,
+        denominator="pop",
+    )
     assert_close(got.denominator_derived, zero.denominator_derived_crude_with_denom)
 
 
 @pytest.mark.parametrize(
     ("frame", "message"),
     [
-        (pd.DataFrame({"obs": [65, 80, 30], "pop": [100, 100, 0]}), "denominator must be greater than zero"),
-        (pd.DataFrame({"obs": [65, -80, 30], "pop": [100, 100, 200]}), "numerator must be at least 0"),
-        (pd.DataFrame({"obs": [65, 80, 30], "pop": [100, 100, 20]}), r"numerator \(30\) is greater than denominator"),
+        (
+            pd.DataFrame({"obs": [65, 80, 30], "pop": [100, 100, 0]}),
+            "denominator must be greater than zero",
+        ),
+        (
+            pd.DataFrame({"obs": [65, -80, 30], "pop": [100, 100, 200]}),
+            "numerator must be at least 0",
+        ),
+        (
+            pd.DataFrame({"obs": [65, 80, 30], "pop": [100, 100, 20]}),
+            r"numerator \(30\) is greater than denominator",
+        ),
     ],
-)  # fmt: skip
+)
 def test_funnel_errors(frame: pd.DataFrame, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         funnel_significance(frame, "obs", "pop", statistic="proportion")
@@ -205,5 +279,6 @@ def test_funnel_errors(frame: pd.DataFrame, message: str) -> None:
 
 def test_unknown_funnel_statistic() -> None:
     with pytest.raises(ValidationError, match="unknown funnel statistic 'pop'"):
-        funnel_limits(ref("testdata_funnel_prop_inputs.csv"), "numerator", "denominator",
-                      statistic="pop")  # type: ignore[arg-type]  # fmt: skip
+        funnel_limits(
+            ref("testdata_funnel_prop_inputs.csv"), "numerator", "denominator", statistic="pop"
+        )  # type: ignore[arg-type]

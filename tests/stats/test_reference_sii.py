@@ -59,9 +59,17 @@ def test_sii_reference(first: int, options: dict, uncertainty: str) -> None:
         else {"lower_cl": "LowerCL", "upper_cl": "UpperCL"}
     )
     got = sii(
-        data, "Quantile", "Population", "Area", value="Value", value_type=kind,  # type: ignore[arg-type]
-        repetitions=REPS, seed=first, **given, **options,
-    )  # fmt: skip
+        data,
+        "Quantile",
+        "Population",
+        "Area",
+        value="Value",
+        value_type=kind,  # type: ignore[arg-type]
+        repetitions=REPS,
+        seed=first,
+        **given,
+        **options,
+    )
     expected = data[data.sii.notna()].reset_index(drop=True)
     s = got[got.statistic.str.startswith("slope")].reset_index(drop=True)
     r = got[got.statistic.str.startswith("relative")].reset_index(drop=True)
@@ -82,28 +90,58 @@ def test_sii_reference(first: int, options: dict, uncertainty: str) -> None:
 
 def test_quintiles_point_estimate() -> None:
     data = block(61, 10)
-    got = sii(data, "Quantile", "Population", "Area", value="Value", se="StandardError",
-              repetitions=100, rii=False)  # fmt: skip
+    got = sii(
+        data,
+        "Quantile",
+        "Population",
+        "Area",
+        value="Value",
+        se="StandardError",
+        repetitions=100,
+        rii=False,
+    )
     assert_close(got.value, data[data.sii.notna()].sii)
 
 
 def test_proportion_from_count() -> None:
     data = block(91)
-    from_count = sii(data, "Quantile", "Population", "Area", count="Count",
-                     value_type="proportion", lower_cl="LowerCL", upper_cl="UpperCL",
-                     repetitions=100)  # fmt: skip
-    from_value = sii(data, "Quantile", "Population", "Area", value="Value",
-                     value_type="proportion", lower_cl="LowerCL", upper_cl="UpperCL",
-                     repetitions=100)  # fmt: skip
+    from_count = sii(
+        data,
+        "Quantile",
+        "Population",
+        "Area",
+        count="Count",
+        value_type="proportion",
+        lower_cl="LowerCL",
+        upper_cl="UpperCL",
+        repetitions=100,
+    )
+    from_value = sii(
+        data,
+        "Quantile",
+        "Population",
+        "Area",
+        value="Value",
+        value_type="proportion",
+        lower_cl="LowerCL",
+        upper_cl="UpperCL",
+        repetitions=100,
+    )
     assert_close(from_count.value, from_value.value, rel=1e-4)
 
 
 def test_same_seed_same_limits_other_seed_close() -> None:
     data = block(1)
     run = lambda seed: sii(  # noqa: E731
-        data, "Quantile", "Population", "Area", value="Value", se="StandardError",
-        repetitions=1000, seed=seed,
-    )  # fmt: skip
+        data,
+        "Quantile",
+        "Population",
+        "Area",
+        value="Value",
+        se="StandardError",
+        repetitions=1000,
+        seed=seed,
+    )
     a, b, c = run(5), run(5), run(6)
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a.lower95_0cl, c.lower95_0cl)
@@ -116,12 +154,14 @@ def test_same_seed_same_limits_other_seed_close() -> None:
         (151, 10, {"se": "StandardError"}, "population must be greater than zero"),
         (161, 10, {"se": "StandardError"}, "standard error must be at least 0"),
         (
-            171, 10, {"lower_cl": "LowerCL", "upper_cl": "UpperCL", "value_type": "proportion"},
+            171,
+            10,
+            {"lower_cl": "LowerCL", "upper_cl": "UpperCL", "value_type": "proportion"},
             "is not between 0 and 1",
         ),
         (201, 10, {"se": "StandardError"}, "is missing"),
     ],
-)  # fmt: skip
+)
 def test_reference_error_records(first: int, size: int, options: dict, message: str) -> None:
     data = block(first, size)
     with pytest.raises(ValidationError, match=message):
@@ -136,5 +176,11 @@ def test_too_many_or_too_few_quantiles_and_missing_uncertainty() -> None:
         sii(data.head(4), "Quantile", "Population", value="Value", se="StandardError")
     with pytest.raises(ValidationError, match="no row for quantile 10"):
         two = block(1)
-        sii(two.drop(two.index[-1]), "Quantile", "Population", "Area", value="Value",
-            se="StandardError")  # fmt: skip
+        sii(
+            two.drop(two.index[-1]),
+            "Quantile",
+            "Population",
+            "Area",
+            value="Value",
+            se="StandardError",
+        )
