@@ -52,9 +52,9 @@ def _ring(colour: str, dashed: bool = False) -> str:
     )
 
 
-def _letter(colour: str, letter: str, y: float = 16.5, size: int = 12) -> str:
+def _letter(colour: str, letter: str, *, x: float = 12, y: float = 16.5, size: int = 12) -> str:
     return (
-        f'<text x="12" y="{y}" text-anchor="middle" font-family="Liberation Sans, Arial, '
+        f'<text x="{x}" y="{y}" text-anchor="middle" font-family="Liberation Sans, Arial, '
         f'sans-serif" font-weight="bold" font-size="{size}" fill="{colour}">{escape(letter)}</text>'
     )
 
@@ -70,12 +70,11 @@ def variation_icon(key: str | None, size: int = 22) -> Markup:
             for x, y in ((6, 13), (9, 11), (12, 13.5), (15, 11), (18, 12.5))
         )
         return _svg(label, _ring(colour) + dots, size)
-    path = "M17 9.5 L19.5 6 L22 9.5 Z" if arrow == "up" else "M17 14.5 L19.5 18 L22 14.5 Z"
-    body = (
-        _ring(colour)
-        + _letter(colour, letter, y=16, size=11)
-        + f'<path d="{path}" fill="{colour}" transform="translate(-3 0)"/>'
-    )
+    # the letter on the left, an arrow for the direction on the right
+    path = "M14.5 11 L17.5 5.5 L20.5 11 Z" if arrow == "up" else "M14.5 13 L17.5 18.5 L20.5 13 Z"
+    body = _ring(colour) + _letter(colour, letter, x=9, y=16, size=11)
+    body += f'<path d="{path}" fill="{colour}"/>'
+
     return _svg(label, body, size)
 
 
