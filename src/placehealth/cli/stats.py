@@ -358,12 +358,8 @@ def funnel_cmd(
             )  # fmt: skip
         if table == "significance":
             return stats.funnel_significance(
-                d,
-                numerator,
-                denominator,
-                statistic=statistic,
-                **kw,  # type: ignore[arg-type]
-            )
+                d, numerator, denominator, statistic=statistic, **kw  # type: ignore[arg-type]
+            )  # fmt: skip
         if table == "points":
             if rate is None:
                 raise ValidationError("--table points needs --rate", hint="name the rate column")
