@@ -40,9 +40,9 @@ def main(
 
 def _register() -> None:
     # Each area owns one module with a `register(app)` function.
-    from placehealth.cli import demo, plan, stats
+    from placehealth.cli import demo, indicators, plan, stats
 
-    for module in (plan, demo, stats):
+    for module in (plan, demo, stats, indicators):
         module.register(app)
 
 

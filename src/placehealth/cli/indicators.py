@@ -1,0 +1,76 @@
+"""``placehealth indicators``: compute indicator values from the warehouse."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from placehealth.cli.options import console
+from placehealth.engine import open_backend
+from placehealth.engine.indicators import PIPELINES, Context, compute_all
+from placehealth.errors import ValidationError
+from placehealth.tables import write_table
+
+indicators_app = typer.Typer(help="Indicators computed from the warehouse.", no_args_is_help=True)
+
+_YEARS = re.compile(r"^(\d{4})/\d{2}-(\d{4})/\d{2}$")
+
+
+def parse_years(text: str) -> list[int]:
+    """'2014/15-2018/19' → [2014, …, 2018]."""
+    m = _YEARS.match(text.strip())
+    if not m or int(m.group(2)) < int(m.group(1)):
+        raise ValidationError(
+            f"cannot read years '{text}'", column="--years", hint="write e.g. 2014/15-2018/19"
+        )
+    return list(range(int(m.group(1)), int(m.group(2)) + 1))
+
+
+@indicators_app.command("compute")
+def compute(
+    warehouse: Path = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
+    years: str = typer.Option("2014/15-2018/19", "--years", help="Financial years to compute."),
+    place: str = typer.Option("Liverpool", "--place", help="Name of the place (top area)."),
+    output: Path = typer.Option(
+        Path("out/indicators.parquet"), "--output", "-o", help="CSV, Parquet or Excel file."
+    ),
+) -> None:
+    """Compute every indicator for every area and period, in the long format.
+
+    Three-year pooled windows (mortality, life expectancy) are the calendar years
+    fully inside the financial years asked for.
+
+    Example: placehealth indicators compute --warehouse out/liverpool.duckdb -o values.csv
+    """
+    fys = parse_years(years)
+    calendar = list(range(fys[0] + 1, fys[-1] + 1))  # whole calendar years inside the span
+    pooled = [(y, y + 2) for y in calendar if y + 2 <= calendar[-1]]
+    backend = open_backend(engine, warehouse)
+    ctx = Context(backend, years=fys, pooled=pooled, place=place)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("indicators", total=len(PIPELINES))
+
+        def done(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        values = compute_all(ctx, progress=done)
+    backend.close()
+    path = write_table(values, output)
+    counts = values.groupby("indicator_id").size()
+    console.print(
+        f"{len(values):,} indicator values ({len(counts)} indicators) on {engine} → {path}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(indicators_app, name="indicators")

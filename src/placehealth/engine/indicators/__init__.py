@@ -1,0 +1,62 @@
+"""Indicator pipelines: warehouse → numerators and denominators → placehealth.stats → values.
+
+Each pipeline takes a :class:`Context` and returns frames in the long format of
+DESIGN §4; :func:`compute_all` runs them all, with progress, on either engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from placehealth.engine.indicators.admissions import ae_attendances, emergency_admissions
+from placehealth.engine.indicators.context import VALUE_COLUMNS, Context
+from placehealth.engine.indicators.life_expectancy import life_expectancy
+from placehealth.engine.indicators.mortality import (
+    infant_mortality,
+    premature_mortality,
+    years_of_life_lost,
+)
+from placehealth.engine.indicators.prevalence import dementia_diagnosis, ltc_prevalence
+from placehealth.engine.indicators.social_care import care_home_admissions, reablement
+
+Pipeline = Callable[[Context], list[pd.DataFrame]]
+
+PIPELINES: dict[str, Pipeline] = {
+    "emergency admissions": emergency_admissions,
+    "A&E attendances": ae_attendances,
+    "premature mortality": premature_mortality,
+    "years of life lost": years_of_life_lost,
+    "infant mortality": infant_mortality,
+    "life expectancy": life_expectancy,
+    "care-home admissions": care_home_admissions,
+    "reablement": reablement,
+    "dementia diagnosis": dementia_diagnosis,
+    "long-term conditions": ltc_prevalence,
+}
+
+
+def compute_all(
+    ctx: Context,
+    *,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """Every pipeline (or ``only`` those named), as one long table of indicator values."""
+    frames = []
+    for name, pipeline in PIPELINES.items():
+        if only is not None and name not in only:
+            continue
+        frames.extend(pipeline(ctx))
+        if progress is not None:
+            progress(name)
+    values = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    return (
+        values[VALUE_COLUMNS]
+        .sort_values(["indicator_id", "area_type", "area_code", "period", "sex"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+__all__ = ["PIPELINES", "Context", "compute_all"]

@@ -1,0 +1,115 @@
+"""What every indicator pipeline shares: the backend, the periods, the area lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from placehealth.engine import tables as t
+from placehealth.engine.backends import Backend
+from placehealth.engine.expressions import band_label
+from placehealth.engine.geography import lookups, roll_up
+from placehealth.engine.population import Banding, Basis, population
+from placehealth.periods import financial_year_label
+
+VALUE_COLUMNS = [
+    "indicator_id", "area_type", "area_code", "period", "sex", "age_band", "numerator",
+    "denominator", "value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl",
+    "method", "suppressed",
+]  # fmt: skip
+CONFIDENCE = (0.95, 0.998)
+
+
+@dataclass
+class Context:
+    """Periods to compute (financial years, and pooled calendar-year windows) and areas."""
+
+    backend: Backend
+    years: list[int]  # financial years by start year, e.g. [2014, …, 2018]
+    pooled: list[tuple[int, int]]  # calendar windows, e.g. [(2015, 2017)]
+    place: str = "Liverpool"
+    area_types: tuple[str, ...] = t.AREA_TYPES
+    _populations: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def geography(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return lookups(self.backend)
+
+    @property
+    def calendar_years(self) -> list[int]:
+        return sorted({y for a, b in self.pooled for y in range(a, b + 1)})
+
+    def population(
+        self, basis: Basis = "financial", banding: Banding = "five", min_age: int | None = None
+    ) -> pd.DataFrame:
+        """Mid-period populations, computed once per kind and reused by every indicator."""
+        key = (basis, banding, min_age)
+        if key not in self._populations:
+            years = self.years if basis == "financial" else self.calendar_years
+            self._populations[key] = population(
+                self.backend, years, basis=basis, banding=banding, min_age=min_age
+            )
+        return self._populations[key]
+
+    def roll_up(self, frame: pd.DataFrame, values: list[str], keys: list[str]) -> pd.DataFrame:
+        lsoa, practice = self.geography
+        return roll_up(
+            frame, values, keys, lsoa, practice, place=self.place, area_types=self.area_types
+        )
+
+
+def midpoint_frame(ctx: Context, basis: Basis = "financial") -> Any:
+    """A small engine table of (year, mid) for the context's periods."""
+    from placehealth.engine.population import midpoint
+
+    years = ctx.years if basis == "financial" else ctx.calendar_years
+    frame = pd.DataFrame({"year": years, "mid": [midpoint(y, basis) for y in years]})
+    return ctx.backend.from_pandas(frame, f"periods_{basis}")
+
+
+def fy_label(year: int | np.integer) -> str:
+    return financial_year_label(int(year))
+
+
+def pooled_label(first: int, last: int) -> str:
+    return f"{first}-{last % 100:02d}"
+
+
+def pool(frame: pd.DataFrame, windows: list[tuple[int, int]], values: list[str]) -> pd.DataFrame:
+    """Sum calendar-year rows into pooled windows (a row may fall in several windows)."""
+    parts = []
+    for first, last in windows:
+        part = frame[frame["year"].between(first, last)].drop(columns="year")
+        keys = [c for c in part.columns if c not in values]
+        part = part.groupby(keys, dropna=False, observed=True)[values].sum().reset_index()
+        part["period"] = pooled_label(first, last)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def with_band_labels(frame: pd.DataFrame, width: int = 5) -> pd.DataFrame:
+    """Replace ``age_start`` by the stats module's band labels ('0-4' … '90+')."""
+    starts = frame["age_start"].astype(int)
+    labels = {s: band_label(s, width) for s in starts.unique()}
+    return frame.assign(age_band=starts.map(labels)).drop(columns="age_start")
+
+
+def long_format(
+    result: pd.DataFrame, indicator_id: str, *, sex: str = "persons", age_band: str = "all ages"
+) -> pd.DataFrame:
+    """Stats output (value, limits, numerator, denominator) in the DESIGN §4 long format."""
+    out = result.rename(columns={"statistic": "_statistic"}).copy()
+    out["indicator_id"] = indicator_id
+    if "sex" not in out.columns:
+        out["sex"] = sex
+    if "age_band" not in out.columns:
+        out["age_band"] = age_band
+    out["suppressed"] = False
+    for column in VALUE_COLUMNS:
+        if column not in out.columns:
+            out[column] = np.nan
+    return out[VALUE_COLUMNS]
