@@ -49,3 +49,13 @@ def _no_global_random(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(random, name, forbidden)
     for name in ("rand", "randn", "randint", "random", "choice", "shuffle", "normal"):
         monkeypatch.setattr(np.random, name, forbidden)
+
+
+@pytest.fixture(autouse=True)
+def _wide_console() -> None:
+    """Commands run in-process print to a fixed-width console: make it as wide as a terminal."""
+    from placehealth.cli.main import err_console
+    from placehealth.cli.options import console
+
+    console.width = 200
+    err_console.width = 200

@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from placehealth.cli.main import run
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> Result:
+    """Run ``placehealth ARGS`` in this process, as the console script would (fast)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    argv = sys.argv
+    sys.argv = ["placehealth", *args]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            run()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``placehealth ARGS`` in a new process, exactly as a user does."""
     env = {**os.environ, "COLUMNS": "200"}  # wide tables, as in a normal terminal
     return subprocess.run(
         [sys.executable, "-m", "placehealth", *args],
@@ -19,7 +49,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_help_lists_commands_with_an_example() -> None:
-    result = run_cli("--help")
+    result = run_process("--help")
     assert result.returncode == 0
     assert "plan" in result.stdout
     assert "Example" in result.stdout
@@ -31,8 +61,30 @@ def test_version() -> None:
     assert result.stdout.startswith("placehealth ")
 
 
-def test_missing_path_is_one_line_exit_2(tmp_path) -> None:
-    result = run_cli("plan", "show", str(tmp_path / "nope"))
+def test_a_user_error_is_one_line_with_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    result = run_process("plan", "show", str(tmp_path / "nope"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "no such file or folder" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    from typer.main import get_command
+
+    from placehealth.cli.main import app
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield path, command
+
+    missing = [
+        " ".join(path)
+        for path, command in walk(get_command(app), [])
+        if "Example" not in (command.help or "")
+    ]
+    assert missing == []
