@@ -114,3 +114,24 @@ def test_bad_arguments_are_user_errors(plans) -> None:
         sample_actuals(plans, catalogue, seed=1, months=0)
     with pytest.raises(ValidationError, match="not a month"):
         sample_actuals(plans, catalogue, seed=1, months=3, start="2015/16")
+
+
+def test_cli_writes_actuals_that_plan_status_reads(tmp_path: Path) -> None:
+    from tests.plans.helpers import write_plan
+    from tests.test_cli import run_cli
+
+    plan = write_plan(tmp_path, PLAN)
+    out = tmp_path / "actuals.csv"
+    args = ["report", "sample-actuals", "--plan", str(plan), "--seed", "5", "-o", str(out)]
+    result = run_cli(*args, "--months", "12", "--areas", "North, South")
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out)
+    assert sorted(frame["area"].unique()) == ["North", "South"]
+    assert len(frame) == 3 * 2 * 12  # indicators × areas × months
+    again = tmp_path / "again.csv"
+    run_cli("report", "sample-actuals", "--plan", str(plan), "--seed", "5", "-o", str(again),
+            "--months", "12", "--areas", "North, South")  # fmt: skip
+    assert again.read_text() == out.read_text()
+    bad = run_cli(*args, "--months", "3", "--start", "April")
+    assert bad.returncode == 2
+    assert "unrecognised period 'April'" in bad.stderr

@@ -40,9 +40,9 @@ def main(
 
 def _register() -> None:
     # Each area owns one module with a `register(app)` function.
-    from placehealth.cli import demo, indicators, plan, stats
+    from placehealth.cli import demo, indicators, plan, report, stats
 
-    for module in (plan, demo, stats, indicators):
+    for module in (plan, demo, stats, indicators, report):
         module.register(app)
 
 

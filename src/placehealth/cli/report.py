@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import Progress
 
 from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import console
@@ -31,7 +32,9 @@ _NOTES = typer.Option(
 )
 _AREA = typer.Option(None, "--area", help="Area to report (default: each plan's area).")
 _TITLE = typer.Option(None, "--title", help="Title (default: the plan's title).")
-_SCALE = typer.Option(1.0, "--scale", help="Chart size factor (smaller renders faster).")
+_SCALE = typer.Option(
+    1.0, "--scale", min=0.2, max=4.0, help="Chart size factor (smaller renders faster)."
+)
 
 
 def _prepare(
@@ -52,12 +55,14 @@ def _prepare(
     frame = read_actuals(actuals, catalogue)
     data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
     attach_spc(data)
-    with console.status("") as status:
+    if scale > 0:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("charts", total=None)
 
-        def progress(done: int, total: int) -> None:
-            status.update(f"charts {done}/{total}")
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
 
-        attach_charts(data, scale=scale, progress=progress)
+            attach_charts(data, scale=scale, progress=progress)
     return plans, data
 
 

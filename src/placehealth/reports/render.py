@@ -29,11 +29,11 @@ def number(value: float | str | None, unit: Unit | str | None = None) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     unit = Unit(unit) if unit is not None else None
-    if unit == Unit.COUNT or (unit is None and float(value).is_integer()):
+    if float(value).is_integer() and unit in (Unit.COUNT, None):
         text = f"{value:,.0f}"
-    elif abs(value) >= 100:
+    elif abs(value) >= 100 or unit == Unit.COUNT:
         text = f"{value:,.1f}"
-    elif abs(value) >= 1 or value == 0:
+    elif abs(value) >= 1 or value == 0 or unit in (Unit.PERCENT, Unit.RATE):
         text = f"{value:,.1f}" if unit in (Unit.PERCENT, Unit.RATE) else f"{value:,.2f}"
     else:
         text = f"{value:.3g}"
