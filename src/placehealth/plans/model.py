@@ -240,7 +240,7 @@ class Ambition(_Strict):
     @model_validator(mode="after")
     def _baseline_needed(self) -> Ambition:
         needs_baseline = not isinstance(
-            self.method, Stated | BestPeers | LinearForecast | ProjectedGap
+            self.method, Stated | BestPeers | LinearForecast | ProjectedGap | YearlyChanges
         )
         if needs_baseline and (self.baseline is None or self.baseline.value is None):
             raise ValueError(f"ambition '{self.id}': method '{self.method.kind}' needs a baseline")

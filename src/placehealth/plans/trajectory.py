@@ -166,7 +166,15 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
         periods, values = [*head_periods, *later], [*head_values, *steps]
         target = float(steps[-1])
     elif isinstance(method, YearlyChanges):
-        assert base is not None and base.value is not None
+        if base is None or base.value is None:
+            # no printed baseline: the trajectory is an index, baseline = 100
+            if not method.periods:
+                raise ValidationError(
+                    f"ambition '{ambition.id}': yearly changes without a baseline need "
+                    "method.periods"
+                )
+            base_periods, base_values = ["baseline"], [100.0]
+            extras["index"] = 1.0
         later = _later_periods(ambition, method.periods, len(method.changes_pct))
         if len(later) != len(method.changes_pct):
             raise ValidationError(
@@ -174,7 +182,7 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
                 f"but {len(later)} periods",
                 hint="list one period per change under method.periods",
             )
-        steps = m.apply_yearly_changes(base.value, method.changes_pct)
+        steps = m.apply_yearly_changes(base_values[0], method.changes_pct)
         periods, values, target = [*base_periods, *later], [*base_values, *steps], float(steps[-1])
         extras["sum_pct"] = m.headline_change_pct(method.changes_pct, "sum")
         extras["compound_pct"] = m.headline_change_pct(method.changes_pct, "compound")

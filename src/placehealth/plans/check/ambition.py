@@ -251,9 +251,11 @@ class AmbitionChecker:
             on_counts = head.of == "count"
             start = (first.count if on_counts else first.value) if first else None
             end = (last.count if on_counts else last.value) if last else None
-            if first is last and self.trajectory.recomputed and self.trajectory.target is not None:
-                # nothing printed beyond the baseline: the method's own end point
-                end = self.trajectory.target if not on_counts else None
+            t = self.trajectory
+            if (first is last or first is None) and t.recomputed and t.target is not None:
+                # nothing printed beyond the baseline: the method's own start and end points
+                start = float(t.values[0]) if not on_counts else None
+                end = t.target if not on_counts else None
             if head.change_pct is not None:
                 yield from self._headline_pct(
                     head.change_pct, convention, start, end, key, head.src

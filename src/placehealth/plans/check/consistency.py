@@ -34,34 +34,43 @@ def restatements(plan: Plan) -> Iterator[Finding]:
 
 
 def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
-    """Ambitions for the same indicator, area and period with different baselines/targets."""
-    groups: dict[tuple[str, str, str, str], list[tuple[Plan, str, float, str]]] = defaultdict(list)
+    """Ambitions giving the same indicator, area and period different values.
+
+    Baselines, targets and published trajectory points all say what the indicator is
+    (or is planned to be) in a period, so any two from different ambitions must agree.
+    """
+    groups: dict[tuple[str, str, str], list[tuple[Plan, str, str, float, str]]] = defaultdict(list)
     for plan in plans:
         for a in plan.ambitions:
             area = a.area or plan.document.area
-            for what, point in (("baseline", a.baseline), ("target", a.target)):
-                if point is None or point.value is None:
+            points = [("baseline", a.baseline), ("target", a.target)]
+            points += [("value", p) for p in a.published]
+            seen: set[str] = set()
+            for what, point in points:
+                if point is None or point.value is None or point.period in seen:
                     continue
+                seen.add(point.period)
                 where = cite(plan.seed, point.src or a.src)
-                groups[(a.indicator, area, point.period, what)].append(
-                    (plan, a.id, point.value, where)
+                groups[(a.indicator, area, point.period)].append(
+                    (plan, a.id, what, point.value, where)
                 )
-    for (indicator, area, period, what), entries in sorted(groups.items()):
-        first_plan, first_id, first_value, first_src = entries[0]
-        for plan, ambition_id, value, src in entries[1:]:
+    for (indicator, area, period), entries in sorted(groups.items()):
+        first_plan, first_id, first_what, first_value, first_src = entries[0]
+        for plan, ambition_id, what, value, src in entries[1:]:
             if agrees(value, first_value) or agrees(first_value, value):
                 continue
             same_doc = plan.document.id == first_plan.document.id
+            kind = what if what == first_what else "value"
             yield Finding(
-                id=f"conflict/{indicator}/{area}/{period}/{what}/"
+                id=f"conflict/{indicator}/{area}/{period}/"
                 f"{first_plan.document.id}.{first_id}/{plan.document.id}.{ambition_id}",
                 severity=Severity.ERROR if same_doc else Severity.WARNING,
-                check=f"conflicting-{what}",
+                check=f"conflicting-{kind}",
                 document=plan.document.id,
                 subject=ambition_id,
-                message=f"{indicator} {what} for {period} ({area}): {fmt(first_value)} in "
-                f"{first_plan.document.id}/{first_id} but {fmt(value)} in "
-                f"{plan.document.id}/{ambition_id}",
+                message=f"{indicator} for {period} ({area}): {fmt(first_value)} "
+                f"({first_what}) in {first_plan.document.id}/{first_id} but {fmt(value)} "
+                f"({what}) in {plan.document.id}/{ambition_id}",
                 stated=value,
                 expected=first_value,
                 sources=[first_src, src],
