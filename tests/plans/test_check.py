@@ -15,8 +15,10 @@ ambitions:
     target: {period: 2014/15, value: 2593.4, count: 11932, src: 12}
     denominator: {value: null}
     published:
-      - {period: 2013/14, value: 2620.1, count: 12055, change_count: -47, change_pct: -1.8, src: 11}
-      - {period: 2014/15, value: 2593.4, count: 11932, change_count: -123, change_pct: -1.0, src: 12}
+      - {period: 2013/14, value: 2620.1, count: 12055, change_count: -47,
+         change_pct: -1.8, src: 11}
+      - {period: 2014/15, value: 2593.4, count: 11932, change_count: -123,
+         change_pct: -1.0, src: 12}
     headlines:
       - {change_pct: -2.8, of: count, src: 5}
 """

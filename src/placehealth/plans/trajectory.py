@@ -25,6 +25,7 @@ from placehealth.plans.model import (
     HistoryPoint,
     LinearForecast,
     Maintain,
+    Point,
     ProjectedGap,
     RelativeChange,
     Stated,
@@ -96,6 +97,14 @@ def denominator_of(ambition: Ambition, multiplier: float) -> float | None:
     return None
 
 
+def after_baseline(ambition: Ambition) -> list[Point]:
+    """Published points after the baseline period (earlier ones are history)."""
+    if ambition.baseline is None:
+        return list(ambition.published)
+    start = parse_period(ambition.baseline.period)
+    return [p for p in ambition.published if parse_period(p.period) > start]
+
+
 def _later_periods(
     ambition: Ambition, explicit: list[str] | None, count: int | None = None
 ) -> list[str]:
@@ -103,8 +112,7 @@ def _later_periods(
     target (or ``count`` yearly periods when there is no target)."""
     if explicit:
         return explicit
-    base = ambition.baseline.period if ambition.baseline else None
-    published = [p.period for p in ambition.published if p.period != base]
+    published = [p.period for p in after_baseline(ambition)]
     if published:
         return published
     if ambition.baseline is not None and ambition.target is None and count:

@@ -17,7 +17,7 @@ from placehealth.plans.model import (
     ProjectedGap,
     YearlyChanges,
 )
-from placehealth.plans.trajectory import Trajectory
+from placehealth.plans.trajectory import Trajectory, after_baseline
 from placehealth.sources import Lines, cite
 
 
@@ -163,7 +163,7 @@ class AmbitionChecker:
         points = self._series()
         if not points:
             return
-        first = points[0]
+        first = self.ambition.baseline or points[0]
         for prev, point in itertools.pairwise(points):
             if (
                 point.change_count is not None
@@ -181,7 +181,7 @@ class AmbitionChecker:
             if point.change_pct is None:
                 continue
             candidates: list[tuple[float, float, float]] = []  # (change, on, pct)
-            for basis in ("value", "count"):
+            for basis in ("count", "value"):
                 now, before, base = (getattr(x, basis) for x in (point, prev, first))
                 if now is None or before is None:
                     continue
@@ -193,7 +193,7 @@ class AmbitionChecker:
                 )
             if not candidates or any(agrees(abs(point.change_pct), c[2]) for c in candidates):
                 continue
-            change, on, pct = candidates[-1]
+            change, on, pct = candidates[0]  # the change on the previous row
             yield self.finding(
                 "row-change-pct",
                 point.period,
@@ -308,9 +308,14 @@ class AmbitionChecker:
         if isinstance(method, YearlyChanges):
             yearly = [float(c) for c in method.changes_pct]
         else:
-            yearly = [p.change_pct for p in self.ambition.published if p.change_pct is not None]
+            later = after_baseline(self.ambition)
             sign = -1.0 if stated < 0 else 1.0
-            yearly = [sign * abs(c) for c in yearly]
+            printed = [p.change_pct for p in later if p.change_pct is not None]
+            yearly = [sign * abs(c) for c in printed] if len(printed) == len(later) else []
+            values = self.trajectory.values
+            if not yearly and self.trajectory.recomputed and len(values) > 1:
+                # no printed yearly changes: the trajectory's own, from the baseline on
+                yearly = list((values[1:] / values[:-1] - 1.0) * 100.0)
         if convention == "sum" and yearly:
             total = sum(yearly)
             yield from self.compare(
@@ -361,11 +366,19 @@ class AmbitionChecker:
         return points
 
     def _ends(self) -> tuple[Point | None, Point | None]:
-        points = self._series()
-        return (points[0], points[-1]) if points else (None, None)
+        """Baseline (else the first printed point) and target (else the last printed)."""
+        a = self.ambition
+        later = after_baseline(a)
+        first = a.baseline if a.baseline is not None else (later[0] if later else None)
+        last = a.target if a.target is not None else (later[-1] if later else None)
+        if first is not None and last is not None and first.period == last.period:
+            last = None
+        return first, last
 
     def _count_change(self) -> float | None:
         first, last = self._ends()
+        if last is None:
+            return None
         if first and last and first.count is not None and last.count is not None:
             return last.count - first.count
         if first and last and first.value is not None and last.value is not None:
