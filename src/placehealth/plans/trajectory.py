@@ -94,6 +94,15 @@ def denominator_of(ambition: Ambition, multiplier: float) -> float | None:
     for point in candidates:
         if point is not None and point.value and point.count is not None:
             return m.implied_denominator(point.value, point.count, multiplier)
+    # 'from 767.3 to 612.9 per 100,000 … a reduction of 87': the population that makes
+    # the stated change in number match the change in rate
+    base, target = ambition.baseline, ambition.target
+    if base is None or target is None or base.value is None or target.value is None:
+        return None
+    change = target.value - base.value
+    for head in ambition.headlines:
+        if head.change_count is not None and change != 0:
+            return abs(head.change_count / change) * multiplier
     return None
 
 

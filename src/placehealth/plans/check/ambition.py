@@ -242,6 +242,7 @@ class AmbitionChecker:
                 )
 
     def headlines(self) -> Iterator[Finding]:
+        yield from self._headlines_agree()
         a = self.ambition
         default = self.plan.document.headline_convention
         first, last = self._ends()
@@ -293,6 +294,27 @@ class AmbitionChecker:
                     self.trajectory.target,
                     head.src,
                 )
+
+    def _headlines_agree(self) -> Iterator[Finding]:
+        """Two stated overall changes of the same ambition must agree with each other."""
+        heads = [h for h in self.ambition.headlines if h.change_pct is not None]
+        for n, later in enumerate(heads[1:], start=2):
+            first = heads[0]
+            assert first.change_pct is not None and later.change_pct is not None
+            if agrees(first.change_pct, later.change_pct) or agrees(
+                later.change_pct, first.change_pct
+            ):
+                continue
+            yield self.finding(
+                "headline-disagree",
+                f"headline-{n}",
+                f"the document states the change as {fmt(abs(first.change_pct))}% and as "
+                f"{fmt(abs(later.change_pct))}%",
+                later.change_pct,
+                first.change_pct,
+                self.src(first.src, later.src),
+                Severity.WARNING,
+            )
 
     def _headline_pct(
         self,

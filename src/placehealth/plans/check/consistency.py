@@ -15,7 +15,9 @@ def restatements(plan: Plan) -> Iterator[Finding]:
     for a in plan.ambitions:
         for n, r in enumerate(a.restated):
             point = a.baseline if r.what == "baseline" else a.target
-            if point is None or point.value is None or agrees(r.value, point.value):
+            if point is None or point.value is None:
+                continue
+            if agrees(r.value, point.value) or agrees(point.value, r.value):
                 continue
             if r.period is not None and r.period != point.period:
                 continue
