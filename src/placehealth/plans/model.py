@@ -119,14 +119,25 @@ class YearlyChanges(_Strict):
 
 
 class LinearForecast(_Strict):
-    """Least-squares line through history; the target beats it by ``better_by_pct``."""
+    """Least-squares line through history; the target beats it by ``better_by_pct``.
+
+    Where a document gives the forecast but not the history behind it, ``forecast``
+    holds that value instead (say in ``notes`` whether it is printed or inferred).
+    """
 
     kind: Literal["linear_forecast"]
-    history: list[HistoryPoint] = Field(min_length=2)
+    history: list[HistoryPoint] = Field(default_factory=list)
+    forecast: Number | None = None
     forecast_period: PeriodLabel
     better_by_pct: Number | None = None  # target = forecast improved by this %
     stated_forecast: Number | None = None
     stated_forecast_src: SourceLines | None = None
+
+    @model_validator(mode="after")
+    def _history_or_forecast(self) -> LinearForecast:
+        if self.forecast is None and len(self.history) < 2:
+            raise ValueError("a linear forecast needs two or more history points, or a forecast")
+        return self
 
 
 class BestPeers(_Strict):

@@ -204,9 +204,13 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
         extras["sum_pct"] = m.headline_change_pct(method.changes_pct, "sum")
         extras["compound_pct"] = m.headline_change_pct(method.changes_pct, "compound")
     elif isinstance(method, LinearForecast):
-        x = _decimal_years(method.history)
-        y = [h.value for h in method.history]
-        forecast = float(m.linear_forecast(x, y, _decimal_years([method.forecast_period]))[0])
+        if method.forecast is not None:
+            forecast = float(method.forecast)
+        else:
+            x = _decimal_years(method.history)
+            y = [h.value for h in method.history]
+            at = _decimal_years([method.forecast_period])
+            forecast = float(m.linear_forecast(x, y, at)[0])
         extras["forecast"] = forecast
         target = forecast
         if method.better_by_pct is not None:
