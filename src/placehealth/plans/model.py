@@ -278,6 +278,7 @@ class Section(_Strict):
     title: str
     goals: list[str] = Field(default_factory=list)
     metrics: list[str] = Field(default_factory=list)  # catalogue codes or indicator ids
+    local_metrics: list[str] = Field(default_factory=list)  # uncoded outcomes, as worded
     src: SourceLines | None = None
 
 

@@ -38,7 +38,16 @@ def ambition_codes(plan: Plan, catalogue: Catalogue) -> Iterator[Finding]:
             found = catalogue.lookup_code(code)
             where = [cite(plan.seed, a.src)]
             if not found:
-                hint = _closest_code(code, a.name or "", catalogue)
+                own = [
+                    c.code
+                    for c in catalogue[a.indicator].codes
+                    if normalise_code(c.code)[:2] == normalise_code(code)[:2]
+                ]
+                hint = (
+                    f"; what it measures ('{catalogue[a.indicator].name}') is {own[0]}"
+                    if own
+                    else _closest_code(code, a.name or "", catalogue)
+                )
                 yield Finding(
                     id=f"{plan.document.id}/{a.id}/unknown-code/{normalise_code(code)}",
                     severity=Severity.ERROR,
@@ -129,7 +138,7 @@ def plan_maps(plan: Plan, catalogue: Catalogue) -> Iterator[Finding]:
         used_goals: set[str] = set()
         for s in pmap.sections:
             used_goals.update(s.goals)
-            if not s.metrics:
+            if not s.metrics and not s.local_metrics:
                 yield _map_finding(
                     plan,
                     "section-without-metric",
@@ -150,11 +159,13 @@ def plan_maps(plan: Plan, catalogue: Catalogue) -> Iterator[Finding]:
                     )
             for metric in s.metrics:
                 if metric not in catalogue and not catalogue.lookup_code(metric):
+                    hint = _closest_code(metric, s.title, catalogue)
                     yield _map_finding(
                         plan,
                         "unknown-metric",
                         f"{s.id}/{metric}",
-                        f"section {s.id} lists metric {metric}, which is not in the catalogue",
+                        f"section {s.id} '{s.title}' lists metric {metric}, which is not in the "
+                        "catalogue" + hint,
                         s.src,
                         Severity.ERROR,
                     )
