@@ -71,3 +71,13 @@ def test_cancer_headline_25_against_the_appendix_17() -> None:
     (f,) = [x for x in findings() if x.id == "statement/premature-cancer-reduction-pct/2"]
     assert (f.expected, f.stated) == (25, 17)
     assert f.sources == ["seed 002, 159", "seed 002, 834"]
+
+
+def test_measures_of_success_by_objective() -> None:
+    """Seed 002, 852–891: outcome names grouped by the four One Liverpool objectives."""
+    measures = load_catalogue().framework("one_liverpool")
+    groups = {ind.group for _, ind in measures}
+    assert len(groups) == 4
+    assert len(measures) >= 30
+    table = seed_lines("002", 852, 891)
+    assert all(ind.name in table for _, ind in measures)
