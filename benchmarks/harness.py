@@ -84,6 +84,8 @@ def record(section: str, title: str, table: list[dict[str, Any]], notes: str = "
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, float) and value != value:  # NaN: nothing to report
+        return "—"
     if isinstance(value, float):
         return f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
     return str(value)
