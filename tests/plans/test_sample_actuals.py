@@ -39,6 +39,9 @@ ambitions:
   - id: no-numbers
     indicator: life-expectancy-birth
     method: {kind: stated}
+  - id: index-only
+    indicator: pyll-amenable
+    method: {kind: yearly_changes, changes_pct: [-3.2, -4], periods: [2014/15, 2015/16]}
 """
 
 
@@ -60,7 +63,7 @@ def test_same_seed_same_numbers_other_seed_other_numbers(plans) -> None:
 def test_months_start_when_the_trajectory_is_due(plans) -> None:
     frame = sample_actuals(plans, load_catalogue(), seed=1, months=24)
     # one series per indicator and area (reablement twice in the plan, once here;
-    # the stated ambition without numbers has none)
+    # the stated ambition without numbers has none, nor the index without a baseline)
     assert sorted(frame["indicator"].unique()) == [
         "c-diff-infections",
         "inpatient-experience-negative",

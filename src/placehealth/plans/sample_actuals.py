@@ -63,8 +63,8 @@ def sample_actuals(
     """Monthly actuals (``COLUMNS``) for every ambition's indicator and area.
 
     ``months`` consecutive months from ``start`` ("YYYY-MM"; default: per plan,
-    the first month its trajectories are due, i.e. the start of the earliest
-    period after a baseline). ``areas`` replaces each ambition's own area (e.g.
+    the month most of its trajectories fall due, i.e. the commonest start of the
+    first period after a baseline). ``areas`` replaces each ambition's own area (e.g.
     the twelve neighbourhoods, each a little above or below the place).
     ``noise`` is the month-to-month standard deviation as a share of the level
     (counts vary at least as Poisson counts; 0 gives the trajectory itself).
@@ -104,8 +104,8 @@ def _plan_series(
     out = []
     for a in plan.ambitions:
         t = compute(a, catalogue)
-        if len(t.periods) == 0 or not np.isfinite(t.values).any():
-            continue
+        if "index" in t.extras or dated_periods(t)[0].size == 0:
+            continue  # nothing in the indicator's own units to follow
         indicator = catalogue[a.indicator]
         for area in areas or [a.area or plan.document.area]:
             key = (a.indicator, area.lower())
@@ -117,13 +117,39 @@ def _plan_series(
 
 
 def _due_month(series: list[_Series]) -> pd.Period:
-    """The start of the earliest trajectory period after a baseline."""
+    """The month most of the plan's trajectories fall due: the commonest start of the
+    first period after a baseline (the earliest among equals)."""
     starts = []
     for s in series:
-        periods = s.trajectory.periods
-        due = periods[1] if len(periods) > 1 else periods[0]
-        starts.append(parse_period(due).start)
-    return pd.Period(min(starts), freq="M")
+        begins = dated_periods(s.trajectory)[0]
+        starts.append(begins[1] if len(begins) > 1 else begins[0])
+    common = pd.Series(starts).value_counts().sort_index()  # idxmax: the earliest of ties
+    return pd.Period(common.idxmax(), freq="M")
+
+
+def dated_periods(trajectory: Trajectory) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start dates, end dates and values of the trajectory's periods, in time order.
+
+    Points without a date (an index trajectory's "baseline") or without a value are
+    left out.
+    """
+    keep = [
+        (parse_period(p), v)
+        for p, v in zip(trajectory.periods, trajectory.values, strict=True)
+        if _is_period(p) and np.isfinite(v)
+    ]
+    keep.sort(key=lambda pv: pv[0])
+    starts = pd.to_datetime([p.start for p, _ in keep]).to_numpy()
+    ends = pd.to_datetime([p.end for p, _ in keep]).to_numpy()
+    return starts, ends, np.asarray([v for _, v in keep], dtype=float)
+
+
+def _is_period(label: str) -> bool:
+    try:
+        parse_period(label)
+    except ValidationError:
+        return False
+    return True
 
 
 def expected_by_month(
@@ -135,11 +161,7 @@ def expected_by_month(
     the last value; before the first, the first. A count is the month's share of
     its period's count (by the ambition's 12-month profile when it has one).
     """
-    parsed = [parse_period(p) for p in trajectory.periods]
-    starts = pd.to_datetime([p.start for p in parsed]).to_numpy()
-    ends = pd.to_datetime([p.end for p in parsed]).to_numpy()
-    order = np.argsort(starts, kind="stable")
-    starts, ends, values = starts[order], ends[order], trajectory.values[order]
+    starts, ends, values = dated_periods(trajectory)
     month_start = month_index.start_time.to_numpy()
     slot = np.clip(np.searchsorted(starts, month_start, side="right") - 1, 0, len(starts) - 1)
     expected = values[slot]
