@@ -123,8 +123,9 @@ def _due_month(series: list[_Series]) -> pd.Period:
     for s in series:
         begins = dated_periods(s.trajectory)[0]
         starts.append(begins[1] if len(begins) > 1 else begins[0])
-    common = pd.Series(starts).value_counts().sort_index()  # idxmax: the earliest of ties
-    return pd.Period(common.idxmax(), freq="M")
+    common = pd.Series(starts).value_counts().sort_index()
+    earliest_commonest = common.index[int(np.argmax(common.to_numpy()))]  # first of ties
+    return pd.Period(earliest_commonest, freq="M")
 
 
 def dated_periods(trajectory: Trajectory) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
