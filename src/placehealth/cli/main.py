@@ -40,9 +40,9 @@ def main(
 
 def _register() -> None:
     # Each area owns one module with a `register(app)` function.
-    from placehealth.cli import demo, indicators, plan, report, stats
+    from placehealth.cli import demo, indicators, plan, report, spc, stats
 
-    for module in (plan, demo, stats, indicators, report):
+    for module in (plan, demo, stats, indicators, report, spc):
         module.register(app)
 
 
