@@ -3,39 +3,18 @@ their implied populations, and the document's contradictions found."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 from placehealth.catalogue import load_catalogue
-from placehealth.plans.check import Finding, check_plans
-from placehealth.plans.load import Plan, load_plans
-from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import compute
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import seed_lines
+from tests.plans.helpers import SeedPlan
 
-FOLDER = ROOT / "plans" / "blueprint-2015"
+SEED = SeedPlan("blueprint-2015")
 
+ambition = SEED.ambition
 
-@cache
-def plan() -> Plan:
-    (loaded,) = load_plans(FOLDER)
-    return loaded
-
-
-@cache
-def findings() -> tuple[Finding, ...]:
-    return tuple(check_plans([plan()], load_catalogue()))
-
-
-def ambition(ambition_id: str) -> Ambition:
-    return next(a for a in plan().ambitions if a.id == ambition_id)
-
-
-def finding(finding_id: str) -> Finding:
-    matches = [f for f in findings() if f.id == finding_id]
-    assert matches, f"no finding {finding_id}"
-    return matches[0]
+finding = SEED.finding
 
 
 @pytest.mark.parametrize(

@@ -3,47 +3,29 @@ contradictions found. Each test names the seed lines it reproduces."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from placehealth.catalogue import load_catalogue
 from placehealth.plans import methods as m
-from placehealth.plans.check import Finding, check_plans
 from placehealth.plans.check.findings import agrees
-from placehealth.plans.load import Plan, load_plans
-from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import compute
 from tests.conftest import ROOT, seed_lines
+from tests.plans.helpers import SeedPlan
 
 FOLDER = ROOT / "plans" / "ccg-2014"
 
+SEED = SeedPlan("ccg-2014")
 
-@cache
-def plan() -> Plan:
-    (loaded,) = load_plans(FOLDER)
-    return loaded
+ambition = SEED.ambition
 
-
-@cache
-def findings() -> tuple[Finding, ...]:
-    return tuple(check_plans([plan()], load_catalogue()))
-
-
-def ambition(ambition_id: str) -> Ambition:
-    return next(a for a in plan().ambitions if a.id == ambition_id)
-
-
-def finding(finding_id: str) -> Finding:
-    matches = [f for f in findings() if f.id == finding_id]
-    assert matches, f"no finding {finding_id}"
-    return matches[0]
+finding = SEED.finding
 
 
 def test_every_indicator_is_in_the_catalogue() -> None:
     catalogue = load_catalogue()
-    assert all(a.indicator in catalogue for a in plan().ambitions)
+    assert all(a.indicator in catalogue for a in SEED.plan.ambitions)
 
 
 @pytest.mark.parametrize(
@@ -74,7 +56,7 @@ def test_pyll_headline_is_the_sum_of_yearly_changes() -> None:
     changes = ambition("pyll").method.changes_pct  # type: ignore[union-attr]
     assert m.headline_change_pct(changes, "sum") == pytest.approx(-24.2)
     assert m.headline_change_pct(changes, "compound") == pytest.approx(-21.99, abs=0.005)
-    assert not [f for f in findings() if f.id.startswith("ccg-2014/pyll/headline-sum")]
+    assert not [f for f in SEED.findings if f.id.startswith("ccg-2014/pyll/headline-sum")]
     p2p = finding("ccg-2014/pyll/headline-point-to-point/headline-1")
     assert p2p.expected == pytest.approx(-21.99, abs=0.005)
 
@@ -88,7 +70,7 @@ def test_emergency_admissions_counts_through_the_implied_denominator() -> None:
     for point in [a.baseline, *a.published]:
         assert point is not None and point.value is not None and point.count is not None
         assert abs(point.value * t.denominator / 100_000 - point.count) <= 1, point.period
-    assert not [f for f in findings() if "/emergency-admissions/count/" in f.id]
+    assert not [f for f in SEED.findings if "/emergency-admissions/count/" in f.id]
 
 
 def test_emergency_admissions_reductions_add_up_to_1677() -> None:
@@ -97,7 +79,7 @@ def test_emergency_admissions_reductions_add_up_to_1677() -> None:
     reductions = [-p.change_count for p in a.published if p.change_count is not None]
     assert reductions == [47, 123, 350, 367, 382, 408]
     assert sum(reductions) == 1677
-    assert not [f for f in findings() if "/emergency-admissions/row-change-count/" in f.id]
+    assert not [f for f in SEED.findings if "/emergency-admissions/row-change-count/" in f.id]
 
 
 def test_emergency_admissions_headline_contradictions() -> None:
@@ -116,7 +98,7 @@ def test_inpatient_experience_in_five_equal_steps() -> None:
     assert t.periods == ["2013/14", "2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]
     assert [round(v, 1) for v in t.values] == [125.2, 123.1, 121.0, 118.9, 116.8, 114.7]
     assert t.extras["step"] == pytest.approx(-2.1)
-    assert not [f for f in findings() if "/inpatient-experience/trajectory/" in f.id]
+    assert not [f for f in SEED.findings if "/inpatient-experience/trajectory/" in f.id]
 
 
 def test_eq5d_in_equal_steps_of_1_4() -> None:
@@ -124,7 +106,7 @@ def test_eq5d_in_equal_steps_of_1_4() -> None:
     t = compute(ambition("eq5d"), load_catalogue())
     assert [round(v, 1) for v in t.values] == [65.3, 65.4, 66.8, 68.2, 69.6, 71.0]
     assert t.extras["step"] == pytest.approx(1.4)
-    assert not [f for f in findings() if "/eq5d/trajectory/" in f.id or "/eq5d/step" in f.id]
+    assert not [f for f in SEED.findings if "/eq5d/trajectory/" in f.id or "/eq5d/step" in f.id]
 
 
 # Printed values that their own numerator and denominator contradict (seed 000):
@@ -136,7 +118,7 @@ KNOWN_RATIO_ERRORS = {("bcf-residential-admissions", "2014/15"), ("bcf-dementia"
 def test_bcf_metrics_recompute_from_numerator_and_denominator() -> None:
     """Seed 000, 4711–4781: e.g. 520 / 67,380 × 100,000 = 771.7."""
     checked = 0
-    for a in plan().ambitions:
+    for a in SEED.plan.ambitions:
         for point in [a.baseline, *a.published]:
             if point is None or point.numerator is None or point.denominator is None:
                 continue
@@ -148,7 +130,7 @@ def test_bcf_metrics_recompute_from_numerator_and_denominator() -> None:
             assert point.value is not None
             assert agrees(point.value, value), (a.id, point.period, value)
     assert checked >= 12
-    ratio_findings = {f.id for f in findings() if f.check == "ratio"}
+    ratio_findings = {f.id for f in SEED.findings if f.check == "ratio"}
     assert ratio_findings == {f"ccg-2014/{a}/ratio/{p}" for a, p in KNOWN_RATIO_ERRORS}
     care = finding("ccg-2014/bcf-residential-admissions/ratio/2014/15")
     assert (care.stated, round(float(care.expected), 1)) == (690.0, 690.2)
@@ -163,7 +145,7 @@ def test_diabetes_iapt_and_dementia_targets() -> None:
     point = ambition("dementia").published[-1]
     assert point.numerator == 3669 and point.denominator == 5241
     assert round(point.numerator / point.denominator * 100, 1) == 70.0
-    assert not [f for f in findings() if f.id.startswith(("ccg-2014/diabetes", "ccg-2014/iapt"))]
+    assert not [f for f in SEED.findings if f.id.startswith(("ccg-2014/diabetes", "ccg-2014/iapt"))]
 
 
 def test_known_contradictions_are_found() -> None:
@@ -176,7 +158,7 @@ def test_known_contradictions_are_found() -> None:
     assert (gp.stated, gp.expected) == (4.6, 4.2)
     conflicts = {
         (f.stated, f.expected)
-        for f in findings()
+        for f in SEED.findings
         if f.check.startswith("conflicting-") and f.id.startswith("conflict/dementia-diagnosis")
     }
     assert {(64, 57.7), (70, 57.8)} <= conflicts

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 from placehealth.catalogue import load_catalogue
 from placehealth.plans import methods as m
-from placehealth.plans.check import Finding, check_plans
-from placehealth.plans.load import Plan, load_plans
-from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import compute
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import seed_lines
+from tests.plans.helpers import SeedPlan
 
-FOLDER = ROOT / "plans" / "one-liverpool-2019"
+SEED = SeedPlan("one-liverpool-2019")
 
-
-@cache
-def plan() -> Plan:
-    (loaded,) = load_plans(FOLDER)
-    return loaded
-
-
-@cache
-def findings() -> tuple[Finding, ...]:
-    return tuple(check_plans([plan()], load_catalogue()))
-
-
-def ambition(ambition_id: str) -> Ambition:
-    return next(a for a in plan().ambitions if a.id == ambition_id)
+ambition = SEED.ambition
 
 
 def test_infant_deaths_one_third_fewer() -> None:
@@ -38,7 +21,7 @@ def test_infant_deaths_one_third_fewer() -> None:
     t = compute(ambition("infant-deaths"), load_catalogue())
     assert round(t.target) == 78  # type: ignore[arg-type]
     assert 117 - round(117 * (1 - 1 / 3)) == 39
-    assert not [f for f in findings() if "/infant-deaths/" in f.id]
+    assert not [f for f in SEED.findings if "/infant-deaths/" in f.id]
 
 
 def test_cancer_127_is_17_percent_below_a_forecast_of_153() -> None:
@@ -48,7 +31,7 @@ def test_cancer_127_is_17_percent_below_a_forecast_of_153() -> None:
     t = compute(a, load_catalogue())
     assert t.extras["forecast"] == pytest.approx(153.0)
     assert round(t.target, 0) == 127  # type: ignore[arg-type]
-    assert not [f for f in findings() if "/premature-cancer/target" in f.id]
+    assert not [f for f in SEED.findings if "/premature-cancer/target" in f.id]
 
 
 def test_life_expectancy_gap_forecast_linearly_to_2024() -> None:
@@ -61,14 +44,14 @@ def test_life_expectancy_gap_forecast_linearly_to_2024() -> None:
 
 def test_halving_the_projected_gap_gives_1_75_not_1_7() -> None:
     """Seed 002, 149–151: 'Halve the projected life expectancy gap with England to 1.7 years'."""
-    (f,) = [x for x in findings() if x.id.endswith("life-expectancy-gap/projected-target/2024")]
+    (f,) = [x for x in SEED.findings if x.id.endswith("life-expectancy-gap/projected-target/2024")]
     assert f.stated == 1.7
     assert f.expected == pytest.approx(1.75)
 
 
 def test_cancer_headline_25_against_the_appendix_17() -> None:
     """Seed 002: 'Reducing premature cancer deaths by 25%' (159) vs '17% lower' (834)."""
-    (f,) = [x for x in findings() if x.id == "statement/premature-cancer-reduction-pct/2"]
+    (f,) = [x for x in SEED.findings if x.id == "statement/premature-cancer-reduction-pct/2"]
     assert (f.expected, f.stated) == (25, 17)
     assert f.sources == ["seed 002, 159", "seed 002, 834"]
 

@@ -4,31 +4,14 @@ goal → section → metric map, and the document's contradictions."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from placehealth.catalogue import load_catalogue
-from placehealth.plans.check import Finding, check_plans
-from placehealth.plans.load import Plan, load_plans
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import seed_lines
+from tests.plans.helpers import SeedPlan
 
-FOLDER = ROOT / "plans" / "pct-2010"
+SEED = SeedPlan("pct-2010")
 
-
-@cache
-def plan() -> Plan:
-    (loaded,) = load_plans(FOLDER)
-    return loaded
-
-
-@cache
-def findings() -> tuple[Finding, ...]:
-    return tuple(check_plans([plan()], load_catalogue()))
-
-
-def finding(finding_id: str) -> Finding:
-    matches = [f for f in findings() if f.id == finding_id]
-    assert matches, f"no finding {finding_id}"
-    return matches[0]
+finding = SEED.finding
 
 
 def test_forty_vital_signs_in_three_tiers() -> None:
@@ -57,7 +40,7 @@ def test_sixty_laa_indicators_with_lead_organisations() -> None:
 
 
 def test_the_map_has_every_goal_and_section() -> None:
-    (pmap,) = plan().maps
+    (pmap,) = SEED.plan.maps
     assert [g.id for g in pmap.goals][:8] == [f"G{n}" for n in range(1, 9)]
     assert "2.3.10" in {s.id for s in pmap.sections}
     assert len(pmap.schedules) >= 40
@@ -93,5 +76,5 @@ def test_screening_age_ranges_disagree_between_text_and_appendix_a() -> None:
 
 def test_sections_without_metrics_are_reported() -> None:
     """Seed 003, 1845–1863: e.g. 2.4.7 Venous Thromboembolism has no metric."""
-    ids = {f.id for f in findings() if f.check == "section-without-metric"}
+    ids = {f.id for f in SEED.findings if f.check == "section-without-metric"}
     assert "pct-2010/map/section-without-metric/2.4.7" in ids
