@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from placehealth import __version__
+from placehealth.periods import parse_period
 from placehealth.plans.check import Finding
 from placehealth.plans.check.findings import SEVERITY_ORDER
 from placehealth.reports.pack import PackData
@@ -50,7 +51,12 @@ def data_notes(data: PackData) -> list[str]:
         notes.append(
             f"Too few points for an SPC chart for {len(short)} ambition(s): {', '.join(short)}."
         )
-    stale = [v.id for v in data.ambitions if v.latest_period and v.latest_period < data.month]
+    month_start = pd.Period(data.month, freq="M").start_time.date()
+    stale = [
+        v.id
+        for v in data.ambitions
+        if v.latest_period and parse_period(v.latest_period).end < month_start
+    ]
     if stale:
         notes.append(
             f"The latest actual is older than {data.month} for {len(stale)} ambition(s): "

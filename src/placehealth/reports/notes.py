@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from placehealth.errors import ValidationError
 from placehealth.plans.load import Plan
-from placehealth.yamlfile import line_of, load_model, load_yaml
+from placehealth.yamlfile import load_model, load_yaml
 
 
 class Note(BaseModel):
@@ -62,7 +63,7 @@ def load_notes(path: Path, plans: list[Plan]) -> dict[tuple[str, str], Narrative
             raise ValidationError(
                 f"'{key}' is not an ambition in this plan",
                 file=path,
-                line=line_of(path, (key,)),
+                line=_key_line(path, key),
                 hint="use an ambition id from the plan"
                 + (f", e.g. {', '.join(known[:5])}" if known else ""),
             )
@@ -70,12 +71,22 @@ def load_notes(path: Path, plans: list[Plan]) -> dict[tuple[str, str], Narrative
             raise ValidationError(
                 f"ambition '{key}' is in several plans ({', '.join(documents)})",
                 file=path,
-                line=line_of(path, (key,)),
+                line=_key_line(path, key),
                 hint=f"write it as {documents[0]}/{ambition}",
             )
         note = value if isinstance(value, Note) else Note(narrative=value)
         out[(documents[0], ambition)] = Narrative(note.narrative.strip(), note.lead)
     return out
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line of ``key`` itself (its value may start on the next line)."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return int(k.start_mark.line) + 1
+    return None
 
 
 def _require_mapping(path: Path) -> None:

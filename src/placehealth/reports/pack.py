@@ -19,7 +19,7 @@ from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
-from placehealth.plans.sample_actuals import expected_by_month
+from placehealth.plans.sample_actuals import dated_periods, expected_by_month
 from placehealth.plans.status import plan_status
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.reports.notes import Narrative
@@ -53,6 +53,7 @@ class AmbitionView:
     variation: str | None = None  # a key of icons.VARIATION, None: too few points for SPC
     assurance: str | None = None  # a key of icons.ASSURANCE, None: no target to assure
     narrative: Narrative | None = None
+    spc: pd.DataFrame | None = None  # the XmR chart's points (placehealth.spc.xmr)
     charts: dict[str, str] = field(default_factory=dict)  # name -> SVG markup
 
     @property
@@ -212,14 +213,15 @@ def _series(rows: pd.DataFrame | None, t: Trajectory, unit: Unit) -> pd.DataFram
             "upper": rows["upper"].to_numpy(dtype=float) if "upper" in rows else np.nan,
         }
     )
-    if len(t.periods) == 0:
+    starts = dated_periods(t)[0]
+    if starts.size == 0:
         frame["expected"] = np.nan
         return frame
     months = pd.PeriodIndex(pd.DatetimeIndex(frame["start"]), freq="M")
     monthly = (rows["end"] - rows["start"]).dt.days.to_numpy() < 31
     whole = expected_by_month(t, Unit.RATE, months)  # the period's value, no monthly share
     frame["expected"] = np.where(monthly, expected_by_month(t, unit, months), whole)
-    before = frame["start"] < pd.Timestamp(parse_period(t.periods[0]).start)
+    before = frame["start"] < pd.Timestamp(starts[0])
     frame.loc[before, "expected"] = np.nan
     return frame
 
@@ -229,9 +231,10 @@ def _trajectory_now(
 ) -> float | None:
     """The status's expected value where there are actuals, else the trajectory at ``when``."""
     expected = _number(row["expected"])
-    if expected is not None or len(t.periods) == 0:
+    starts = dated_periods(t)[0]
+    if expected is not None or starts.size == 0:
         return expected
-    if when.start_time < pd.Timestamp(parse_period(t.periods[0]).start):
+    if when.start_time < pd.Timestamp(starts[0]):
         return None
     return float(expected_by_month(t, unit, pd.PeriodIndex([when]))[0])
 
