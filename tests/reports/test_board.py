@@ -64,12 +64,15 @@ def _need(tool: str) -> None:
 def test_every_pdf_page_has_content(pack, tmp_path: Path) -> None:
     _need("pdftoppm")
     data, findings = pack
+    attach_charts(data, scale=0.5, image="png")  # as the CLI does for a PDF
     pdf = write_board(data, findings, tmp_path / "pack.pdf")
     subprocess.run(["pdftoppm", "-r", "20", "-gray", "-png", str(pdf), str(tmp_path / "page")],
                    check=True)  # fmt: skip
     pages = sorted(tmp_path.glob("page-*.png"))
     # cover, summary, three objectives, one exception, methods
     assert len(pages) >= 7
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Exception 1 of 1" in text and "Page 7 of" in text  # running header and footer
     for page in pages:
         image = Image.open(page).convert("L")
         width, height = image.size

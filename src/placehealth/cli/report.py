@@ -44,6 +44,7 @@ def _prepare(
     notes: Path | None,
     area: str | None,
     scale: float,
+    output: Path,
 ) -> tuple[list[Plan], PackData]:
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
@@ -62,7 +63,8 @@ def _prepare(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            attach_charts(data, scale=scale, progress=progress)
+            pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
+            attach_charts(data, scale=scale, image="png" if pdf else "svg", progress=progress)
     return plans, data
 
 
@@ -94,7 +96,7 @@ def board(
     from placehealth.reports.board import write_board
 
     _check_suffix(output, {".html", ".htm", ".pdf"})
-    plans, data = _prepare(plan, actuals, month, notes, area, scale)
+    plans, data = _prepare(plan, actuals, month, notes, area, scale, output)
     findings = check_plans(plans, load_catalogue())
     with console.status(f"writing {output}"):
         path = write_board(data, findings, output, title=title, source=actuals.name)
@@ -125,7 +127,7 @@ def exceptions(
 
     _check_suffix(output, {".html", ".htm", ".pdf", *WRITABLE})
     charts = output.suffix.lower() in {".html", ".htm", ".pdf"}
-    _, data = _prepare(plan, actuals, month, notes, area, scale if charts else 0.0)
+    _, data = _prepare(plan, actuals, month, notes, area, scale if charts else 0.0, output)
     path = write_exceptions(data, output, title=title, source=actuals.name)
     console.print(
         f"{len(data.exceptions())} of {len(data.ambitions)} ambitions are exceptions "

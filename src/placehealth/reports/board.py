@@ -99,4 +99,5 @@ def write_board(
     source: str | None = None,
 ) -> Path:
     """Write the pack as .html or .pdf (by suffix)."""
-    return write_document(board_html(data, findings, title=title, source=source), path)
+    html = board_html(data, findings, title=title, source=source)
+    return write_document(html, path, data.images)

@@ -69,7 +69,7 @@ def write_exceptions(
     """Write the report as .html, .pdf or .csv (also .xlsx, .parquet), by suffix."""
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES | {".pdf"}:
-        return write_document(exceptions_html(data, title=title, source=source), path)
+        return write_document(exceptions_html(data, title=title, source=source), path, data.images)
     if suffix not in TABLE_SUFFIXES:
         raise InputFileError(
             f"unsupported output type '{suffix}'", file=path, hint="use .html, .pdf or .csv"

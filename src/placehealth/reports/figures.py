@@ -9,6 +9,9 @@ offline to inline SVG.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from html import escape
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -71,39 +74,79 @@ def attach_charts(
     data: PackData,
     *,
     scale: float = 1.0,
+    image: Literal["svg", "png"] = "svg",
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Render each view's SPC chart and its actuals against the trajectory as SVG.
+    """Render each view's charts: the SPC chart, and for exceptions also the actuals
+    against the trajectory.
 
-    ``scale`` sizes the charts (0.5 draws them at half the width and height, which
-    also halves the work of laying them out in a PDF).
+    ``image="svg"`` inlines SVG (crisp and self-contained, for HTML); ``"png"``
+    keeps PNGs at twice the size in ``data.images``, referred to as ``chart:N``,
+    which WeasyPrint lays out several times faster than SVG (for PDF).
+    ``scale`` sizes the charts. Charts render on two threads (vl-convert releases
+    the GIL), each a separate spec so one bad series cannot spoil the others.
     """
-    views = [v for v in data.ambitions if not v.series.empty]
-    for done, view in enumerate(views, start=1):
-        view.charts = chart_svgs(view, scale)
-        if progress is not None:
-            progress(done, len(views))
+    jobs = [
+        (view, name, spec)
+        for view in data.ambitions
+        if not view.series.empty
+        for name, spec in chart_specs(view, scale).items()
+    ]
+    for view in data.ambitions:
+        view.charts = {}
+    data.images = {}
+
+    def render(job: tuple[AmbitionView, str, dict[str, Any]]) -> str:
+        spec = job[2]
+        if image == "svg":
+            return charts.to_svg(spec)
+        url = f"chart:{id(spec)}"
+        data.images[url] = charts.to_png(spec, scale=2.0)
+        return f'<img src="{url}" alt="{escape(str(spec.get("title") or "chart"))}">'
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        rendered = pool.map(render, jobs)
+        for done, ((view, name, _), markup) in enumerate(zip(jobs, rendered, strict=True), 1):
+            view.charts[name] = markup
+            if progress is not None:
+                progress(done, len(jobs))
 
 
-def chart_svgs(view: AmbitionView, scale: float = 1.0) -> dict[str, str]:
-    """The view's charts as SVG text: ``spc`` (when it has one) and ``trajectory``."""
-    width, height = int(560 * scale), int(190 * scale)
+def chart_specs(view: AmbitionView, scale: float = 1.0) -> dict[str, dict[str, Any]]:
+    """Vega-Lite specs: ``spc`` (when it has one) and, for an exception, ``trajectory``."""
+    width, height = int(400 * scale), int(165 * scale)
     out = {}
     if view.spc is not None:
-        spec = charts.spc_chart(
-            view.spc,
-            title="SPC chart (XmR) with the trajectory (dashed)",
-            y_title=axis_title(view),
-            width=width,
-            height=height,
+        out["spc"] = _month_axis(
+            charts.spc_chart(
+                view.spc,
+                title="SPC chart (XmR) with the trajectory (dashed)",
+                y_title=axis_title(view),
+                width=width,
+                height=height,
+            )
         )
-        out["spc"] = charts.to_svg(spec)
-    spec = charts.trajectory_chart(
-        view.series, title="Actuals and 95% interval against the trajectory", width=width,
-        height=height,
-    )  # fmt: skip
-    out["trajectory"] = charts.to_svg(spec)
+    if view.is_exception or view.spc is None:
+        out["trajectory"] = _month_axis(
+            charts.trajectory_chart(
+                view.series,
+                title="Actuals and 95% interval against the trajectory",
+                width=width,
+                height=height,
+            )
+        )
     return out
+
+
+def _month_axis(spec: dict[str, Any]) -> dict[str, Any]:
+    """Label time axes with month and year ('Apr 15'): a pack spans several years; keep
+    the legend as narrow as the plot, so charts side by side scale alike."""
+    spec["config"] = {**spec.get("config", {}), "legend": {"orient": "bottom", "columns": 3}}
+    for layer in spec.get("layer", []):
+        x = layer.get("encoding", {}).get("x")
+        if isinstance(x, dict) and x.get("type") == "temporal":
+            x["axis"] = {"format": "%b %y", "labelAngle": 0, "tickCount": 8}
+    return spec
 
 
 def axis_title(view: AmbitionView) -> str:

@@ -100,6 +100,7 @@ class PackData:
     month: str
     ambitions: list[AmbitionView]
     area: str | None = None
+    images: dict[str, bytes] = field(default_factory=dict)  # chart:N -> PNG, for PDF
 
     @property
     def documents(self) -> list[str]:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from placehealth.catalogue.model import Unit
 from placehealth.errors import InputFileError
+from placehealth.plans.check.findings import fmt
 from placehealth.reports import icons
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -55,6 +56,7 @@ def environment() -> Environment:
     )
     env.filters["number"] = number
     env.filters["signed"] = signed
+    env.filters["as_printed"] = fmt  # a finding's numbers, at the precision printed
     env.globals["variation_icon"] = icons.variation_icon
     env.globals["assurance_icon"] = icons.assurance_icon
     env.globals["variation_text"] = icons.variation_text
@@ -67,22 +69,42 @@ def render_html(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(**context)
 
 
-def html_to_pdf(html: str, path: Path) -> Path:
-    """Lay the HTML out for print and write the PDF."""
+def html_to_pdf(html: str, path: Path, images: dict[str, bytes] | None = None) -> Path:
+    """Lay the HTML out for print and write the PDF.
+
+    ``images`` serves ``<img src="chart:N">`` from memory (PNG charts), so the HTML
+    stays small and nothing is written beside the PDF.
+    """
     from weasyprint import HTML  # imported late: it loads Pango and fonts
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=html, base_url=str(TEMPLATES)).write_pdf(path)
+    fetcher = _memory_fetcher(images or {})
+    HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf(path)
     return path
 
 
-def write_document(html: str, path: Path) -> Path:
+def _memory_fetcher(images: dict[str, bytes]) -> Any:
+    """WeasyPrint's fetcher, serving ``images`` first and never going to the network."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class MemoryFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url in images:
+                return URLFetcherResponse(url, images[url], {"Content-Type": "image/png"})
+            return super().fetch(url, headers)
+
+    return MemoryFetcher(allowed_protocols={"file", "data"})
+
+
+def write_document(html: str, path: Path, images: dict[str, bytes] | None = None) -> Path:
     """Write ``html`` as .html or .pdf, chosen by the suffix of ``path``."""
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
+        if images and any(url in html for url in images):
+            raise ValueError("an HTML document needs its charts inline (attach them as SVG)")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
         return path
     if suffix == ".pdf":
-        return html_to_pdf(html, path)
+        return html_to_pdf(html, path, images)
     raise InputFileError(f"unsupported output type '{suffix}'", file=path, hint="use .html or .pdf")
