@@ -280,7 +280,7 @@ def test_measures_grouped_by_the_four_objectives() -> None:
         groups = {catalogue.lookup_code(c)[0].group for c in section.metrics}
         listed += section.metrics
         if section_id != "9.3":  # OL3.11 is the objective-2 measure listed again
-            assert len(groups) == 1 and next(iter(groups)).startswith(f"{goal}. ")  # type: ignore[union-attr]
+            assert len(groups) == 1 and next(iter(groups)).startswith(f"{goal}. ")
     assert sorted(listed) == sorted(code.code for code, _ in coded)
     (twice,) = {ind.id for c, ind in coded if c.code in ("OL2.3", "OL3.11")}
     assert twice == "ol-improve-control-over-daily-life"

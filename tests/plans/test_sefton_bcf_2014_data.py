@@ -121,7 +121,7 @@ def test_the_nine_item_local_menu_with_its_codes() -> None:
     code of its outcomes framework, in the order printed."""
     menu = load_catalogue().framework("bcf_local_menu")
     assert "menu of nine metrics/measures" in seed_lines(SEED, 129)
-    by_line = sorted(menu, key=lambda pair: pair[0].source.lines.first)  # type: ignore[union-attr]
+    by_line = sorted(menu, key=lambda pair: pair[0].source.lines.first)
     assert [c.code for c, _ in by_line] == MENU
     table = flat(seed_lines(SEED, 131, 146))
     for code, indicator in menu:
