@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -57,8 +58,10 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
                     (plan, a.id, what, point.value, where)
                 )
     for (indicator, area, period), entries in sorted(groups.items()):
-        first_plan, first_id, first_what, first_value, first_src = entries[0]
-        for plan, ambition_id, what, value, src in entries[1:]:
+        # every pair, so a clash inside one document is not hidden behind another's value
+        for first, second in itertools.combinations(entries, 2):
+            first_plan, first_id, first_what, first_value, first_src = first
+            plan, ambition_id, what, value, src = second
             if agrees(value, first_value) or agrees(first_value, value):
                 continue
             same_doc = plan.document.id == first_plan.document.id
