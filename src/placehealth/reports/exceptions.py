@@ -55,7 +55,7 @@ def exception_frame(data: PackData) -> pd.DataFrame:
         }
         for v in data.exceptions()
     ]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS).round(6)  # no float noise in spreadsheets
 
 
 def exceptions_html(data: PackData, *, title: str | None = None, source: str | None = None) -> str:

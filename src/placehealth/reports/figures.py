@@ -114,7 +114,7 @@ def attach_charts(
 
 def chart_specs(view: AmbitionView, scale: float = 1.0) -> dict[str, dict[str, Any]]:
     """Vega-Lite specs: ``spc`` (when it has one) and, for an exception, ``trajectory``."""
-    width, height = int(400 * scale), int(165 * scale)
+    width, height = int(400 * scale), int(185 * scale)
     out = {}
     if view.spc is not None:
         out["spc"] = _month_axis(
