@@ -23,6 +23,16 @@ def _spark(tmp_path_factory: pytest.TempPathFactory) -> SparkBackend:
 @pytest.fixture(params=["pandas", "duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def make_frame(request: pytest.FixtureRequest) -> MakeFrame:
     """A function turning a pandas frame into a native frame of the engine under test."""
+    return _maker(request)
+
+
+@pytest.fixture(params=["pandas", "duckdb"])
+def make_local_frame(request: pytest.FixtureRequest) -> MakeFrame:
+    """The same without Spark, whose plan building costs seconds a query: for the finer cases."""
+    return _maker(request)
+
+
+def _maker(request: pytest.FixtureRequest) -> MakeFrame:
     if request.param == "pandas":
         return lambda frame: frame
     if request.param == "duckdb":

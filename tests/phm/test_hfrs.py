@@ -106,17 +106,17 @@ def test_hand_made_records_score_as_counted_by_hand(make_frame: MakeFrame) -> No
         assert result.loc[person, "hfrs_band"] == band, person
 
 
-def test_a_longer_look_back_reaches_older_codes(make_frame: MakeFrame) -> None:
-    result = collect(hfrs(make_frame(HAND_MADE), INDEX, lookback_years=4))
+def test_a_longer_look_back_reaches_older_codes(make_local_frame: MakeFrame) -> None:
+    result = collect(hfrs(make_local_frame(HAND_MADE), INDEX, lookback_years=4))
     # a: + R50 0.1 from 2018-06-29 = 10.4; f: + F00 7.1 from 2017 = 7.1
     assert result.loc["a", "hfrs"] == pytest.approx(10.4)
     assert result.loc["f", "hfrs"] == pytest.approx(7.1)
     assert result.loc["f", "hfrs_band"] == "intermediate"
 
 
-def test_people_without_diagnoses_score_zero(make_frame: MakeFrame) -> None:
+def test_people_without_diagnoses_score_zero(make_local_frame: MakeFrame) -> None:
     people = pd.DataFrame({"person_key": ["a", "z"]})
-    result = collect(hfrs(make_frame(HAND_MADE), INDEX, people=make_frame(people)))
+    result = collect(hfrs(make_local_frame(HAND_MADE), INDEX, people=make_local_frame(people)))
     assert list(result.index) == ["a", "z"]
     assert result.loc["z", "hfrs"] == 0.0
     assert result.loc["z", "hfrs_band"] == "low"

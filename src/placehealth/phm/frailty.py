@@ -191,12 +191,22 @@ def efi(
     """
     frame = _lazy(conditions, "conditions", [KEY, CODE, DATE])
     table = efi_deficits()
-    code = _clean(nw.col(CODE))
-    flags = {d.column: _deficit_match(code, d) for d in table.deficits if d.icd10 or d.snomed}
-    coded = _in_window(frame, index_date, lookback_years).select(
-        KEY, *[flags[d.column].cast(nw.Int32).alias(d.column) if d.column in flags
-               else nw.lit(0).cast(nw.Int32).alias(d.column) for d in table.deficits]
-    )  # fmt: skip
+    coded_deficits = [d for d in table.deficits if d.icd10 or d.snomed]
+    lengths = sorted({len(_strip(p)) for d in coded_deficits for p in d.icd10 + d.icd10_exclude})
+    flags = {d.column: _deficit_match(d) for d in coded_deficits}
+    # clean the code and cut its prefixes once, not once per deficit
+    prepared = (
+        _in_window(frame, index_date, lookback_years)
+        .with_columns(_code=_clean(nw.col(CODE)))
+        .with_columns(*[nw.col("_code").str.slice(0, n).alias(f"_code{n}") for n in lengths])
+    )
+    coded = prepared.select(
+        KEY,
+        *[
+            (flags[d.column] if d.column in flags else nw.lit(False)).cast(nw.Int32).alias(d.column)
+            for d in table.deficits
+        ],
+    )
     parts = [coded]
     if extra is not None:
         parts.append(_extra_deficits(extra, table))
@@ -223,32 +233,36 @@ def efi(
     return scored.select(KEY, "efi_deficits", "efi", "efi_band", *(columns if detail else []))
 
 
-def _deficit_match(code: nw.Expr, deficit: Deficit) -> nw.Expr:
+def _deficit_match(deficit: Deficit) -> nw.Expr:
     """ICD-10 by prefix (minus exclusions), SNOMED CT by exact concept id."""
     parts = []
     if deficit.icd10:
-        icd = _any_prefix(code, deficit.icd10)
+        icd = _any_prefix(deficit.icd10)
         if deficit.icd10_exclude:
-            icd = icd & ~_any_prefix(code, deficit.icd10_exclude)
+            icd = icd & ~_any_prefix(deficit.icd10_exclude)
         parts.append(icd)
     if deficit.snomed:
-        parts.append(code.is_in(deficit.snomed))
-    result = parts[0]
-    for part in parts[1:]:
-        result = result | part
-    return result.fill_null(False)
+        parts.append(nw.col("_code").is_in(deficit.snomed))
+    return _any_of(parts).fill_null(False)
 
 
-def _any_prefix(code: nw.Expr, prefixes: list[str]) -> nw.Expr:
+def _any_prefix(prefixes: list[str]) -> nw.Expr:
+    """Against the precomputed ``_code<n>`` prefix columns, one ``is_in`` per length."""
     by_length: dict[int, set[str]] = {}
     for prefix in prefixes:
-        clean = prefix.replace(".", "").upper()
-        by_length.setdefault(len(clean), set()).add(clean)
-    parts = [code.str.slice(0, n).is_in(sorted(ps)) for n, ps in sorted(by_length.items())]
+        by_length.setdefault(len(_strip(prefix)), set()).add(_strip(prefix))
+    return _any_of([nw.col(f"_code{n}").is_in(sorted(ps)) for n, ps in sorted(by_length.items())])
+
+
+def _any_of(parts: list[nw.Expr]) -> nw.Expr:
     result = parts[0]
     for part in parts[1:]:
         result = result | part
     return result
+
+
+def _strip(prefix: str) -> str:
+    return prefix.replace(".", "").upper()
 
 
 def _extra_deficits(extra: Any, table: DeficitTable) -> nw.LazyFrame[Any]:
