@@ -1,0 +1,322 @@
+"""Seed 003 (Liverpool PCT Operational Plan 2010/11) as data: the plan folder loads, every
+recorded wording, code and number sits on the lines it cites, the map mirrors Appendices C
+and D, and the checker reports exactly the document's own contradictions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from placehealth.catalogue import load_catalogue
+from placehealth.plans.model import Ambition
+from tests.conftest import seed_lines
+from tests.plans.helpers import SeedPlan
+
+SEED = SeedPlan("pct-2010")
+
+
+def flat(text: str) -> str:
+    text = text.replace("’", "'").replace("–", "-").replace("—", "-")
+    return " ".join(text.split()).lower()
+
+
+def on_lines(text: str, first: int, last: int) -> bool:
+    """Every ' … '-separated part of ``text`` is on seed 003, lines first–last."""
+    body = flat(seed_lines("003", first, last))
+    return all(flat(part) in body for part in text.split(" … "))
+
+
+def ambition(ambition_id: str) -> Ambition:
+    return SEED.ambition(ambition_id)
+
+
+# --- the folder loads ---------------------------------------------------------------
+
+
+def test_the_plan_loads_and_every_indicator_is_in_the_catalogue() -> None:
+    plan = SEED.plan
+    assert plan.document.id == "pct-2010" and plan.seed == "003"
+    catalogue = load_catalogue()
+    missing = [a.id for a in plan.ambitions if a.indicator not in catalogue]
+    assert missing == []
+    assert {p.name for p in set(plan.files.values())} == {
+        "outcomes.yaml",
+        "wcc.yaml",
+        "local-priorities.yaml",
+        "vital-signs.yaml",
+        "laa.yaml",
+        "kloe.yaml",
+        "priorities.yaml",
+    }
+
+
+def test_every_ambition_is_worded_and_coded_as_on_its_lines() -> None:
+    """Seed 003, 166–1854: `name` is the plan's wording and `codes` are printed on `src`."""
+    for a in SEED.plan.ambitions:
+        assert a.src is not None, a.id
+        assert on_lines(a.name or "", a.src.first, a.src.last), a.id
+        body = flat(seed_lines("003", a.src.first, a.src.last))
+        for code in a.codes:
+            assert flat(code.removeprefix("KLOE ")) in body, (a.id, code)
+
+
+def test_the_ten_high_level_outcome_indicators() -> None:
+    """Seed 003, 166–177: 'Ten high level outcome indicators', one bullet per line."""
+    outcomes = [a for a in SEED.plan.ambitions if a.group == "High level outcome indicators"]
+    assert [a.src.first for a in outcomes if a.src] == list(range(168, 178))
+    for a in outcomes:
+        assert a.src is not None
+        assert seed_lines("003", a.src.first) == f"- {a.name}"
+
+
+# --- numbers ------------------------------------------------------------------------
+
+PAIRS = [
+    # ambition, baseline, its line, target, its line
+    ("smoking-prevalence", 28, 453, 27, 453),
+    ("stroke-thrombolysis", 3, 804, 10, 804),
+    ("stroke-unit-stay", 73, 1946, 80, 1946),
+    ("tia-24-hours", 35, 1946, 60, 1946),
+    ("home-births", 2.6, 896, 3.0, 896),
+    ("healthy-schools", 84, 1960, 85, 346),
+    ("mrsa-screening", 50, 1934, 100, 694),
+    ("vsb12-camhs", 16, 1957, 16, 1957),
+]
+
+
+@pytest.mark.parametrize(("ambition_id", "base", "base_line", "target", "target_line"), PAIRS)
+def test_baseline_to_target_pairs(
+    ambition_id: str, base: float, base_line: int, target: float, target_line: int
+) -> None:
+    """Seed 003: 453 (28% → 27%), 804 and 1946 (3% → 10%), 1946 (73% → 80%, 35% → 60%),
+    896 (2.6% → 3.0%), 1960 and 346 (84% → 85%), 1934 and 694 (50% → 100%), 1957 (16/16)."""
+    a = ambition(ambition_id)
+    assert a.baseline is not None and a.target is not None
+    assert (a.baseline.value, a.target.value) == (base, target)
+    assert a.baseline.src is not None and a.baseline.src.first == base_line
+    assert a.target.src is not None and a.target.src.first == target_line
+    numbers = re.findall(
+        r"\d+(?:\.\d+)?", seed_lines("003", base_line) + seed_lines("003", target_line)
+    )
+    assert {float(n) for n in numbers} >= {float(base), float(target)}
+
+
+def test_smoking_quit_rate_and_its_restatements() -> None:
+    """Seed 003, 452 (and again 1951, 1993): 1378 per 100,000 aged 16+, 4935 four-week quits."""
+    a = ambition("smoking-quit-rate")
+    assert a.target is not None and (a.target.value, a.target.count) == (1378, 4935)
+    assert [r.src.first for r in a.restated] == [1951, 1993]
+    for line in (452, 1951, 1993):
+        assert "1378 per 100,000" in seed_lines("003", line) and "4935" in seed_lines("003", line)
+
+
+def test_health_checks_trajectory() -> None:
+    """Seed 003, 616 (and 2014): 5% in 2010/11, 12% by 2011/12, 20% by 2012/13."""
+    a = ambition("health-checks")
+    assert [(p.period, p.value) for p in a.published] == [
+        ("2010/11", 5),
+        ("2011/12", 12),
+        ("2012/13", 20),
+    ]
+
+
+def test_stated_changes_without_baselines_keep_their_sign() -> None:
+    """Seed 003: 552 (referrals −20%, −20%, −10%), 666 (COPD −5%, asthma attendance +20%,
+    asthma admissions −10%), 740 (emergency demand −10%), 785 (+15%, +50%), 870 (−10%),
+    959 (+20%), 1091 (dementia diagnosis, currently 41%, +5%)."""
+    expected = {
+        "referrals-dermatology": -20,
+        "referrals-gynaecology": -20,
+        "referrals-gastroenterology": -10,
+        "copd-progression": -5,
+        "asthma-school-attendance": 20,
+        "asthma-admissions": -10,
+        "acute-emergency-demand": -10,
+        "cvd-optimum-treatment": 15,
+        "cardiac-rehab": 50,
+        "hospital-deaths": -10,
+        "fluoride-varnish": 20,
+        "dementia-diagnosis": 5,
+    }
+    for ambition_id, change in expected.items():
+        a = ambition(ambition_id)
+        assert a.headlines[0].change_pct == change, ambition_id
+        assert f"{abs(change)}%" in seed_lines("003", a.headlines[0].src.first), ambition_id
+    dementia = ambition("dementia-diagnosis").baseline
+    assert dementia is not None and dementia.value == 41
+
+
+def test_the_finance_tables_add_up_except_the_text_at_1309() -> None:
+    """Seed 003: investment plans by goal (1330–1338) and savings (1351–1357) cross-foot;
+    1309 says £56.8m where the table (1319, 1338) and 1323 say £56.9m."""
+
+    def row(n: int) -> list[float]:
+        cells = seed_lines("003", n).split("\t")[1:]
+        return [
+            -float(c[1:-1].replace(",", "")) if c.startswith("(") else float(c.replace(",", ""))
+            for c in cells
+        ]
+
+    for first, last in ((1330, 1337), (1351, 1356)):
+        rows = [row(n) for n in range(first, last + 1)]
+        total = row(last + 1)
+        assert [round(sum(r[i] for r in rows), 1) for i in range(3)] == total
+        assert all(round(r[0] + r[1], 1) == r[2] for r in rows)
+    assert "£56.8m" in seed_lines("003", 1309) and "£56.9m" in seed_lines("003", 1323)
+    values = [
+        s.value for s in SEED.plan.statements if s.key.startswith("pct-2010-gross-investment")
+    ]
+    assert values == [56.9, 56.8, 56.9, 56.9]
+
+
+def test_statements_quote_their_lines() -> None:
+    for s in SEED.plan.statements:
+        assert s.text is not None and on_lines(s.text, s.src.first, s.src.last), s.key
+        assert flat(str(s.value)) in flat(s.text), s.key
+
+
+# --- the map ------------------------------------------------------------------------
+
+
+def test_goals_are_the_eight_strategic_goals() -> None:
+    """Seed 003, 151–158: 'Goal 1: Delivering the things that make a big difference' …"""
+    (pmap,) = SEED.plan.maps
+    for n, goal in enumerate(pmap.goals[:8], start=1):
+        assert goal.id == f"G{n}" and goal.src is not None
+        assert seed_lines("003", goal.src.first) == f"- Goal {n}: {goal.title}"
+    assert pmap.goals[8].id == "Enablers"
+
+
+def test_every_plan_section_of_the_contents_is_in_the_map() -> None:
+    """Seed 003, contents 16–82: every 2.x.y and 3.x section, as Appendix C lists them."""
+    contents = seed_lines("003", 16, 82).splitlines()
+    numbered = {
+        m.group(1) for line in contents if (m := re.match(r"(2\.\d+\.\d+|3\.[1-9])\t", line))
+    }
+    (pmap,) = SEED.plan.maps
+    in_map = {s.id for s in pmap.sections}
+    assert numbered <= in_map
+    assert in_map - numbered == {"1", "1.4"}  # the two the schedules point to
+
+
+def test_section_metrics_are_printed_on_their_appendix_c_row() -> None:
+    """Seed 003, 1826–1866: codes and uncoded metrics as Appendix C words them."""
+    (pmap,) = SEED.plan.maps
+    for s in pmap.sections:
+        if s.id in {"1", "1.4"}:
+            continue
+        assert s.src is not None and 1826 <= s.src.first <= 1866, s.id
+        row = flat(seed_lines("003", s.src.first))
+        for code in s.metrics:
+            short = code.removeprefix("KLOE ")
+            assert flat(short) in row or code in {"VSA05", "VSA12"}, (
+                s.id,
+                code,
+            )  # 'VSA04/05', 'VSA11 & 12'
+        for metric in s.local_metrics:
+            tag, wording = metric.split(": ", 1)
+            assert tag in {"WCC", "LPO", "EC"} and flat(wording) in row, (s.id, metric)
+
+
+def test_schedules_are_the_operating_framework_summary() -> None:
+    """Seed 003, 1874–1902: 45 schedules, each line holding its number, title and section."""
+    (pmap,) = SEED.plan.maps
+    assert len(pmap.schedules) == 45
+    for sch in pmap.schedules:
+        assert sch.src is not None
+        cells = [c.strip() for c in seed_lines("003", sch.src.first).split("\t")]
+        i = cells.index(sch.id)
+        assert cells[i + 1] == sch.title
+        assert (cells[i + 2] if i + 2 < len(cells) else "") == "".join(sch.sections)
+
+
+# --- what the checker finds -----------------------------------------------------------
+
+# sections Appendix C gives no metric (and 1, 1.4, which it does not list)
+WITHOUT_METRIC = ["1", "1.4", "2.2.3", "2.4.6", "2.4.7", "2.6.2", "2.8.5", "2.8.6", "2.8.9"]
+WITHOUT_METRIC += ["2.8.10", "2.8.15", "2.8.16", "3.3", "3.4"]
+EXPECTED = {
+    # codes cited for what they do not measure, or not defined at all
+    "pct-2010/c-difficile/unknown-code/VSC03",  # 1839
+    "pct-2010/map/unknown-metric/2.3.10/VSC03",  # 1839
+    "pct-2010/social-care-assessments/misused-code/VSC11",  # 1854 vs 1745
+    "pct-2010/vsa04-vsa05-18-weeks/misused-code/VSA05",  # 978 vs 1713
+    "pct-2010/disabled-children-quality-of-life/unknown-code/PSA121",  # 1026
+    "pct-2010/laa-climate-change/unknown-code/PSA27",  # 1262
+    # facts stated twice
+    "statement/hba1c-threshold-diabetes-vital-sign/2",  # 643 vs 1751
+    "statement/breast-screening-ages-vital-sign/2",  # 468 vs 1717
+    "statement/bowel-screening-ages-vital-sign/2",  # 468 vs 1718
+    "statement/strategic-goal-2-title/2",  # 152 vs 1836
+    "statement/pct-2010-gross-investment-plans-2010-11-gbp-m/2",  # 1319 vs 1309
+    "statement/nw-operating-framework-schedule-number-c-difficile/2",  # 1879 vs 1936
+    "pct-2010/camhs-inappropriate-referrals/headline-disagree/headline-2",  # 1043 vs 1957
+    # map coverage
+    "pct-2010/map/schedule-without-section/5.2.1",  # 1892
+    *(f"pct-2010/map/section-without-metric/{s}" for s in WITHOUT_METRIC),  # 1823–1868
+}
+
+
+def test_the_checker_finds_exactly_the_documents_contradictions() -> None:
+    assert {f.id for f in SEED.findings} == EXPECTED
+
+
+def test_vsc03_is_no_vital_sign_and_vsa03_is_c_difficile() -> None:
+    """Seed 003, 1839: 'WCC/VS VSC03 Reduction in Cdiff'; C. difficile is VSA03 (719, 1711)."""
+    f = SEED.finding("pct-2010/c-difficile/unknown-code/VSC03")
+    assert f.stated == "VSC03" and "VSA03" in f.message and f.sources == ["seed 003, 1839"]
+    assert "VSA03" in SEED.finding("pct-2010/map/unknown-metric/2.3.10/VSC03").message
+
+
+def test_vsc11_for_timeliness_of_social_care_assessments_is_vsc12() -> None:
+    """Seed 003, 1854: 'VSC11 Timeliness of social care assessment'; VSC12 at 1745."""
+    f = SEED.finding("pct-2010/social-care-assessments/misused-code/VSC11")
+    assert (f.stated, f.expected) == ("VSC11", "VSC12")
+    assert f.sources == ["seed 003, 1854", "seed 003, 1743"]
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "second", "lines"),
+    [
+        ("hba1c-threshold-diabetes-vital-sign", 7, 7.5, ["643", "1751"]),
+        ("breast-screening-ages-vital-sign", "47-49 and 71-73", "53-70", ["468", "1717"]),
+        ("bowel-screening-ages-vital-sign", "70-75", "60-74", ["468", "1718"]),
+        ("pct-2010-gross-investment-plans-2010-11-gbp-m", 56.9, 56.8, ["1319", "1309"]),
+        ("nw-operating-framework-schedule-number-c-difficile", "3.2", "3.1", ["1879", "1936"]),
+    ],
+)
+def test_facts_stated_two_ways(
+    key: str, first: float | str, second: float | str, lines: list[str]
+) -> None:
+    """Seed 003: HbA1c 7 (643) / 7.5 (1751); breast screening 47-49 and 71-73 (468) / 53-70
+    (1717); bowel 70-75 (468) / 60-74 (1718); investment £56.9m (1319) / £56.8m (1309);
+    the C. difficile schedule numbered 3.2 (1879) / 3.1 (1936)."""
+    f = SEED.finding(f"statement/{key}/2")
+    assert (f.expected, f.stated) == (first, second)
+    assert f.sources == [f"seed 003, {n}" for n in lines]
+
+
+def test_camhs_referral_reduction_is_10_percent_then_5() -> None:
+    """Seed 003, 1043: 'by 10% year on year'; Appendix D, 1957: 'a 5% reduction … within
+    the year'."""
+    f = SEED.finding("pct-2010/camhs-inappropriate-referrals/headline-disagree/headline-2")
+    assert (f.expected, f.stated) == (-10, -5)
+    assert f.sources == ["seed 003, 1043", "seed 003, 1957"]
+
+
+def test_appendix_c_leaves_out_metrics_the_body_gives() -> None:
+    """Seed 003: Appendix C gives 2.4.6, 2.4.7 and 2.8.16 no metric (1845, 1846, 1865) though
+    the body has them (831, 848, 1262–1263); it files the mixed-sex metric under 2.4.5 (1844)."""
+    for section, ambition_id in (
+        ("2.4.6", "mixed-sex-accommodation"),
+        ("2.4.7", "vte-risk-assessment"),
+        ("2.8.16", "laa-climate-change"),
+    ):
+        assert SEED.finding(f"pct-2010/map/section-without-metric/{section}")
+        assert ambition(ambition_id).src is not None
+    (pmap,) = SEED.plan.maps
+    military = next(s for s in pmap.sections if s.id == "2.4.5")
+    assert military.local_metrics == [
+        "LPO: Zero tolerance of mixed sex accommodation in health care"
+    ]
