@@ -209,10 +209,10 @@ def fixed_cells(mask: np.ndarray, *, rows: bool = True, columns: bool = True) ->
     fixed = np.zeros(mask.shape, dtype=bool)
     if a.shape[1] == 0:
         return fixed
-    _, s, vt = np.linalg.svd(a, full_matrices=True)
-    rank = int((s > 1e-9 * max(1.0, s.max(initial=0.0))).sum())
-    null = vt[rank:]
-    free = np.linalg.norm(null, axis=0) > 1e-9 if len(null) else np.zeros(a.shape[1], bool)
+    # e_i lies in the row space of the equations iff its projection on it has length 1
+    _, s, vt = np.linalg.svd(a, full_matrices=False)
+    basis = vt[s > 1e-9 * max(1.0, s.max(initial=0.0))]
+    free = (basis**2).sum(axis=0) < 1 - 1e-9
     fixed.ravel()[np.flatnonzero(mask.ravel())] = ~free
     return fixed
 
