@@ -1,5 +1,12 @@
 """Population health management: frailty, small-number suppression, concentration, allocation."""
 
+from placehealth.phm.concentration import (
+    concentration,
+    gini,
+    lorenz,
+    people_share,
+    top_share,
+)
 from placehealth.phm.frailty import efi, efi_deficits, hfrs, hfrs_table
 from placehealth.phm.suppression import (
     blank_derived,
@@ -10,11 +17,16 @@ from placehealth.phm.suppression import (
 
 __all__ = [
     "blank_derived",
+    "concentration",
     "efi",
     "efi_deficits",
+    "gini",
     "hfrs",
     "hfrs_table",
+    "lorenz",
+    "people_share",
     "suppress_frame",
     "suppress_series",
     "suppress_table",
+    "top_share",
 ]
