@@ -48,6 +48,7 @@ def _prepare(
 ) -> tuple[list[Plan], PackData]:
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
+    from placehealth.reports.render import warm_up_pdf
 
     catalogue = load_catalogue()
     plans = load_plans(plan)
@@ -56,6 +57,9 @@ def _prepare(
     frame = read_actuals(actuals, catalogue)
     data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
     attach_spc(data)
+    pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
+    if pdf:
+        warm_up_pdf()
     if scale > 0:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("charts", total=None)
@@ -63,7 +67,6 @@ def _prepare(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
             attach_charts(data, scale=scale, image="png" if pdf else "svg", progress=progress)
     return plans, data
 

@@ -7,7 +7,9 @@ laid out by WeasyPrint with the print rules in ``templates/pack.css``.
 
 from __future__ import annotations
 
+import importlib
 import math
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,12 @@ def environment() -> Environment:
 
 def render_html(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(**context)
+
+
+def warm_up_pdf() -> None:
+    """Start importing WeasyPrint (seconds: Pango, fonts) on a background thread, so it
+    overlaps with chart rendering; the later import simply waits for it."""
+    threading.Thread(target=importlib.import_module, args=("weasyprint",), daemon=True).start()
 
 
 def html_to_pdf(html: str, path: Path, images: dict[str, bytes] | None = None) -> Path:
