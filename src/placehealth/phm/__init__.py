@@ -1,5 +1,11 @@
 """Population health management: frailty, small-number suppression, concentration, allocation."""
 
+from placehealth.phm.allocation import (
+    activity_need,
+    allocate,
+    combine_need,
+    deprivation_need,
+)
 from placehealth.phm.concentration import (
     concentration,
     gini,
@@ -16,8 +22,12 @@ from placehealth.phm.suppression import (
 )
 
 __all__ = [
+    "activity_need",
+    "allocate",
     "blank_derived",
+    "combine_need",
     "concentration",
+    "deprivation_need",
     "efi",
     "efi_deficits",
     "gini",
