@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# WeasyPrint subsets fonts with HarfBuzz's subsetter when the library is there.
+dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "placehealth needs: ${need[*]} (install them with apt-get as root)" >&2

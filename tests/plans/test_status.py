@@ -127,3 +127,22 @@ def test_status_command_prints_and_writes(tmp_path: Path) -> None:
     assert "on track" in result.stdout
     written = pd.read_excel(out).set_index("ambition")["status"].to_dict()
     assert written == {"inpatient": "no data", "reablement": "on track"}
+
+
+def test_an_index_only_trajectory_is_not_compared_with_actuals(tmp_path: Path) -> None:
+    body = (
+        PLAN
+        + """
+  - id: pyll
+    indicator: pyll-amenable
+    method:
+      kind: yearly_changes
+      changes_pct: [-3.2, -4]
+      periods: [2014/15, 2015/16]
+"""
+    )
+    path = tmp_path / "actuals.csv"
+    pd.DataFrame([row("pyll-amenable", "2014/15", 2900.0)]).to_csv(path, index=False)
+    catalogue = load_catalogue()
+    result = plan_status(plans_from(tmp_path, body), catalogue, read_actuals(path, catalogue))
+    assert result.set_index("ambition").loc["pyll", "status"] == "no data"

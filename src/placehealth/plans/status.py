@@ -120,6 +120,15 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
     frame["mid"] = frame["start"] + (frame["end"] - frame["start"]) / 2
 
 
+def _is_period(label: str) -> bool:
+    """False for the placeholder labels of index-only trajectories ("baseline")."""
+    try:
+        parse_period(label)
+    except ValidationError:
+        return False
+    return True
+
+
 def _decimal_year(dates: pd.Series) -> np.ndarray:
     return (dates.dt.year + (dates.dt.day_of_year - 1) / 365.25).to_numpy(dtype=float)
 
@@ -160,7 +169,11 @@ def plan_status(
                 if a.target
                 else (t.periods[-1] if t.periods else None),
             }
-            if rows.size == 0 or len(t.periods) == 0:
+            # an index-only trajectory (no printed baseline) cannot be set against actuals
+            usable = "index" not in t.extras
+            dated = [(p, v) for p, v in zip(t.periods, t.values, strict=True) if _is_period(p)]
+            dated = dated if usable else []
+            if rows.size == 0 or not dated:
                 out.append(
                     pd.DataFrame(
                         [
@@ -176,8 +189,8 @@ def plan_status(
             out.append(
                 _series_status(
                     actuals.iloc[rows],
-                    t.periods,
-                    t.values,
+                    [p for p, _ in dated],
+                    np.asarray([v for _, v in dated], dtype=float),
                     a,
                     indicator.unit,
                     polarity_of(a, indicator),
