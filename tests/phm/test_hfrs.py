@@ -122,14 +122,14 @@ def test_people_without_diagnoses_score_zero(make_local_frame: MakeFrame) -> Non
     assert result.loc["z", "hfrs_band"] == "low"
 
 
-def test_dates_as_dates_and_a_leap_day_index() -> None:
+def test_dates_as_dates_and_a_leap_day_index(make_local_frame: MakeFrame) -> None:
     frame = HAND_MADE.assign(date=HAND_MADE["date"].dt.date)
     # 29 February 2020 looks back to 28 February 2018
     leap = pd.DataFrame(
         [("h", "F05.0", D(2018, 2, 28)), ("i", "F05.0", D(2018, 2, 27))],
         columns=["person_key", "code", "date"],
     )
-    result = collect(hfrs(pd.concat([frame, leap]), D(2020, 2, 29)))
+    result = collect(hfrs(make_local_frame(pd.concat([frame, leap])), D(2020, 2, 29)))
     assert result.loc["h", "hfrs"] == pytest.approx(3.2)
     assert result.loc["i", "hfrs"] == 0.0
 

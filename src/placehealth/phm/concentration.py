@@ -92,7 +92,8 @@ def concentration(
     else:
         codes, labels = np.zeros(len(x), dtype=np.int64), pd.Index(["all"], name="group")
     f = _fractions(fractions)
-    order = np.lexsort((-x, codes))  # by group, heaviest first
+    heaviest_first = np.argsort(-x)
+    order = heaviest_first[np.argsort(codes[heaviest_first], kind="stable")]  # then by group
     xs, gs = x[order], codes[order]
     groups = len(labels)
     n = np.bincount(gs, minlength=groups)
@@ -125,12 +126,12 @@ def _group_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.I
     missing = [k for k in keys if k not in frame.columns]
     if missing:
         raise ValidationError(f"no column(s) {', '.join(missing)} to group by")
+    if len(keys) == 1:
+        single, uniques = pd.factorize(frame[keys[0]], sort=True, use_na_sentinel=False)
+        return single.astype(np.int64), pd.Index(uniques, name=keys[0])
     codes = frame.groupby(keys, sort=True, dropna=False).ngroup().to_numpy(np.int64)
     _, first = np.unique(codes, return_index=True)
-    firsts = frame[keys].iloc[first]
-    if len(keys) == 1:
-        return codes, pd.Index(firsts[keys[0]].to_numpy(), name=keys[0])
-    return codes, pd.MultiIndex.from_frame(firsts)
+    return codes, pd.MultiIndex.from_frame(frame[keys].iloc[first])
 
 
 def _values(values: Any) -> np.ndarray:

@@ -105,7 +105,8 @@ def suppress_frame(
     g = _codes(frame, by)
     r = _codes(frame, rows)
     c = _codes(frame, columns)
-    if len(frame) and pd.Series(list(zip(g, r, c, strict=True))).duplicated().any():
+    cell = (g * (r.max(initial=0) + 1) + r) * (c.max(initial=0) + 1) + c
+    if len(np.unique(cell)) < len(cell):
         raise ValidationError(
             "the table has more than one row for the same cell",
             column=count,
@@ -162,13 +163,17 @@ def _protect(
     cost = np.where(inner[None] | (values == 0), cost, cost + _BIG)
     if present is not None:
         cost = np.where(present, cost, np.inf)
+    clean = np.zeros(len(mask), dtype=bool)  # audited since the group last changed
     while True:
+        before = mask.copy()
         _pass_lines(mask, cost, rows=rows, columns=columns)
-        changed = False
-        for group in np.flatnonzero(mask.reshape(len(mask), -1).any(axis=1)):
-            changed |= _free_fixed_cells(mask[group], cost[group], rows=rows, columns=columns)
-        if not changed:
+        clean &= (mask == before).reshape(len(mask), -1).all(axis=1)
+        todo = np.flatnonzero(~clean & mask.reshape(len(mask), -1).any(axis=1))
+        if len(todo) == 0:
             return mask
+        for group in todo:
+            if not _free_fixed_cells(mask[group], cost[group], rows=rows, columns=columns):
+                clean[group] = True
 
 
 def _pass_lines(mask: np.ndarray, cost: np.ndarray, *, rows: bool, columns: bool) -> None:
