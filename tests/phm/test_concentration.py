@@ -120,3 +120,13 @@ def test_bad_amounts_are_user_errors(values: list[object], message: str) -> None
 def test_bad_shares_are_user_errors() -> None:
     with pytest.raises(ValidationError, match="between 0 and 1"):
         top_share([1, 2], [11])
+
+
+def test_grouped_by_two_columns() -> None:
+    frame = pd.DataFrame(
+        {"area": ["N1", "N1", "N2", "N2"], "sex": ["F", "M", "F", "F"], "days": [1, 2, 3, 5]}
+    )
+    result = concentration(frame, "days", by=["area", "sex"], fractions=[0.5])
+    assert list(result.index) == [("N1", "F"), ("N1", "M"), ("N2", "F")]
+    assert result.loc[("N2", "F"), "top_50%"] == pytest.approx(5 / 8)
+    assert result.loc[("N2", "F"), "gini"] == pytest.approx(2 / 16)
