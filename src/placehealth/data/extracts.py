@@ -1,0 +1,143 @@
+"""Extract files: find them in a folder, check their columns, read them as text.
+
+An extract folder holds one file per table, named after it (``person.csv``,
+``apc_spell.parquet``). Every problem a user can fix by changing a file (an
+unknown name, a missing column, a file that is not CSV or Parquet) is found
+here, before the warehouse is opened, and reported as one message.
+
+Cells are read as text with their data-row number (``_row``), so validation
+sees exactly what the file says and can point at the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from placehealth.data.schema import LOADABLE, TABLES, Table
+from placehealth.errors import InputFileError
+
+SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Extract:
+    path: Path
+    table: Table
+    format: str
+
+    @property
+    def columns(self) -> list[str]:
+        return [c.extract_name for c in self.table.extract_columns]
+
+
+def find_extracts(folder: Path) -> list[Extract]:
+    """The extract files of ``folder``, in load order; other files (e.g. README) are ignored."""
+    if not folder.is_dir():
+        raise InputFileError("no such folder", file=folder, hint="give the folder of extract files")
+    found: dict[str, Extract] = {}
+    for path in sorted(folder.iterdir()):
+        fmt = SUFFIXES.get(path.suffix.lower())
+        if fmt is None or not path.is_file():
+            continue
+        table = TABLES.get(path.stem.lower())
+        if table is None or table not in LOADABLE:
+            names = ", ".join(t.name for t in LOADABLE)
+            raise InputFileError(
+                f"'{path.name}' is not named after a table",
+                file=path,
+                hint=f"name each extract after its table: {names}",
+            )
+        if table.name in found:
+            raise InputFileError(
+                f"two files for table '{table.name}'",
+                file=path,
+                hint=f"keep one of {found[table.name].path.name} and {path.name}",
+            )
+        found[table.name] = Extract(path, table, fmt)
+    if not found:
+        raise InputFileError("no extract files (.csv or .parquet named after a table)", file=folder)
+    return [found[t.name] for t in LOADABLE if t.name in found]
+
+
+def header(extract: Extract) -> list[str]:
+    """The file's column names, read without reading the data."""
+    path = extract.path
+    if path.stat().st_size == 0:
+        raise InputFileError("the file is empty", file=path, hint="export it again with a header")
+    try:
+        if extract.format == "parquet":
+            return list(pq.read_schema(path).names)
+        with pa_csv.open_csv(path, read_options=pa_csv.ReadOptions(block_size=1 << 16)) as r:
+            return list(r.schema.names)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputFileError(_readable(exc, extract), file=path) from None
+
+
+def check_columns(extract: Extract) -> None:
+    """One clear error for the first required column the file lacks."""
+    present = {c.strip().lower() for c in header(extract)}
+    for column in extract.columns:
+        if column not in present:
+            raise InputFileError(
+                f"missing column '{column}'",
+                file=extract.path,
+                hint=f"a {extract.table.name} extract needs: {', '.join(extract.columns)}",
+            )
+
+
+def read_text(extract: Extract) -> pa.Table:
+    """The extract's columns as text (empty cells as nulls), plus the data-row number."""
+    path = extract.path
+    try:
+        if extract.format == "parquet":
+            raw = pq.read_table(path)
+        else:
+            raw = pa_csv.read_csv(
+                path,
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=dict.fromkeys(header(extract), pa.string()),
+                    strings_can_be_null=True,
+                    null_values=[""],
+                ),
+            )
+    except (pa.ArrowException, OSError) as exc:
+        raise InputFileError(_readable(exc, extract), file=path) from None
+    by_name = {name.strip().lower(): i for i, name in enumerate(raw.column_names)}
+    arrays = [pa.array(range(1, raw.num_rows + 1), type=pa.int64())]
+    for column in extract.columns:
+        values = raw.column(by_name[column])
+        if not pa.types.is_string(values.type):
+            values = pc.cast(values, pa.string())
+        arrays.append(values)
+    return pa.Table.from_arrays(arrays, names=[ROW, *extract.columns])
+
+
+def sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+_CSV_FIELDS = re.compile(r"Expected (\d+) columns, got (\d+)")
+
+
+def _readable(exc: Exception, extract: Extract) -> str:
+    """The parser's complaint in the user's words, without echoing row content."""
+    text = str(exc)
+    if extract.format == "parquet":
+        return "not a readable Parquet file (export it again, or name it .csv if it is CSV)"
+    if m := _CSV_FIELDS.search(text):
+        return f"malformed CSV: a row has {m.group(2)} fields where the header has {m.group(1)}"
+    if "UTF8" in text or "UTF-8" in text:
+        return "not UTF-8 text (save the CSV as UTF-8)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read file: {exc.strerror}"
+    return "not a readable CSV file"

@@ -1,0 +1,102 @@
+"""Pseudonymisation: NHS number → HMAC-SHA256(key, number), with the key kept secret.
+
+The key comes from ``PLACEHEALTH_PSEUDO_KEY`` or a key file; without one
+ingestion refuses to run. The key is never printed, logged or stored: the
+warehouse keeps only a check value (the HMAC of a fixed text) so that a load
+with a different key, which would silently split every person in two, is
+refused.
+
+HMAC runs inside DuckDB as SQL over a column (``sha256`` of the padded key and
+the message, RFC 2104), with the padded keys passed as query parameters, never
+written into SQL text. :func:`hmac_hex` is the same in Python (hashlib) and is
+the reference the SQL is tested against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from placehealth.errors import ConfigurationError
+
+ENV_KEY = "PLACEHEALTH_PSEUDO_KEY"
+ENV_KEY_FILE = "PLACEHEALTH_PSEUDO_KEY_FILE"
+MIN_KEY_BYTES = 16
+BLOCK = 64  # SHA-256 block size in bytes
+_CHECK_TEXT = b"placehealth pseudonymisation key check, version 1"
+
+
+class PseudoKey:
+    """The secret key. Its repr never shows it."""
+
+    __slots__ = ("_secret",)
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < MIN_KEY_BYTES:
+            raise ConfigurationError(
+                f"the pseudonymisation key is too short (at least {MIN_KEY_BYTES} bytes)",
+                hint="use a long random value, e.g. from: openssl rand -hex 32",
+            )
+        self._secret = secret
+
+    def __repr__(self) -> str:
+        return "PseudoKey(<hidden>)"
+
+    def pads(self) -> dict[str, bytes]:
+        """The inner and outer padded keys of RFC 2104, as SQL parameters."""
+        key = self._secret
+        if len(key) > BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(BLOCK, b"\0")
+        return {
+            "ipad": bytes(b ^ 0x36 for b in key),
+            "opad": bytes(b ^ 0x5C for b in key),
+        }
+
+    def hmac_hex(self, values: Iterable[str]) -> list[str]:
+        """HMAC-SHA256 of each value in Python (the reference for the SQL version)."""
+        inner = hmac.new(self._secret, digestmod=hashlib.sha256)
+        out = []
+        for value in values:
+            h = inner.copy()
+            h.update(value.encode("ascii"))
+            out.append(h.hexdigest())
+        return out
+
+    def check_value(self) -> str:
+        """A value that identifies the key without revealing it."""
+        return hmac.new(self._secret, _CHECK_TEXT, hashlib.sha256).hexdigest()
+
+
+def hmac_sql(column: str) -> str:
+    """DuckDB SQL for HMAC-SHA256 of ``column`` (text) as 64 hex characters.
+
+    Needs the parameters ``$ipad`` and ``$opad`` from :meth:`PseudoKey.pads`.
+    """
+    return f"sha256($opad || unhex(sha256($ipad || CAST({column} AS BLOB))))"
+
+
+def load_key(key_file: Path | None = None) -> PseudoKey:
+    """The key from ``key_file``, else the file in ``PLACEHEALTH_PSEUDO_KEY_FILE``, else
+    ``PLACEHEALTH_PSEUDO_KEY`` itself."""
+    path = key_file or (Path(os.environ[ENV_KEY_FILE]) if os.environ.get(ENV_KEY_FILE) else None)
+    if path is not None:
+        try:
+            secret = path.read_bytes().strip()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot read the key file: {exc.strerror}", file=path
+            ) from None
+        if not secret:
+            raise ConfigurationError("the key file is empty", file=path)
+        return PseudoKey(secret)
+    value = os.environ.get(ENV_KEY, "")
+    if not value:
+        raise ConfigurationError(
+            "no pseudonymisation key: NHS numbers cannot be replaced without one",
+            hint=f"set {ENV_KEY} or pass --key-file (a file holding the key)",
+        )
+    return PseudoKey(value.encode("utf-8"))

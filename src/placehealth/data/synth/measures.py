@@ -1,0 +1,336 @@
+"""Measuring the generated extracts against the targets, in DuckDB SQL over the files.
+
+Each measure reads the extract files exactly as written (raw NHS numbers,
+which are synthetic), so the report checks what ingestion would load. Rates
+and life expectancy go through :mod:`placehealth.stats` (DSR with ESP2013,
+Chiang II), the same functions the indicator pipelines use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from placehealth import stats
+from placehealth.catalogue.codelists import code_list, rates
+from placehealth.data.conditions import condition_list
+from placehealth.data.schema import LOADABLE
+from placehealth.data.synth.params import FIRST_YEAR, YEARS
+from placehealth.data.synth.write import TRUTH
+from placehealth.errors import InputFileError
+from placehealth.stats.life_expectancy import LABELS as LIFE_BANDS
+
+FY = list(range(FIRST_YEAR, FIRST_YEAR + YEARS))
+CALENDAR = [2015, 2016, 2017]
+UNDER_75 = stats.ESP2013.iloc[:15]
+PERSON_TABLES = [t.name for t in LOADABLE if t.name not in ("geo_lsoa", "geo_practice")]
+
+
+def open_extracts(folder: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, object]]:
+    """An in-memory DuckDB with a view per extract file of ``folder``."""
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.exists():
+        raise InputFileError(
+            "no manifest.json: not a folder written by placehealth synth",
+            file=folder,
+            hint="generate one with: placehealth synth --persons 50000 --out DIR",
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    fmt = manifest["format"]
+    con = duckdb.connect()
+    for table in LOADABLE:
+        path = folder / f"{table.name}.{fmt}"
+        reader = "read_parquet" if fmt == "parquet" else "read_csv"
+        options = "" if fmt == "parquet" else ", header = true, all_varchar = false"
+        col = "CAST(nhs_number AS VARCHAR) AS nhs_number, " if table.name in PERSON_TABLES else ""
+        exclude = "EXCLUDE (nhs_number)" if col else ""
+        con.execute(
+            f"CREATE VIEW raw_{table.name} AS SELECT {col}* {exclude} "
+            f"FROM {reader}('{path.as_posix()}'{options})"
+        )
+    con.execute(f"CREATE VIEW truth AS SELECT * FROM read_parquet('{(folder / TRUTH).as_posix()}')")
+    con.execute(
+        "CREATE MACRO age_at(b, d) AS ((year(d) - year(b)) * 12 + month(d) - month(b)) // 12"
+    )
+    return con, manifest
+
+
+def restrict(con: duckdb.DuckDBPyConnection, group: int | None, groups: int) -> None:
+    """Point the table views at everyone, or at one random-like group of people."""
+    where = "" if group is None else f"WHERE hash(nhs_number) % {groups} = {group}"
+    for name in PERSON_TABLES:
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM raw_{name} {where}")
+    for name in ("geo_lsoa", "geo_practice"):
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM raw_{name}")
+    truth_where = where.replace("WHERE", "WHERE") if group is not None else ""
+    con.execute(f"CREATE OR REPLACE VIEW truth_now AS SELECT * FROM truth {truth_where}")
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    return con.execute(sql).df()
+
+
+def _mids(kind: str) -> str:
+    if kind == "fy":
+        rows = ", ".join(f"({y}, DATE '{y}-09-30')" for y in FY)
+    else:
+        rows = ", ".join(f"({y}, DATE '{y}-06-30')" for y in CALENDAR)
+    return f"(VALUES {rows}) AS m(year, mid)"
+
+
+def _five(age: str) -> str:
+    return f"least(({age}) // 5 * 5, 90)"
+
+
+def _label(start: pd.Series) -> pd.Series:
+    return start.astype(int).map(lambda s: "90+" if s >= 90 else f"{s}-{s + 4}")
+
+
+def _population(con: duckdb.DuckDBPyConnection, kind: str, band: str) -> pd.DataFrame:
+    return _df(con, f"""
+        SELECT m.year, {band.format(age='age_at(p.birth_month, m.mid)')} AS band, count(*) AS n
+        FROM person p, {_mids(kind)}
+        WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
+        GROUP BY ALL""")  # fmt: skip
+
+
+def _condition_groups(con: duckdb.DuckDBPyConnection) -> None:
+    codes = _df(con, "SELECT DISTINCT code_system, CAST(code AS VARCHAR) AS code FROM condition")
+    mapped = condition_list().map_codes(codes)
+    con.register("code_groups", mapped)
+
+
+def registered(con: duckdb.DuckDBPyConnection) -> float:
+    mid = "DATE '2014-09-30'"
+    sql = f"SELECT count(*) FROM person WHERE birth_month <= {mid} AND " \
+          f"(death_date IS NULL OR death_date > {mid})"  # fmt: skip
+    return float(con.execute(sql).fetchall()[0][0])
+
+
+def structure(con: duckdb.DuckDBPyConnection, what: str) -> float:
+    column = {"practices": "p.practice_code", "pcns": "g.pcn", "neighbourhoods": "l.neighbourhood"}
+    return float(
+        con.execute(f"""SELECT count(DISTINCT {column[what]}) FROM person p
+        JOIN geo_practice g USING (practice_code) JOIN geo_lsoa l USING (lsoa)""").fetchall()[0][0]
+    )
+
+
+def _life_table(con: duckdb.DuckDBPyConnection, by: str) -> pd.DataFrame:
+    band = "CASE WHEN {age} < 1 THEN 0 WHEN {age} < 5 THEN 1 ELSE least({age} // 5 * 5, 90) END"
+    deaths = _df(
+        con,
+        f"""
+        SELECT {by} AS grp, {band.format(age="age_at(p.birth_month, d.date_of_death)")} AS band,
+               count(*) AS deaths
+        FROM death d JOIN person p USING (nhs_number) JOIN geo_lsoa l USING (lsoa)
+        WHERE year(d.date_of_death) IN (2015, 2016, 2017) GROUP BY ALL""",
+    )
+    people = _df(con, f"""
+        SELECT {by} AS grp, {band.format(age='age_at(p.birth_month, m.mid)')} AS band,
+               count(*) AS population
+        FROM person p JOIN geo_lsoa l USING (lsoa), {_mids('calendar')}
+        WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
+        GROUP BY ALL""")  # fmt: skip
+    frame = people.merge(deaths, on=["grp", "band"], how="left").fillna({"deaths": 0})
+    labels = {0: "0", 1: "1-4", 90: "90+"}
+    frame["age_band"] = frame["band"].map(lambda s: labels.get(s, f"{s}-{s + 4}"))
+    grid = (
+        frame[["grp"]].drop_duplicates().merge(pd.DataFrame({"age_band": LIFE_BANDS}), how="cross")
+    )
+    frame = grid.merge(frame, on=["grp", "age_band"], how="left").fillna(
+        {"deaths": 0, "population": 0}
+    )
+    return stats.life_expectancy(frame, "deaths", "population", "grp", age_band="age_band",
+                                 ages=[0], confidence=0.95, invalid="suppress")  # fmt: skip
+
+
+def life_expectancy(con: duckdb.DuckDBPyConnection) -> float:
+    return float(_life_table(con, "'all'")["value"].iloc[0])
+
+
+def le_gap(con: duckdb.DuckDBPyConnection) -> float:
+    """Most deprived fifth minus least deprived fifth, LSOAs ranked by IMD score (by people)."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE fifths AS
+        WITH n AS (SELECT lsoa, count(*) AS people FROM person GROUP BY lsoa),
+        r AS (SELECT l.lsoa, sum(n.people) OVER (ORDER BY l.imd_score DESC, l.lsoa)
+                     / sum(n.people) OVER () AS share
+              FROM geo_lsoa l JOIN n USING (lsoa))
+        SELECT lsoa, least(CAST(ceil(share * 5) AS INTEGER), 5) AS fifth FROM r""")
+    table = _life_table(con, "(SELECT fifth FROM fifths f WHERE f.lsoa = l.lsoa)")
+    value = table.set_index("grp")["value"]
+    return float(value.loc[5] - value.loc[1])
+
+
+def ltc_prevalence(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute(f"""
+        WITH first AS (SELECT nhs_number, min(recorded_date) AS since FROM condition GROUP BY 1)
+        SELECT avg(CASE WHEN f.since <= m.mid THEN 1.0 ELSE 0.0 END)
+        FROM person p LEFT JOIN first f USING (nhs_number), {_mids('fy')}
+        WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
+    """).fetchall()  # fmt: skip
+    return 100 * float(row[0][0])
+
+
+def ltc_share(con: duckdb.DuckDBPyConnection, table: str, date: str) -> float:
+    row = con.execute(f"""
+        WITH first AS (SELECT nhs_number, min(recorded_date) AS since FROM condition GROUP BY 1)
+        SELECT avg(CASE WHEN f.since <= e.{date} THEN 1.0 ELSE 0.0 END)
+        FROM {table} e LEFT JOIN first f USING (nhs_number)
+        WHERE e.{date} < DATE '{FY[-1] + 1}-04-01'""").fetchall()  # fmt: skip
+    return 100 * float(row[0][0])
+
+
+def bed_days(con: duckdb.DuckDBPyConnection, top: float = 0.11) -> float:
+    frame = _df(
+        con,
+        """
+        SELECT year(admit_date - INTERVAL 3 MONTH) AS fy, nhs_number,
+               sum(discharge_date - admit_date) AS days
+        FROM apc_spell WHERE admit_date < DATE '2019-04-01' GROUP BY ALL""",
+    )
+    shares = []
+    for _, part in frame.groupby("fy"):  # five financial years
+        days = np.sort(part["days"].to_numpy())[::-1]
+        n = int(np.ceil(top * days.size))
+        shares.append(days[:n].sum() / max(days.sum(), 1))
+    return 100 * float(np.mean(shares))
+
+
+def per_year(con: duckdb.DuckDBPyConnection, table: str, date: str, where: str = "TRUE") -> float:
+    row = con.execute(f"""SELECT count(*) FROM {table}
+        WHERE {date} >= DATE '{FY[0]}-04-01' AND {date} < DATE '{FY[-1] + 1}-04-01' AND {where}
+    """).fetchall()  # fmt: skip
+    return float(row[0][0]) / len(FY)
+
+
+def _dsr(events: pd.DataFrame, people: pd.DataFrame, standard: pd.Series) -> float:
+    frame = people.groupby("band")["n"].sum().rename("population").to_frame()
+    frame["events"] = events.groupby("band")["events"].sum()
+    frame = frame.fillna(0).reset_index()
+    frame["age_band"] = _label(frame["band"])
+    frame = frame[frame["age_band"].isin(standard.index)]
+    result = stats.dsr(frame, "events", "population", age_band="age_band", standard=standard)
+    return float(result["value"].iloc[0])
+
+
+def avoidable_admissions(con: duckdb.DuckDBPyConnection) -> float:
+    composite = code_list("icd10-emergency-composite")
+    spells = _df(con, f"""
+        SELECT {_five('age_at(p.birth_month, s.admit_date)')} AS band, s.primary_diagnosis
+        FROM apc_spell s JOIN person p USING (nhs_number)
+        WHERE s.admission_method = 'emergency'
+          AND s.admit_date >= DATE '{FY[0]}-04-01' AND s.admit_date < DATE '{FY[-1] + 1}-04-01'
+    """)  # fmt: skip
+    hit = np.array([composite.matches(c) for c in spells["primary_diagnosis"].unique()])
+    keep = set(spells["primary_diagnosis"].unique()[hit])
+    events = spells[spells["primary_diagnosis"].isin(keep)].groupby("band").size()
+    people = _population(con, "fy", _five("{age}"))
+    return _dsr(events.rename("events").reset_index(), people, stats.ESP2013)
+
+
+def premature(con: duckdb.DuckDBPyConnection, list_name: str) -> float:
+    cause = code_list(list_name)
+    deaths = _df(con, f"""
+        SELECT {_five('age_at(p.birth_month, d.date_of_death)')} AS band, d.underlying_cause
+        FROM death d JOIN person p USING (nhs_number)
+        WHERE year(d.date_of_death) IN (2015, 2016, 2017)
+          AND age_at(p.birth_month, d.date_of_death) < 75""")  # fmt: skip
+    hit = deaths["underlying_cause"].map(cause.matches)
+    events = deaths[hit].groupby("band").size().rename("events").reset_index()
+    return _dsr(events, _population(con, "calendar", _five("{age}")), UNDER_75)
+
+
+def infant_deaths(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute("""SELECT count(*) FROM death d JOIN person p USING (nhs_number)
+        WHERE year(d.date_of_death) IN (2015, 2016, 2017)
+          AND age_at(p.birth_month, d.date_of_death) < 1""").fetchall()  # fmt: skip
+    return float(row[0][0]) / 3
+
+
+def care_home_admissions(con: duckdb.DuckDBPyConnection) -> float:
+    admissions = con.execute(f"""
+        WITH first AS (SELECT nhs_number, min(start_date) AS start FROM social_care
+                       WHERE service IN ('residential', 'nursing') GROUP BY 1)
+        SELECT count(*) FROM first f JOIN person p USING (nhs_number)
+        WHERE f.start >= DATE '{FY[0]}-04-01' AND f.start < DATE '{FY[-1] + 1}-04-01'
+          AND age_at(p.birth_month, f.start) >= 65""").fetchall()[0][0]  # fmt: skip
+    people = _population(con, "fy", "CASE WHEN {age} >= 65 THEN 65 ELSE 0 END")
+    older = people.loc[people["band"] == 65, "n"].sum()
+    return 100_000 * float(admissions) / float(older)
+
+
+def reablement(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute("""
+        WITH d AS (
+            SELECT DISTINCT s.nhs_number, s.discharge_date,
+                   s.discharge_date + INTERVAL 91 DAY AS day91
+            FROM apc_spell s JOIN social_care r USING (nhs_number) JOIN person p USING (nhs_number)
+            WHERE r.service = 'reablement' AND r.start_date >= s.discharge_date
+              AND r.start_date <= s.discharge_date + INTERVAL 7 DAY
+              AND month(s.discharge_date) IN (10, 11, 12)
+              AND age_at(p.birth_month, s.discharge_date) >= 65),
+        homes AS (SELECT * FROM social_care WHERE service IN ('residential', 'nursing'))
+        SELECT avg(CASE WHEN (p.death_date IS NULL OR p.death_date > d.day91)
+                         AND NOT EXISTS (SELECT 1 FROM homes h WHERE h.nhs_number = d.nhs_number
+                             AND h.start_date <= d.day91
+                             AND (h.end_date IS NULL OR h.end_date >= d.day91))
+                   THEN 1.0 ELSE 0.0 END)
+        FROM d JOIN person p USING (nhs_number)""").fetchall()  # fmt: skip
+    return 100 * float(row[0][0])
+
+
+def dementia_diagnosis(con: duckdb.DuckDBPyConnection) -> float:
+    _condition_groups(con)
+    prevalence = rates("dementia-expected-prevalence").rates
+    recorded = con.execute(f"""
+        WITH dx AS (SELECT c.nhs_number, min(c.recorded_date) AS since FROM condition c
+                    JOIN code_groups g ON g.code_system = c.code_system
+                     AND g.code = CAST(c.code AS VARCHAR)
+                    WHERE g.condition = 'dementia' GROUP BY 1)
+        SELECT count(*) FROM person p JOIN dx USING (nhs_number), {_mids("fy")}
+        WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
+          AND dx.since <= m.mid AND age_at(p.birth_month, m.mid) >= 65""").fetchall()[0][0]
+    people = _population(con, "fy", _five("{age}"))
+    people = people[people["band"] >= 65]
+    expected = (people["n"] * people["band"].map(prevalence)).sum()
+    return 100 * float(recorded) / float(expected)
+
+
+def high_risk(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute("SELECT avg(CASE WHEN emergency_probability > 0.5 THEN 1.0 ELSE 0.0 END) "
+                      "FROM truth_now").fetchall()  # fmt: skip
+    return 100 * float(row[0][0])
+
+
+Measure = Callable[[duckdb.DuckDBPyConnection], float]
+MEASURES: dict[str, Measure] = {
+    "registered": registered,
+    "practices": lambda c: structure(c, "practices"),
+    "pcns": lambda c: structure(c, "pcns"),
+    "neighbourhoods": lambda c: structure(c, "neighbourhoods"),
+    "life_expectancy": life_expectancy,
+    "le_gap": le_gap,
+    "ltc_prevalence": ltc_prevalence,
+    "ltc_ae": lambda c: ltc_share(c, "ae_attendance", "arrival_date"),
+    "ltc_admissions": lambda c: ltc_share(c, "apc_spell", "admit_date"),
+    "ltc_community": lambda c: ltc_share(c, "community_contact", "contact_date"),
+    "bed_days": bed_days,
+    "ae_per_year": lambda c: per_year(c, "ae_attendance", "arrival_date"),
+    "emergency_per_year": lambda c: per_year(c, "apc_spell", "admit_date",
+                                             "admission_method = 'emergency'"),
+    "gp_per_year": lambda c: per_year(c, "gp_contact", "contact_date"),
+    "avoidable_admissions": avoidable_admissions,
+    "premature_cancer": lambda c: premature(c, "icd10-cancer"),
+    "premature_circulatory": lambda c: premature(c, "icd10-circulatory"),
+    "premature_respiratory": lambda c: premature(c, "icd10-respiratory"),
+    "infant_deaths": infant_deaths,
+    "care_home_admissions": care_home_admissions,
+    "reablement": reablement,
+    "dementia_diagnosis": dementia_diagnosis,
+    "high_risk": high_risk,
+}  # fmt: skip

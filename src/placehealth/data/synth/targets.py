@@ -1,0 +1,97 @@
+"""The facts the seeds give about Liverpool, which the synthetic population must reproduce.
+
+Each target names its seed file and lines. Counts are for a population of
+500,000 and scale with the number of persons generated; rates, shares and
+years do not. A target given as a range (the life-expectancy gap: "eight
+years" in seed 002, "11-year difference" in seed 000) is met anywhere in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FULL_SCALE = 500_000
+TOLERANCE = 0.10
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    name: str
+    low: float
+    high: float  # equal to low unless the seeds give a range
+    unit: str
+    seed: str  # "002, 186"
+    scales: bool  # a count that grows with the population
+    definition: str
+
+    def at(self, persons: int) -> tuple[float, float]:
+        factor = persons / FULL_SCALE if self.scales else 1.0
+        return self.low * factor, self.high * factor
+
+    def within(self, value: float, persons: int, slack: float = 0.0) -> bool:
+        """Inside the target ±10% (plus ``slack``, a relative allowance for sampling noise)."""
+        low, high = self.at(persons)
+        margin = TOLERANCE + slack
+        return low * (1 - margin) <= value <= high * (1 + margin)
+
+
+def _t(id: str, name: str, value: float | tuple[float, float], unit: str, seed: str,
+       definition: str, *, scales: bool = False) -> Target:  # fmt: skip
+    low, high = value if isinstance(value, tuple) else (value, value)
+    return Target(id, name, low, high, unit, seed, scales, definition)
+
+
+TARGETS: tuple[Target, ...] = (
+    _t("registered", "Registered patients", 497_356, "people", "000, 5001",
+       "alive and registered on 30 September 2014", scales=True),
+    _t("practices", "GP practices", 86, "practices", "002, 41", "practices with patients"),
+    _t("pcns", "Primary Care Networks", 11, "PCNs", "002, 41", "PCNs of those practices"),
+    _t("neighbourhoods", "Neighbourhoods", 12, "neighbourhoods", "002, 41",
+       "neighbourhoods where patients live"),
+    _t("life_expectancy", "Life expectancy at birth", 78.2, "years", "002, 143",
+       "persons, Chiang II abridged life table, calendar years 2015–17"),
+    _t("le_gap", "Life expectancy gap, most vs least deprived", (8.0, 11.0), "years",
+       "002, 145; 000, 586",
+       "most minus least deprived fifth of the city (LSOAs ranked by IMD score), 2015–17"),
+    _t("ltc_prevalence", "People with a long-term condition", 45.0, "%", "002, 186",
+       "condition recorded by 30 September, five years pooled"),
+    _t("ltc_ae", "A&E attendances by people with an LTC", 60.0, "%", "002, 186",
+       "condition recorded by the day of the event"),
+    _t("ltc_admissions", "Hospital admissions by people with an LTC", 85.0, "%", "002, 186",
+       "all spells, elective and emergency"),
+    _t("ltc_community", "Community contacts by people with an LTC", 91.0, "%", "002, 186",
+       "community health contacts"),
+    _t("bed_days", "Bed-days held by the top 11% of inpatients", 74.0, "%", "002, 184",
+       "patients with a spell in the year ranked by bed-days; mean of five years"),
+    _t("ae_per_year", "A&E attendances a year", 277_594, "attendances", "001, 2468",
+       "mean of five financial years", scales=True),
+    _t("emergency_per_year", "Emergency admissions a year", 53_828, "admissions",
+       "001, 2471", "mean of five financial years", scales=True),
+    _t("gp_per_year", "GP consultations a year", 2_100_000, "consultations", "001, 2464",
+       "mean of five financial years", scales=True),
+    _t("avoidable_admissions", "Avoidable emergency admissions (composite)", 2630.3,
+       "per 100,000", "000, 1426, 1484",
+       "DSR (ESP2013) of emergency spells with a diagnosis in icd10-emergency-composite"),
+    _t("premature_cancer", "Premature mortality: cancer", 153.0, "per 100,000",
+       "002, 834",
+       "deaths under 75, DSR (ESP2013 under-75 bands), 2015–17; 153.0 is inferred: "
+       "127 is 17% below the forecast"),
+    _t("premature_circulatory", "Premature mortality: circulatory", 61.1, "per 100,000",
+       "002, 840",
+       "deaths under 75, DSR (ESP2013 under-75 bands), 2015–17; 61.1 is inferred: "
+       "58 is 5% below the forecast"),
+    _t("premature_respiratory", "Premature mortality: respiratory", 66.0, "per 100,000",
+       "002, 846", "deaths under 75, DSR (ESP2013 under-75 bands), 2015–17"),
+    _t("infant_deaths", "Infant deaths a year", 39.0, "deaths", "002, 850",
+       "117 in 2015–17: deaths under one year, calendar years 2015–17 / 3", scales=True),
+    _t("care_home_admissions", "Permanent care-home admissions, 65+", 771.7, "per 100,000",
+       "000, 4711", "first residential or nursing episode at 65+, per 100,000 aged 65+"),
+    _t("reablement", "At home 91 days after reablement, 65+", 79.7, "%", "000, 4715",
+       "discharges in October–December into reablement within 7 days; alive, not in a care home"),
+    _t("dementia_diagnosis", "Dementia diagnosis rate", 54.5, "% of expected",
+       "000, 4767", "recorded dementia 65+ / expected from Dementia UK prevalence"),
+    _t("high_risk", "People above 50% risk of emergency admission", 0.98, "%",
+       "000, 4477", "true yearly probability > 0.5 (truth file), person-years"),
+)  # fmt: skip
+BY_ID = {t.id: t for t in TARGETS}
