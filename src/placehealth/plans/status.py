@@ -121,7 +121,7 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _is_period(label: str) -> bool:
-    """False for the placeholder labels of index-only trajectories ("baseline")."""
+    """False for the stand-in labels of index-only trajectories ("baseline")."""
     try:
         parse_period(label)
     except ValidationError:

@@ -61,7 +61,7 @@ def directly_standardised(
     if undefined.any():
         missing = full.loc[undefined.to_numpy(), list(keys)].drop_duplicates()
         result = pd.concat([result, missing], ignore_index=True)
-    # report the real people counted, not the placeholder ones of empty bands
+    # report the real people counted, not the stand-in ones given to empty bands
     result = result.drop(columns=["numerator", "denominator"], errors="ignore").merge(
         totals.rename(columns={count: "numerator", "population": "denominator"}).reset_index(),
         on=list(keys),
