@@ -53,7 +53,7 @@ def is_valid(numbers: npt.ArrayLike) -> npt.NDArray[np.bool_]:
 TEST_RANGE_CAPACITY = 909_091  # stems 999000000–999999999 with a valid check digit
 
 
-def test_range_numbers(rng: np.random.Generator, n: int) -> npt.NDArray[np.int64]:
+def numbers_in_test_range(rng: np.random.Generator, n: int) -> npt.NDArray[np.int64]:
     """``n`` distinct valid NHS numbers from the 999 test range, in random order."""
     if n > TEST_RANGE_CAPACITY:
         raise ValueError(f"the 999 test range holds only {TEST_RANGE_CAPACITY:,} valid numbers")

@@ -64,23 +64,36 @@ DEATH_CAUSES: dict[str, Mix] = {
     "cancer": (("C34.9", 25), ("C18.9", 10), ("C50.9", 7), ("C61", 6), ("C25.9", 6),
                ("C15.9", 6), ("C16.9", 3), ("C22.0", 4), ("C67.9", 3), ("C71.9", 3),
                ("C85.9", 4), ("C92.0", 3), ("C80.9", 20)),
-    "circulatory": (("I21.9", 30), ("I25.1", 25), ("I64", 20), ("I50.0", 10), ("I71.4", 3),
-                    ("I48", 4), ("I26.9", 3), ("I61.9", 5)),
-    "respiratory": (("J44.9", 45), ("J18.9", 35), ("J84.1", 10), ("J45.9", 2), ("J69.0", 8)),
+    "circulatory": (("I21.9", 35), ("I25.1", 30), ("I64", 15), ("I71.4", 8), ("I26.9", 7),
+                    ("I61.9", 5)),
+    "respiratory": (("J18.9", 60), ("J84.1", 15), ("J69.0", 15), ("J22", 10)),
     "other": (("A41.9", 10), ("N18.5", 8), ("E11.9", 6), ("K92.2", 8), ("R54", 10),
               ("K55.0", 6), ("G12.2", 5), ("N39.0", 6), ("K56.6", 6), ("F03", 10),
               ("Q89.9", 3), ("D64.9", 5), ("E86", 4), ("K74.6", 6)),
     "external": (("X42", 40), ("W19", 25), ("X70", 15), ("V89.2", 10), ("X59", 10)),
     "infant": (("P07.3", 35), ("Q24.9", 25), ("P22.0", 15), ("R95", 10), ("P36.9", 15)),
 }  # fmt: skip
-# "Other" deaths of people with these conditions are put down to them (first match).
-OTHER_CAUSE_BY_CONDITION = (
-    ("dementia", "F03"),
-    ("chronic_liver_disease", "K70.3"),
-    ("parkinsons", "G20"),
-    ("learning_disability", "F79"),
-    ("epilepsy", "G40.9"),
-)
+# Deaths of people with these conditions are mostly put down to them (first match wins).
+CAUSE_BY_CONDITION: dict[str, tuple[tuple[str, Mix], ...]] = {
+    "circulatory": (
+        ("heart_failure", (("I50.0", 1),)),
+        ("stroke_tia", (("I64", 0.7), ("I61.9", 0.3))),
+        ("chd", (("I21.9", 0.5), ("I25.1", 0.5))),
+        ("atrial_fibrillation", (("I48", 0.5), ("I64", 0.5))),
+    ),
+    "respiratory": (
+        ("copd", (("J44.9", 0.8), ("J18.9", 0.2))),
+        ("asthma", (("J45.9", 0.4), ("J18.9", 0.6))),
+    ),
+    "other": (
+        ("dementia", (("F03", 0.7), ("G30.9", 0.3))),
+        ("chronic_liver_disease", (("K70.3", 1),)),
+        ("parkinsons", (("G20", 1),)),
+        ("learning_disability", (("F79", 1),)),
+        ("epilepsy", (("G40.9", 1),)),
+    ),
+}
+CAUSE_BY_CONDITION_SHARE = 0.85
 
 # SNOMED CT concept recorded for each condition (the first of the code list's ids).
 # ICD-10 equivalents for the share of records that arrive coded in ICD-10.

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from placehealth.data.geography import Geography, synthetic_liverpool
-from placehealth.data.nhs_number import TEST_RANGE_CAPACITY, test_range_numbers
+from placehealth.data.nhs_number import TEST_RANGE_CAPACITY, numbers_in_test_range
 from placehealth.data.synth import codes
 from placehealth.data.synth import params as p
 from placehealth.data.synth.hazards import (
@@ -31,6 +31,7 @@ from placehealth.data.synth.hazards import (
     service_rate,
 )
 from placehealth.data.synth.hospital import (
+    DIED,
     ae_attendances,
     elective_spells,
     emergency_spells,
@@ -82,7 +83,7 @@ def simulate(persons: int, seed: int, progress: Callable[[str], None] | None = N
     """Synthetic Liverpool with ``persons`` registered on 1 April 2014."""
     rng = np.random.default_rng(seed)
     geo = synthetic_liverpool()
-    pool = test_range_numbers(rng, min(TEST_RANGE_CAPACITY, int(persons * 1.15) + 2_000))
+    pool = numbers_in_test_range(rng, min(TEST_RANGE_CAPACITY, int(persons * 1.15) + 2_000))
     people = baseline(rng, geo, pool[:persons])
     records = Records()
     cause = np.full(persons, "", dtype="<U6")
@@ -94,8 +95,33 @@ def simulate(persons: int, seed: int, progress: Callable[[str], None] | None = N
         _simulate_year(rng, people, year, records, cause)
         if progress is not None:
             progress(year.label)
+    _end_at_death(people, records)
     care_home_episodes(people, records)
     return Synthetic(persons, seed, geo, people, records, cause)
+
+
+def _end_at_death(people: People, records: Records) -> None:
+    """Stays and services that run into a death drawn in a later year end at that death.
+
+    A spell starting in March can end in April, and reablement can start a week after
+    a March discharge; the death of the following year is drawn only then.
+    """
+    apc = records.apc.columns()
+    death = people.death[apc["person"]].astype(np.int64)
+    late = apc["discharge"] > death
+    apc["discharge"] = np.where(late, death, apc["discharge"])
+    apc["destination"] = np.where(late, DIED, apc["destination"]).astype(np.int8)
+    records.apc.replace(apc)
+    social = records.social.columns()
+    death = people.death[social["person"]].astype(np.int64)
+    keep = social["start"] < death
+    social["end"] = np.minimum(social["end"], death)
+    records.social.replace({k: v[keep] for k, v in social.items()})
+    dead = records.death.columns()
+    in_hospital = np.zeros(len(people), dtype=bool)
+    in_hospital[apc["person"][late]] = True
+    dead["place"] = np.where(in_hospital[dead["person"]], PLACES.index("hospital"), dead["place"])
+    records.death.replace({k: v.astype(np.int8) if k == "place" else v for k, v in dead.items()})
 
 
 def _births(
@@ -172,13 +198,14 @@ def _death_causes(
     for i, name in enumerate(CAUSE_IDS):
         mask = which == i
         out[mask] = codes.draw(rng, codes.DEATH_CAUSES[name], int(mask.sum()))
-    other = which == CAUSE_IDS.index("other")
-    assigned = np.zeros(year.who.size, dtype=bool)
-    for condition, code in codes.OTHER_CAUSE_BY_CONDITION:
-        mask = other & ~assigned & year.state.has[:, COLUMN[condition]]
-        mask &= rng.random(year.who.size) < 0.8
-        out[mask] = code
-        assigned |= mask
+    for name, by_condition in codes.CAUSE_BY_CONDITION.items():
+        pending = (which == CAUSE_IDS.index(name)) & (
+            rng.random(year.who.size) < codes.CAUSE_BY_CONDITION_SHARE
+        )
+        for condition, mix in by_condition:  # first condition a person has decides
+            mask = pending & year.state.has[:, COLUMN[condition]]
+            out[mask] = codes.draw(rng, mix, int(mask.sum()))
+            pending &= ~mask
     infant = year.state.age < 1
     out[infant] = codes.draw(rng, codes.DEATH_CAUSES["infant"], int(infant.sum()))
     return out

@@ -25,6 +25,11 @@ class Collector:
     def columns(self) -> dict[str, npt.NDArray[Any]]:
         return {name: np.concatenate(parts) for name, parts in self._parts.items()}
 
+    def replace(self, columns: dict[str, npt.NDArray[Any]]) -> None:
+        """Swap the rows for ``columns`` (after a correction across years)."""
+        self._parts = defaultdict(list)
+        self.add(**columns)
+
 
 class Records:
     """Every generated table (person-level rows refer to people by index)."""
