@@ -78,22 +78,24 @@ def test_people_move_into_care_homes(sql: duckdb.DuckDBPyConnection) -> None:
     assert homes.fetchall()[0][0] > 10
 
 
-def test_truth_is_the_probability_that_generates_admissions(small_extract: Path) -> None:
-    """Mean true probability ≈ observed share admitted, within tenths of risk; the truth
-    separates people well (the best achievable AUC for a risk model)."""
+def test_truth_is_the_probability_that_generates_admissions(liverpool: Path) -> None:
+    """Within each tenth of true risk, the share admitted matches the mean true probability
+    (to four binomial standard errors); the truth separates people well (the best AUC a
+    risk model could reach: 0.81 at 500,000 persons)."""
     con = duckdb.connect()
     frame = con.execute(f"""
         WITH adm AS (SELECT DISTINCT nhs_number,
                        year(admit_date - INTERVAL 3 MONTH) AS fy
-                     FROM '{small_extract}/apc_spell.parquet' WHERE admission_method = 'emergency')
+                     FROM '{liverpool}/apc_spell.parquet' WHERE admission_method = 'emergency')
         SELECT t.emergency_probability AS p, (a.nhs_number IS NOT NULL)::INT AS admitted
-        FROM '{small_extract}/truth/emergency_risk.parquet' t
+        FROM '{liverpool}/truth/emergency_risk.parquet' t
         LEFT JOIN adm a ON a.nhs_number = t.nhs_number
          AND a.fy = CAST(substr(t.financial_year, 1, 4) AS INTEGER)""").df()
-    assert abs(frame["p"].mean() / frame["admitted"].mean() - 1) < 0.1
+    assert abs(frame["p"].mean() / frame["admitted"].mean() - 1) < 0.03
     tenth = np.minimum((frame["p"].rank(pct=True) * 10).astype(int), 9)
-    by = frame.groupby(tenth)[["p", "admitted"]].mean()
-    assert np.allclose(by["p"], by["admitted"], atol=0.03)
+    by = frame.groupby(tenth).agg(p=("p", "mean"), admitted=("admitted", "mean"), n=("p", "size"))
+    se = np.sqrt(by["p"] * (1 - by["p"]) / by["n"])
+    assert (abs(by["admitted"] - by["p"]) < 4 * se).all(), by
     assert roc_auc_score(frame["admitted"], frame["p"]) > 0.7
     assert frame["p"].between(0, 1).all()
 

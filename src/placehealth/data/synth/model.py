@@ -25,6 +25,7 @@ from placehealth.data.synth import codes
 from placehealth.data.synth import params as p
 from placehealth.data.synth.hazards import (
     CAUSE_IDS,
+    State,
     admission_probability,
     death_hazards,
     emergency_rate,
@@ -85,6 +86,7 @@ def simulate(persons: int, seed: int, progress: Callable[[str], None] | None = N
     geo = synthetic_liverpool()
     pool = numbers_in_test_range(rng, min(TEST_RANGE_CAPACITY, int(persons * 1.15) + 2_000))
     people = baseline(rng, geo, pool[:persons])
+    _survivors_only(rng, people)
     records = Records()
     cause = np.full(persons, "", dtype="<U6")
     used = persons
@@ -122,6 +124,37 @@ def _end_at_death(people: People, records: Records) -> None:
     in_hospital[apc["person"][late]] = True
     dead["place"] = np.where(in_hospital[dead["person"]], PLACES.index("hospital"), dead["place"])
     records.death.replace({k: v.astype(np.int8) if k == "place" else v for k, v in dead.items()})
+
+
+def _survivors_only(rng: np.random.Generator, people: People) -> None:
+    """Remove the conditions that, with their excess mortality, people would have died of.
+
+    Baseline onsets are drawn from incidence alone; without this, people alive in 2014
+    would carry too much cancer, dementia and COPD, and prevalence would fall year on year
+    as the excess died. Each condition is kept with the chance of surviving its excess
+    hazard (with minus without it, taken halfway back along the years since onset).
+    """
+    state = State(
+        age=people.age(0),
+        female=people.female,
+        deprivation=people.deprivation,
+        frailty=people.frailty,
+        has=people.onset < 0,
+        care_home=people.care_home <= 0,
+    )
+    with_all = death_hazards(state).sum(axis=1)
+    for c in range(len(CURVES)):
+        who = np.flatnonzero(state.has[:, c])
+        without = state.has[who].copy()
+        without[:, c] = False
+        sub = State(state.age[who], state.female[who], state.deprivation[who],
+                    state.frailty[who], without, state.care_home[who])  # fmt: skip
+        excess = np.maximum(with_all[who] - death_hazards(sub).sum(axis=1), 0.0)
+        years = -people.onset[who, c] / p.DAYS_PER_YEAR
+        survive = np.exp(-excess * years * np.exp(-0.07 * years / 2))
+        lost = who[rng.random(who.size) >= survive]
+        people.onset[lost, c] = NEVER
+        people.recorded[lost, c] = NEVER
 
 
 def _births(

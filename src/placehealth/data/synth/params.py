@@ -38,7 +38,7 @@ BIRTHS_PER_WOMAN = {15: 0.020, 20: 0.065, 25: 0.090, 30: 0.085, 35: 0.045, 40: 0
 INFANT_DEATH = 0.00525  # *calibrated*: per birth, mid deprivation (seed 002, 850: 39 a year)
 INFANT_DEATH_DEPRIVATION = 0.6  # log hazard ratio, most vs least deprived
 
-FRAILTY_SHAPE = 1.5  # *calibrated*: gamma shape of personal propensity (mean 1)
+FRAILTY_SHAPE = 1.49  # *calibrated*: gamma shape of personal propensity (mean 1)
 """Unmeasured personal propensity to use services (mean 1). Its spread gives the
 heavy tail of very high users and the share of people above 50% risk (seed 000, 4477)."""
 
@@ -69,7 +69,7 @@ CONDITIONS = (
     ConditionModel("stroke_tia", (60, 0.02), (85, 0.12), 0.5, 0.9, 1.0),
     ConditionModel("ckd", (60, 0.03), (85, 0.25), 0.3, 1.2, 0.8),
     ConditionModel("cancer", (50, 0.02), (80, 0.14), 0.3, 1.0, 1.2),
-    ConditionModel("dementia", (67, 0.017), (92, 0.30), 0.3, 1.2, 1.5),
+    ConditionModel("dementia", (67, 0.022), (92, 0.42), 0.3, 1.2, 1.5),
     ConditionModel("depression", (25, 0.10), (60, 0.22), 0.6, 1.6, 0.5),
     ConditionModel("anxiety", (25, 0.06), (60, 0.12), 0.4, 1.6, 0.3),
     ConditionModel("serious_mental_illness", (30, 0.008), (60, 0.016), 1.0, 1.0, 1.0),
@@ -81,8 +81,8 @@ CONDITIONS = (
     ConditionModel("chronic_liver_disease", (40, 0.005), (65, 0.015), 1.5, 0.5, 1.2),
     ConditionModel("parkinsons", (65, 0.003), (85, 0.015), 0.0, 0.7, 1.0),
 )
-CONDITION_SCALE = 0.96  # *calibrated*: multiplies every onset hazard
-DEMENTIA_DIAGNOSED = 0.74  # *calibrated*: share of people with dementia ever diagnosed
+CONDITION_SCALE = 0.965  # *calibrated*: multiplies every onset hazard
+DEMENTIA_DIAGNOSED = 0.692  # *calibrated*: share of people with dementia ever diagnosed
 DEMENTIA_DELAY_YEARS = 1.5  # mean time from onset to diagnosis
 ICD10_RECORDED = 0.1  # share of condition records coded in ICD-10 (hospital letters)
 
@@ -99,20 +99,20 @@ class Cause:
 
 
 CAUSES = (
-    Cause("cancer", 0.00125, 0.035, 1.2, {"cancer": 45.0, "copd": 1.5}),
-    Cause("circulatory", 0.00152, 0.07, 1.6,
+    Cause("cancer", 0.00159, 0.035, 1.2, {"cancer": 45.0, "copd": 1.5}),
+    Cause("circulatory", 0.00153, 0.07, 1.6,
           {"chd": 2.2, "heart_failure": 3.0, "stroke_tia": 2.0, "atrial_fibrillation": 1.5,
            "hypertension": 1.2, "diabetes": 1.6, "ckd": 1.5}),
     Cause("respiratory", 0.00148, 0.075, 1.2,
           {"copd": 7.0, "asthma": 1.5, "dementia": 2.0, "learning_disability": 3.0}),
-    Cause("other", 0.00433, 0.08, 1.1,
+    Cause("other", 0.00489, 0.08, 1.1,
           {"dementia": 5.0, "chronic_liver_disease": 12.0, "serious_mental_illness": 2.5,
            "learning_disability": 3.0, "epilepsy": 2.0, "parkinsons": 3.0, "ckd": 1.5,
            "diabetes": 1.3}),
 )  # fmt: skip
 EXTERNAL_DEATH = 0.00035  # yearly, ages 15–64: poisoning, falls, accidents, suicide
 CHILD_DEATH = 0.00010  # yearly floor from 1 to 14
-MORTALITY_DEPRIVATION = 0.94  # *calibrated*: log hazard ratio, most vs least deprived
+MORTALITY_DEPRIVATION = 0.932  # *calibrated*: log hazard ratio, most vs least deprived
 MORTALITY_FRAILTY = 0.5  # exponent of personal propensity
 CARE_HOME_MORTALITY = 2.0  # hazard ratio for care-home residents
 MORTALITY_PLATEAU = 0.8
@@ -134,18 +134,18 @@ class Service:
 
 
 AGES = (0, 1, 5, 15, 20, 30, 45, 65, 75, 85, 95)
-EMERGENCY = Service(0.0582, AGES, (2.5, 0.9, 0.4, 0.5, 0.6, 0.5, 0.5, 0.7, 0.9, 1.1, 1.1),
-                    ltc_ratio=3.28, morbidity=0.12, deprivation=0.5, frailty=1.0)  # fmt: skip
-AE_OTHER = Service(0.396, AGES, (1.4, 1.0, 0.6, 0.9, 1.3, 1.0, 0.8, 0.8, 0.9, 1.3, 1.6),
+EMERGENCY = Service(0.0574, AGES, (2.5, 0.9, 0.4, 0.5, 0.6, 0.5, 0.5, 0.7, 0.9, 1.1, 1.1),
+                    ltc_ratio=3.35, morbidity=0.12, deprivation=0.5, frailty=1.0)  # fmt: skip
+AE_OTHER = Service(0.397, AGES, (1.4, 1.0, 0.6, 0.9, 1.3, 1.0, 0.8, 0.8, 0.9, 1.3, 1.6),
                    ltc_ratio=1.12, morbidity=0.15, deprivation=0.5, frailty=0.8)  # fmt: skip
 ELECTIVE = Service(0.06, AGES, (0.3, 0.2, 0.2, 0.3, 0.4, 0.5, 0.8, 1.4, 1.8, 1.4, 0.8),
-                   ltc_ratio=3.28, morbidity=0.25, deprivation=0.0, frailty=0.3)  # fmt: skip
+                   ltc_ratio=3.35, morbidity=0.25, deprivation=0.0, frailty=0.3)  # fmt: skip
 OUTPATIENT = Service(1.20, AGES, (1.0, 0.6, 0.5, 0.6, 0.7, 0.8, 1.0, 1.5, 1.8, 1.6, 1.2),
                      ltc_ratio=2.0, morbidity=0.15, deprivation=0.0, frailty=0.3)  # fmt: skip
-GP = Service(2.844, AGES, (1.6, 1.1, 0.6, 0.6, 0.8, 0.9, 1.0, 1.3, 1.6, 1.9, 2.0),
+GP = Service(2.86, AGES, (1.6, 1.1, 0.6, 0.6, 0.8, 0.9, 1.0, 1.3, 1.6, 1.9, 2.0),
              ltc_ratio=1.6, morbidity=0.12, deprivation=0.2, frailty=0.4)  # fmt: skip
 COMMUNITY = Service(0.35, AGES, (0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.2, 3.0, 4.5),
-                    ltc_ratio=1.58, morbidity=0.30, deprivation=0.2, frailty=0.5)  # fmt: skip
+                    ltc_ratio=1.68, morbidity=0.30, deprivation=0.2, frailty=0.5)  # fmt: skip
 MENTAL_HEALTH = Service(0.04, AGES, (0.0, 0.0, 0.3, 1.0, 1.2, 1.0, 0.9, 0.7, 0.7, 0.8, 0.6),
                         ltc_ratio=1.0, morbidity=0.0, deprivation=0.4, frailty=0.5)  # fmt: skip
 MENTAL_HEALTH_RATIOS = {"serious_mental_illness": 60.0, "depression": 8.0, "anxiety": 6.0,
@@ -157,18 +157,18 @@ AE_BEFORE_ADMISSION = 0.72  # emergency admissions arriving through A&E
 TERMINAL_ADMISSION = 0.40  # deaths preceded by a final emergency admission (at home)
 TERMINAL_ADMISSION_CARE_HOME = 0.15  # the same for care-home residents
 SAME_DAY_EMERGENCY = 0.25  # emergency spells discharged the day they start
-EMERGENCY_STAY_SHAPE = 0.205  # *calibrated*: gamma shape of length of stay (heavy tail)
+EMERGENCY_STAY_SHAPE = 0.203  # *calibrated*: gamma shape of length of stay (heavy tail)
 DAY_CASE = 0.78  # elective spells that are day cases
 CONDITION_ADMISSION = 0.15  # *calibrated*: admissions of people with a condition that are for it
-COMPOSITE_WEIGHT = 0.183  # *calibrated*: relative weight of avoidable acute diagnoses
+COMPOSITE_WEIGHT = 0.182  # *calibrated*: relative weight of avoidable acute diagnoses
 
 # --- social care --------------------------------------------------------------
 CARE_HOME_AT_START = 0.035  # share of 85-year-olds without dementia in a care home in 2014
-CARE_HOME_ENTRY = 0.00577  # *calibrated*: yearly entry hazard at 80, no dementia
+CARE_HOME_ENTRY = 0.00613  # *calibrated*: yearly entry hazard at 80, no dementia
 CARE_HOME_DEMENTIA = 5.0  # hazard ratio for dementia (diagnosed or not)
 ENTRY_AT_DISCHARGE = 0.5  # entrants with an emergency spell that year who enter from it
 NURSING_SHARE = 0.4
 REABLEMENT_AFTER_DISCHARGE = 0.08  # emergency discharges of people 65+ into reablement
-REABLEMENT_TO_CARE_HOME = 0.136  # *calibrated*: of those, entering a care home within 91 days
+REABLEMENT_TO_CARE_HOME = 0.125  # *calibrated*: of those, entering a care home within 91 days
 REABLEMENT_DAYS = 42
 HOME_CARE = 0.25  # yearly hazard of a home-care episode at 85 with conditions
