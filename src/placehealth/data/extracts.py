@@ -5,7 +5,7 @@ An extract folder holds one file per table, named after it (``person.csv``,
 unknown name, a missing column, a file that is not CSV or Parquet) is found
 here, before the warehouse is opened, and reported as one message.
 
-Cells are read as text with their data-row number (``_row``), so validation
+Cells are staged as text with their data-row number (``_row``), so validation
 sees exactly what the file says and can point at the row.
 """
 
@@ -16,11 +16,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from placehealth.data.nhs_number import normalise_sql
 from placehealth.data.schema import LOADABLE, TABLES, Table
 from placehealth.errors import InputFileError
 
@@ -94,31 +96,50 @@ def check_columns(extract: Extract) -> None:
             )
 
 
-def read_text(extract: Extract) -> pa.Table:
-    """The extract's columns as text (empty cells as nulls), plus the data-row number."""
-    path = extract.path
+def stage(con: duckdb.DuckDBPyConnection, extract: Extract, target: str = "stage") -> None:
+    """Temp table ``target``: the data-row number and every extract column as text.
+
+    Parquet is read by DuckDB itself (parallel, typed cells cast to text); CSV through
+    Arrow with every column as text, so nothing is guessed (leading zeros survive).
+    NHS numbers lose their spaces and hyphens here.
+    """
+    names = {name.strip().lower(): name for name in header(extract)}
+
+    def text(column: str) -> str:
+        cell = f'CAST("{names[column]}" AS VARCHAR)'
+        return (
+            f"{normalise_sql(cell)} AS {column}"
+            if column == "nhs_number"
+            else f"{cell} AS {column}"
+        )
+
+    select = ", ".join(text(c) for c in extract.columns)
     try:
         if extract.format == "parquet":
-            raw = pq.read_table(path)
-        else:
-            raw = pa_csv.read_csv(
-                path,
-                convert_options=pa_csv.ConvertOptions(
-                    column_types=dict.fromkeys(header(extract), pa.string()),
-                    strings_can_be_null=True,
-                    null_values=[""],
-                ),
+            path = str(extract.path).replace("'", "''")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT file_row_number + 1 AS {ROW}, "
+                f"{select} FROM read_parquet('{path}', file_row_number = true)"
             )
-    except (pa.ArrowException, OSError) as exc:
-        raise InputFileError(_readable(exc, extract), file=path) from None
-    by_name = {name.strip().lower(): i for i, name in enumerate(raw.column_names)}
-    arrays = [pa.array(range(1, raw.num_rows + 1), type=pa.int64())]
-    for column in extract.columns:
-        values = raw.column(by_name[column])
-        if not pa.types.is_string(values.type):
-            values = pc.cast(values, pa.string())
-        arrays.append(values)
-    return pa.Table.from_arrays(arrays, names=[ROW, *extract.columns])
+            return
+        raw = pa_csv.read_csv(
+            extract.path,
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names.values(), pa.string()),
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except (pa.ArrowException, OSError, duckdb.Error) as exc:
+        raise InputFileError(_readable(exc, extract), file=extract.path) from None
+    numbered = raw.append_column(ROW, pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64)))
+    con.register("extract_arrow", numbered)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {ROW}, {select} FROM extract_arrow"
+        )
+    finally:
+        con.unregister("extract_arrow")
 
 
 def sha256(path: Path) -> str:

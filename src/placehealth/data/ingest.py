@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 
 from placehealth.data import schema as s
-from placehealth.data.extracts import Extract, check_columns, find_extracts, read_text, sha256
-from placehealth.data.nhs_number import normalise_sql, valid_sql
+from placehealth.data.extracts import Extract, check_columns, find_extracts, sha256, stage
+from placehealth.data.nhs_number import valid_sql
 from placehealth.data.pseudonymise import PseudoKey, hmac_sql
 from placehealth.data.validate import ROW, code_map, problems, typed
 from placehealth.data.warehouse import open_for_load
@@ -124,28 +124,22 @@ def _load_file(
     name = extract.path.name
     if _already_loaded(con, table.name, digest):
         return FileResult(name, table.name, "skipped", digest), None
-    arrow = read_text(extract)
-    con.register("extract_arrow", arrow)
-    has_person = any(c.kind is s.Kind.PERSON_KEY for c in table.columns)
-    cols = ", ".join(
-        f"{normalise_sql(c)} AS {c}" if c == "nhs_number" else c for c in extract.columns
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {ROW}, {cols} FROM extract_arrow")
-    con.unregister("extract_arrow")
-    del arrow
-    if has_person:
+    stage(con, extract)
+    rows_read = _count(con, "stage")
+    if any(c.kind is s.Kind.PERSON_KEY for c in table.columns):
         _pseudonymise(con, key)
     if table is s.CONDITION:
         code_map(con, "stage")
     typed(con, table, "stage", "typed")
+    con.execute("DROP TABLE stage")
     refused = problems(con, table, "typed", today)
-    result = FileResult(name, table.name, "loaded", digest, rows_read=_count(con, "stage"))
+    result = FileResult(name, table.name, "loaded", digest, rows_read=rows_read)
     result.rows_quarantined = refused
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE accepted AS SELECT {', '.join(table.data_columns)} "
+        f"CREATE OR REPLACE TEMP VIEW accepted AS SELECT {', '.join(table.data_columns)} "
         f"FROM typed WHERE {ROW} NOT IN (SELECT {ROW} FROM problems)"
     )
-    accepted = _count(con, "accepted")
+    accepted = rows_read - refused
     if table.role is s.Role.EVENT:
         result.rows_added = _append(con, table, load_id)
     else:
@@ -162,8 +156,9 @@ def _load_file(
         [load_id],
     )
     con.unregister("found_frame")
-    for temp in ("stage", "typed", "problems", "accepted"):
-        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    con.execute("DROP VIEW accepted")
+    for temp in ("typed", "problems"):
+        con.execute(f"DROP TABLE {temp}")
     return result, found
 
 
@@ -181,10 +176,11 @@ def _pseudonymise(con: duckdb.DuckDBPyConnection, key: PseudoKey) -> None:
 def _append(con: duckdb.DuckDBPyConnection, table: s.Table, load_id: int) -> int:
     """Insert accepted rows not already in the table (as a multiset: EXCEPT ALL)."""
     cols = ", ".join(table.data_columns)
+    new = f"SELECT {cols} FROM accepted"
+    if _count(con, table.name):  # an empty table has nothing to compare with
+        new += f" EXCEPT ALL SELECT {cols} FROM {table.name}"
     row = con.execute(
-        f"INSERT INTO {table.name} ({cols}, load_id) SELECT *, ? FROM ("
-        f"SELECT {cols} FROM accepted EXCEPT ALL SELECT {cols} FROM {table.name})",
-        [load_id],
+        f"INSERT INTO {table.name} ({cols}, load_id) SELECT *, ? FROM ({new})", [load_id]
     ).fetchall()[0]
     return int(row[0]) if row else 0
 

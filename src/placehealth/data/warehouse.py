@@ -9,6 +9,7 @@ failed load itself created is removed again, so nothing is left behind.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -19,6 +20,10 @@ from placehealth.data import schema as s
 from placehealth.data.pseudonymise import PseudoKey
 from placehealth.errors import ConfigurationError, InputFileError
 
+MEMORY_ENV = "PLACEHEALTH_MEMORY_LIMIT"
+DEFAULT_MEMORY = "4GB"
+"""DuckDB's memory for a load; beyond it, work spills to a temporary folder."""
+
 
 def connect(
     path: Path, *, read_only: bool = False, spill: Path | None = None
@@ -27,6 +32,7 @@ def connect(
     config: dict[str, str | bool | int | float | list[str]] = {}
     if spill is not None:
         config["temp_directory"] = str(spill)
+        config["memory_limit"] = os.environ.get(MEMORY_ENV, DEFAULT_MEMORY)
     try:
         return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
