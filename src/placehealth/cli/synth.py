@@ -15,10 +15,7 @@ from placehealth.errors import ValidationError
 DEFAULT_OUT = Path("out/synth")
 FORMATS = ("parquet", "csv")
 
-synth_app = typer.Typer(
-    help="Synthetic Liverpool: person-level extracts in the ingestion format.",
-    invoke_without_command=True,
-)
+synth_app = typer.Typer(invoke_without_command=True)
 
 
 def _progress() -> Progress:
@@ -45,7 +42,7 @@ def synth(
     Writes one extract per table (raw NHS numbers from the 999 test range, ready for
     placehealth ingest), the geography lookups, truth/emergency_risk.parquet (each
     person's true yearly emergency-admission probability; not ingested) and
-    manifest.json.
+    manifest.json. Then check it against the seeds with placehealth synth report.
 
     Example: placehealth synth --persons 500000 --seed 1 --out out/synth
     """
