@@ -133,6 +133,16 @@ def test_unknown_codes_and_values(tmp_path: Path, key: PseudoKey) -> None:
     ]  # fmt: skip
 
 
+def test_an_nhs_number_in_the_wrong_column_is_not_copied(tmp_path: Path, key: PseudoKey) -> None:
+    source = tmp_path / "in"
+    people(source)
+    write_csv(source, "person", PERSON, f"{ALIVE},F,1950-03,,{DEAD},SYN001")  # fmt: skip
+    result = ingest(source, tmp_path / "w.duckdb", key)
+    assert problems(result) == {("person.csv", 1, "lsoa", "not in geo_lsoa.lsoa")}
+    assert result.problems["value"].isna().all()
+    assert rows(tmp_path / "w.duckdb", "SELECT value FROM quarantine") == [(None,)]
+
+
 def test_orphan_events_and_unknown_geography(tmp_path: Path, key: PseudoKey) -> None:
     source = tmp_path / "in"
     people(source)

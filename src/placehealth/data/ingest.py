@@ -23,7 +23,7 @@ import pandas as pd
 
 from placehealth.data import schema as s
 from placehealth.data.extracts import Extract, check_columns, find_extracts, sha256, stage
-from placehealth.data.nhs_number import valid_sql
+from placehealth.data.nhs_number import normalise_sql, valid_sql
 from placehealth.data.pseudonymise import PseudoKey, hmac_sql
 from placehealth.data.validate import ROW, code_map, problems, typed
 from placehealth.data.warehouse import open_for_load
@@ -145,8 +145,11 @@ def _load_file(
     else:
         result.rows_added, result.rows_updated = _upsert(con, table, load_id)
     result.rows_duplicate = accepted - result.rows_added - result.rows_updated
+    # a value that looks like an NHS number (in whatever column) is not copied either
+    looks_like = valid_sql(normalise_sql("value"))
     found = con.execute(
-        f"SELECT ? AS file, {ROW} AS row, column_name AS column, reason, value "
+        f"SELECT ? AS file, {ROW} AS row, column_name AS column, reason, "
+        f"CASE WHEN {looks_like} THEN NULL ELSE value END AS value "
         f"FROM problems ORDER BY {ROW}, column_name, reason",
         [name],
     ).df()

@@ -444,7 +444,7 @@ QUARANTINE = Table(
     "quarantine",
     "One problem with one extract row",
     "Why a row was refused. A row may have several problems; it is refused once. "
-    "Values of NHS-number columns are never kept.",
+    "NHS numbers are never kept, wherever they appear.",
     Role.BOOKKEEPING,
     (
         Column("load_id", Kind.INTEGER, "The load that refused the row."),
@@ -452,7 +452,13 @@ QUARANTINE = Table(
         Column("row", Kind.INTEGER, "Data row number in the file (1 = first row after a header)."),
         Column("column_name", Kind.TEXT, "The column at fault."),
         Column("reason", Kind.TEXT, "What is wrong."),
-        Column("value", Kind.TEXT, "The offending value (empty for NHS numbers).", nullable=True),
+        Column(
+            "value",
+            Kind.TEXT,
+            "The offending value; empty for NHS numbers and for any value that passes "
+            "the NHS number check.",
+            nullable=True,
+        ),
     ),
 )
 
