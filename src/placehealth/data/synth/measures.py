@@ -43,17 +43,21 @@ def open_extracts(folder: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, ob
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     fmt = manifest["format"]
     con = duckdb.connect()
+
+    def quoted(path: Path) -> str:
+        return path.as_posix().replace("'", "''")
+
     for table in LOADABLE:
-        path = folder / f"{table.name}.{fmt}"
+        path = quoted(folder / f"{table.name}.{fmt}")
         reader = "read_parquet" if fmt == "parquet" else "read_csv"
         options = "" if fmt == "parquet" else ", header = true, all_varchar = false"
         col = "CAST(nhs_number AS VARCHAR) AS nhs_number, " if table.name in PERSON_TABLES else ""
         exclude = "EXCLUDE (nhs_number)" if col else ""
         con.execute(
             f"CREATE VIEW raw_{table.name} AS SELECT {col}* {exclude} "
-            f"FROM {reader}('{path.as_posix()}'{options})"
+            f"FROM {reader}('{path}'{options})"
         )
-    con.execute(f"CREATE VIEW truth AS SELECT * FROM read_parquet('{(folder / TRUTH).as_posix()}')")
+    con.execute(f"CREATE VIEW truth AS SELECT * FROM read_parquet('{quoted(folder / TRUTH)}')")
     con.execute(
         "CREATE MACRO age_at(b, d) AS ((year(d) - year(b)) * 12 + month(d) - month(b)) // 12"
     )
@@ -67,8 +71,7 @@ def restrict(con: duckdb.DuckDBPyConnection, group: int | None, groups: int) -> 
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM raw_{name} {where}")
     for name in ("geo_lsoa", "geo_practice"):
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM raw_{name}")
-    truth_where = where.replace("WHERE", "WHERE") if group is not None else ""
-    con.execute(f"CREATE OR REPLACE VIEW truth_now AS SELECT * FROM truth {truth_where}")
+    con.execute(f"CREATE OR REPLACE VIEW truth_now AS SELECT * FROM truth {where}")
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
