@@ -40,9 +40,9 @@ def main(
 
 def _register() -> None:
     # Each area owns one module with a `register(app)` function.
-    from placehealth.cli import demo, indicators, ingest, plan, report, spc, stats, synth
+    from placehealth.cli import demo, indicators, ingest, phm, plan, report, spc, stats, synth
 
-    for module in (plan, demo, stats, indicators, report, spc, ingest, synth):
+    for module in (plan, demo, stats, indicators, report, spc, ingest, synth, phm):
         module.register(app)
 
 

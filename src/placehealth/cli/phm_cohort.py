@@ -1,0 +1,9 @@
+"""``placehealth phm``: the cohort commands."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Adds this module's commands to ``placehealth phm``."""
