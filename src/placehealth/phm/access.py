@@ -1,0 +1,165 @@
+"""Who may see what: users, their roles and the neighbourhoods each covers (DESIGN §4).
+
+A roles file (YAML) names every user allowed to run case finding::
+
+    users:
+      alice: {role: neighbourhood_team, neighbourhoods: [NBSYN01]}
+      bob: {role: analyst}
+      carol: {roles: [caldicott_guardian, analyst]}
+
+Roles:
+
+- ``neighbourhood_team``: identifiable case lists for its own neighbourhoods only
+  (the multidisciplinary team and its lead professional, who already hold these
+  patients' records for direct care);
+- ``analyst``: aggregate, suppressed counts only;
+- ``caldicott_guardian``: aggregates, and reading and verifying the audit log;
+- ``admin``: aggregates, and reading and verifying the audit log (keeps the roles file).
+
+No role other than ``neighbourhood_team`` releases a record-level row, so the
+people who oversee access cannot themselves browse patients. A user absent
+from the file has no access at all.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from placehealth.errors import AccessDenied, ConfigurationError, InputFileError
+from placehealth.yamlfile import line_of, load_yaml
+
+ENV_ROLES = "PLACEHEALTH_ROLES"
+ENV_USER = "PLACEHEALTH_USER"
+
+NEIGHBOURHOOD_TEAM = "neighbourhood_team"
+ANALYST = "analyst"
+CALDICOTT_GUARDIAN = "caldicott_guardian"
+ADMIN = "admin"
+ROLES = (NEIGHBOURHOOD_TEAM, ANALYST, CALDICOTT_GUARDIAN, ADMIN)
+AUDIT_READERS = (CALDICOTT_GUARDIAN, ADMIN)
+
+
+class _UserEntry(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    role: str | None = None
+    roles: list[str] = []
+    neighbourhoods: list[str] = []
+
+    @pydantic.model_validator(mode="after")
+    def _check(self) -> _UserEntry:
+        names = ([self.role] if self.role else []) + self.roles
+        if not names:
+            raise ValueError("give the user a role (role: ...) or roles (roles: [...])")
+        unknown = [r for r in names if r not in ROLES]
+        if unknown:
+            raise ValueError(f"unknown role '{unknown[0]}' (roles: {', '.join(ROLES)})")
+        if NEIGHBOURHOOD_TEAM in names and not self.neighbourhoods:
+            raise ValueError("a neighbourhood_team user needs neighbourhoods: [...]")
+        return self
+
+
+class _RolesFile(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    users: dict[str, _UserEntry]
+
+
+@dataclass(frozen=True)
+class User:
+    """A named user with the roles and neighbourhoods the roles file gives them."""
+
+    name: str
+    roles: tuple[str, ...]
+    neighbourhoods: frozenset[str]
+
+    @property
+    def role(self) -> str:
+        """The roles as one text, for the audit log."""
+        return "+".join(self.roles)
+
+    def can_identify(self, neighbourhood: str) -> bool:
+        """True if this user may see record-level rows for ``neighbourhood``."""
+        return NEIGHBOURHOOD_TEAM in self.roles and neighbourhood in self.neighbourhoods
+
+    def can_read_audit(self) -> bool:
+        return any(r in AUDIT_READERS for r in self.roles)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The parsed roles file."""
+
+    path: Path
+    users: dict[str, User]
+
+    def user(self, name: str) -> User:
+        """The named user, or AccessDenied if the roles file does not list them."""
+        if name not in self.users:
+            raise AccessDenied(
+                f"user '{name}' is not in the roles file",
+                file=self.path,
+                hint="ask the Caldicott Guardian to add you, or pass --user",
+            )
+        return self.users[name]
+
+
+def load_roles(path: Path) -> Roles:
+    """Read and check a roles file; any problem is an InputFileError with its line."""
+    data: Any = load_yaml(path)
+    try:
+        parsed = _RolesFile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        location = tuple(first["loc"])
+        where = ".".join(str(p) for p in location) or "document"
+        message = first["msg"].removeprefix("Value error, ")
+        raise InputFileError(
+            f"malformed roles file: {where}: {message}",
+            file=path,
+            line=line_of(path, location),
+            hint="see examples/roles.yaml",
+        ) from None
+    users = {
+        name: User(
+            name=name,
+            roles=tuple(dict.fromkeys(([e.role] if e.role else []) + e.roles)),
+            neighbourhoods=frozenset(e.neighbourhoods),
+        )
+        for name, e in parsed.users.items()
+    }
+    return Roles(path=path, users=users)
+
+
+def roles_path(option: Path | None) -> Path:
+    """``--roles``, else ``PLACEHEALTH_ROLES``; there is no default, so access is never open."""
+    if option is not None:
+        return option
+    value = os.environ.get(ENV_ROLES, "")
+    if not value:
+        raise ConfigurationError(
+            "no roles file: case finding needs to know who may see what",
+            hint=f"pass --roles FILE or set {ENV_ROLES} (see examples/roles.yaml)",
+        )
+    return Path(value)
+
+
+def user_name(option: str | None) -> str:
+    """``--user``, else ``PLACEHEALTH_USER``, else the operating-system login."""
+    if option:
+        return option
+    value = os.environ.get(ENV_USER, "")
+    if value:
+        return value
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        raise ConfigurationError(
+            "cannot tell who you are", hint=f"pass --user or set {ENV_USER}"
+        ) from None

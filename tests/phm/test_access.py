@@ -1,0 +1,94 @@
+"""Roles file: who may see identifiable rows, for which neighbourhoods; bad files by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from placehealth.errors import AccessDenied, ConfigurationError, InputFileError
+from placehealth.phm.access import ENV_ROLES, ENV_USER, load_roles, roles_path, user_name
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "roles.yaml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "roles.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_example_roles_file_reads() -> None:
+    roles = load_roles(EXAMPLE)
+    alice = roles.user("alice")
+    assert alice.can_identify("NBSYN01")
+    assert not alice.can_identify("NBSYN02")
+    assert roles.user("dev").can_identify("NBSYN03")
+
+
+def test_analyst_and_guardian_never_identify() -> None:
+    roles = load_roles(EXAMPLE)
+    for name in ("bob", "carol"):
+        assert not roles.user(name).can_identify("NBSYN01")
+    assert roles.user("carol").can_read_audit()
+    assert not roles.user("bob").can_read_audit()
+    assert roles.user("carol").role == "caldicott_guardian+analyst"
+
+
+def test_team_role_without_the_neighbourhood_list_does_not_identify(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "users:\n  eve: {roles: [analyst, neighbourhood_team], neighbourhoods: [NBSYN04]}\n",
+    )
+    eve = load_roles(path).user("eve")
+    assert eve.can_identify("NBSYN04")
+    assert not eve.can_identify("NBSYN01")
+
+
+def test_unknown_user_is_denied() -> None:
+    with pytest.raises(AccessDenied, match="'mallory' is not in the roles file"):
+        load_roles(EXAMPLE).user("mallory")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("users:\n  a: {role: analyst\n", 3, "malformed YAML"),
+        ("users:\n  a: {role: analyst}\n  b:\n    role: surgeon\n", 4, "unknown role 'surgeon'"),
+        ("users:\n  a:\n    role: neighbourhood_team\n", 3, "needs neighbourhoods"),
+        ("users:\n  a: {role: analyst, colour: red}\n", 2, "colour"),
+        ("people:\n  a: {role: analyst}\n", 1, "users"),
+        ("users:\n  a: {}\n", 2, "give the user a role"),
+        ("users:\n  a: {role: analyst, neighbourhoods: NBSYN01}\n", 2, "neighbourhoods"),
+    ],
+)
+def test_malformed_roles_file_names_the_line(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(InputFileError) as info:
+        load_roles(path)
+    assert info.value.line == line
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_roles_file_is_a_file_error(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="cannot read"):
+        load_roles(tmp_path / "none.yaml")
+
+
+def test_roles_path_and_user_from_option_then_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(ENV_ROLES, raising=False)
+    with pytest.raises(ConfigurationError, match="no roles file"):
+        roles_path(None)
+    monkeypatch.setenv(ENV_ROLES, str(tmp_path / "env.yaml"))
+    assert roles_path(None) == tmp_path / "env.yaml"
+    assert roles_path(tmp_path / "opt.yaml") == tmp_path / "opt.yaml"
+    monkeypatch.setenv(ENV_USER, "alice")
+    assert user_name(None) == "alice"
+    assert user_name("bob") == "bob"
+    monkeypatch.delenv(ENV_USER)
+    assert user_name(None)  # the operating-system login
