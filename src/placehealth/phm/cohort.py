@@ -1,0 +1,312 @@
+"""Neighbourhood case finding: people at or above a risk threshold, for the team caring for them.
+
+Seed 000 (lines 4469–4485) describes the cohort with a risk of unplanned admission
+above 50%, each reviewed by a multidisciplinary neighbourhood team that names a
+lead professional; seed 004 (lines 562, 852–854) asks that people at high risk
+have an accountable lead professional. This module builds that list from a risk
+frame ([person_key, risk], from :func:`placehealth.phm.scoring.score`) and the
+warehouse, and a suppressed count of it for everyone else.
+
+A person belongs to the neighbourhood of their GP practice (``geo_practice``);
+only someone with no known practice falls back to the neighbourhood of their
+LSOA. The GP is the accountable lead and the team works from its practices'
+registered lists, so the practice decides whose list a person is on, even when
+they live across the boundary. This is the rule the risk features use too.
+
+Re-identification is by matching only: the warehouse holds HMAC-SHA256(key, NHS
+number), so NHS numbers the team already holds (``patients``) are hashed with
+the same key and joined to the list. Nobody can recover a number the team did
+not bring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import narwhals as nw
+import pandas as pd
+
+from placehealth.data.nhs_number import normalise_sql, valid_sql
+from placehealth.data.pseudonymise import PseudoKey, hmac_sql
+from placehealth.engine import tables as t
+from placehealth.engine.backends import Backend
+from placehealth.engine.expressions import age_at, band_label, five_year_band
+from placehealth.errors import ConfigurationError, InputFileError, ValidationError
+from placehealth.phm.frailty import efi, hfrs
+from placehealth.phm.suppression import suppress_frame, suppress_series
+
+KEY = "person_key"
+DATA_START = dt.date(2014, 4, 1)
+DATA_END = dt.date(2019, 3, 31)
+WINDOW_MONTHS = 12
+COLUMNS = [
+    KEY,
+    "practice_code",
+    "age_band",
+    "sex",
+    "segment",
+    "risk",
+    "hfrs_band",
+    "efi_band",
+    "emergency_admissions_12m",
+    "ae_attendances_12m",
+    "bed_days_12m",
+]
+
+
+def check_threshold(threshold: float) -> None:
+    if not 0.0 <= threshold <= 1.0:
+        raise ValidationError(
+            f"threshold {threshold:g} is not a probability",
+            column="--threshold",
+            hint="give a risk from 0 to 1, e.g. 0.5 for a 50% risk",
+        )
+
+
+def check_index_date(index_date: dt.date) -> None:
+    if not DATA_START <= index_date <= DATA_END:
+        raise ValidationError(
+            f"index date {index_date.isoformat()} is outside the data "
+            f"({DATA_START.isoformat()} to {DATA_END.isoformat()})",
+            column="--index-date",
+            hint="choose a date inside the data, e.g. 2018-04-01",
+        )
+
+
+def neighbourhoods(backend: Backend) -> list[str]:
+    """Every neighbourhood named in the practice and LSOA look-ups, sorted."""
+    names: set[str] = set()
+    for table in (t.PRACTICE, t.LSOA):
+        frame = backend.collect(backend.table(table).select("neighbourhood").unique())
+        names.update(str(n) for n in frame["neighbourhood"].dropna())
+    return sorted(names)
+
+
+def check_neighbourhood(backend: Backend, neighbourhood: str) -> None:
+    valid = neighbourhoods(backend)
+    if neighbourhood not in valid:
+        raise ValidationError(
+            f"unknown neighbourhood '{neighbourhood}'",
+            column="--neighbourhood",
+            hint=f"valid: {', '.join(valid)}",
+        )
+
+
+def people(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
+    """[person_key, practice_code, neighbourhood, sex, age]: alive and registered on the date."""
+    day = nw.lit(index_date)
+    alive = backend.table(t.PERSON).filter(
+        (nw.col("birth_month") < day)
+        & (nw.col("death_date").is_null() | (nw.col("death_date") > day))
+    )
+    lsoa = backend.table(t.LSOA).select("lsoa", nw.col("neighbourhood").alias("_lsoa_nb"))
+    practice = backend.table(t.PRACTICE).select(
+        "practice_code", nw.col("neighbourhood").alias("_practice_nb")
+    )
+    return (
+        alive.with_columns(_index=day)
+        .join(lsoa, on="lsoa", how="left")
+        .join(practice, on="practice_code", how="left")
+        .select(
+            KEY,
+            "practice_code",
+            nw.coalesce(nw.col("_practice_nb"), nw.col("_lsoa_nb")).alias("neighbourhood"),
+            "sex",
+            age_at("birth_month", "_index").alias("age"),
+        )
+    )
+
+
+def at_risk(
+    backend: Backend, risk: nw.LazyFrame[Any], *, threshold: float, index_date: dt.date
+) -> nw.LazyFrame[Any]:
+    """Everyone alive on the date with risk ≥ ``threshold``, with practice and neighbourhood."""
+    scored = risk.select(KEY, nw.col("risk").cast(nw.Float64)).filter(nw.col("risk") >= threshold)
+    return people(backend, index_date).join(scored, on=KEY, how="inner")
+
+
+def cohort(
+    backend: Backend,
+    risk: nw.LazyFrame[Any],
+    *,
+    neighbourhood: str,
+    threshold: float,
+    index_date: dt.date,
+    segments: nw.LazyFrame[Any] | None = None,
+) -> pd.DataFrame:
+    """The case list of one neighbourhood, highest risk first (columns :data:`COLUMNS`).
+
+    Frailty bands use the two years of hospital diagnoses (HFRS) and the GP record
+    (eFI) up to the day before the index date; activity counts the 12 months
+    before it. ``segments`` ([person_key, segment]) adds each person's segment.
+    """
+    check_threshold(threshold)
+    check_index_date(index_date)
+    listed = at_risk(backend, risk, threshold=threshold, index_date=index_date).filter(
+        nw.col("neighbourhood") == neighbourhood
+    )
+    keys = listed.select(KEY)
+    before = index_date - dt.timedelta(days=1)
+    diagnoses = (
+        backend.table(t.APC_SPELL)
+        .join(keys, on=KEY, how="semi")
+        .select(KEY, nw.col("primary_diagnosis").alias("code"), nw.col("admit_date").alias("date"))
+    )
+    coded = (
+        backend.table(t.CONDITION)
+        .join(keys, on=KEY, how="semi")
+        .select(KEY, "code", nw.col("recorded_date").alias("date"))
+    )
+    frail = hfrs(diagnoses, before, lookback_years=2, people=keys).select(KEY, "hfrs_band")
+    efi_frame = efi(coded, before, people=keys).select(KEY, "efi_band")
+    frame = (
+        listed.join(frail, on=KEY, how="left")
+        .join(efi_frame, on=KEY, how="left")
+        .join(_activity(backend, keys, index_date), on=KEY, how="left")
+    )
+    if segments is not None:
+        frame = frame.join(segments.select(KEY, "segment"), on=KEY, how="left")
+    else:
+        frame = frame.with_columns(segment=nw.lit(None, dtype=nw.String))
+    counts = ["emergency_admissions_12m", "ae_attendances_12m", "bed_days_12m"]
+    frame = frame.with_columns(
+        nw.col(counts).fill_null(0).cast(nw.Int64),
+        age_band=five_year_band(nw.col("age")),
+    )
+    out = backend.collect(frame.select(*[c for c in COLUMNS if c != "age_band"], "age_band"))
+    out["age_band"] = out["age_band"].map(band_label)
+    out = out.sort_values(["risk", KEY], ascending=[False, True], kind="stable")
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(day.day, 28))
+
+
+def _activity(backend: Backend, keys: nw.LazyFrame[Any], index_date: dt.date) -> nw.LazyFrame[Any]:
+    """Emergency admissions, A&E attendances and bed-days of spells admitted in the 12 months
+    before the index date (bed-days: discharge minus admission, over emergency and elective
+    spells, as in the risk features)."""
+    start, end = nw.lit(_months_before(index_date, WINDOW_MONTHS)), nw.lit(index_date)
+    spells = (
+        backend.table(t.APC_SPELL)
+        .join(keys, on=KEY, how="semi")
+        .filter((nw.col("admit_date") >= start) & (nw.col("admit_date") < end))
+        .filter(nw.col("admission_method").is_in(["emergency", "elective"]))
+    )
+    stay = (
+        nw.col("discharge_date").cast(nw.Datetime) - nw.col("admit_date").cast(nw.Datetime)
+    ).dt.total_minutes().fill_null(0) // 1440
+    apc = (
+        spells.select(
+            KEY,
+            (nw.col("admission_method") == "emergency").cast(nw.Int64).alias("emergency"),
+            stay.cast(nw.Int64).alias("bed_days"),
+        )
+        .group_by(KEY)
+        .agg(
+            nw.col("emergency").sum().alias("emergency_admissions_12m"),
+            nw.col("bed_days").sum().alias("bed_days_12m"),
+        )
+    )
+    ae = (
+        backend.table(t.AE_ATTENDANCE)
+        .join(keys, on=KEY, how="semi")
+        .filter((nw.col("arrival_date") >= start) & (nw.col("arrival_date") < end))
+        .group_by(KEY)
+        .agg(nw.len().alias("ae_attendances_12m"))
+    )
+    return keys.join(apc, on=KEY, how="left").join(ae, on=KEY, how="left")
+
+
+def summary(
+    backend: Backend, risk: nw.LazyFrame[Any], *, threshold: float, index_date: dt.date
+) -> pd.DataFrame:
+    """People at or above the threshold per neighbourhood and per practice, small counts hidden.
+
+    Columns: level ('neighbourhood', 'practice', 'total'), neighbourhood,
+    practice_code, people (nullable; <NA> where hidden), suppressed. Counts of 1–7
+    are hidden with secondary suppression: neighbourhoods against the total, and
+    practices against their neighbourhood. A neighbourhood whose own count is
+    hidden shows none of its practices, so it cannot be summed back.
+    """
+    check_threshold(threshold)
+    check_index_date(index_date)
+    listed = at_risk(backend, risk, threshold=threshold, index_date=index_date)
+    everyone = people(backend, index_date).select("practice_code", "neighbourhood").unique()
+    found = backend.collect(
+        listed.group_by("neighbourhood", "practice_code").agg(nw.len().alias("people"))
+    )
+    grid = backend.collect(everyone)
+    practice = grid.merge(found, on=["neighbourhood", "practice_code"], how="left")
+    practice = practice.dropna(subset=["neighbourhood"]).fillna({"practice_code": "(none)"})
+    practice["people"] = practice["people"].fillna(0).astype("int64")
+    practice = practice.sort_values(["neighbourhood", "practice_code"]).reset_index(drop=True)
+    by_nb = practice.groupby("neighbourhood", sort=True)["people"].sum()
+    nb = suppress_series(by_nb).rename("people")
+    practice = suppress_frame(practice, "people", rows=["practice_code"], by=["neighbourhood"])
+    hidden_nb = set(nb.index[nb.isna()])
+    hide = practice["neighbourhood"].isin(hidden_nb)
+    practice.loc[hide, "people"] = pd.NA
+    practice.loc[hide, "suppressed"] = True
+    top = pd.DataFrame(
+        {
+            "level": ["neighbourhood"] * (len(nb) - 1) + ["total"],
+            "neighbourhood": [*nb.index[:-1], "Total"],
+            "practice_code": None,
+            "people": nb.to_numpy(),
+            "suppressed": nb.isna().to_numpy(),
+        }
+    )
+    practice.insert(0, "level", "practice")
+    out = pd.concat([top, practice[top.columns]], ignore_index=True)
+    out["people"] = out["people"].astype("Int64")
+    return out
+
+
+def key_matches(backend: Backend, key: PseudoKey) -> None:
+    """Refuse a key other than the warehouse's: matching would silently find no one."""
+    meta = backend.collect(backend.table("warehouse_meta"))
+    values = dict(zip(meta["name"].astype(str), meta["value"].astype(str), strict=True))
+    if values.get("key_check") != key.check_value():
+        raise ConfigurationError(
+            "the pseudonymisation key is not the warehouse's: NHS numbers cannot be matched",
+            hint="use the key the warehouse was loaded with (PLACEHEALTH_PSEUDO_KEY or --key-file)",
+        )
+
+
+def hash_patients(patients: pd.DataFrame, key: PseudoKey, *, file: Any = None) -> pd.DataFrame:
+    """[nhs_number, person_key] for each valid NHS number in ``patients`` (column nhs_number).
+
+    Spaces and hyphens are dropped as at ingestion; numbers failing the Modulus 11
+    check cannot be in the warehouse and are left out. Hashing runs in DuckDB.
+    """
+    if "nhs_number" not in patients.columns:
+        raise InputFileError(
+            "missing column 'nhs_number'",
+            file=file,
+            hint=f"columns present: {', '.join(map(str, patients.columns))}",
+        )
+    numbers = pd.DataFrame({"raw": patients["nhs_number"].astype("string")})
+    con = duckdb.connect()
+    try:
+        con.register("patients", numbers)
+        clean = normalise_sql("raw")
+        return con.execute(
+            f"SELECT DISTINCT nhs AS nhs_number, {hmac_sql('nhs')} AS {KEY} "
+            f"FROM (SELECT {clean} AS nhs FROM patients WHERE raw IS NOT NULL) "
+            f"WHERE {valid_sql('nhs')}",
+            key.pads(),
+        ).df()
+    finally:
+        con.close()
+
+
+def reidentify(listed: pd.DataFrame, hashed: pd.DataFrame) -> pd.DataFrame:
+    """The list with ``nhs_number`` first, where the team's own list holds the person."""
+    out = listed.merge(hashed, on=KEY, how="left", validate="many_to_one")
+    return out[["nhs_number", *listed.columns]]
