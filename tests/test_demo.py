@@ -1,25 +1,55 @@
-"""The README's main job: check every plan, write the summary, findings and board packs."""
+"""The README's main job: plans, a synthetic Liverpool warehouse, its indicators, board packs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
+from placehealth.engine.indicators import PIPELINES
 from tests.test_cli import run_cli
 
 
-@pytest.mark.slow
-def test_demo_writes_summary_findings_and_board_packs(tmp_path: Path) -> None:
-    result = run_cli("demo", "--out", str(tmp_path))
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    result = run_cli("demo", "--out", str(out), "--persons", "3000")
     assert result.returncode == 0, result.stderr
-    summary = pd.read_csv(tmp_path / "plan_summary.csv")
+    return out
+
+
+@pytest.mark.slow
+def test_demo_writes_summary_findings_and_board_packs(demo_out: Path) -> None:
+    summary = pd.read_csv(demo_out / "plan_summary.csv")
     assert set(summary["seed"].astype(str).str.zfill(3)) == {"000", "001", "002", "003", "004"}
-    findings = pd.read_csv(tmp_path / "plan_findings.csv")
+    findings = pd.read_csv(demo_out / "plan_findings.csv")
     assert {"id", "severity", "stated", "expected", "sources"} <= set(findings.columns)
     assert len(findings) > 20
     for name in ("ccg-2014", "one-liverpool-2019"):
-        pack = tmp_path / f"board-pack-{name}.pdf"
+        pack = demo_out / f"board-pack-{name}.pdf"
         assert pack.read_bytes()[:5] == b"%PDF-"
         assert pack.stat().st_size > 20_000
+
+
+@pytest.mark.slow
+def test_demo_builds_a_pseudonymised_warehouse_of_the_size_asked(demo_out: Path) -> None:
+    con = duckdb.connect(str(demo_out / "liverpool.duckdb"), read_only=True)
+    [(registered,)] = con.execute("select count(*) from person").fetchall()
+    # --persons counts people registered in 2014; births over five years add to it
+    assert 3000 <= registered <= 3000 * 1.2
+    lengths = con.execute("select min(length(person_key)), max(length(person_key)) from person")
+    assert lengths.fetchall() == [(64, 64)]  # HMAC-SHA256 in hex, never a ten-digit number
+    con.close()
+
+
+@pytest.mark.slow
+def test_demo_computes_every_indicator_for_the_place(demo_out: Path) -> None:
+    values = pd.read_csv(demo_out / "indicators.csv")
+    place = values[values["area_type"] == "place"]
+    assert place["indicator_id"].nunique() >= len(PIPELINES)
+    assert set(values["area_type"]) >= {"place", "neighbourhood", "pcn", "practice", "imd_decile"}
+    emergency = place[place["indicator_id"] == "emergency-admissions"]
+    assert set(emergency["period"]) == {"2014/15", "2015/16", "2016/17", "2017/18", "2018/19"}
+    assert (emergency["numerator"] > 0).all()

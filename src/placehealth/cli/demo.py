@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import typer
@@ -13,13 +14,24 @@ from placehealth.plans.load import load_plans
 from placehealth.plans.show import findings_frame, summary_frame
 from placehealth.tables import write_table
 
+DEMO_PERSONS = 20_000
+
 
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Folder for the outputs."),
+    persons: int = typer.Option(
+        DEMO_PERSONS, "--persons", "-n", help="Size of the synthetic Liverpool (500000 = full)."
+    ),
+    seed: int = typer.Option(1, "--seed", "-s", help="Random seed of the synthetic population."),
 ) -> None:
-    """Run the main job: check every plan, write a plan summary, the findings and board packs.
+    """Run the main job: plans, a synthetic Liverpool warehouse, its indicators, board packs.
 
-    Example: placehealth demo --out out/demo
+    Checks every plan and writes the plan summary and findings; generates a
+    synthetic Liverpool (small by default, --persons to scale), loads it into a
+    DuckDB warehouse under a demo key, computes every indicator for every area
+    and year; writes a board pack for each Liverpool plan.
+
+    Example: placehealth demo --out out/demo --persons 500000
     """
     catalogue = load_catalogue()
     plans = load_plans(default_plans_path())
@@ -27,18 +39,50 @@ def demo(
     summary_path = write_table(summary_frame(plans, catalogue), out / "plan_summary.csv")
     findings_path = write_table(findings_frame(findings), out / "plan_findings.csv")
     n_ambitions = sum(len(p.ambitions) for p in plans)
-    packs = _board_packs(out)
     counts = {s: sum(f.severity == s for f in findings) for s in Severity}
     console.print(
         f"[bold]{len(plans)} plans, {n_ambitions} ambitions[/]; findings: "
         + ", ".join(f"{n} {s}" for s, n in counts.items())
     )
     console.print(f"plan summary: {summary_path}\nfindings: {findings_path}")
-    for pack in packs:
+    outputs = _warehouse(out, persons, seed)
+    for pack in _board_packs(out):
         console.print(f"board pack: {pack}")
+    for what, path in outputs.items():
+        console.print(f"{what}: {path}")
 
 
 LIVERPOOL_PLANS = ("ccg-2014", "one-liverpool-2019")
+
+
+def _run(*args: str) -> None:
+    """One ``placehealth`` command, exactly as a user would type it."""
+    from placehealth.cli.main import app
+
+    app(list(args), standalone_mode=False)
+
+
+def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
+    """Synthetic Liverpool → extracts → pseudonymised warehouse → indicator values.
+
+    The demo makes its own random key (``demo.key``, kept beside the warehouse
+    so a re-run can read it); a real place keeps its key away from the data.
+    The warehouse is rebuilt on each run so a different --persons never mixes
+    with an earlier population.
+    """
+    extract = out / "synth"
+    warehouse = out / "liverpool.duckdb"
+    key_file = out / "demo.key"
+    if not key_file.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    warehouse.unlink(missing_ok=True)
+    values = out / "indicators.csv"
+    _run("synth", "--persons", str(persons), "--seed", str(seed), "--out", str(extract))
+    _run("ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file))
+    _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values))
+    return {"warehouse": warehouse, "indicator values": values}
 
 
 def _board_packs(out: Path) -> list[Path]:
@@ -47,17 +91,13 @@ def _board_packs(out: Path) -> list[Path]:
     The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
     warehouse's indicator values feed the pack.
     """
-    from placehealth.cli.main import app  # the same commands a user runs
-
     packs = []
     for name in LIVERPOOL_PLANS:
         folder = str(default_plans_path() / name)
         actuals = str(out / f"sample-actuals-{name}.csv")
         pack = out / f"board-pack-{name}.pdf"
-        app(["report", "sample-actuals", "-p", folder, "--seed", "1", "-o", actuals],
-            standalone_mode=False)  # fmt: skip
-        app(["report", "board", "-p", folder, "-a", actuals, "-o", str(pack), "--scale", "0.8"],
-            standalone_mode=False)  # fmt: skip
+        _run("report", "sample-actuals", "-p", folder, "--seed", "1", "-o", actuals)
+        _run("report", "board", "-p", folder, "-a", actuals, "-o", str(pack), "--scale", "0.8")
         packs.append(pack)
     return packs
 
