@@ -19,6 +19,11 @@ ambitions:
     baseline: {period: 2013/14, value: 125.2}
     target: {period: 2018/19, value: 114.7}
     method: {kind: equal_steps}
+  - id: admissions
+    indicator: non-elective-admissions
+    baseline: {period: 2013/14, value: 1200}
+    target: {period: 2015/16, value: 1080}
+    method: {kind: equal_steps}
   - id: reablement
     indicator: reablement-91-days
     baseline: {period: 2013/14, value: 80.0}
@@ -126,7 +131,7 @@ def test_status_command_prints_and_writes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "on track" in result.stdout
     written = pd.read_excel(out).set_index("ambition")["status"].to_dict()
-    assert written == {"inpatient": "no data", "reablement": "on track"}
+    assert written == {"inpatient": "no data", "admissions": "no data", "reablement": "on track"}
 
 
 def test_an_index_only_trajectory_is_not_compared_with_actuals(tmp_path: Path) -> None:
@@ -146,3 +151,15 @@ def test_an_index_only_trajectory_is_not_compared_with_actuals(tmp_path: Path) -
     catalogue = load_catalogue()
     result = plan_status(plans_from(tmp_path, body), catalogue, read_actuals(path, catalogue))
     assert result.set_index("ambition").loc["pyll", "status"] == "no data"
+
+
+def test_a_monthly_count_is_forecast_as_the_target_years_count(tmp_path: Path) -> None:
+    # 85 admissions a month, falling by 0.5: about 960 in 2015/16 against a target of 1,080
+    months = pd.period_range("2014-04", "2015-09", freq="M").strftime("%Y-%m")
+    rows = [row("non-elective-admissions", m, 85.0 - 0.5 * i) for i, m in enumerate(months)]
+    latest = status(tmp_path, rows).loc["admissions"]
+    # the trend reaches 85 - 0.5 * 23 = 73.5 a month in March 2016, i.e. about 880 a year
+    assert latest["forecast_end"] == pytest.approx(73.5 * 366 / 31, rel=0.05)
+    assert bool(latest["forecast_meets_target"])
+    rising = [row("non-elective-admissions", m, 95.0 + 0.5 * i) for i, m in enumerate(months)]
+    assert not bool(status(tmp_path, rising).loc["admissions", "forecast_meets_target"])

@@ -254,7 +254,13 @@ def _series_status(
     latest = (
         frame.sort_values(["area", "start"]).groupby("area", sort=True).tail(1).set_index("area")
     )
-    latest = latest.assign(forecast_end=intercept + slope * end_x)
+    forecast = intercept + slope * end_x
+    if unit == Unit.COUNT:
+        # a monthly or quarterly count's trend, restated for the target's whole period
+        last_days = float((ends[-1] - starts[-1]).astype("timedelta64[D]").astype(float)) + 1
+        per_actual = (frame["end"] - frame["start"]).dt.days.groupby(frame["area"]).median() + 1
+        forecast = forecast * (last_days / per_actual)
+    latest = latest.assign(forecast_end=forecast)
     diff = latest["value"] - latest["expected"]
     lower = latest["lower"] if "lower" in latest else pd.Series(np.nan, index=latest.index)
     upper = latest["upper"] if "upper" in latest else pd.Series(np.nan, index=latest.index)
