@@ -1,9 +1,349 @@
-"""``placehealth phm``: the cohort commands."""
+"""``placehealth phm cohort`` and ``placehealth phm audit``: case finding under governance.
+
+The order of work is the governance model (docs/phm-case-finding.md): check the
+inputs, check who is asking, audit a refusal before refusing, build the list in
+memory, write the audit entry, and only then write or show the list. If the
+audit log cannot be written, nothing is released.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
 import typer
+from rich.table import Table
+
+from placehealth.cli.options import console, print_json
+from placehealth.data.pseudonymise import load_key
+from placehealth.engine.backends import DuckDBBackend
+from placehealth.errors import AccessDenied, InputFileError, ValidationError
+from placehealth.phm import audit
+from placehealth.phm import cohort as case_finding
+from placehealth.phm.access import ENV_ROLES, Roles, User, load_roles, roles_path, user_name
+from placehealth.phm.risk_model import read_model
+from placehealth.phm.scoring import score
+from placehealth.phm.segments import segments
+from placehealth.tables import WRITABLE, read_table
+
+DEFAULT_MODEL = Path("out/phm/risk-model.json")
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"cannot read date '{text}'", column="--index-date", hint="write e.g. 2018-04-01"
+        ) from None
+
+
+def check_output(path: Path | None) -> None:
+    if path is not None and path.suffix.lower() not in WRITABLE:
+        raise InputFileError(
+            f"unsupported output type '{path.suffix}'",
+            file=path,
+            hint="use .csv, .parquet or .xlsx",
+        )
+
+
+def serialise(frame: pd.DataFrame, path: Path | None) -> bytes:
+    """The file's bytes, made in memory so they can be hashed and audited before writing."""
+    suffix = path.suffix.lower() if path is not None else ".csv"
+    buffer = io.BytesIO()
+    if suffix == ".csv":
+        buffer.write(frame.to_csv(index=False).encode("utf-8"))
+    elif suffix in {".parquet", ".pq"}:
+        frame.to_parquet(buffer, index=False)
+    else:
+        frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def write_bytes(data: bytes, path: Path) -> None:
+    """Write through a temporary file and rename, so a reader never sees half a list."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def read_patients(path: Path) -> pd.DataFrame:
+    """The team's own NHS numbers; CSV is read as text so no digit is lost."""
+    if path.suffix.lower() == ".csv" and path.exists():
+        try:
+            return pd.read_csv(path, dtype=str)
+        except Exception as exc:  # any parser failure is the file's fault
+            raise InputFileError(f"cannot read file: {exc}", file=path) from None
+    return read_table(path)
+
+
+def _who(roles: Path | None, user: str | None) -> tuple[Roles, str]:
+    return load_roles(roles_path(roles)), user_name(user)
+
+
+def _refuse(log: Path, base: dict[str, Any], role: str | None, exc: AccessDenied) -> NoReturn:
+    """Audit the refusal, then raise it; a log that cannot be written is said in the hint."""
+    try:
+        audit.append(log, **base, role=role, outcome="denied", rows_released=0, reason=exc.message)
+    except Exception as failure:  # the refusal stands whatever happened to the log
+        raise AccessDenied(exc.message, file=exc.file, hint=f"not audited: {failure}") from None
+    raise exc
+
+
+def _show(frame: pd.DataFrame, title: str) -> None:
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(
+            str(column), justify="right" if frame[column].dtype.kind in "if" else "left"
+        )
+    for row in frame.astype(object).where(frame.notna(), "").itertuples(index=False):
+        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
+
+
+def cohort(
+    warehouse: Path = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file."),
+    neighbourhood: str = typer.Option(
+        None, "--neighbourhood", "-n", help="The neighbourhood whose list to make."
+    ),
+    threshold: float = typer.Option(
+        0.5, "--threshold", help="Risk of an emergency admission in 12 months, 0–1."
+    ),
+    model: Path = typer.Option(DEFAULT_MODEL, "--model", help="The fitted risk model (JSON)."),
+    index_date: str = typer.Option(
+        "2018-04-01", "--index-date", help="The date risk is scored at."
+    ),
+    patients: Path = typer.Option(
+        None,
+        "--patients",
+        help="NHS numbers the team already holds (CSV/Parquet, column nhs_number) to match.",
+    ),
+    key_file: Path = typer.Option(
+        None, "--key-file", help="Pseudonymisation key file (default: $PLACEHEALTH_PSEUDO_KEY)."
+    ),
+    user: str = typer.Option(
+        None, "--user", help="Who is asking (default: $PLACEHEALTH_USER, then your login)."
+    ),
+    roles: Path = typer.Option(None, "--roles", help=f"The roles file (default: ${ENV_ROLES})."),
+    audit_log: Path = typer.Option(
+        None,
+        "--audit",
+        help="Audit log (default: $PLACEHEALTH_AUDIT_LOG, then next to the "
+        "warehouse as <warehouse>.audit.jsonl).",
+    ),
+    output: Path = typer.Option(None, "--output", "-o", help="CSV, Parquet or Excel file."),
+    summary: bool = typer.Option(
+        False, "--summary", help="Counts per neighbourhood and practice (any role), suppressed."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """List a neighbourhood's people at or above a risk threshold for its team to review.
+
+    Only a user whose role covers the neighbourhood gets record-level rows; with
+    --patients their NHS numbers are added by matching the team's own list. Every
+    list and every refusal is written to the audit log first. --summary gives
+    counts per neighbourhood and practice, with counts of 1–7 hidden.
+
+    Example: placehealth phm cohort -w out/liverpool.duckdb -n NBSYN01 --threshold 0.5 --patients practice-list.csv --roles roles.yaml -o cohort.csv
+    """  # noqa: E501
+    case_finding.check_threshold(threshold)
+    day = parse_date(index_date)
+    case_finding.check_index_date(day)
+    check_output(output)
+    if not summary and not neighbourhood:
+        raise ValidationError(
+            "no neighbourhood given", column="--neighbourhood", hint="or ask for --summary"
+        )
+    roles_file, name = _who(roles, user)
+    log = audit.default_path(warehouse, audit_log)
+    base: dict[str, Any] = {
+        "user": name,
+        "action": "summary" if summary else "cohort",
+        "neighbourhood": None if summary else neighbourhood,
+        "threshold": threshold,
+        "index_date": day.isoformat(),
+    }
+    try:
+        person = roles_file.user(name)
+    except AccessDenied as exc:
+        _refuse(log, base, None, exc)
+    backend = DuckDBBackend(warehouse)
+    try:
+        if summary:
+            _summary(backend, person, base, log, model, day, threshold, output, as_json)
+        else:
+            _list(
+                backend, person, base, log, model, day, threshold, neighbourhood, patients,
+                key_file, output, as_json,
+            )  # fmt: skip
+    finally:
+        backend.close()
+
+
+def _risk(backend: DuckDBBackend, model: Path, day: dt.date) -> tuple[Any, str]:
+    fitted = read_model(model)
+    return score(backend, fitted, day), audit.sha256_file(model)
+
+
+def _release(
+    frame: pd.DataFrame,
+    *,
+    log: Path,
+    base: dict[str, Any],
+    person: User,
+    model_sha: str,
+    identifiable: bool,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """Audit, then write or show: a list the log does not hold never leaves."""
+    data = serialise(frame, output)
+    fields = {**base, "role": person.role, "model_sha256": model_sha}
+    audit.append(
+        log,
+        **fields,
+        identifiable=identifiable,
+        rows_released=len(frame),
+        outcome="released",
+        output=str(output) if output is not None else ("stdout" if as_json else "terminal"),
+        output_sha256=audit.sha256_bytes(data),
+    )
+    if output is not None:
+        try:
+            write_bytes(data, output)
+        except OSError as exc:
+            audit.append(log, **fields, outcome="failed", rows_released=0, reason=exc.strerror)
+            raise InputFileError(f"cannot write: {exc.strerror}", file=output) from None
+        console.print(f"{len(frame):,} rows → {output} (audited in {log})")
+    elif as_json:
+        print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
+    else:
+        _show(frame, f"{base['action']} at {base['index_date']}, risk ≥ {base['threshold']:g}")
+
+
+def _summary(
+    backend: DuckDBBackend,
+    person: User,
+    base: dict[str, Any],
+    log: Path,
+    model: Path,
+    day: dt.date,
+    threshold: float,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    risk, model_sha = _risk(backend, model, day)
+    frame = case_finding.summary(backend, risk, threshold=threshold, index_date=day)
+    _release(
+        frame, log=log, base=base, person=person, model_sha=model_sha, identifiable=False,
+        output=output, as_json=as_json,
+    )  # fmt: skip
+
+
+def _list(
+    backend: DuckDBBackend,
+    person: User,
+    base: dict[str, Any],
+    log: Path,
+    model: Path,
+    day: dt.date,
+    threshold: float,
+    neighbourhood: str,
+    patients: Path | None,
+    key_file: Path | None,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    case_finding.check_neighbourhood(backend, neighbourhood)
+    if not person.can_identify(neighbourhood):
+        denied = AccessDenied(
+            f"user '{person.name}' ({person.role}) may not see identifiable rows "
+            f"for neighbourhood {neighbourhood}; the attempt is audited",
+            hint="ask for --summary, or for the neighbourhood to be added to your role",
+        )
+        _refuse(log, base, person.role, denied)
+    hashed = None
+    if patients is not None:
+        key = load_key(key_file)
+        case_finding.key_matches(backend, key)
+        hashed = case_finding.hash_patients(read_patients(patients), key, file=patients)
+    risk, model_sha = _risk(backend, model, day)
+    frame = case_finding.cohort(
+        backend,
+        risk,
+        neighbourhood=neighbourhood,
+        threshold=threshold,
+        index_date=day,
+        segments=segments(backend, day),
+    )
+    if hashed is not None:
+        frame = case_finding.reidentify(frame, hashed)
+    _release(
+        frame, log=log, base=base, person=person, model_sha=model_sha, identifiable=True,
+        output=output, as_json=as_json,
+    )  # fmt: skip
+
+
+def audit_command(
+    log: Path = typer.Option(
+        None, "--log", help="The audit log (default: $PLACEHEALTH_AUDIT_LOG)."
+    ),
+    verify: bool = typer.Option(False, "--verify", help="Check the hash chain of every entry."),
+    last: int = typer.Option(20, "--last", help="How many recent entries to show."),
+    user: str = typer.Option(None, "--user", help="Who is asking (default: $PLACEHEALTH_USER)."),
+    roles: Path = typer.Option(None, "--roles", help=f"The roles file (default: ${ENV_ROLES})."),
+    as_json: bool = typer.Option(False, "--json", help="Print entries or the check as JSON."),
+) -> None:
+    """Show recent case-finding audit entries, or verify the log's hash chain.
+
+    Open to the caldicott_guardian and admin roles. --verify exits non-zero at
+    the first line that was edited, removed or inserted, and prints the last
+    entry's hash to keep elsewhere, so that a rewritten tail shows up too.
+
+    Example: placehealth phm audit --log out/liverpool.duckdb.audit.jsonl --verify --roles roles.yaml
+    """  # noqa: E501
+    roles_file, name = _who(roles, user)
+    person = roles_file.user(name)
+    if not person.can_read_audit():
+        raise AccessDenied(
+            f"user '{name}' ({person.role}) may not read the audit log",
+            hint="the caldicott_guardian and admin roles may",
+        )
+    path = audit.default_path(None, log)
+    if not path.exists():
+        raise InputFileError("audit log not found", file=path, hint="check the path")
+    if verify:
+        result = audit.verify(path)
+        if as_json:
+            print_json(vars(result))
+        if not result.ok:
+            raise ValidationError(
+                f"audit chain broken: {result.problem}",
+                file=path,
+                line=result.line,
+                hint=f"{result.entries} entries before it are intact",
+            )
+        if not as_json:
+            console.print(
+                f"audit chain intact: {result.entries} entries; "
+                f"last entry sha256 {result.last_sha256}"
+            )
+        return
+    entries = audit.read(path)[-last:] if last > 0 else []
+    if as_json:
+        print_json(entries)
+        return
+    shown = ["seq", "timestamp", "user", "role", "action", "neighbourhood", "threshold"]
+    shown += ["rows_released", "outcome", "output"]
+    frame = pd.DataFrame(entries, columns=shown)
+    _show(frame, f"{path}: last {len(frame)} entries")
 
 
 def register(app: typer.Typer) -> None:
     """Adds this module's commands to ``placehealth phm``."""
+    app.command("cohort")(cohort)
+    app.command("audit")(audit_command)
