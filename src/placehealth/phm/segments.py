@@ -337,6 +337,9 @@ def _frailty_score(
     gp = backend.table(t.CONDITION).select(
         KEY, nw.col("code"), nw.col("recorded_date").alias("date")
     )
+    # scoring only the older people's records keeps the eFI's many prefix tests small
+    diagnoses = diagnoses.join(older, on=KEY, how="semi")
+    gp = gp.join(older, on=KEY, how="semi")
     scored_h = hfrs(diagnoses, index_date, people=older)
     scored_e = efi(nw.concat([gp, diagnoses], how="vertical"), index_date, people=older)
     frail_h = scored_h.filter(nw.col("hfrs_band").is_in(rules.hfrs_bands)).select(KEY)

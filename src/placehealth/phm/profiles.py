@@ -1,0 +1,314 @@
+"""Segment profiles: people and hospital use by segment and area, safe to publish.
+
+For each area type (neighbourhood, PCN, practice, IMD decile) a table of areas ×
+segments is built for every count (people, emergency admissions, A&E
+attendances, bed-days, deaths), with its totals: the row total is the area's
+whole population, the column total the place. Each table goes through
+small-number suppression with secondary suppression
+(:func:`placehealth.phm.suppression.suppress_table`); the place row is then
+hidden wherever any area type's table hides it, so that no table gives away a
+cell another one hides. Rates and shares are blanked when their numerator or
+denominator is hidden (either would give the other away).
+
+Activity is counted in the 12 months from the index date (``period="after"``:
+index date included, one year on excluded) — what each segment goes on to
+use — or in the 12 months before it (``period="before"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from placehealth.engine import tables as t
+from placehealth.engine.backends import Backend
+from placehealth.errors import ValidationError
+from placehealth.phm.concentration import concentration, people_share
+from placehealth.phm.segments import SEGMENTS, segments
+from placehealth.phm.suppression import TOTAL, suppress_table
+
+KEY = "person_key"
+Period = Literal["after", "before"]
+AREA_TYPES = ("neighbourhood", "pcn", "practice", "imd_decile")
+MEASURES = ("emergency_admissions", "ae_attendances", "bed_days", "deaths")
+COUNTS = ("people", *MEASURES)
+ALL = "all"
+FRACTIONS = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Everything the segments command publishes, already suppressed."""
+
+    index_date: dt.date
+    period: Period
+    profile: pd.DataFrame  # area_type, area_code, segment, counts, shares, rates
+    shares: pd.DataFrame  # place level: share of people and of each activity by segment
+    multimorbidity: pd.DataFrame  # place level: segment × ltc band
+    concentration: pd.DataFrame  # top-x% shares of bed-days and emergency admissions
+
+
+def window(index_date: dt.date, period: Period) -> tuple[dt.date, dt.date]:
+    """[start, end) of the 12 months after (from) or before the index date."""
+    if period == "after":
+        return index_date, _shift_year(index_date, 1)
+    if period == "before":
+        return _shift_year(index_date, -1), index_date
+    raise ValidationError(f"unknown period '{period}'", hint="use 'after' or 'before'")
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def activity(backend: Backend, index_date: dt.date, period: Period = "after") -> nw.LazyFrame[Any]:
+    """Per person with any activity: emergency admissions, A&E attendances, bed-days
+    (discharge minus admission of every spell admitted in the window) and death."""
+    start, end = (nw.lit(d) for d in window(index_date, period))
+    stay = (
+        nw.col("discharge_date").cast(nw.Datetime) - nw.col("admit_date").cast(nw.Datetime)
+    ).dt.total_minutes().fill_null(0) // 1440
+    apc = (
+        backend.table(t.APC_SPELL)
+        .filter((nw.col("admit_date") >= start) & (nw.col("admit_date") < end))
+        .select(
+            KEY,
+            (nw.col("admission_method") == "emergency")
+            .cast(nw.Int64)
+            .alias("emergency_admissions"),
+            nw.lit(0, nw.Int64).alias("ae_attendances"),
+            stay.cast(nw.Int64).alias("bed_days"),
+            nw.lit(0, nw.Int64).alias("deaths"),
+        )
+    )
+    ae = (
+        backend.table(t.AE_ATTENDANCE)
+        .filter((nw.col("arrival_date") >= start) & (nw.col("arrival_date") < end))
+        .select(
+            KEY,
+            nw.lit(0, nw.Int64).alias("emergency_admissions"),
+            nw.lit(1, nw.Int64).alias("ae_attendances"),
+            nw.lit(0, nw.Int64).alias("bed_days"),
+            nw.lit(0, nw.Int64).alias("deaths"),
+        )
+    )
+    died = (
+        backend.table(t.PERSON)
+        .filter((nw.col("death_date") >= start) & (nw.col("death_date") < end))
+        .select(
+            KEY,
+            nw.lit(0, nw.Int64).alias("emergency_admissions"),
+            nw.lit(0, nw.Int64).alias("ae_attendances"),
+            nw.lit(0, nw.Int64).alias("bed_days"),
+            nw.lit(1, nw.Int64).alias("deaths"),
+        )
+    )
+    return (
+        nw.concat([apc, ae, died], how="vertical").group_by(KEY).agg(nw.col(list(MEASURES)).sum())
+    )
+
+
+def person_table(backend: Backend, index_date: dt.date, period: Period = "after") -> pd.DataFrame:
+    """One row per person alive at the index date: segment, ltc band, activity and areas.
+
+    The only collection of person-level rows; everything after works on it in pandas
+    (half a million rows of a few columns).
+    """
+    people = segments(backend, index_date)
+    lsoa = backend.table(t.LSOA).select("lsoa", "neighbourhood", "imd_decile")
+    practice = backend.table(t.PRACTICE).select("practice_code", "pcn")
+    joined = (
+        people.select(KEY, "segment", "ltc_count", "ltc_band", "lsoa", "practice_code")
+        .join(activity(backend, index_date, period), on=KEY, how="left")
+        .join(lsoa, on="lsoa", how="left")
+        .join(practice, on="practice_code", how="left")
+        .with_columns(nw.col(list(MEASURES)).fill_null(0).cast(nw.Int64))
+    )
+    frame = backend.collect(joined)
+    frame["practice"] = frame.pop("practice_code")
+    frame["imd_decile"] = frame["imd_decile"].astype("Int64").astype(str)
+    return frame
+
+
+def profile(
+    people: pd.DataFrame,
+    *,
+    area_types: Sequence[str] = AREA_TYPES,
+    place: str = "place",
+    low: int = 1,
+    high: int = 7,
+) -> pd.DataFrame:
+    """Suppressed counts, shares and rates per 1,000 by area × segment (plus 'all' and place)."""
+    unknown = [a for a in area_types if a not in AREA_TYPES]
+    if unknown:
+        raise ValidationError(
+            f"unknown area type(s) {', '.join(unknown)}",
+            column="--by",
+            hint=f"use one of {', '.join(AREA_TYPES)}",
+        )
+    _check_people(people)
+    tables: dict[str, dict[str, pd.DataFrame]] = {}
+    for area in area_types:
+        grouped = people.groupby([area, "segment"], observed=True)
+        counts = grouped.agg(people=(KEY, "size"), **{m: (m, "sum") for m in MEASURES})
+        tables[area] = {c: suppress_table(_wide(counts[c]), low=low, high=high) for c in COUNTS}
+    _align_place_rows(tables)
+    parts = [_long(tables[a], a) for a in area_types]
+    parts.append(_long({c: tables[area_types[0]][c].loc[[TOTAL]] for c in COUNTS}, "place"))
+    long = pd.concat(parts, ignore_index=True)
+    long.loc[long["area_type"] == "place", "area_code"] = place
+    return _derive(long)
+
+
+def segment_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Place level, from a suppressed profile: each segment's share of people and of activity."""
+    place = frame[frame["area_type"] == "place"].set_index("segment")
+    out = pd.DataFrame(index=pd.Index(list(SEGMENTS), name="segment"))
+    for count in COUNTS:
+        values = place[count].reindex(out.index)
+        total = place.loc[ALL, count] if ALL in place.index else pd.NA
+        out[count] = values
+        out[f"share_of_{count}"] = _ratio(values, pd.Series(total, index=out.index))
+    return out.reset_index()
+
+
+def multimorbidity(people: pd.DataFrame, *, low: int = 1, high: int = 7) -> pd.DataFrame:
+    """Place level: people by segment × long-term condition band (0, 1, 2, 3, 4+), suppressed."""
+    _check_people(people)
+    counts = people.groupby(["segment", "ltc_band"], observed=True).size()
+    wide = counts.unstack("ltc_band", fill_value=0)
+    wide = wide.reindex(index=list(SEGMENTS), columns=["0", "1", "2", "3", "4+"], fill_value=0)
+    table = suppress_table(wide, low=low, high=high)
+    table.index.name, table.columns.name = "segment", "ltc_band"
+    return table.rename(index={TOTAL: ALL}, columns={TOTAL: ALL}).reset_index()
+
+
+def concentration_table(
+    people: pd.DataFrame,
+    measures: Sequence[str] = ("bed_days", "emergency_admissions", "ae_attendances"),
+    fractions: Sequence[float] = FRACTIONS,
+) -> pd.DataFrame:
+    """Share of each measure held by the heaviest x% of people, the Gini coefficient, and
+    the share of people holding 74% (seed 002, 184: "11% of patients … 74% of bed-days").
+
+    Two bases: everyone alive at the index date ('population') and those with any of
+    the measure in the window ('patients'), since "patients" can mean either.
+    """
+    rows = []
+    for measure in measures:
+        values = people[measure].to_numpy(dtype=float)
+        for base, chosen in (("population", values), ("patients", values[values > 0])):
+            if chosen.sum() <= 0:
+                continue
+            row = concentration(pd.DataFrame({measure: chosen}), measure, fractions=fractions)
+            record = row.iloc[0].to_dict()
+            record.update(
+                measure=measure,
+                base=base,
+                people_with_any=float((chosen > 0).mean()),
+                **{"people_holding_74%": people_share(chosen, 0.74)},
+            )
+            rows.append(record)
+    frame = pd.DataFrame(rows)
+    first = ["measure", "base", "people", "total", "people_with_any", "gini"]
+    return frame[[*first, *[c for c in frame.columns if c not in first]]]
+
+
+def profiles(
+    backend: Backend,
+    index_date: dt.date,
+    *,
+    period: Period = "after",
+    area_types: Sequence[str] = AREA_TYPES,
+    place: str = "place",
+) -> Profiles:
+    """Segments, profiles by area, place shares, multimorbidity and concentration in one go."""
+    window(index_date, period)  # checks the period before any work
+    people = person_table(backend, index_date, period)
+    table = profile(people, area_types=area_types, place=place)
+    return Profiles(
+        index_date=index_date,
+        period=period,
+        profile=table,
+        shares=segment_shares(table),
+        multimorbidity=multimorbidity(people),
+        concentration=concentration_table(people),
+    )
+
+
+def _check_people(people: pd.DataFrame) -> None:
+    missing = [c for c in [KEY, "segment", *MEASURES] if c not in people.columns]
+    if missing:
+        raise ValidationError(f"the person table lacks column(s) {', '.join(missing)}")
+    unknown = sorted(set(people["segment"].unique()) - set(SEGMENTS))
+    if unknown:
+        raise ValidationError(f"unknown segment(s) {', '.join(map(str, unknown))}")
+
+
+def _wide(counts: pd.Series) -> pd.DataFrame:
+    """Areas × the seven segments (all present, zeros where none), in hierarchy order."""
+    wide = counts.unstack("segment", fill_value=0)
+    return wide.reindex(columns=list(SEGMENTS), fill_value=0).fillna(0).astype(np.int64)
+
+
+def _align_place_rows(tables: dict[str, dict[str, pd.DataFrame]]) -> None:
+    """Hide a place cell in every table if any table hides it (hiding more reveals nothing)."""
+    for count in COUNTS:
+        hidden = np.zeros(len(SEGMENTS) + 1, dtype=bool)
+        for area in tables.values():
+            hidden |= area[count].loc[TOTAL].isna().to_numpy()
+        for area in tables.values():
+            row = area[count].loc[TOTAL]
+            area[count].loc[TOTAL] = row.mask(hidden)
+
+
+def _long(wide: dict[str, pd.DataFrame], area_type: str) -> pd.DataFrame:
+    parts = []
+    for count, table in wide.items():
+        stacked = table.rename(columns={TOTAL: ALL}).stack(future_stack=True)
+        stacked.index = stacked.index.set_names(["area_code", "segment"])
+        parts.append(pd.Series(stacked, name=count))
+    frame = pd.concat(parts, axis=1).reset_index()
+    frame = frame[frame["area_code"] != TOTAL] if area_type != "place" else frame
+    frame.insert(0, "area_type", area_type)
+    frame["area_code"] = frame["area_code"].astype(str)
+    return frame
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
+    """numerator / denominator × scale, blank when either is hidden or the denominator is 0."""
+    num = pd.to_numeric(numerator, errors="coerce").astype("Float64")
+    den = pd.to_numeric(denominator, errors="coerce").astype("Float64")
+    den = den.mask(den == 0)
+    return (num / den * scale).astype("Float64")
+
+
+def _derive(long: pd.DataFrame) -> pd.DataFrame:
+    """Share of the area's people in each segment; activity per 1,000 people."""
+    long = long.copy()
+    for count in COUNTS:
+        long[count] = long[count].astype("Int64")
+    total = long[long["segment"] == ALL].set_index(["area_type", "area_code"])["people"]
+    area_total = pd.Series(
+        total.reindex(pd.MultiIndex.from_frame(long[["area_type", "area_code"]])).to_numpy(),
+        index=long.index,
+    )
+    long["share_of_people"] = _ratio(long["people"], area_total)
+    for measure in MEASURES:
+        long[f"{measure}_per_1000"] = _ratio(long[measure], long["people"], 1000.0)
+    long["suppressed"] = long[list(COUNTS)].isna().any(axis=1)
+    order = {s: i for i, s in enumerate([*SEGMENTS, ALL])}
+    long["_order"] = long["segment"].map(order)
+    types = {a: i for i, a in enumerate([*AREA_TYPES, "place"])}
+    long["_type"] = long["area_type"].map(types)
+    long = long.sort_values(["_type", "area_code", "_order"], kind="stable")
+    return long.drop(columns=["_order", "_type"]).reset_index(drop=True)
