@@ -69,14 +69,49 @@ def _condition_table(syn: Synthetic) -> pa.Table:
     snomed_codes = np.array([listed[c][0] for c in CONDITION_IDS])
     icd10_codes = np.array([codes.ICD10_RECORD[c] for c in CONDITION_IDS])
     code = np.where(icd10, icd10_codes[column], snomed_codes[column])
+    end_of_life, end_day, end_icd10 = _palliative(syn)
+    code = np.concatenate([code, np.where(end_icd10, PALLIATIVE[1], PALLIATIVE[0])])
     return pa.table(
         {
-            "nhs_number": _nhs(syn, who),
-            "code_system": _labels(("snomed", "icd10"), icd10),
+            "nhs_number": _nhs(syn, np.concatenate([who, end_of_life])),
+            "code_system": _labels(("snomed", "icd10"), np.concatenate([icd10, end_icd10])),
             "code": pa.array(code),
-            "recorded_date": _dates(day),
+            "recorded_date": _dates(np.concatenate([day, end_day])),
         }
     )
+
+
+# Palliative care register entry (SNOMED CT 103735009 'Palliative care', ICD-10 Z51.5).
+PALLIATIVE = ("103735009", "Z51.5")
+# Underlying causes on the cancer, organ-failure and frailty/dementia trajectories
+# (Murray et al., BMJ 2005), and the share of those deaths put on the register first.
+PALLIATIVE_CAUSES = {
+    "C": 0.8,
+    **dict.fromkeys(("I50", "J44", "J84", "N18", "K70", "K72", "K74"), 0.5),
+    **dict.fromkeys(("F00", "F01", "F02", "F03", "G30", "G20", "G12", "R54"), 0.5),
+}
+
+
+def _palliative(syn: Synthetic) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Register entries 1–12 months before death for part of the expected deaths.
+
+    Only people with a condition already recorded by then get one, so the date of
+    each person's first record (long-term condition prevalence) does not move. A
+    stream of its own: nothing else in the population shifts.
+    """
+    people = syn.people
+    rng = np.random.default_rng([syn.seed, 11])
+    n = len(people)
+    share = np.zeros(n)
+    cause = np.asarray(syn.death_cause, dtype=str)
+    for prefix, value in PALLIATIVE_CAUSES.items():
+        share = np.where(np.char.startswith(cause, prefix), value, share)
+    day = people.death - rng.integers(30, 366, n)
+    first = people.recorded.min(axis=1)
+    chosen = (rng.random(n) < share) & (people.death < END) & (first <= day) & (people.birth <= day)
+    icd10 = rng.random(n) < p.ICD10_RECORDED
+    who = np.flatnonzero(chosen)
+    return who, day[who], icd10[who]
 
 
 def tables(syn: Synthetic) -> dict[str, pa.Table]:
