@@ -163,3 +163,28 @@ def test_a_monthly_count_is_forecast_as_the_target_years_count(tmp_path: Path) -
     assert bool(latest["forecast_meets_target"])
     rising = [row("non-elective-admissions", m, 95.0 + 0.5 * i) for i, m in enumerate(months)]
     assert not bool(status(tmp_path, rising).loc["admissions", "forecast_meets_target"])
+
+
+def test_indicator_values_from_the_engine_are_read_as_actuals(tmp_path: Path) -> None:
+    # the long format of DESIGN §4: persons and all ages only; suppressed values are skipped
+    engine_rows = pd.DataFrame(
+        {
+            "indicator_id": ["reablement-91-days"] * 4,
+            "area_type": ["place", "place", "place", "neighbourhood"],
+            "area_code": ["Liverpool", "Liverpool", "Liverpool", "NB01"],
+            "period": ["2014/15", "2014/15", "2015/16", "2014/15"],
+            "sex": ["persons", "F", "persons", "persons"],
+            "age_band": ["all ages"] * 4,
+            "value": [83.0, 60.0, None, 70.0],
+            "lower95_0cl": [82.0, 59.0, None, 65.0],
+            "upper95_0cl": [84.0, 61.0, None, 75.0],
+        }
+    )
+    path = tmp_path / "values.parquet"
+    engine_rows.to_parquet(path)
+    catalogue = load_catalogue()
+    actuals = read_actuals(path, catalogue)
+    assert len(actuals) == 2
+    result = plan_status(plans_from(tmp_path, PLAN), catalogue, actuals).set_index("ambition")
+    assert result.loc["reablement", "actual"] == 83.0
+    assert result.loc["reablement", "status"] == "on track"

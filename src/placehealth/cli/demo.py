@@ -29,7 +29,8 @@ def demo(
     Checks every plan and writes the plan summary and findings; generates a
     synthetic Liverpool (small by default, --persons to scale), loads it into a
     DuckDB warehouse under a demo key, computes every indicator for every area
-    and year; writes a board pack for each Liverpool plan.
+    and year, and sets One Liverpool's ambitions against them; writes a board
+    pack for each Liverpool plan.
 
     Example: placehealth demo --out out/demo --persons 500000
     """
@@ -82,7 +83,10 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
     _run("synth", "--persons", str(persons), "--seed", str(seed), "--out", str(extract))
     _run("ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file))
     _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values))
-    return {"warehouse": warehouse, "indicator values": values}
+    status = out / "status-one-liverpool-2019.csv"
+    plan = str(default_plans_path() / "one-liverpool-2019")
+    _run("plan", "status", plan, "--actuals", str(values), "-o", str(status))
+    return {"warehouse": warehouse, "indicator values": values, "plan status": status}
 
 
 def _board_packs(out: Path) -> list[Path]:

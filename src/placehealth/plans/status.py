@@ -42,6 +42,8 @@ _ALIASES = {
 def read_actuals(path: Path, catalogue: Catalogue) -> pd.DataFrame:
     """Read actuals (ours or a Fingertips download) into indicator, area, period, value, CIs."""
     raw = read_table(path)
+    if "indicator_id" in raw.columns and "indicator" not in raw.columns:
+        raw = _from_long_format(raw, path)
     if "Indicator ID" in raw.columns or "Time period" in raw.columns:
         require_columns(raw, ["Indicator Name", "Area Name", "Time period", "Value"], file=path)
         frame = raw.rename(columns=_FINGERTIPS)[
@@ -82,6 +84,19 @@ def read_actuals(path: Path, catalogue: Catalogue) -> pd.DataFrame:
     frame["area"] = frame["area"].astype(str)
     _attach_dates(frame, path)
     return frame.reset_index(drop=True)
+
+
+def _from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Indicator values as the engine writes them (DESIGN §4): persons, all ages, by area code."""
+    require_columns(raw, ["indicator_id", "area_code", "period", "value"], file=path)
+    keep = np.ones(len(raw), dtype=bool)
+    if "sex" in raw.columns:
+        keep &= raw["sex"].astype(str).str.lower().isin(["persons", "all", "nan"]).to_numpy()
+    if "age_band" in raw.columns:
+        keep &= raw["age_band"].astype(str).str.lower().isin(["all ages", "nan"]).to_numpy()
+    keep &= pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
+    frame = raw.loc[keep].rename(columns={"indicator_id": "indicator"})
+    return frame.assign(area=frame["area_code"].astype(str))
 
 
 def _match_fingertips(frame: pd.DataFrame, catalogue: Catalogue, path: Path) -> pd.Series:
