@@ -155,7 +155,7 @@ def _activity(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
             )
         )
     events = nw.concat(parts, how="vertical")
-    flags = []
+    flags: list[nw.Expr] = []
     for w in WINDOWS:
         inside = nw.col("_date") >= nw.lit(add_months(index_date, -w))
         flags.extend(
