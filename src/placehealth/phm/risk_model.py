@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,8 +262,13 @@ def fit(
     validate_index: dt.date = VALIDATE_INDEX,
     *,
     truth: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Model:
-    """Fit at ``fit_index``, validate at ``validate_index`` (scored in the database)."""
+    """Fit at ``fit_index``, validate at ``validate_index`` (scored in the database).
+
+    ``progress`` is told the name of each step as it starts.
+    """
+    step = progress or (lambda _: None)
     from sklearn.linear_model import LogisticRegression
 
     check_index(fit_index, what="fit index date")
@@ -272,7 +278,11 @@ def fit(
             "the validation index date must come after the fit index date",
             hint="temporal validation: e.g. --fit-index 2016-04-01 --validate-index 2017-04-01",
         )
+    if truth is not None and not truth.is_file():
+        raise InputFileError("truth file not found", file=truth)
+    step("features at the fit index date")
     train = training_frame(backend, fit_index)
+    step("fitting")
     names = [t.name for t in TERMS]
     x, y = train[names].to_numpy(dtype=float), train["emergency_admission"].to_numpy()
     lr = LogisticRegression(C=100.0, solver="newton-cholesky", max_iter=200, tol=1e-10)
@@ -283,7 +293,9 @@ def fit(
         fit_index=fit_index,
         validate_index=validate_index,
     )
+    step("baseline model")
     baseline = _baseline_auc(train, backend, validate_index)
+    step("validation")
     model.metrics = validate(backend, model, truth=truth)
     model.metrics["baseline_auc"] = baseline
     model.metrics["fit_people"] = len(train)
