@@ -144,9 +144,11 @@ def cohort(
     """
     check_threshold(threshold)
     check_index_date(index_date)
-    listed = at_risk(backend, risk, threshold=threshold, index_date=index_date).filter(
+    found = at_risk(backend, risk, threshold=threshold, index_date=index_date).filter(
         nw.col("neighbourhood") == neighbourhood
     )
+    # the risk query is large: run it once, then join the small list back in the engine
+    listed = backend.from_pandas(backend.collect(found), "cohort_list")
     keys = listed.select(KEY)
     before = index_date - dt.timedelta(days=1)
     diagnoses = (
