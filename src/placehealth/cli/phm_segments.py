@@ -20,7 +20,7 @@ from placehealth.engine.backends import Backend
 from placehealth.errors import ValidationError
 from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
 from placehealth.phm.concentration import lorenz, top_share
-from placehealth.phm.profiles import AREA_TYPES, activity, profiles
+from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles
 from placehealth.phm.segments import SEGMENT_NAMES, alive, check_index_date
 from placehealth.tables import write_table
 
@@ -165,9 +165,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 def person_amounts(backend: Backend, start: dt.date, measure: str) -> pd.DataFrame:
     """Everyone alive on ``start`` with their amount of ``measure`` in the following year."""
     people = alive(backend, start).select("person_key")
-    amounts = activity(backend, start, "after").select("person_key", measure)
+    amounts = activity(backend, start, "after").select("person_key", measure, SPELLS)
     joined = people.join(amounts, on="person_key", how="left").with_columns(
-        nw.col(measure).fill_null(0)
+        nw.col(measure, SPELLS).fill_null(0)
     )
     return backend.collect(joined)
 
@@ -188,8 +188,8 @@ def concentration_command(
     """How concentrated hospital use is: the share held by the heaviest x% of people.
 
     People are everyone alive on 1 April of the year; "patients" are those with
-    any of the measure in the year. Seed 002 (line 184): about 11% of patients
-    account for 74% of bed-days.
+    any of the measure in the year (for bed-days, any hospital spell). Seed 002
+    (line 184): about 11% of patients account for 74% of bed-days.
 
     Example: placehealth phm concentration -w out/liverpool.duckdb --year 2017/18 -o lorenz.csv
     """
@@ -204,7 +204,8 @@ def concentration_command(
     if values.sum() <= 0:
         raise ValidationError(f"no {measure} in {year}", hint="choose another year or measure")
     everyone = top_share(values, TOP)
-    patients = top_share(values[values > 0], TOP)
+    base = frame[PATIENTS.get(column, column)].to_numpy(dtype=float) > 0
+    patients = top_share(values[base], TOP)
     curve = lorenz(values, points=1001)
     if output is not None:
         write_table(curve, output)
@@ -216,7 +217,7 @@ def concentration_command(
                 "measure": measure,
                 "year": year,
                 "people": len(values),
-                "patients": int((values > 0).sum()),
+                "patients": int(base.sum()),
                 "total": float(values.sum()),
                 "top_share_people": {f"{f:g}": float(v) for f, v in everyone.items()},
                 "top_share_patients": {f"{f:g}": float(v) for f, v in patients.items()},
@@ -229,9 +230,11 @@ def concentration_command(
     for f in TOP:
         table.add_row(f"{f:.1%}", _pct(everyone[f]), _pct(patients[f]))
     console.print(table)
+    kind = "any hospital spell" if column in PATIENTS else f"any {measure}"
     console.print(
         f"{len(values):,} people alive on {start.isoformat()}, "
-        f"{int((values > 0).sum()):,} with any {measure} ({values.sum():,.0f} in all)."
+        f"{int(base.sum()):,} patients ({kind}), "
+        f"{values.sum():,.0f} {measure} in all."
     )
     if output is not None:
         console.print(f"Lorenz curve → {output}")

@@ -38,6 +38,9 @@ Period = Literal["after", "before"]
 AREA_TYPES = ("neighbourhood", "pcn", "practice", "imd_decile")
 MEASURES = ("emergency_admissions", "ae_attendances", "bed_days", "deaths")
 COUNTS = ("people", *MEASURES)
+# Hospital spells of any kind: only to say who is an inpatient (the base of "11% of patients").
+SPELLS = "spells"
+PATIENTS = {"bed_days": SPELLS}
 ALL = "all"
 FRACTIONS = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
 
@@ -72,7 +75,8 @@ def _shift_year(day: dt.date, years: int) -> dt.date:
 
 def activity(backend: Backend, index_date: dt.date, period: Period = "after") -> nw.LazyFrame[Any]:
     """Per person with any activity: emergency admissions, A&E attendances, bed-days
-    (discharge minus admission of every spell admitted in the window) and death."""
+    (discharge minus admission of every spell admitted in the window), death, and
+    hospital spells of any kind."""
     start, end = (nw.lit(d) for d in window(index_date, period))
     stay = (
         nw.col("discharge_date").cast(nw.Datetime) - nw.col("admit_date").cast(nw.Datetime)
@@ -88,6 +92,7 @@ def activity(backend: Backend, index_date: dt.date, period: Period = "after") ->
             nw.lit(0, nw.Int64).alias("ae_attendances"),
             stay.cast(nw.Int64).alias("bed_days"),
             nw.lit(0, nw.Int64).alias("deaths"),
+            nw.lit(1, nw.Int64).alias(SPELLS),
         )
     )
     ae = (
@@ -99,6 +104,7 @@ def activity(backend: Backend, index_date: dt.date, period: Period = "after") ->
             nw.lit(1, nw.Int64).alias("ae_attendances"),
             nw.lit(0, nw.Int64).alias("bed_days"),
             nw.lit(0, nw.Int64).alias("deaths"),
+            nw.lit(0, nw.Int64).alias(SPELLS),
         )
     )
     died = (
@@ -110,10 +116,13 @@ def activity(backend: Backend, index_date: dt.date, period: Period = "after") ->
             nw.lit(0, nw.Int64).alias("ae_attendances"),
             nw.lit(0, nw.Int64).alias("bed_days"),
             nw.lit(1, nw.Int64).alias("deaths"),
+            nw.lit(0, nw.Int64).alias(SPELLS),
         )
     )
     return (
-        nw.concat([apc, ae, died], how="vertical").group_by(KEY).agg(nw.col(list(MEASURES)).sum())
+        nw.concat([apc, ae, died], how="vertical")
+        .group_by(KEY)
+        .agg(nw.col([*MEASURES, SPELLS]).sum())
     )
 
 
@@ -131,7 +140,7 @@ def person_table(backend: Backend, index_date: dt.date, period: Period = "after"
         .join(activity(backend, index_date, period), on=KEY, how="left")
         .join(lsoa, on="lsoa", how="left")
         .join(practice, on="practice_code", how="left")
-        .with_columns(nw.col(list(MEASURES)).fill_null(0).cast(nw.Int64))
+        .with_columns(nw.col([*MEASURES, SPELLS]).fill_null(0).cast(nw.Int64))
     )
     frame = backend.collect(joined)
     frame["practice"] = frame.pop("practice_code")
@@ -200,13 +209,15 @@ def concentration_table(
     """Share of each measure held by the heaviest x% of people, the Gini coefficient, and
     the share of people holding 74% (seed 002, 184: "11% of patients … 74% of bed-days").
 
-    Two bases: everyone alive at the index date ('population') and those with any of
-    the measure in the window ('patients'), since "patients" can mean either.
+    Two bases: everyone alive at the index date ('population') and the patients, those
+    with any of the measure in the window ('patients'; for bed-days, anyone with a
+    hospital spell, as the synthetic calibration reads seed 002, 184).
     """
     rows = []
     for measure in measures:
         values = people[measure].to_numpy(dtype=float)
-        for base, chosen in (("population", values), ("patients", values[values > 0])):
+        using = people[PATIENTS.get(measure, measure)].to_numpy(dtype=float) > 0
+        for base, chosen in (("population", values), ("patients", values[using])):
             if chosen.sum() <= 0:
                 continue
             row = concentration(pd.DataFrame({measure: chosen}), measure, fractions=fractions)
