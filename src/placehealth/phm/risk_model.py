@@ -24,6 +24,7 @@ import narwhals as nw
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.special import expit
 
 from placehealth.engine.backends import Backend
 from placehealth.errors import InputFileError, ValidationError
@@ -375,7 +376,7 @@ def calibration_slope(y: Float, p: Float) -> tuple[float, float]:
     x = np.column_stack([np.ones_like(p), _logit(p)])
     beta = np.array([0.0, 1.0])
     for _ in range(50):
-        mu = 1 / (1 + np.exp(-(x @ beta)))
+        mu = expit(x @ beta)
         w = mu * (1 - mu)
         step = np.linalg.solve((x * w[:, None]).T @ x, x.T @ (y - mu))
         beta = beta + step
@@ -389,7 +390,7 @@ def calibration_in_the_large(y: Float, p: Float) -> float:
     offset = _logit(p)
     a = 0.0
     for _ in range(50):
-        mu = 1 / (1 + np.exp(-(a + offset)))
+        mu = expit(a + offset)
         step = float((y - mu).sum() / max((mu * (1 - mu)).sum(), 1e-12))
         a += step
         if abs(step) < 1e-12:
