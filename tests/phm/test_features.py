@@ -180,9 +180,10 @@ def hand_features(hand: DuckDBBackend) -> pd.DataFrame:
     return hand.collect(features(hand, INDEX)).set_index("person_key").sort_index()
 
 
-def test_only_people_born_before_and_alive_on_the_index_date(hand_features: pd.DataFrame) -> None:
-    # c is born on the index date, d died the day before; e dies the day after: counted
-    assert list(hand_features.index) == ["a", "b", "e"]
+def test_only_people_alive_on_the_index_date(hand_features: pd.DataFrame) -> None:
+    # c's birth month starts on the index date (age 0), d died the day before; e dies after
+    assert list(hand_features.index) == ["a", "b", "c", "e"]
+    assert hand_features.loc["c", "age"] == 0
 
 
 def test_demographics_and_area(hand_features: pd.DataFrame) -> None:
@@ -225,7 +226,7 @@ def test_social_care(hand_features: pd.DataFrame) -> None:
 
 def test_outcome_counts_emergency_spells_from_the_index_day(hand: DuckDBBackend) -> None:
     out = hand.collect(outcome(hand, INDEX)).set_index("person_key")["emergency_admission"]
-    assert out.to_dict() == {"a": 1, "b": 0, "e": 0}  # b's spell is 12 months on: outside
+    assert out.to_dict() == {"a": 1, "b": 0, "c": 0, "e": 0}  # b's spell is 12 months on: outside
     later = hand.collect(outcome(hand, add_months(INDEX, 12))).set_index("person_key")
     assert later.loc["b", "emergency_admission"] == 1
 
@@ -255,7 +256,7 @@ def test_synthetic_population_one_full_row_each(synth_paths: tuple[Path, Path]) 
     direct = backend.con.sql(
         "SELECT count(*) FROM apc_spell s JOIN person p USING (person_key) "
         "WHERE admission_method = 'emergency' AND admit_date >= DATE '2015-04-01' "
-        "AND admit_date < DATE '2016-04-01' AND birth_month < DATE '2016-04-01' "
+        "AND admit_date < DATE '2016-04-01' AND birth_month <= DATE '2016-04-01' "
         "AND (death_date IS NULL OR death_date > DATE '2016-04-01')"
     ).fetchall()[0][0]
     assert frame["emergency_12m"].sum() == direct

@@ -100,11 +100,15 @@ def feature_columns() -> list[str]:
 
 
 def population(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
-    """People born before and alive on the index date, with their area: one row each."""
+    """People alive on the index date, with their area: one row each.
+
+    The same rule as the segments and the population denominators: a birth month
+    starting on or before the index date, no death on or before it.
+    """
     person = backend.table(t.PERSON)
     day = nw.lit(index_date)
     alive = person.filter(
-        (nw.col("birth_month") < day)
+        (nw.col("birth_month") <= day)
         & (nw.col("death_date").is_null() | (nw.col("death_date") > day))
     )
     lsoa = backend.table(t.LSOA).select(
