@@ -110,3 +110,13 @@ def test_default_path_is_next_to_the_warehouse(
     monkeypatch.setenv(audit.ENV_AUDIT, str(tmp_path / "env.jsonl"))
     assert audit.default_path(tmp_path / "w.duckdb", None) == tmp_path / "env.jsonl"
     assert audit.default_path(None, tmp_path / "o.jsonl") == tmp_path / "o.jsonl"
+
+
+def test_check_writable_creates_nothing(tmp_path: Path) -> None:
+    log = tmp_path / "new" / "audit.jsonl"
+    audit.check_writable(log)
+    assert not log.parent.exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ConfigurationError, match="nothing was released"):
+        audit.check_writable(blocker / "audit.jsonl")

@@ -32,6 +32,13 @@ INDEX = dt.date(2018, 4, 1)
 INTERCEPT, AGE, EMERGENCY = -7.45, 1.0, 2.0  # risk ≥ 0.5: age ≥ 75, or ≥ 55 with an admission
 
 
+# the model's own terms for age (linear) and any emergency admission in 12 months
+_AGE_TERM = next(t for t in TERMS if t.column == "age" and t.transform == "linear")
+_EMERGENCY_TERM = next(
+    t for t in TERMS if t.column == "emergency_12m" and t.transform == "at_least" and t.param == 1
+)
+
+
 @dataclass(frozen=True)
 class World:
     """A small synthetic population loaded into a warehouse, with a model and a roles file."""
@@ -63,8 +70,8 @@ def _build(folder: Path) -> World:
     warehouse = folder / "warehouse.duckdb"
     ingest(extract, warehouse, key)
     coefficients = {t.name: 0.0 for t in TERMS}
-    coefficients["age_decades"] = AGE
-    coefficients["any_emergency_12m"] = EMERGENCY
+    coefficients[_AGE_TERM.name] = AGE / _AGE_TERM.scale / 10  # AGE per decade
+    coefficients[_EMERGENCY_TERM.name] = EMERGENCY
     model = folder / "risk-model.json"
     write_model(Model(coefficients, INTERCEPT, dt.date(2016, 4, 1), dt.date(2017, 4, 1)), model)
     roles = folder / "roles.yaml"

@@ -171,6 +171,7 @@ def cohort(
         person = roles_file.user(name)
     except AccessDenied as exc:
         _refuse(log, base, None, exc)
+    audit.check_writable(log)
     backend = DuckDBBackend(warehouse)
     try:
         if summary:

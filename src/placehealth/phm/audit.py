@@ -102,6 +102,23 @@ def _last_line(handle: Any) -> bytes | None:
     return stripped or None
 
 
+def check_writable(path: Path) -> None:
+    """Fail before any work if the log could not be appended to; creates nothing."""
+    if path.exists():
+        ok = path.is_file() and os.access(path, os.W_OK)
+    else:
+        ancestor = path.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        ok = ancestor.is_dir() and os.access(ancestor, os.W_OK | os.X_OK)
+    if not ok:
+        raise ConfigurationError(
+            "cannot write the audit log; nothing was released",
+            file=path,
+            hint=f"check the folder is writable, or pass --audit FILE / set {ENV_AUDIT}",
+        )
+
+
 def append(path: Path, **fields: Any) -> dict[str, Any]:
     """Write one entry (the fields in :data:`FIELDS`) and return it as written.
 
