@@ -170,6 +170,7 @@ def test_summary_for_an_analyst_hides_one_to_seven(built: World, tmp_path: Path)
         (["-n", "NBSYN01", "--threshold=-0.2"], "not a probability"),
         (["-n", "NBSYN01", "--index-date", "2013-04-01"], "outside the data"),
         (["-n", "NBSYN01", "--index-date", "2019-06-01"], "outside the data"),
+        (["-n", "NBSYN01", "--index-date", "2015-04-01"], "24 months of history"),
         (["-n", "NBSYN01", "--index-date", "first of april"], "cannot read date"),
         (["-n", "NBSYN01", "-o", "cohort.txt"], "unsupported output type"),
         ([], "no neighbourhood given"),
@@ -255,3 +256,15 @@ def test_audit_command_shows_and_verifies_for_the_guardian_only(
     assert broken.returncode == 2
     assert f"{log}:1" in one_line(broken)
     assert "audit chain broken: this line was changed" in broken.stderr
+
+
+def test_summary_as_json_is_audited_as_stdout(built: World, tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    result = cohort(built, log, "--user", "carol", "--summary", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {r["level"] for r in rows} == {"neighbourhood", "practice", "total"}
+    assert not any(r["people"] is not None and 1 <= r["people"] <= 7 for r in rows)
+    [entry] = audit.read(log)
+    assert entry["output"] == "stdout"
+    assert entry["rows_released"] == len(rows)
