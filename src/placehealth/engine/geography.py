@@ -32,17 +32,28 @@ def roll_up(
     place: str,
     area_types: Sequence[str] = t.AREA_TYPES,
 ) -> pd.DataFrame:
-    """Sum ``values`` by ``keys`` for every area type; adds area_type and area_code."""
-    enriched = frame.merge(lsoa, on="lsoa", how="left").merge(
+    """Sum ``values`` by ``keys`` for every area type; adds area_type and area_code.
+
+    The frame is first summed to LSOA and to practice (each much smaller than
+    their combination), and only those sums meet the lookups.
+    """
+    by_lsoa = _sum(frame, ["lsoa", *keys], values).merge(lsoa, on="lsoa", how="left")
+    by_practice = _sum(frame, ["practice_code", *keys], values).merge(
         practice, on="practice_code", how="left"
     )
-    enriched["place"] = place
     parts = []
     for area_type in area_types:
-        column = {"practice": "practice_code"}.get(area_type, area_type)
-        part = enriched.groupby([column, *keys], dropna=True, observed=True)[list(values)].sum()
-        part = part.reset_index().rename(columns={column: "area_code"})
+        if area_type == "place":
+            part = _sum(frame.assign(area_code=place), ["area_code", *keys], values)
+        else:
+            column = {"practice": "practice_code"}.get(area_type, area_type)
+            source = by_practice if column in practice.columns else by_lsoa
+            part = _sum(source, [column, *keys], values).rename(columns={column: "area_code"})
         part.insert(0, "area_type", area_type)
         part["area_code"] = part["area_code"].astype(str)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def _sum(frame: pd.DataFrame, by: list[str], values: Sequence[str]) -> pd.DataFrame:
+    return frame.groupby(by, dropna=True, observed=True)[list(values)].sum().reset_index()

@@ -11,15 +11,13 @@ from placehealth.engine.indicators.context import Context, fy_label, with_band_l
 from placehealth.engine.indicators.standardise import (
     crude_rate,
     directly_standardised,
-    join_counts,
 )
-from placehealth.engine.population import GRAIN, count_events
+from placehealth.engine.population import count_events
 
 
 def _by_financial_year(ctx: Context, events: pd.DataFrame, count: str) -> pd.DataFrame:
     """Events and mid-year population rolled up to every area, by year and age band."""
-    rows = join_counts(events, ctx.population(), GRAIN, count)
-    rolled = ctx.roll_up(rows, [count, "population"], ["year", "age_start"])
+    rolled = ctx.with_population(events, count, ["year", "age_start"])
     rolled["period"] = rolled.pop("year").map(fy_label)
     return with_band_labels(rolled)
 

@@ -8,8 +8,8 @@ from placehealth import stats
 from placehealth.engine.expressions import band_label
 from placehealth.engine.indicators.context import CONFIDENCE, Context, long_format, pool
 from placehealth.engine.indicators.mortality import deaths
-from placehealth.engine.indicators.standardise import complete_bands, join_counts
-from placehealth.engine.population import GRAIN, count_events
+from placehealth.engine.indicators.standardise import complete_bands
+from placehealth.engine.population import count_events
 from placehealth.stats.life_expectancy import LABELS as LIFE_TABLE_LABELS
 
 AREAS = ("place", "imd_decile", "neighbourhood")
@@ -22,9 +22,7 @@ def life_expectancy(ctx: Context) -> list[pd.DataFrame]:
         ctx.backend, deaths(ctx), "date_of_death", years=ctx.calendar_years, basis="calendar",
         banding="life", name="deaths",
     )  # fmt: skip
-    population = ctx.population("calendar", "life")
-    rows = join_counts(counts, population, GRAIN, "deaths")
-    rolled = ctx.roll_up(rows, ["deaths", "population"], ["year", "age_start", "sex"])
+    rolled = ctx.with_population(counts, "deaths", ["year", "age_start", "sex"], "calendar", "life")
     rolled = rolled[rolled["area_type"].isin(AREAS)]
     pooled = pool(rolled, ctx.pooled, ["deaths", "population"])
     pooled["age_band"] = pooled.pop("age_start").astype(int).map(lambda s: band_label(s, 0))

@@ -21,8 +21,8 @@ from placehealth.engine.indicators.context import (
     pool,
     with_band_labels,
 )
-from placehealth.engine.indicators.standardise import directly_standardised, join_counts
-from placehealth.engine.population import GRAIN, count_events
+from placehealth.engine.indicators.standardise import directly_standardised
+from placehealth.engine.population import count_events
 
 UNDER_75 = stats.ESP2013.iloc[:15]  # 0-4 … 70-74
 CAUSES = {
@@ -38,9 +38,8 @@ def deaths(ctx: Context) -> nw.LazyFrame[Any]:
 
 
 def _pooled(ctx: Context, events: pd.DataFrame, count: str, banding: str = "five") -> pd.DataFrame:
-    population = ctx.population("calendar", banding)  # type: ignore[arg-type]
-    rows = join_counts(events, population, GRAIN, count)
-    rolled = ctx.roll_up(rows, [count, "population"], ["year", "age_start", "sex"])
+    keys = ["year", "age_start", "sex"]
+    rolled = ctx.with_population(events, count, keys, "calendar", banding)  # type: ignore[arg-type]
     return pool(rolled, ctx.pooled, [count, "population"])
 
 

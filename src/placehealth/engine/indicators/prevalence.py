@@ -47,12 +47,16 @@ def dementia_diagnosis(ctx: Context) -> list[pd.DataFrame]:
     """People 65+ with recorded dementia as a percentage of those expected from prevalence."""
     prevalence = rates("dementia-expected-prevalence").rates
     recorded = _recorded(ctx, [DEMENTIA])
+    recorded = recorded[recorded["age_start"] >= 65]
     population = ctx.population(min_age=65)
-    keys = ["lsoa", "practice_code", "year", "sex", "age_start"]
-    frame = population.merge(recorded, on=keys, how="left").fillna({"recorded": 0})
-    frame = frame[frame["age_start"] >= 65]
-    frame["expected"] = frame["population"] * frame["age_start"].map(prevalence)
-    rolled = ctx.roll_up(frame, ["recorded", "expected"], ["year"])
+    population = population[population["age_start"] >= 65]
+    expected = population.assign(
+        expected=population["population"] * population["age_start"].map(prevalence)
+    )
+    rolled = _beside(
+        ctx.roll_up(expected, ["expected"], ["year"]),
+        ctx.roll_up(recorded, ["recorded"], ["year"]),
+    )
     rolled["period"] = rolled.pop("year").map(fy_label)
     rolled["expected"] = rolled["expected"].round()
     return [proportion(rolled, "recorded", "expected", "dementia-diagnosis")]
@@ -61,9 +65,16 @@ def dementia_diagnosis(ctx: Context) -> list[pd.DataFrame]:
 def ltc_prevalence(ctx: Context) -> list[pd.DataFrame]:
     """People with at least one recorded long-term condition, as a % of the population."""
     recorded = _recorded(ctx, None)
-    population = ctx.population()
-    keys = ["lsoa", "practice_code", "year", "sex", "age_start"]
-    frame = population.merge(recorded, on=keys, how="left").fillna({"recorded": 0})
-    rolled = ctx.roll_up(frame, ["recorded", "population"], ["year"])
+    rolled = _beside(ctx.rolled_population(["year"]), ctx.roll_up(recorded, ["recorded"], ["year"]))
     rolled["period"] = rolled.pop("year").map(fy_label)
     return [proportion(rolled, "recorded", "population", "ltc-prevalence")]
+
+
+def _beside(people: pd.DataFrame, recorded: pd.DataFrame) -> pd.DataFrame:
+    """Recorded counts next to every area's people (areas without a record count zero).
+
+    Records are of living residents at the same grain as the population, so every
+    area with a record also has people.
+    """
+    keys = ["area_type", "area_code", "year"]
+    return people.merge(recorded, on=keys, how="left").fillna({"recorded": 0})

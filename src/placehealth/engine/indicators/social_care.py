@@ -8,7 +8,7 @@ import pandas as pd
 from placehealth.engine import tables as t
 from placehealth.engine.expressions import age_at, financial_year, flag
 from placehealth.engine.indicators.context import Context, fy_label
-from placehealth.engine.indicators.standardise import crude_rate, join_counts, proportion
+from placehealth.engine.indicators.standardise import crude_rate, proportion
 from placehealth.engine.population import count_events, persons
 
 CARE_HOME = ["residential", "nursing"]
@@ -23,10 +23,7 @@ def care_home_admissions(ctx: Context) -> list[pd.DataFrame]:
         ctx.backend, first, "start_date", years=ctx.years, banding="none", name="admissions",
         min_age=OLDER,
     )  # fmt: skip
-    population = ctx.population(banding="none", min_age=OLDER)
-    keys = ["lsoa", "practice_code", "year", "sex", "age_start"]
-    rows = join_counts(counts, population, keys, "admissions")
-    rolled = ctx.roll_up(rows, ["admissions", "population"], ["year"])
+    rolled = ctx.with_population(counts, "admissions", ["year"], banding="none", min_age=OLDER)
     rolled["period"] = rolled.pop("year").map(fy_label)
     return [crude_rate(rolled, "admissions", "care-home-admissions-65")]
 
