@@ -24,15 +24,6 @@ def complete_bands(
     return full
 
 
-def join_counts(
-    events: pd.DataFrame, population: pd.DataFrame, keys: Sequence[str], count: str
-) -> pd.DataFrame:
-    """Outer-join events to people on ``keys``; missing counts are zero."""
-    merged = population.merge(events, on=list(keys), how="outer")
-    merged[[count, "population"]] = merged[[count, "population"]].fillna(0)
-    return merged
-
-
 def directly_standardised(
     frame: pd.DataFrame,
     count: str,
