@@ -119,6 +119,8 @@ def test_authorised_user_gets_exactly_the_cohort_with_matched_nhs_numbers(
     assert entry["output_sha256"] == audit.sha256_file(out)
     assert entry["model_sha256"] == audit.sha256_file(built.model)
     assert (entry["threshold"], entry["index_date"]) == (0.5, "2018-04-01")
+    assert entry["patients_sha256"] == audit.sha256_file(held)
+    assert entry["nhs_numbers_matched"] == len(named)
 
 
 def test_authorised_user_without_a_patient_list_gets_person_keys(

@@ -281,8 +281,13 @@ def _list(
         index_date=day,
         segments=segments(backend, day),
     )
-    if hashed is not None:
+    if hashed is not None and patients is not None:
         frame = case_finding.reidentify(frame, hashed)
+        base = {
+            **base,
+            "patients_sha256": audit.sha256_file(patients),
+            "nhs_numbers_matched": int(frame["nhs_number"].notna().sum()),
+        }
     _release(
         frame, log=log, base=base, person=person, model_sha=model_sha, identifiable=True,
         output=output, as_json=as_json,

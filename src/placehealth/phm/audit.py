@@ -44,6 +44,8 @@ FIELDS = (
     "reason",
     "output",
     "output_sha256",
+    "patients_sha256",
+    "nhs_numbers_matched",
 )
 
 
