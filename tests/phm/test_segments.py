@@ -371,3 +371,18 @@ def test_palliative_entries_in_the_synthetic_population(synthetic: Path) -> None
     entries, living, outside, before_ltc, deaths = rows
     assert living == 0 and outside == 0 and before_ltc == 0
     assert 0.2 < entries / deaths < 0.5
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_segments(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from placehealth.engine.backends import SparkBackend
+
+    path = hand_made_warehouse(tmp_path_factory.mktemp("hand_spark") / "hand.duckdb")
+    duck = DuckDBBackend(path)
+    expected = duck.collect(segments(duck, INDEX)).set_index("person_key").sort_index()
+    duck.close()
+    spark = SparkBackend(path)
+    got = spark.collect(segments(spark, INDEX)).set_index("person_key").sort_index()
+    assert list(got.index) == list(expected.index)
+    for column in ("segment", "ltc_count", "ltc_band", *FLAGS):
+        assert (got[column].to_numpy() == expected[column].to_numpy()).all(), column

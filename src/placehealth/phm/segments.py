@@ -89,6 +89,7 @@ class Rules(BaseModel):
     hfrs_bands: list[str]
     efi_bands: list[str]
     complex_lives_years: int = Field(gt=0)
+    hospital_years: int = Field(gt=0)
     crisis_months: int = Field(gt=0)
     frequent_ae: int = Field(gt=0)
     home_care_under_age: int = Field(gt=0)
@@ -314,7 +315,7 @@ def _palliative(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
 
 
 def _dementia(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
-    months = segment_rules().rules.complex_lives_years * 12
+    months = segment_rules().rules.hospital_years * 12
     return _flag(
         [
             _gp_record(backend, index_date, "dementia", None),
@@ -425,7 +426,7 @@ def _home_care_under_age(
 
 
 def _serious_mental_illness(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
-    months = segment_rules().rules.complex_lives_years * 12
+    months = segment_rules().rules.hospital_years * 12
     return _flag(
         [
             _gp_record(backend, index_date, "serious_mental_illness", None),
