@@ -49,8 +49,7 @@ def numpy_term(term: Term, frame: pd.DataFrame) -> np.ndarray[Any, Any]:
     return (x >= term.param).astype(float)
 
 
-def python_scoring(backend: DuckDBBackend, lr: LogisticRegression) -> pd.DataFrame:
-    frame = backend.collect(features(backend, INDEX))
+def python_scoring(frame: pd.DataFrame, lr: LogisticRegression) -> pd.DataFrame:
     design = np.column_stack([numpy_term(t, frame) for t in TERMS])
     return pd.DataFrame({KEY: frame[KEY], "risk": lr.predict_proba(design)[:, 1]})
 
@@ -89,12 +88,14 @@ def main() -> None:
 
             register_s, reg = measure(register, repeat=2)
             assert len(reg) == people and reg["segment"].notna().all()
-        python_s, py = measure(lambda: python_scoring(backend, lr), repeat=2)
+        collect_s, collected = measure(lambda: backend.collect(features(backend, INDEX)), repeat=2)
+        predict_s, py = measure(lambda: python_scoring(collected, lr), repeat=2)
     finally:
         backend.close()
     merged = in_db.merge(py, on=KEY, suffixes=("_db", "_py"))
     gap = float(np.max(np.abs(merged["risk_db"] - merged["risk_py"])))
     assert len(merged) == people and gap < 1e-9
+    python_s = collect_s + predict_s
     rows = [
         {
             "step": f"features + in-database risk scoring, {people:,} persons",
@@ -102,6 +103,20 @@ def main() -> None:
             "target": "—",
             "baseline s": python_s,
             "ratio": python_s / in_db_s,
+        },
+        {
+            "step": "of the baseline: features collected into pandas",
+            "seconds": collect_s,
+            "target": "—",
+            "baseline s": float("nan"),
+            "ratio": float("nan"),
+        },
+        {
+            "step": "of the baseline: NumPy design matrix + predict_proba",
+            "seconds": predict_s,
+            "target": "—",
+            "baseline s": float("nan"),
+            "ratio": float("nan"),
         },
         {
             "step": "features + scoring + segments (risk register)",
@@ -119,7 +134,12 @@ def main() -> None:
             "DuckDB on the synthetic Liverpool warehouse at 500,000 persons, index date "
             f"{INDEX}. Baseline: the same feature frame collected into pandas, the design "
             "matrix built with NumPy and scored with scikit-learn predict_proba; both give "
-            f"the same risks (largest difference {gap:.1e}). Best of two runs each, "
+            f"the same risks (largest difference {gap:.1e}); its time is the feature "
+            "collection plus the scoring. Building the features (24 months of seven activity "
+            "tables, about 7.6 million rows, grouped by person) dominates both paths; the "
+            "scoring expression itself adds little, so the gain of scoring in the database "
+            "is that no feature leaves it (and the same code runs on Spark), not speed on "
+            f"one machine. Best of two runs each, "
             f"{os.cpu_count()} cores shared with other work. Reproduce: "
             "uv run python -m benchmarks.bench_phm"
         ),
