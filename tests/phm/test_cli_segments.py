@@ -138,3 +138,14 @@ def test_help_has_an_example(command: str) -> None:
     result = run_cli("phm", command, "--help")
     assert result.returncode == 0
     assert "Example: placehealth phm " + command in result.stdout
+
+
+def test_segments_warns_when_the_year_after_runs_past_the_data(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    late = run_cli(
+        "phm", "segments", "-w", str(warehouse), "--index-date", "2018-10-01",
+        "--by", "imd_decile", "-o", str(tmp_path / "late.csv"),
+    )  # fmt: skip
+    assert late.returncode == 0, late.stderr
+    assert "less than 12 months" in " ".join(late.stdout.split())

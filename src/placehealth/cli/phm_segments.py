@@ -20,8 +20,8 @@ from placehealth.engine.backends import Backend
 from placehealth.errors import ValidationError
 from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
 from placehealth.phm.concentration import lorenz, top_share
-from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles
-from placehealth.phm.segments import SEGMENT_NAMES, alive, check_index_date
+from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
+from placehealth.phm.segments import DATA_END, SEGMENT_NAMES, alive, check_index_date
 from placehealth.tables import write_table
 
 TOP = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
@@ -154,6 +154,12 @@ def segments_command(
                 f"Top 11% of {who} hold {_pct(top)} of bed-days; "
                 f"74% of bed-days are held by {_pct(holding)} of {who}."
             )
+    end = window(day, period)[1]  # type: ignore[arg-type]
+    if end > DATA_END + dt.timedelta(days=1):
+        console.print(
+            f"[yellow]Note: the data end on {DATA_END.isoformat()}, so activity after "
+            f"{day.isoformat()} covers less than 12 months.[/yellow]"
+        )
     console.print(f"Profile ({len(result.profile):,} rows, {seconds:.1f} s) → {path}")
 
 
