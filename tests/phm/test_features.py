@@ -263,3 +263,25 @@ def test_synthetic_population_one_full_row_each(synth_paths: tuple[Path, Path]) 
     assert (frame["emergency_24m"] >= frame["emergency_12m"]).all()
     assert frame["ltc_count"].equals(frame[condition_columns()].sum(axis=1).astype("int32"))
     assert set(activity_columns()) <= set(frame.columns)
+
+
+def test_day_numbers_count_days_across_leap_years() -> None:
+    import narwhals as nw
+    import numpy as np
+
+    from placehealth.phm.features import day_number
+
+    days = pd.DataFrame({"d": pd.date_range("1899-12-25", "2101-03-05", freq="D").date})
+    con = duckdb.connect()
+    con.register("days", days)
+    numbers = (
+        nw.from_native(con.table("days"))
+        .select(day_number("d").alias("n"))
+        .collect()
+        .to_native()
+        .to_pandas()["n"]
+        .to_numpy()
+    )
+    ordinals = np.array([d.toordinal() for d in days["d"]])
+    assert (np.diff(numbers) == 1).all()
+    assert len(set(numbers - ordinals)) == 1

@@ -60,6 +60,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, 28) if day.day > 28 else day.day)
 
 
+def day_number(column: str) -> nw.Expr:
+    """Days since 0000-03-01 of a date column, by integer arithmetic on year, month and day.
+
+    Differences of these are day counts on every engine, where subtracting dates
+    gives an integer on one and an interval on another.
+    """
+    date = nw.col(column)
+    month = date.dt.month().cast(nw.Int64)
+    year = date.dt.year().cast(nw.Int64) - (month <= 2).cast(nw.Int64)
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * ((month + 9) % 12) + 2) // 5 + date.dt.day().cast(nw.Int64) - 1
+    return era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year
+
+
 def check_index(index_date: dt.date, *, follow_up: bool = True, what: str = "index date") -> None:
     """The index date must leave 24 months of history (and 12 of follow-up) inside the data."""
     earliest = add_months(DATA_START, HISTORY_MONTHS)
@@ -140,14 +155,7 @@ def _activity(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
         if a.where is not None:
             frame = frame.filter(nw.col(a.where[0]) == a.where[1])
         is_apc = a.table == t.APC_SPELL
-        bed_days = (
-            (
-                nw.col("discharge_date").cast(nw.Datetime) - nw.col("admit_date").cast(nw.Datetime)
-            ).dt.total_minutes()
-            // 1440
-            if is_apc
-            else nw.lit(0)
-        )
+        bed_days = day_number("discharge_date") - day_number("admit_date") if is_apc else nw.lit(0)
         parts.append(
             frame.filter(
                 (nw.col(a.date) >= nw.lit(start)) & (nw.col(a.date) < nw.lit(index_date))
