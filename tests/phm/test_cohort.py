@@ -7,6 +7,7 @@ admission, reviewed by their neighbourhood's multidisciplinary team.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from placehealth.errors import ConfigurationError, InputFileError, ValidationErr
 from placehealth.phm import cohort as cf
 from placehealth.phm.risk_model import TERMS, Model, write_model
 from placehealth.phm.scoring import score
+from tests.phm.conftest import MakeFrame
 
 KEY_TEXT = "cohort-test-key-7d1e2f90a4b3"
 INDEX = dt.date(2018, 4, 1)
@@ -95,14 +97,18 @@ def _truth(extract: Path, warehouse: Path, key: PseudoKey) -> pd.DataFrame:
             SELECT * FROM person
             WHERE birth_month < {day} AND (death_date IS NULL OR death_date > {day})),
         em AS (
-            SELECT person_key, count(*) AS n FROM apc_spell
-            WHERE admission_method = 'emergency'
+            SELECT person_key,
+                   count(*) FILTER (WHERE admission_method = 'emergency') AS n,
+                   sum(coalesce(date_diff('day', admit_date, discharge_date), 0)) AS bed_days
+            FROM apc_spell
+            WHERE admission_method IN ('emergency', 'elective')
               AND admit_date >= DATE '2017-04-01' AND admit_date < {day}
             GROUP BY person_key)
         SELECT p.person_key, p.practice_code,
                coalesce(gp.neighbourhood, gl.neighbourhood) AS neighbourhood,
                date_diff('month', p.birth_month, {day}) // 12 AS age,
-               coalesce(em.n, 0) AS emergency
+               coalesce(em.n, 0) AS emergency,
+               coalesce(em.bed_days, 0) AS bed_days
         FROM p LEFT JOIN geo_practice gp USING (practice_code)
                LEFT JOIN geo_lsoa gl USING (lsoa)
                LEFT JOIN em USING (person_key)
@@ -152,6 +158,7 @@ def test_the_list_is_exactly_the_neighbourhoods_people_above_the_threshold(
     merged = listed.merge(expected, on="person_key", suffixes=("", "_truth"))
     np.testing.assert_allclose(merged["risk"], merged["risk_truth"], rtol=1e-9)
     assert (merged["emergency_admissions_12m"] == merged["emergency"]).all()
+    assert (merged["bed_days_12m"] == merged["bed_days"]).all()
     assert (merged["practice_code"] == merged["practice_code_truth"]).all()
 
 
@@ -299,3 +306,16 @@ def test_neighbourhoods_and_bad_inputs() -> None:
         cf.check_index_date(dt.date(2019, 4, 1))
     with pytest.raises(ValidationError, match="outside the data"):
         cf.check_index_date(dt.date(2014, 3, 31))
+
+
+def test_day_numbers_give_whole_days_on_every_engine(make_frame: MakeFrame) -> None:
+    days = [
+        dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(2000, 2, 29), dt.date(2000, 3, 1),
+        dt.date(2016, 2, 28), dt.date(2016, 3, 1), dt.date(2018, 12, 31), dt.date(2019, 1, 1),
+    ]  # fmt: skip
+    frame = nw.from_native(make_frame(pd.DataFrame({"day": pd.to_datetime(days)}))).lazy()
+    got = frame.select(cf.day_number("day").alias("n")).collect(backend="pyarrow")
+    numbers = got.to_native().column("n").to_pylist()
+    assert [b - a for a, b in itertools.pairwise(numbers)] == [
+        (b - a).days for a, b in itertools.pairwise(days)
+    ]

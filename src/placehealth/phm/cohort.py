@@ -189,6 +189,26 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, 28))
 
 
+def day_number(column: str) -> nw.Expr:
+    """Days since a fixed origin, from year, month and day only (the civil-calendar formula).
+
+    Differences of two give whole days on every engine: Spark has no duration
+    arithmetic in Narwhals, and this needs nothing but integer arithmetic.
+    """
+    date = nw.col(column)
+    early = (date.dt.month() <= 2).cast(nw.Int64)  # January and February count with last year
+    year = date.dt.year().cast(nw.Int64) - early
+    month = date.dt.month().cast(nw.Int64) + 12 * early - 3  # March = 0
+    return (
+        365 * year
+        + year // 4
+        - year // 100
+        + year // 400
+        + (153 * month + 2) // 5
+        + date.dt.day().cast(nw.Int64)
+    )
+
+
 def _activity(backend: Backend, keys: nw.LazyFrame[Any], index_date: dt.date) -> nw.LazyFrame[Any]:
     """Emergency admissions, A&E attendances and bed-days of spells admitted in the 12 months
     before the index date (bed-days: discharge minus admission, over emergency and elective
@@ -200,9 +220,7 @@ def _activity(backend: Backend, keys: nw.LazyFrame[Any], index_date: dt.date) ->
         .filter((nw.col("admit_date") >= start) & (nw.col("admit_date") < end))
         .filter(nw.col("admission_method").is_in(["emergency", "elective"]))
     )
-    stay = (
-        nw.col("discharge_date").cast(nw.Datetime) - nw.col("admit_date").cast(nw.Datetime)
-    ).dt.total_minutes().fill_null(0) // 1440
+    stay = (day_number("discharge_date") - day_number("admit_date")).fill_null(0)
     apc = (
         spells.select(
             KEY,
