@@ -319,3 +319,23 @@ def test_day_numbers_give_whole_days_on_every_engine(make_frame: MakeFrame) -> N
     assert [b - a for a, b in itertools.pairwise(numbers)] == [
         (b - a).days for a, b in itertools.pairwise(days)
     ]
+
+
+@pytest.mark.spark
+def test_list_and_summary_are_the_same_on_spark(backend: DuckDBBackend, built: World) -> None:
+    from placehealth.engine.backends import SparkBackend
+
+    spark = SparkBackend(built.warehouse)
+    risk = built.truth[["person_key", "risk"]]
+    on = {"duckdb": backend, "spark": spark}
+    lists, sums = {}, {}
+    for name, engine in on.items():
+        frame = engine.from_pandas(risk, "risk_truth")
+        lists[name] = cf.cohort(
+            engine, frame, neighbourhood="NBSYN03", threshold=0.4, index_date=INDEX
+        )
+        sums[name] = cf.summary(engine, frame, threshold=0.4, index_date=INDEX)
+    assert len(lists["duckdb"]) >= 5
+    pd.testing.assert_frame_equal(lists["duckdb"], lists["spark"], check_dtype=False)
+    pd.testing.assert_frame_equal(sums["duckdb"], sums["spark"], check_dtype=False)
+    cf.key_matches(spark, built.key)
