@@ -4,6 +4,7 @@ Caldicott Guardian meet them: who gets rows, what is audited, and every bad inpu
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -270,3 +271,16 @@ def test_summary_as_json_is_audited_as_stdout(built: World, tmp_path: Path) -> N
     [entry] = audit.read(log)
     assert entry["output"] == "stdout"
     assert entry["rows_released"] == len(rows)
+
+
+def test_every_option_in_the_guide_exists() -> None:
+    guide = Path(__file__).resolve().parents[2] / "docs" / "phm-case-finding.md"
+    commands = re.findall(
+        r"^placehealth phm (cohort|audit)((?:.*\\\n)*.*)$", guide.read_text(), re.M
+    )
+    assert len(commands) >= 5
+    for command, rest in commands:
+        options = set(re.findall(r"(?<!\S)(--[a-z-]+|-[a-zA-Z])\b", rest))
+        help_text = run_cli("phm", command, "--help").stdout
+        for option in options:
+            assert option in help_text, f"{command} {option}"
