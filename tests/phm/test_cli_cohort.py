@@ -249,6 +249,11 @@ def test_audit_command_shows_and_verifies_for_the_guardian_only(
     verified = run_cli(*base, "--user", "carol", "--verify")
     assert verified.returncode == 0
     assert "audit chain intact: 2 entries" in verified.stdout
+    beside = tmp_path / "w.duckdb"
+    log.with_name("w.duckdb.audit.jsonl").write_bytes(log.read_bytes())
+    found = run_cli(*base[:2], "-w", str(beside), *base[4:], "--user", "carol", "--verify")
+    assert found.returncode == 0
+    assert "2 entries" in found.stdout
     refused = run_cli(*base, "--user", "bob", "--verify")
     assert refused.returncode == 3
     assert "may not read the audit log" in one_line(refused)

@@ -298,6 +298,9 @@ def audit_command(
     log: Path = typer.Option(
         None, "--log", help="The audit log (default: $PLACEHEALTH_AUDIT_LOG)."
     ),
+    warehouse: Path = typer.Option(
+        None, "--warehouse", "-w", help="Or the warehouse, whose log is <warehouse>.audit.jsonl."
+    ),
     verify: bool = typer.Option(False, "--verify", help="Check the hash chain of every entry."),
     last: int = typer.Option(20, "--last", help="How many recent entries to show."),
     user: str = typer.Option(None, "--user", help="Who is asking (default: $PLACEHEALTH_USER)."),
@@ -319,7 +322,7 @@ def audit_command(
             f"user '{name}' ({person.role}) may not read the audit log",
             hint="the caldicott_guardian and admin roles may",
         )
-    path = audit.default_path(None, log)
+    path = audit.default_path(warehouse, log)
     if not path.exists():
         raise InputFileError("audit log not found", file=path, hint="check the path")
     if verify:
