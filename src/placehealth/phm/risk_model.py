@@ -249,11 +249,15 @@ def _check_terms(found: list[dict[str, Any]], path: Path) -> None:
 # --- fitting -----------------------------------------------------------------
 
 
-def training_frame(backend: Backend, index_date: dt.date) -> pd.DataFrame:
-    """Design matrix and outcome at ``index_date``, collected for scikit-learn."""
-    frame = design(features(backend, index_date)).join(
-        outcome(backend, index_date), on=KEY, how="left"
-    )
+def training_frame(
+    backend: Backend, index_date: dt.date, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Design matrix (all terms, or ``columns``) and outcome at ``index_date``, collected
+    for scikit-learn. Naming fewer columns lets the engine skip the features they ignore."""
+    matrix = design(features(backend, index_date))
+    if columns is not None:
+        matrix = matrix.select(KEY, *columns)
+    frame = matrix.join(outcome(backend, index_date), on=KEY, how="left")
     return backend.collect(frame)
 
 
@@ -313,7 +317,7 @@ def _baseline_auc(train: pd.DataFrame, backend: Backend, validate_index: dt.date
     lr = LogisticRegression(solver="newton-cholesky", max_iter=200).fit(
         train[columns].to_numpy(dtype=float), train["emergency_admission"].to_numpy()
     )
-    valid = training_frame(backend, validate_index)
+    valid = training_frame(backend, validate_index, columns)
     p = lr.predict_proba(valid[columns].to_numpy(dtype=float))[:, 1]
     return float(roc_auc_score(valid["emergency_admission"], p))
 
