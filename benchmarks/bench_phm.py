@@ -71,7 +71,7 @@ def main() -> None:
         people = len(frame)
         del frame, design
 
-        in_db_s, in_db = measure(lambda: backend.collect(score(backend, model, INDEX)), repeat=2)
+        in_db_s, in_db = measure(lambda: backend.collect(score(backend, model, INDEX)), repeat=3)
         try:
             from placehealth.phm.segments import segments
         except ImportError:  # pragma: no cover - the segments module ships separately
@@ -86,10 +86,10 @@ def main() -> None:
                 )
                 return backend.collect(joined)
 
-            register_s, reg = measure(register, repeat=2)
+            register_s, reg = measure(register, repeat=3)
             assert len(reg) == people and reg["segment"].notna().all()
-        collect_s, collected = measure(lambda: backend.collect(features(backend, INDEX)), repeat=2)
-        predict_s, py = measure(lambda: python_scoring(collected, lr), repeat=2)
+        collect_s, collected = measure(lambda: backend.collect(features(backend, INDEX)), repeat=3)
+        predict_s, py = measure(lambda: python_scoring(collected, lr), repeat=3)
     finally:
         backend.close()
     merged = in_db.merge(py, on=KEY, suffixes=("_db", "_py"))
@@ -135,11 +135,11 @@ def main() -> None:
             f"{INDEX}. Baseline: the same feature frame collected into pandas, the design "
             "matrix built with NumPy and scored with scikit-learn predict_proba; both give "
             f"the same risks (largest difference {gap:.1e}); its time is the feature "
-            "collection plus the scoring. Building the features (24 months of seven activity "
+            "collection plus the scoring. Building the features (24 months of six activity "
             "tables, about 7.6 million rows, grouped by person) dominates both paths; the "
             "scoring expression itself adds little, so the gain of scoring in the database "
             "is that no feature leaves it (and the same code runs on Spark), not speed on "
-            f"one machine. Best of two runs each, "
+            f"one machine. Best of three runs each, "
             f"{os.cpu_count()} cores shared with other work. Reproduce: "
             "uv run python -m benchmarks.bench_phm"
         ),
