@@ -244,6 +244,8 @@ def test_index_dates_need_history_and_follow_up() -> None:
 def test_add_months_keeps_the_first() -> None:
     assert add_months(D(2016, 4, 1), -24) == D(2014, 4, 1)
     assert add_months(D(2016, 4, 1), 12) == D(2017, 4, 1)
+    assert add_months(D(2016, 3, 31), -1) == D(2016, 2, 29)
+    assert add_months(D(2016, 2, 29), 12) == D(2017, 2, 28)
 
 
 def test_synthetic_population_one_full_row_each(synth_paths: tuple[Path, Path]) -> None:

@@ -9,6 +9,7 @@ on: it is the first day of follow-up.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -54,10 +55,10 @@ CARE_HOME = ("residential", "nursing")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (or earlier); the 1st stays the 1st."""
+    """The same day ``months`` later (or earlier), or the month's last day if it is shorter."""
     total = day.year * 12 + day.month - 1 + months
     year, month = divmod(total, 12)
-    return dt.date(year, month + 1, min(day.day, 28) if day.day > 28 else day.day)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def day_number(column: str) -> nw.Expr:
