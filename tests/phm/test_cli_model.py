@@ -115,3 +115,21 @@ def test_every_command_has_an_example() -> None:
             line.strip().startswith("Example: ") for line in (command.__doc__ or "").splitlines()
         )
     assert "Example: " in run_cli("phm", "model", "fit", "--help").stdout
+
+
+def test_truth_without_a_key_fails_before_fitting(
+    paths: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ENV_KEY, raising=False)
+    monkeypatch.delenv(ENV_KEY_FILE, raising=False)
+    warehouse, truth = paths
+    out = tmp_path / "model.json"
+    args = ["phm", "model", "fit", "-w", str(warehouse), "--truth", str(truth), "-o", str(out)]
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "no pseudonymisation key" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+    key_file = tmp_path / "wrong.key"
+    key_file.write_text("a-different-key-of-enough-length")
+    wrong = run_cli(*args, "--key-file", str(key_file))
+    assert wrong.returncode == 2 and "found in the truth file" in wrong.stderr

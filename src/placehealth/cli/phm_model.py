@@ -62,13 +62,19 @@ def fit_command(
     truth: Path | None = typer.Option(
         None, "--truth", help="Synthetic truth (EXTRACT/truth/emergency_risk.parquet)."
     ),
+    key_file: Path | None = typer.Option(
+        None,
+        "--key-file",
+        help="Pseudonymisation key file for --truth (default: $PLACEHEALTH_PSEUDO_KEY_FILE, "
+        "then $PLACEHEALTH_PSEUDO_KEY).",
+    ),
     model_path: Path = typer.Option(DEFAULT_MODEL, "--model", "-o", help="Model file to write."),
 ) -> None:
     """Fit at one index date, validate at a later one, write the model and its calibration plot.
 
     Both dates need 24 months of history and 12 of follow-up inside the data.
     With --truth, the AUC of each person's true probability is the best
-    achievable AUC (the key comes from PLACEHEALTH_PSEUDO_KEY, as for ingest).
+    achievable AUC (its NHS numbers are hashed with the key used for ingest).
 
     Example: placehealth phm model fit -w out/wh.duckdb --truth synth/truth/emergency_risk.parquet
     """
@@ -79,6 +85,11 @@ def fit_command(
     start, later = _date(fit_index, "--fit-index"), _date(validate_index, "--validate-index")
     check_index(start, what="fit index date")
     check_index(later, what="validation index date")
+    key = None
+    if truth is not None:
+        from placehealth.data.pseudonymise import load_key
+
+        key = load_key(key_file)
     backend = open_backend(engine, warehouse)
     columns = (SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn())
     try:
@@ -89,6 +100,7 @@ def fit_command(
                 start,
                 later,
                 truth=truth,
+                key=key,
                 progress=lambda name: progress.update(task, description=name),
             )
     finally:

@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.special import expit
 
+from placehealth.data.pseudonymise import PseudoKey, load_key
 from placehealth.engine.backends import Backend
 from placehealth.errors import InputFileError, ValidationError
 from placehealth.phm.features import (
@@ -267,11 +268,13 @@ def fit(
     validate_index: dt.date = VALIDATE_INDEX,
     *,
     truth: Path | None = None,
+    key: PseudoKey | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Model:
     """Fit at ``fit_index``, validate at ``validate_index`` (scored in the database).
 
-    ``progress`` is told the name of each step as it starts.
+    ``key`` hashes the truth file's NHS numbers (default: the key ingestion
+    uses). ``progress`` is told the name of each step as it starts.
     """
     step = progress or (lambda _: None)
     from sklearn.linear_model import LogisticRegression
@@ -285,6 +288,8 @@ def fit(
         )
     if truth is not None and not truth.is_file():
         raise InputFileError("truth file not found", file=truth)
+    if truth is not None and key is None:
+        key = load_key()  # before the slow part: a missing key fails at once
     step("features at the fit index date")
     train = training_frame(backend, fit_index)
     step("fitting")
@@ -301,7 +306,7 @@ def fit(
     step("baseline model")
     baseline = _baseline_auc(train, backend, validate_index)
     step("validation")
-    model.metrics = validate(backend, model, truth=truth)
+    model.metrics = validate(backend, model, truth=truth, key=key)
     model.metrics["baseline_auc"] = baseline
     model.metrics["fit_people"] = len(train)
     model.metrics["fit_outcome_rate"] = float(y.mean())
@@ -325,7 +330,9 @@ def _baseline_auc(train: pd.DataFrame, backend: Backend, validate_index: dt.date
 # --- validation --------------------------------------------------------------
 
 
-def validate(backend: Backend, model: Model, *, truth: Path | None = None) -> dict[str, Any]:
+def validate(
+    backend: Backend, model: Model, *, truth: Path | None = None, key: PseudoKey | None = None
+) -> dict[str, Any]:
     """Every figure at the validation index date, from risks scored in the database."""
     from placehealth.phm.scoring import score
 
@@ -340,7 +347,7 @@ def validate(backend: Backend, model: Model, *, truth: Path | None = None) -> di
     metrics["calibration_table"] = calibration_table(y, p).to_dict(orient="records")
     metrics["by_group"] = by_group(frame)
     if truth is not None:
-        metrics["best_achievable_auc"] = best_achievable_auc(frame, truth, index)
+        metrics["best_achievable_auc"] = best_achievable_auc(frame, truth, index, key)
     return metrics
 
 
@@ -444,7 +451,7 @@ def by_group(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def truth_keys(truth: Path, index_date: dt.date) -> pd.DataFrame:
+def truth_keys(truth: Path, index_date: dt.date, key: PseudoKey | None = None) -> pd.DataFrame:
     """[person_key, true_probability] for the financial year starting at the index date.
 
     The synthetic truth is keyed by raw NHS number; it is hashed with the same
@@ -452,7 +459,7 @@ def truth_keys(truth: Path, index_date: dt.date) -> pd.DataFrame:
     """
     import duckdb
 
-    from placehealth.data.pseudonymise import hmac_sql, load_key
+    from placehealth.data.pseudonymise import hmac_sql
 
     if not truth.is_file():
         raise InputFileError(
@@ -460,7 +467,7 @@ def truth_keys(truth: Path, index_date: dt.date) -> pd.DataFrame:
         )
     start = index_date.year - (index_date.month < 4)
     year = f"{start}/{(start + 1) % 100:02d}"
-    key = load_key()
+    key = key or load_key()
     con = duckdb.connect()
     try:
         frame = con.execute(
@@ -478,11 +485,13 @@ def truth_keys(truth: Path, index_date: dt.date) -> pd.DataFrame:
     return frame
 
 
-def best_achievable_auc(frame: pd.DataFrame, truth: Path, index_date: dt.date) -> float:
+def best_achievable_auc(
+    frame: pd.DataFrame, truth: Path, index_date: dt.date, key: PseudoKey | None = None
+) -> float:
     """AUC of the synthetic population's true probability against the observed outcome."""
     from sklearn.metrics import roc_auc_score
 
-    joined = frame[[KEY, "emergency_admission"]].merge(truth_keys(truth, index_date), on=KEY)
+    joined = frame[[KEY, "emergency_admission"]].merge(truth_keys(truth, index_date, key), on=KEY)
     if len(joined) < 0.9 * len(frame):
         raise ValidationError(
             f"only {len(joined)} of {len(frame)} people found in the truth file",
