@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -62,3 +63,22 @@ def test_demo_sets_one_liverpool_against_the_warehouse_values(demo_out: Path) ->
     # at 3,000 people some small counts are suppressed; cancer deaths under 75 are not
     assert "premature-mortality-cancer" in set(measured["indicator"])
     assert measured["actual"].notna().all()
+
+
+@pytest.mark.slow
+def test_demo_segments_scores_and_audits_only_suppressed_or_gated_outputs(demo_out: Path) -> None:
+    profile = pd.read_csv(demo_out / "segments.csv")
+    shown = profile["people"].dropna()
+    assert not shown.between(1, 7).any()
+    model = json.loads((demo_out / "risk-model.json").read_text())
+    assert 0.5 < model["metrics"]["auc"] <= 1
+    at_risk = pd.read_csv(demo_out / "at-risk-by-neighbourhood.csv")
+    assert not at_risk["people"].dropna().between(1, 7).any()
+    cohort = pd.read_csv(demo_out / "cohort-NBSYN01.csv")
+    assert "nhs_number" not in cohort.columns  # no patient list given: pseudonymised rows only
+    assert (cohort["risk"] >= 0.5).all()
+    audit = [json.loads(line) for line in (demo_out / "audit.jsonl").read_text().splitlines()]
+    assert [(e["action"], e["rows_released"]) for e in audit] == [
+        ("summary", len(at_risk)),
+        ("cohort", len(cohort)),
+    ]

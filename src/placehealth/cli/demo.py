@@ -29,8 +29,10 @@ def demo(
     Checks every plan and writes the plan summary and findings; generates a
     synthetic Liverpool (small by default, --persons to scale), loads it into a
     DuckDB warehouse under a demo key, computes every indicator for every area
-    and year, and sets One Liverpool's ambitions against them; writes a board
-    pack for each Liverpool plan.
+    and year, and sets One Liverpool's ambitions against them; segments the
+    population, fits and validates the emergency-admission risk model and counts
+    the people at risk in each neighbourhood; writes a board pack for each
+    Liverpool plan.
 
     Example: placehealth demo --out out/demo --persons 500000
     """
@@ -86,7 +88,49 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
     status = out / "status-one-liverpool-2019.csv"
     plan = str(default_plans_path() / "one-liverpool-2019")
     _run("plan", "status", plan, "--actuals", str(values), "-o", str(status))
-    return {"warehouse": warehouse, "indicator values": values, "plan status": status}
+    outputs = {"warehouse": warehouse, "indicator values": values, "plan status": status}
+    return outputs | _population_health(out, warehouse, extract, key_file)
+
+
+def _population_health(out: Path, warehouse: Path, extract: Path, key: Path) -> dict[str, Path]:
+    """Segments and their profiles, the risk model, and the at-risk counts per neighbourhood.
+
+    Only aggregate, suppressed outputs: the identifiable list needs a roles file
+    and a user whose role covers the neighbourhood (``placehealth phm cohort``).
+    """
+    segments = out / "segments.csv"
+    model = out / "risk-model.json"
+    at_risk = out / "at-risk-by-neighbourhood.csv"
+    cohort = out / f"cohort-{DEMO_NEIGHBOURHOOD}.csv"
+    truth = extract / "truth" / "emergency_risk.parquet"
+    roles = out / "roles.yaml"
+    roles.write_text(DEMO_ROLES)
+    wh = str(warehouse)
+    gate = ["--model", str(model), "--roles", str(roles), "--audit", str(out / "audit.jsonl")]
+    _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments))
+    _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file", str(key),
+         "--model", str(model))  # fmt: skip
+    _run("phm", "cohort", "-w", wh, "--summary", *gate, "--user", "analyst", "-o", str(at_risk))
+    _run("phm", "cohort", "-w", wh, "-n", DEMO_NEIGHBOURHOOD, "--threshold", "0.5", *gate,
+         "--user", "team", "-o", str(cohort))  # fmt: skip
+    return {
+        "segment profile": segments,
+        "risk model": model,
+        "people at risk by neighbourhood": at_risk,
+        f"case list for {DEMO_NEIGHBOURHOOD} (pseudonymised, audited)": cohort,
+    }
+
+
+DEMO_NEIGHBOURHOOD = "NBSYN01"
+DEMO_ROLES = f"""\
+# Demo users: an analyst (suppressed counts) and one neighbourhood's team.
+users:
+  analyst:
+    role: analyst
+  team:
+    role: neighbourhood_team
+    neighbourhoods: [{DEMO_NEIGHBOURHOOD}]
+"""
 
 
 def _board_packs(out: Path) -> list[Path]:
