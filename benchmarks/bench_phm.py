@@ -8,7 +8,8 @@
 
 The model is fitted once, untimed, on the collected features (the timings do not
 depend on the coefficients). The warehouse is synthetic Liverpool at 500,000
-persons (``PLACEHEALTH_BENCH_WAREHOUSE`` to use another).
+persons, generated once and cached with the pipeline benchmark's
+(``PLACEHEALTH_BENCH_WAREHOUSE`` to use another).
 """
 
 from __future__ import annotations
@@ -22,15 +23,14 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
+from benchmarks import bench_pipeline
 from benchmarks.harness import measure, record
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.phm.features import KEY, features, outcome
 from placehealth.phm.risk_model import TERMS, Model, Term
 from placehealth.phm.scoring import score
 
-WAREHOUSE = Path(
-    os.environ.get("PLACEHEALTH_BENCH_WAREHOUSE", "/work/data/synth500000/warehouse.duckdb")
-)
+PERSONS = 500_000
 INDEX = dt.date(2017, 4, 1)
 NAMES = [t.name for t in TERMS]
 
@@ -55,7 +55,8 @@ def python_scoring(frame: pd.DataFrame, lr: LogisticRegression) -> pd.DataFrame:
 
 
 def main() -> None:
-    backend = DuckDBBackend(WAREHOUSE)
+    path = Path(os.environ.get("PLACEHEALTH_BENCH_WAREHOUSE") or bench_pipeline.warehouse(PERSONS))
+    backend = DuckDBBackend(path)
     try:
         # untimed: a model to score with, fitted on the collected features
         frame = backend.collect(features(backend, INDEX).join(outcome(backend, INDEX), on=KEY))

@@ -35,7 +35,6 @@ TARGET = {500_000: 60.0}
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "out" / "bench" / "pipeline"
 KEY = "benchmark-key-not-a-secret-0001"
-SHARED = Path("/work/data")  # ready-made warehouses: copied, never written
 BIN = Path(sys.executable).parent / "placehealth"
 
 CHILD = """
@@ -63,11 +62,6 @@ def warehouse(persons: int, seed: int = SEED) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if persons > MAX_SYNTH:
         return combined(persons, path)
-    shared = SHARED / f"synth{persons}" / "warehouse.duckdb"
-    if seed == SEED and shared.exists() and (SHARED / "READY").exists():
-        shutil.copyfile(shared, folder / "copy.tmp")
-        (folder / "copy.tmp").rename(path)
-        return path
     extract = folder / "extract"
     env = {**os.environ, "PLACEHEALTH_PSEUDO_KEY": KEY}
     run = [str(BIN), "synth", "--persons", str(persons), "--seed", str(seed), "--out"]
