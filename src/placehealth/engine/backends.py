@@ -47,6 +47,8 @@ class DuckDBBackend:
                     "warehouse not found", file=path, hint="run 'placehealth ingest' first"
                 )
             self.con = duckdb.connect(str(path), read_only=True)
+        # long jobs show the command's own progress bar, not one per query
+        self.con.execute("SET enable_progress_bar = false")
         self._registered: dict[str, Any] = {}
 
     def tables(self) -> list[str]:
