@@ -20,8 +20,9 @@ from placehealth.engine.backends import Backend
 from placehealth.errors import ValidationError
 from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
 from placehealth.phm.concentration import lorenz, top_share
+from placehealth.phm.population import DATA_END, check_index_date
 from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
-from placehealth.phm.segments import DATA_END, SEGMENT_NAMES, alive, check_index_date
+from placehealth.phm.segments import SEGMENT_NAMES, alive
 from placehealth.tables import write_table
 
 TOP = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)

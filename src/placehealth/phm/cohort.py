@@ -35,11 +35,10 @@ from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import age_at, band_label, five_year_band
 from placehealth.errors import ConfigurationError, InputFileError, ValidationError
 from placehealth.phm.frailty import efi, hfrs
+from placehealth.phm.population import alive_at, check_index_date
 from placehealth.phm.suppression import suppress_frame, suppress_series
 
 KEY = "person_key"
-DATA_START = dt.date(2014, 4, 1)
-DATA_END = dt.date(2019, 3, 31)
 WINDOW_MONTHS = 12
 COLUMNS = [
     KEY,
@@ -65,16 +64,6 @@ def check_threshold(threshold: float) -> None:
         )
 
 
-def check_index_date(index_date: dt.date) -> None:
-    if not DATA_START <= index_date <= DATA_END:
-        raise ValidationError(
-            f"index date {index_date.isoformat()} is outside the data "
-            f"({DATA_START.isoformat()} to {DATA_END.isoformat()})",
-            column="--index-date",
-            hint="choose a date inside the data, e.g. 2018-04-01",
-        )
-
-
 def neighbourhoods(backend: Backend) -> list[str]:
     """Every neighbourhood named in the practice and LSOA look-ups, sorted."""
     names: set[str] = set()
@@ -96,18 +85,13 @@ def check_neighbourhood(backend: Backend, neighbourhood: str) -> None:
 
 def people(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
     """[person_key, practice_code, neighbourhood, sex, age]: alive and registered on the date."""
-    day = nw.lit(index_date)
-    alive = backend.table(t.PERSON).filter(
-        (nw.col("birth_month") < day)
-        & (nw.col("death_date").is_null() | (nw.col("death_date") > day))
-    )
+    alive = alive_at(backend, index_date)
     lsoa = backend.table(t.LSOA).select("lsoa", nw.col("neighbourhood").alias("_lsoa_nb"))
     practice = backend.table(t.PRACTICE).select(
         "practice_code", nw.col("neighbourhood").alias("_practice_nb")
     )
     return (
-        alive.with_columns(_index=day)
-        .join(lsoa, on="lsoa", how="left")
+        alive.join(lsoa, on="lsoa", how="left")
         .join(practice, on="practice_code", how="left")
         .select(
             KEY,

@@ -22,10 +22,9 @@ from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import age_at
 from placehealth.errors import ValidationError
 from placehealth.phm.frailty import efi, hfrs
+from placehealth.phm.population import DATA_END, DATA_START, alive_at
 
 KEY = "person_key"
-DATA_START = dt.date(2014, 4, 1)
-DATA_END = dt.date(2019, 3, 31)
 HISTORY_MONTHS = 24
 FOLLOW_UP_MONTHS = 12
 WINDOWS = (12, 24)
@@ -121,19 +120,13 @@ def population(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
     The same rule as the segments and the population denominators: a birth month
     starting on or before the index date, no death on or before it.
     """
-    person = backend.table(t.PERSON)
-    day = nw.lit(index_date)
-    alive = person.filter(
-        (nw.col("birth_month") <= day)
-        & (nw.col("death_date").is_null() | (nw.col("death_date") > day))
-    )
+    alive = alive_at(backend, index_date)
     lsoa = backend.table(t.LSOA).select(
         "lsoa", "imd_decile", nw.col("neighbourhood").alias("_lsoa_nb")
     )
     practice = backend.table(t.PRACTICE).select("practice_code", "neighbourhood")
     return (
-        alive.with_columns(_index=day)
-        .join(lsoa, on="lsoa", how="left")
+        alive.join(lsoa, on="lsoa", how="left")
         .join(practice, on="practice_code", how="left")
         .select(
             KEY,

@@ -25,8 +25,8 @@ from placehealth.data.conditions import condition_list
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import age_at
-from placehealth.errors import ValidationError
 from placehealth.phm.frailty import efi, hfrs
+from placehealth.phm.population import alive_at, check_index_date
 from placehealth.yamlfile import load_model
 
 FOLDER = Path(__file__).parent / "codelists"
@@ -64,7 +64,6 @@ FLAGS = tuple(flag for flags in RULES.values() for flag in flags)
 LTC_BANDS = ("0", "1", "2", "3", "4+")
 # Condition groups of the warehouse's code list that are registers, not long-term conditions.
 NOT_LTC = frozenset({"palliative_care"})
-DATA_START, DATA_END = dt.date(2014, 4, 1), dt.date(2019, 3, 31)
 
 
 class CodeList(BaseModel):
@@ -137,21 +136,6 @@ def ltc_groups() -> list[str]:
     return [c for c in condition_list().ids() if c not in NOT_LTC]
 
 
-def check_index_date(index_date: dt.date) -> None:
-    """The data cover 2014-04-01 to 2019-03-31; an index date outside cannot be segmented."""
-    if not isinstance(index_date, dt.date):
-        raise ValidationError(
-            f"index date {index_date!r} is not a date", hint="write e.g. 2018-04-01"
-        )
-    if not DATA_START <= index_date <= DATA_END:
-        raise ValidationError(
-            f"index date {index_date.isoformat()} is outside the data "
-            f"({DATA_START.isoformat()} to {DATA_END.isoformat()})",
-            column="--index-date",
-            hint="choose a date inside the data, e.g. 2018-04-01",
-        )
-
-
 def segments(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
     """One row per person alive and registered at ``index_date``.
 
@@ -193,16 +177,9 @@ def segments(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
 
 
 def alive(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
-    """People registered with a birth month starting on or before the index date and no
-    death on or before it: the same rule as the population denominators."""
-    day = nw.lit(index_date)
+    """People alive and registered at the index date (``population.alive_at``), with age."""
     return (
-        backend.table(t.PERSON)
-        .filter(
-            nw.col("birth_month") <= day,
-            nw.col("death_date").is_null() | (nw.col("death_date") > day),
-        )
-        .with_columns(_index=day)
+        alive_at(backend, index_date)
         .with_columns(age=age_at("birth_month", "_index"))
         .select(KEY, "age", "lsoa", "practice_code")
     )
