@@ -20,6 +20,7 @@ from placehealth.engine.backends import Backend
 from placehealth.errors import ValidationError
 from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
 from placehealth.phm.concentration import lorenz, top_share
+from placehealth.phm.costs import person_costs
 from placehealth.phm.population import DATA_END, check_index_date
 from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
 from placehealth.phm.segments import SEGMENT_NAMES, alive
@@ -27,7 +28,7 @@ from placehealth.tables import write_table
 
 TOP = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
 MEASURES = {"bed_days": "bed_days", "emergency_admissions": "emergency_admissions",
-            "ae": "ae_attendances"}  # fmt: skip
+            "ae": "ae_attendances", "cost": "cost"}  # fmt: skip
 NEEDS = ("deprivation", "activity", "combined")
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -172,6 +173,11 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 def person_amounts(backend: Backend, start: dt.date, measure: str) -> pd.DataFrame:
     """Everyone alive on ``start`` with their amount of ``measure`` in the following year."""
     people = alive(backend, start).select("person_key")
+    if measure == "cost":
+        end = window(start, "after")[1]
+        priced = person_costs(backend, start, end)
+        joined = people.join(priced, on="person_key", how="left")
+        return backend.collect(joined.with_columns(nw.col("cost").fill_null(0.0)))
     amounts = activity(backend, start, "after").select("person_key", measure, SPELLS)
     joined = people.join(amounts, on="person_key", how="left").with_columns(
         nw.col(measure, SPELLS).fill_null(0)
@@ -182,7 +188,10 @@ def person_amounts(backend: Backend, start: dt.date, measure: str) -> pd.DataFra
 def concentration_command(
     warehouse: Path = WAREHOUSE,
     measure: str = typer.Option(
-        "bed_days", "--measure", help="bed_days, emergency_admissions or ae."
+        "bed_days",
+        "--measure",
+        help="bed_days, emergency_admissions, ae, or cost (hospital use priced by the "
+        "unit costs in phm/codelists/unit-costs.yaml).",
     ),
     year: str = typer.Option("2017/18", "--year", help="Financial year, e.g. 2017/18."),
     output: Path | None = typer.Option(
@@ -193,6 +202,9 @@ def concentration_command(
     as_json: bool = typer.Option(False, "--json", help="Print the shares as JSON."),
 ) -> None:
     """How concentrated hospital use is: the share held by the heaviest x% of people.
+
+    Cost prices spells, bed-days, A&E and outpatient attendances with illustrative
+    national unit costs (replace them with local ones before quoting money).
 
     People are everyone alive on 1 April of the year; "patients" are those with
     any of the measure in the year (for bed-days, any hospital spell). Seed 002

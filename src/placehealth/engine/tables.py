@@ -9,6 +9,7 @@ PERSON = "person"
 CONDITION = "condition"
 APC_SPELL = "apc_spell"
 AE_ATTENDANCE = "ae_attendance"
+OP_APPOINTMENT = "op_appointment"
 SOCIAL_CARE = "social_care"
 DEATH = "death"
 LSOA = "geo_lsoa"  # lsoa, neighbourhood, imd_decile
