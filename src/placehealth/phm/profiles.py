@@ -30,6 +30,7 @@ from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.errors import ValidationError
 from placehealth.phm.concentration import concentration, people_share
+from placehealth.phm.features import day_number
 from placehealth.phm.segments import SEGMENTS, segments
 from placehealth.phm.suppression import TOTAL, suppress_table
 
@@ -78,9 +79,8 @@ def activity(backend: Backend, index_date: dt.date, period: Period = "after") ->
     (discharge minus admission of every spell admitted in the window), death, and
     hospital spells of any kind."""
     start, end = (nw.lit(d) for d in window(index_date, period))
-    stay = (
-        nw.col("discharge_date").cast(nw.Datetime) - nw.col("admit_date").cast(nw.Datetime)
-    ).dt.total_minutes().fill_null(0) // 1440
+    # day numbers, not date subtraction: the same whole days on every engine
+    stay = (day_number("discharge_date") - day_number("admit_date")).fill_null(0)
     apc = (
         backend.table(t.APC_SPELL)
         .filter((nw.col("admit_date") >= start) & (nw.col("admit_date") < end))
