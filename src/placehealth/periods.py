@@ -98,3 +98,11 @@ def financial_year_label(start_year: int) -> str:
 def years_between(a: Period, b: Period) -> float:
     """Whole years between the starts of two periods (for yearly trajectories)."""
     return (b.start.year - a.start.year) + (b.start.month - a.start.month) / 12
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier), or the month's last day if it is shorter."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    end = _month_end(year, month + 1)
+    return end.replace(day=min(day.day, end.day))

@@ -16,9 +16,9 @@ from placehealth.data.synth.model import simulate
 from placehealth.data.synth.write import write
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import ValidationError
+from placehealth.periods import add_months
 from placehealth.phm.features import (
     activity_columns,
-    add_months,
     check_index,
     condition_columns,
     feature_columns,
@@ -271,7 +271,7 @@ def test_day_numbers_count_days_across_leap_years() -> None:
     import narwhals as nw
     import numpy as np
 
-    from placehealth.phm.features import day_number
+    from placehealth.engine.expressions import day_number
 
     days = pd.DataFrame({"d": pd.date_range("1899-12-25", "2101-03-05", freq="D").date})
     con = duckdb.connect()

@@ -58,3 +58,18 @@ def band_label(start: int, width: int = 5, top: int = 90) -> str:
 def flag(expr: nw.Expr) -> nw.Expr:
     """A boolean as 0/1, so it can be summed on every engine."""
     return expr.cast(nw.Int64)
+
+
+def day_number(column: str) -> nw.Expr:
+    """Days since 0000-03-01 of a date column, by integer arithmetic on year, month and day.
+
+    Differences of these are day counts on every engine, where subtracting dates
+    gives an integer on one and an interval on another.
+    """
+    date = nw.col(column)
+    month = date.dt.month().cast(nw.Int64)
+    year = date.dt.year().cast(nw.Int64) - (month <= 2).cast(nw.Int64)
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * ((month + 9) % 12) + 2) // 5 + date.dt.day().cast(nw.Int64) - 1
+    return era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year

@@ -32,8 +32,9 @@ from placehealth.data.nhs_number import normalise_sql, valid_sql
 from placehealth.data.pseudonymise import PseudoKey, hmac_sql
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
-from placehealth.engine.expressions import age_at, band_label, five_year_band
+from placehealth.engine.expressions import age_at, band_label, day_number, five_year_band
 from placehealth.errors import ConfigurationError, InputFileError, ValidationError
+from placehealth.periods import add_months
 from placehealth.phm.frailty import efi, hfrs
 from placehealth.phm.population import alive_at, check_index_date
 from placehealth.phm.suppression import suppress_frame, suppress_series
@@ -167,37 +168,11 @@ def cohort(
     return out[COLUMNS].reset_index(drop=True)
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
-
-
-def day_number(column: str) -> nw.Expr:
-    """Days since a fixed origin, from year, month and day only (the civil-calendar formula).
-
-    Differences of two give whole days on every engine: Spark has no duration
-    arithmetic in Narwhals, and this needs nothing but integer arithmetic.
-    """
-    date = nw.col(column)
-    early = (date.dt.month() <= 2).cast(nw.Int64)  # January and February count with last year
-    year = date.dt.year().cast(nw.Int64) - early
-    month = date.dt.month().cast(nw.Int64) + 12 * early - 3  # March = 0
-    return (
-        365 * year
-        + year // 4
-        - year // 100
-        + year // 400
-        + (153 * month + 2) // 5
-        + date.dt.day().cast(nw.Int64)
-    )
-
-
 def _activity(backend: Backend, keys: nw.LazyFrame[Any], index_date: dt.date) -> nw.LazyFrame[Any]:
     """Emergency admissions, A&E attendances and bed-days of spells admitted in the 12 months
     before the index date (bed-days: discharge minus admission, over emergency and elective
     spells, as in the risk features)."""
-    start, end = nw.lit(_months_before(index_date, WINDOW_MONTHS)), nw.lit(index_date)
+    start, end = nw.lit(add_months(index_date, -WINDOW_MONTHS)), nw.lit(index_date)
     spells = (
         backend.table(t.APC_SPELL)
         .join(keys, on=KEY, how="semi")

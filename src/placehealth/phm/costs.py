@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
-from placehealth.phm.features import day_number
+from placehealth.engine.expressions import day_number
 from placehealth.yamlfile import load_model
 
 KEY = "person_key"

@@ -9,7 +9,6 @@ on: it is the first day of follow-up.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +18,9 @@ import narwhals as nw
 from placehealth.data.conditions import condition_list
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
-from placehealth.engine.expressions import age_at
+from placehealth.engine.expressions import age_at, day_number
 from placehealth.errors import ValidationError
+from placehealth.periods import add_months
 from placehealth.phm.frailty import efi, hfrs
 from placehealth.phm.population import DATA_END, DATA_START, alive_at
 
@@ -51,28 +51,6 @@ ACTIVITIES = (
 )
 CONDITIONS = tuple(condition_list().ids())
 CARE_HOME = ("residential", "nursing")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (or earlier), or the month's last day if it is shorter."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def day_number(column: str) -> nw.Expr:
-    """Days since 0000-03-01 of a date column, by integer arithmetic on year, month and day.
-
-    Differences of these are day counts on every engine, where subtracting dates
-    gives an integer on one and an interval on another.
-    """
-    date = nw.col(column)
-    month = date.dt.month().cast(nw.Int64)
-    year = date.dt.year().cast(nw.Int64) - (month <= 2).cast(nw.Int64)
-    era = year // 400
-    of_era = year - era * 400
-    of_year = (153 * ((month + 9) % 12) + 2) // 5 + date.dt.day().cast(nw.Int64) - 1
-    return era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year
 
 
 def check_index(index_date: dt.date, *, follow_up: bool = True, what: str = "index date") -> None:

@@ -28,9 +28,10 @@ import pandas as pd
 
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
+from placehealth.engine.expressions import day_number
 from placehealth.errors import ValidationError
+from placehealth.periods import add_months
 from placehealth.phm.concentration import concentration, people_share
-from placehealth.phm.features import day_number
 from placehealth.phm.segments import SEGMENTS, segments
 from placehealth.phm.suppression import TOTAL, suppress_table
 
@@ -61,17 +62,10 @@ class Profiles:
 def window(index_date: dt.date, period: Period) -> tuple[dt.date, dt.date]:
     """[start, end) of the 12 months after (from) or before the index date."""
     if period == "after":
-        return index_date, _shift_year(index_date, 1)
+        return index_date, add_months(index_date, 12)
     if period == "before":
-        return _shift_year(index_date, -1), index_date
+        return add_months(index_date, -12), index_date
     raise ValidationError(f"unknown period '{period}'", hint="use 'after' or 'before'")
-
-
-def _shift_year(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def activity(backend: Backend, index_date: dt.date, period: Period = "after") -> nw.LazyFrame[Any]:

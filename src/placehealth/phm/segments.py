@@ -25,6 +25,7 @@ from placehealth.data.conditions import condition_list
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import age_at
+from placehealth.periods import add_months
 from placehealth.phm.frailty import efi, hfrs
 from placehealth.phm.population import alive_at, check_index_date
 from placehealth.yamlfile import load_model
@@ -209,23 +210,11 @@ def _any(parts: list[nw.Expr]) -> nw.Expr:
     return result
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` earlier (clipped to the month's end)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def _window(column: str, index_date: dt.date, months: int | None) -> nw.Expr:
     """Dated after ``months`` before the index date, up to and including it."""
     keep = nw.col(column) <= nw.lit(index_date)
     if months is not None:
-        keep = keep & (nw.col(column) > nw.lit(_months_before(index_date, months)))
+        keep = keep & (nw.col(column) > nw.lit(add_months(index_date, -months)))
     return keep
 
 
