@@ -89,3 +89,10 @@ def load_model(path: Path, model: type[M], *, context: dict[str, Any] | None = N
 # pydantic names the member of a union it tried; the YAML has no such key.
 _TYPE_TAGS = {"int", "float", "str", "bool", "list[...]", "dict[...]"}
 _NUMBER_ERRORS = {"int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"}
+
+
+def reject_repeats(keys: list[str], what: str) -> None:
+    """For a model validator: a key listed twice is a ValueError naming every repeat."""
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"{what} repeated: {', '.join(repeated)}")

@@ -19,7 +19,7 @@ import narwhals as nw
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from placehealth.errors import ValidationError
-from placehealth.yamlfile import load_model
+from placehealth.yamlfile import load_model, reject_repeats
 
 FOLDER = Path(__file__).parent / "codelists"
 KEY, CODE, DATE = "person_key", "code", "date"
@@ -58,10 +58,7 @@ class HfrsTable(BaseModel):
     @field_validator("categories")
     @classmethod
     def _unique(cls, value: list[HfrsCategory]) -> list[HfrsCategory]:
-        codes = [c.code for c in value]
-        repeated = sorted({c for c in codes if codes.count(c) > 1})
-        if repeated:
-            raise ValueError(f"categories repeated: {', '.join(repeated)}")
+        reject_repeats([c.code for c in value], "categories")
         return value
 
     def points(self) -> dict[str, float]:
@@ -109,10 +106,7 @@ class DeficitTable(BaseModel):
     @field_validator("deficits")
     @classmethod
     def _unique(cls, value: list[Deficit]) -> list[Deficit]:
-        names = [d.column for d in value]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"deficits repeated: {', '.join(repeated)}")
+        reject_repeats([d.column for d in value], "deficits")
         return value
 
 

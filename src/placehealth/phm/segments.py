@@ -28,7 +28,7 @@ from placehealth.engine.expressions import age_at
 from placehealth.periods import add_months
 from placehealth.phm.frailty import efi, hfrs
 from placehealth.phm.population import alive_at, check_index_date
-from placehealth.yamlfile import load_model
+from placehealth.yamlfile import load_model, reject_repeats
 
 FOLDER = Path(__file__).parent / "codelists"
 KEY = "person_key"
@@ -114,10 +114,7 @@ class SegmentRules(BaseModel):
     @field_validator("lists")
     @classmethod
     def _unique(cls, value: list[CodeList]) -> list[CodeList]:
-        ids = [c.id for c in value]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"code lists repeated: {', '.join(repeated)}")
+        reject_repeats([c.id for c in value], "code lists")
         return value
 
     def codes(self, list_id: str) -> CodeList:
