@@ -6,11 +6,15 @@ bad file the same way.
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from placehealth.errors import InputFileError
+from placehealth.private import OWNER_ONLY, owner_only
 
 READABLE = {".csv", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls"}
 WRITABLE = {".csv", ".parquet", ".pq", ".xlsx"}
@@ -40,8 +44,94 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
         raise InputFileError(f"cannot read file: {exc}", file=path) from None
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a data frame as CSV, Parquet or Excel, chosen by the file's suffix."""
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with ``'`` so they stay text.
+
+    Only text columns are touched: a negative number in a numeric column is a
+    number, not a formula. Vectorised over each text column.
+    """
+    out = frame
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype.kind not in "OSU" and not isinstance(series.dtype, pd.StringDtype):
+            continue
+        text = series.astype("string")
+        risky = text.str.startswith(FORMULA_LEADS).fillna(False).to_numpy(dtype=bool)
+        if risky.any():
+            if out is frame:
+                out = frame.copy()
+            out[column] = series.where(~risky, "'" + text)
+    headers = [str(c) for c in out.columns]
+    safe_headers = ["'" + h if h.startswith(FORMULA_LEADS) else h for h in headers]
+    if safe_headers != headers:
+        out = out.set_axis(safe_headers, axis=1)
+    return out
+
+
+def serialise_table(frame: pd.DataFrame, suffix: str) -> bytes:
+    """A table's file bytes (CSV, Parquet or Excel), with formula-leading text neutralised.
+
+    Made in memory so a caller can hash or audit the bytes before they reach a
+    file; every table the product writes goes through here.
+    """
+    suffix = suffix.lower()
+    buffer = io.BytesIO()
+    if suffix in {".parquet", ".pq"}:
+        frame.to_parquet(buffer, index=False)
+        return buffer.getvalue()
+    if suffix == ".csv":
+        buffer.write(neutralise_formulas(frame).to_csv(index=False).encode("utf-8"))
+    elif suffix == ".xlsx":  # a text cell is never run in Excel, so it keeps its text as given
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            frame.to_excel(writer, index=False)
+            _no_formula_cells(writer.sheets[next(iter(writer.sheets))])
+    else:
+        raise InputFileError(
+            f"unsupported output type '{suffix}'", hint="use .csv, .parquet or .xlsx"
+        )
+    return buffer.getvalue()
+
+
+def _no_formula_cells(sheet: Any) -> None:
+    """openpyxl stores any text starting with '=' as a formula; mark such cells as text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def write_bytes(data: bytes, path: str | Path, *, private: bool = False) -> Path:
+    """Write through a temporary file and rename, so no reader sees half a file.
+
+    ``private`` files (case lists, anything person-level) are created owner-only
+    before a byte is written.
+    """
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    descriptor = os.open(temporary, flags, OWNER_ONLY if private else 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        if private:
+            owner_only(temporary)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, private: bool = False) -> Path:
+    """Write a data frame as CSV, Parquet or Excel, chosen by the file's suffix.
+
+    Returns the resolved path, which is what commands print and record.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITABLE:
@@ -50,14 +140,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
             file=path,
             hint="use .csv, .parquet or .xlsx",
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    elif suffix in {".parquet", ".pq"}:
-        frame.to_parquet(path, index=False)
-    else:
-        frame.to_excel(path, index=False)
-    return path
+    return write_bytes(serialise_table(frame, suffix), path, private=private)
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], *, file: str | Path) -> None:

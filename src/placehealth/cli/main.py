@@ -8,7 +8,9 @@ import typer
 from rich.console import Console
 
 from placehealth import __version__
+from placehealth.cli.crash import crash_summary, write_crash_report
 from placehealth.errors import UserError
+from placehealth.redact import mask_identifiers
 
 app = typer.Typer(
     name="placehealth",
@@ -50,24 +52,41 @@ _register()
 
 
 def run() -> None:
-    """Run the CLI; a UserError becomes one line on stderr and its exit code."""
+    """Run the CLI: usage errors exit 2 with the usage, user errors print one line, bugs a report.
+
+    Nothing reaches the terminal as a traceback: an unexpected error prints one
+    line and the path of a crash report (owner-only, identifiers masked).
+    """
     try:
         app(standalone_mode=False)
     except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.render()}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {mask_identifiers(exc.render())}", highlight=False, soft_wrap=True
+        )
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
     except SystemExit:
         raise
+    except typer.TyperException as exc:  # usage errors: bad option, bad value, missing argument
+        show = getattr(exc, "show", None)
+        if show is None:
+            raise
+        show()
+        sys.exit(getattr(exc, "exit_code", 2))
     except Exception as exc:
-        # click's own usage errors arrive here when standalone_mode is off.
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+        report = write_crash_report(exc)
+        where = f"; the full report is in {report}" if report else ""
+        err_console.print(
+            f"[bold red]internal error:[/] {mask_identifiers(crash_summary(exc))}{where}. "
+            "This is a fault in placehealth, not in your input; please report it.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(70)  # EX_SOFTWARE

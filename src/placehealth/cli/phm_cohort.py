@@ -9,7 +9,6 @@ audit log cannot be written, nothing is released.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -27,7 +26,7 @@ from placehealth.phm.access import ENV_ROLES, Roles, User, load_roles, roles_pat
 from placehealth.phm.risk_model import read_model
 from placehealth.phm.scoring import score
 from placehealth.phm.segments import segments
-from placehealth.tables import WRITABLE, read_table
+from placehealth.tables import WRITABLE, read_table, serialise_table, write_bytes
 
 DEFAULT_MODEL = Path("out/phm/risk-model.json")
 
@@ -52,23 +51,7 @@ def check_output(path: Path | None) -> None:
 
 def serialise(frame: pd.DataFrame, path: Path | None) -> bytes:
     """The file's bytes, made in memory so they can be hashed and audited before writing."""
-    suffix = path.suffix.lower() if path is not None else ".csv"
-    buffer = io.BytesIO()
-    if suffix == ".csv":
-        buffer.write(frame.to_csv(index=False).encode("utf-8"))
-    elif suffix in {".parquet", ".pq"}:
-        frame.to_parquet(buffer, index=False)
-    else:
-        frame.to_excel(buffer, index=False)
-    return buffer.getvalue()
-
-
-def write_bytes(data: bytes, path: Path) -> None:
-    """Write through a temporary file and rename, so a reader never sees half a list."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    return serialise_table(frame, path.suffix if path is not None else ".csv")
 
 
 def read_patients(path: Path) -> pd.DataFrame:
@@ -210,12 +193,14 @@ def _release(
         identifiable=identifiable,
         rows_released=len(frame),
         outcome="released",
-        output=str(output) if output is not None else ("stdout" if as_json else "terminal"),
+        output=str(output.resolve())
+        if output is not None
+        else ("stdout" if as_json else "terminal"),
         output_sha256=audit.sha256_bytes(data),
     )
     if output is not None:
         try:
-            write_bytes(data, output)
+            write_bytes(data, output, private=True)
         except OSError as exc:
             audit.append(log, **fields, outcome="failed", rows_released=0, reason=exc.strerror)
             raise InputFileError(f"cannot write: {exc.strerror}", file=output) from None
