@@ -7,6 +7,7 @@ and look the path up in it, so a reviewer is sent to the exact line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,3 +97,39 @@ def reject_repeats(keys: list[str], what: str) -> None:
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         raise ValueError(f"{what} repeated: {', '.join(repeated)}")
+
+
+@dataclass(frozen=True)
+class RepeatedKey:
+    """A mapping key written twice: YAML keeps only the last, silently dropping the first."""
+
+    key: str
+    line: int
+    first_line: int
+    parents: tuple[str, ...]
+
+
+def first_repeated_key(path: Path) -> RepeatedKey | None:
+    """The first key repeated within one mapping of the file, in reading order, if any."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return None  # load_yaml reports these with their own message
+    found: list[RepeatedKey] = []
+
+    def walk(node: yaml.Node | None, parents: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+                line = key.start_mark.line + 1
+                if name in seen:
+                    found.append(RepeatedKey(name, line, seen[name], parents))
+                seen.setdefault(name, line)
+                walk(value, (*parents, name))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*parents, str(index)))
+
+    walk(root, ())
+    return min(found, key=lambda r: r.line, default=None)

@@ -60,6 +60,26 @@ def test_unknown_user_is_denied() -> None:
         ("people:\n  a: {role: analyst}\n", 1, "users"),
         ("users:\n  a: {}\n", 2, "give the user a role"),
         ("users:\n  a: {role: analyst, neighbourhoods: NBSYN01}\n", 2, "neighbourhoods"),
+        # a repeated user would silently replace the earlier entry's roles
+        (
+            "users:\n  a: {role: analyst}\n  b: {role: analyst}\n"
+            "  a: {role: neighbourhood_team, neighbourhoods: [NBSYN01]}\n",
+            4,
+            "user 'a' is listed twice (first on line 2)",
+        ),
+        ("users:\n  a:\n    role: analyst\n    role: admin\n", 4, "'role' is listed twice"),
+        ("users: {}\nusers:\n  a: {role: admin}\n", 2, "'users' is listed twice"),
+        ("users:\n  a: {roles: [analyst, admin, analyst]}\n", 2, "roles repeated: analyst"),
+        (
+            "users:\n  a: {role: neighbourhood_team, neighbourhoods: [NB1, NB1]}\n",
+            2,
+            "neighbourhoods repeated: NB1",
+        ),
+        (
+            "users:\n  a: {role: analyst, neighborhoods: [NB1]}\n",
+            2,
+            "unknown field 'neighborhoods'",
+        ),
     ],
 )
 def test_malformed_roles_file_names_the_line(
@@ -70,6 +90,8 @@ def test_malformed_roles_file_names_the_line(
         load_roles(path)
     assert info.value.line == line
     assert words in str(info.value)
+    assert str(path) in str(info.value)
+    assert info.value.hint  # how to fix it
     assert "\n" not in str(info.value)
 
 

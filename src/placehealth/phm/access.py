@@ -32,7 +32,7 @@ from typing import Any
 import pydantic
 
 from placehealth.errors import AccessDenied, ConfigurationError, InputFileError
-from placehealth.yamlfile import line_of, load_yaml
+from placehealth.yamlfile import first_repeated_key, line_of, load_yaml, reject_repeats
 
 ENV_ROLES = "PLACEHEALTH_ROLES"
 ENV_USER = "PLACEHEALTH_USER"
@@ -55,6 +55,8 @@ class _UserEntry(pydantic.BaseModel):
     @pydantic.model_validator(mode="after")
     def _check(self) -> _UserEntry:
         names = ([self.role] if self.role else []) + self.roles
+        reject_repeats(self.roles, "roles")
+        reject_repeats(self.neighbourhoods, "neighbourhoods")
         if not names:
             raise ValueError("give the user a role (role: ...) or roles (roles: [...])")
         unknown = [r for r in names if r not in ROLES]
@@ -111,17 +113,36 @@ class Roles:
 
 
 def load_roles(path: Path) -> Roles:
-    """Read and check a roles file; any problem is an InputFileError with its line."""
+    """Read and check a roles file; any problem is an InputFileError with its line.
+
+    A user or field written twice is refused: YAML would keep the last silently,
+    so a second entry for a user could widen their access unseen.
+    """
     data: Any = load_yaml(path)
+    repeat = first_repeated_key(path)
+    if repeat is not None:
+        what = f"user '{repeat.key}'" if repeat.parents == ("users",) else f"'{repeat.key}'"
+        raise InputFileError(
+            f"malformed roles file: {what} is listed twice (first on line {repeat.first_line})",
+            file=path,
+            line=repeat.line,
+            hint="keep one entry; give a user several roles with roles: [...]",
+        )
     try:
         parsed = _RolesFile.model_validate(data)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         location = tuple(first["loc"])
-        where = ".".join(str(p) for p in location) or "document"
+        where = ".".join(str(p) for p in location[:-1] if first["type"] == "extra_forbidden")
         message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            model = _UserEntry if len(location) == 3 else _RolesFile
+            known = ", ".join(model.model_fields)
+            message = f"unknown field '{location[-1]}' (fields: {known})"
+        else:
+            where = ".".join(str(p) for p in location)
         raise InputFileError(
-            f"malformed roles file: {where}: {message}",
+            f"malformed roles file: {where or 'document'}: {message}",
             file=path,
             line=line_of(path, location),
             hint="see examples/roles.yaml",
