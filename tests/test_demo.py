@@ -82,3 +82,6 @@ def test_demo_segments_scores_and_audits_only_suppressed_or_gated_outputs(demo_o
         ("summary", len(at_risk)),
         ("cohort", len(cohort)),
     ]
+    # under the demo's own deployment, marked development (synthetic data only)
+    assert all(e["development"] is True for e in audit)
+    assert {e["deployment"] for e in audit} == {str((demo_out / "deployment.yaml").resolve())}

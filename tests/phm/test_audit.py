@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -11,10 +13,20 @@ from placehealth.errors import ConfigurationError
 from placehealth.phm import audit
 
 
+def head_of(log: Path) -> Path:
+    """Where these tests keep a log's head: another folder, as a deployment should."""
+    return log.parent / "heads" / (log.name + ".head")
+
+
+def verify(log: Path) -> audit.Verification:
+    return audit.verify(log, head_of(log))
+
+
 def three(path: Path) -> None:
     for outcome in ("released", "denied", "released"):
         audit.append(
             path,
+            head_of(path),
             user="alice",
             role="neighbourhood_team",
             action="cohort",
@@ -34,7 +46,7 @@ def test_entries_are_appended_with_every_field(tmp_path: Path) -> None:
     assert set(audit.FIELDS) <= set(entries[0])
     assert entries[0]["prev_sha256"] == audit.GENESIS
     assert entries[0]["timestamp"].endswith("+00:00")  # UTC
-    result = audit.verify(log)
+    result = verify(log)
     assert result.ok and result.entries == 3
     assert result.last_sha256 == audit.sha256_bytes(log.read_bytes().splitlines()[-1])
 
@@ -47,7 +59,7 @@ def test_edited_line_is_detected(tmp_path: Path) -> None:
     entry["outcome"] = "released"  # hide a refusal
     lines[1] = json.dumps(entry, sort_keys=True, separators=(",", ":"))
     log.write_text("\n".join(lines) + "\n")
-    result = audit.verify(log)
+    result = verify(log)
     assert not result.ok
     assert result.line == 2
     assert result.problem == "this line was changed"
@@ -62,7 +74,7 @@ def test_edited_line_with_its_own_hash_recomputed_breaks_the_next_link(tmp_path:
     entry["entry_sha256"] = audit._entry_hash(entry)
     lines[0] = json.dumps(entry, sort_keys=True, separators=(",", ":"))
     log.write_text("\n".join(lines) + "\n")
-    result = audit.verify(log)
+    result = verify(log)
     assert (result.ok, result.line) == (False, 2)
     assert "previous line" in (result.problem or "")
 
@@ -72,7 +84,7 @@ def test_removed_line_is_detected(tmp_path: Path) -> None:
     three(log)
     lines = log.read_text().splitlines()
     log.write_text("\n".join([lines[0], lines[2]]) + "\n")
-    result = audit.verify(log)
+    result = verify(log)
     assert (result.ok, result.line) == (False, 2)
 
 
@@ -80,7 +92,7 @@ def test_edited_last_line_is_detected(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     three(log)
     log.write_text(log.read_text().replace('"rows_released":3', '"rows_released":30'))
-    result = audit.verify(log)
+    result = verify(log)
     assert not result.ok
     assert result.line == 1  # the first edited line is where the chain breaks
 
@@ -91,32 +103,125 @@ def test_append_after_a_garbled_last_line_is_refused(tmp_path: Path) -> None:
     with log.open("a") as handle:
         handle.write("not json\n")
     with pytest.raises(ConfigurationError, match="last line is not an audit entry"):
-        audit.append(log, user="alice", outcome="denied")
-    assert not audit.verify(log).ok
+        audit.append(log, head_of(log), user="alice", outcome="denied")
+    assert not verify(log).ok
 
 
 def test_unwritable_log_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     with pytest.raises(ConfigurationError, match="nothing was released"):
-        audit.append(blocker / "audit.jsonl", user="alice", outcome="released")
+        log = blocker / "audit.jsonl"
+        audit.append(log, head_of(log), user="alice", outcome="released")
 
 
-def test_default_path_is_next_to_the_warehouse(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.delenv(audit.ENV_AUDIT, raising=False)
-    assert audit.default_path(tmp_path / "w.duckdb", None) == tmp_path / "w.duckdb.audit.jsonl"
-    monkeypatch.setenv(audit.ENV_AUDIT, str(tmp_path / "env.jsonl"))
-    assert audit.default_path(tmp_path / "w.duckdb", None) == tmp_path / "env.jsonl"
-    assert audit.default_path(None, tmp_path / "o.jsonl") == tmp_path / "o.jsonl"
-
-
-def test_check_writable_creates_nothing(tmp_path: Path) -> None:
+def test_check_ready_creates_nothing(tmp_path: Path) -> None:
     log = tmp_path / "new" / "audit.jsonl"
-    audit.check_writable(log)
+    audit.check_ready(log, head_of(log))
     assert not log.parent.exists()
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(ConfigurationError, match="nothing was released"):
-        audit.check_writable(blocker / "audit.jsonl")
+        audit.check_ready(blocker / "audit.jsonl", head_of(log))
+
+
+def test_head_records_the_count_and_last_hash(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    head = json.loads(head_of(log).read_text())
+    last = log.read_bytes().splitlines()[-1]
+    assert head == {"entries": 3, "last_sha256": audit.sha256_bytes(last)}
+    assert verify(log).head_entries == 3
+
+
+def test_truncated_log_fails_against_its_head(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:2]))  # the chain of the first two is still intact
+    result = verify(log)
+    assert not result.ok
+    assert result.problem == (
+        "the log ends after 2 entries but its head records 3 (entries removed from its end)"
+    )
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_deleted_or_emptied_log_fails_against_its_head(tmp_path: Path, how: str) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    if how == "deleted":
+        log.unlink()
+    else:
+        log.write_bytes(b"")
+    result = verify(log)
+    assert (result.ok, result.entries) == (False, 0)
+    assert result.problem == (
+        "the log is missing or empty but its head records 3 entries (deleted or emptied)"
+    )
+
+
+def test_rewritten_last_entry_fails_against_its_head(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    lines = log.read_text().splitlines()
+    entry = json.loads(lines[-1])
+    entry["rows_released"] = 0  # hide a release, and re-hash so the chain holds
+    entry["entry_sha256"] = audit._entry_hash(entry)
+    lines[-1] = json.dumps(entry, sort_keys=True, separators=(",", ":"))
+    log.write_text("\n".join(lines) + "\n")
+    result = verify(log)
+    assert not result.ok
+    assert result.problem == (
+        "the log's last entry is not the one its head records (its end was rewritten)"
+    )
+
+
+def test_entry_added_without_the_head_is_detected(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    saved = head_of(log).read_bytes()
+    audit.append(log, head_of(log), user="mallory", outcome="released", rows_released=0)
+    head_of(log).write_bytes(saved)
+    result = verify(log)
+    assert not result.ok
+    assert "has 4 entries but its head records 3" in (result.problem or "")
+
+
+def test_missing_head_beside_a_non_empty_log_is_detected(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    head_of(log).unlink()
+    result = verify(log)
+    assert not result.ok
+    assert result.problem == "the log has 3 entries but its head is missing"
+
+
+def test_nothing_is_appended_to_a_damaged_log(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:1]))
+    with pytest.raises(ConfigurationError, match=r"entries removed from its end.*nothing was"):
+        audit.check_ready(log, head_of(log))
+    with pytest.raises(ConfigurationError, match="nothing was released"):
+        audit.append(log, head_of(log), user="alice", outcome="released")
+    assert log.read_bytes() == lines[0]
+    log.unlink()
+    with pytest.raises(ConfigurationError, match="deleted or emptied"):
+        audit.append(log, head_of(log), user="alice", outcome="released")
+    assert not log.exists()
+
+
+def test_log_and_head_are_owner_only(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    previous = os.umask(0o022)
+    try:
+        three(log)
+        other = tmp_path / "old.jsonl"
+        other.touch(mode=0o644)
+        audit.append(other, head_of(other), user="alice", outcome="denied")
+    finally:
+        os.umask(previous)
+    for path in (log, head_of(log), other, head_of(other)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import console, default_plans_path
+from placehealth.deployment import ENV_DEPLOYMENT
 from placehealth.plans.check import Severity, check_plans
 from placehealth.plans.load import load_plans
 from placehealth.plans.show import findings_frame, summary_frame
@@ -95,30 +99,57 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
 def _population_health(out: Path, warehouse: Path, extract: Path, key: Path) -> dict[str, Path]:
     """Segments and their profiles, the risk model, and the at-risk counts per neighbourhood.
 
-    Only aggregate, suppressed outputs: the identifiable list needs a roles file
-    and a user whose role covers the neighbourhood (``placehealth phm cohort``).
+    The case list runs under the demo's own deployment, marked ``development:
+    true``: its roles file and audit log are the demo's (in ``out``), which a real
+    deployment never allows, so it releases synthetic data only.
     """
     segments = out / "segments.csv"
     model = out / "risk-model.json"
     at_risk = out / "at-risk-by-neighbourhood.csv"
     cohort = out / f"cohort-{DEMO_NEIGHBOURHOOD}.csv"
     truth = extract / "truth" / "emergency_risk.parquet"
-    roles = out / "roles.yaml"
-    roles.write_text(DEMO_ROLES)
     wh = str(warehouse)
-    gate = ["--model", str(model), "--roles", str(roles), "--audit", str(out / "audit.jsonl")]
+    gate = ["--model", str(model)]
     _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments))
     _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file", str(key),
          "--model", str(model))  # fmt: skip
-    _run("phm", "cohort", "-w", wh, "--summary", *gate, "--user", "analyst", "-o", str(at_risk))
-    _run("phm", "cohort", "-w", wh, "-n", DEMO_NEIGHBOURHOOD, "--threshold", "0.5", *gate,
-         "--user", "team", "-o", str(cohort))  # fmt: skip
+    deployment = _demo_deployment(out)
+    with _environment(ENV_DEPLOYMENT, str(deployment)):
+        _run("phm", "cohort", "-w", wh, "--summary", *gate, "--user", "analyst",
+             "-o", str(at_risk))  # fmt: skip
+        _run("phm", "cohort", "-w", wh, "-n", DEMO_NEIGHBOURHOOD, "--threshold", "0.5", *gate,
+             "--user", "team", "-o", str(cohort))  # fmt: skip
     return {
         "segment profile": segments,
         "risk model": model,
         "people at risk by neighbourhood": at_risk,
         f"case list for {DEMO_NEIGHBOURHOOD} (pseudonymised, audited)": cohort,
+        "demo deployment (development: synthetic data only)": deployment,
     }
+
+
+def _demo_deployment(out: Path) -> Path:
+    """The demo's deployment and roles file; the audit log is rebuilt with the warehouse."""
+    (out / "roles.yaml").write_text(DEMO_ROLES)
+    path = out / "deployment.yaml"
+    path.write_text(DEMO_DEPLOYMENT)
+    (out / "audit.jsonl").unlink(missing_ok=True)
+    (out / "audit-head" / "audit.jsonl.head").unlink(missing_ok=True)
+    return path
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Set one environment variable for the block, as the service running a command would."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 DEMO_NEIGHBOURHOOD = "NBSYN01"
@@ -130,6 +161,16 @@ users:
   team:
     role: neighbourhood_team
     neighbourhoods: [{DEMO_NEIGHBOURHOOD}]
+"""
+DEMO_DEPLOYMENT = """\
+# The demo's deployment: development only. Its roles file and audit log sit in the demo's
+# folder, writable by whoever runs it, so it releases synthetic data alone. A real place
+# installs a protected deployment (examples/deployment.yaml, docs/security.md).
+roles: roles.yaml
+audit_log: audit.jsonl
+audit_head: audit-head/audit.jsonl.head
+identity: option
+development: true
 """
 
 

@@ -1,9 +1,11 @@
 """``placehealth phm cohort`` and ``placehealth phm audit``: case finding under governance.
 
 The order of work is the governance model (docs/phm-case-finding.md): check the
-inputs, check who is asking, audit a refusal before refusing, build the list in
-memory, write the audit entry, and only then write or show the list. If the
-audit log cannot be written, nothing is released.
+inputs, read the deployment (which names the roles file and the audit log: the
+person asking cannot choose them), check who is asking, audit a refusal before
+refusing, build the list in memory, write the audit entry, and only then write
+or show the list. If the audit log cannot be written, or no longer matches its
+head, nothing is released.
 """
 
 from __future__ import annotations
@@ -16,19 +18,24 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from placehealth import deployment as setup
 from placehealth.cli.options import console, print_json
 from placehealth.data.pseudonymise import load_key
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import AccessDenied, InputFileError, ValidationError
 from placehealth.phm import audit
 from placehealth.phm import cohort as case_finding
-from placehealth.phm.access import ENV_ROLES, Roles, User, load_roles, roles_path, user_name
+from placehealth.phm.access import ENV_USER, Roles, User, load_roles, user_name
 from placehealth.phm.risk_model import read_model
 from placehealth.phm.scoring import score
 from placehealth.phm.segments import segments
 from placehealth.tables import WRITABLE, read_table, serialise_table, write_bytes
 
 DEFAULT_MODEL = Path("out/phm/risk-model.json")
+USER_HELP = (
+    f"Who is asking, where the deployment lets a service say (identity: option; "
+    f"default ${ENV_USER}, then your login). Otherwise the user is your login."
+)
 
 
 def parse_date(text: str) -> dt.date:
@@ -64,14 +71,28 @@ def read_patients(path: Path) -> pd.DataFrame:
     return read_table(path)
 
 
-def _who(roles: Path | None, user: str | None) -> tuple[Roles, str]:
-    return load_roles(roles_path(roles)), user_name(user)
+def _who(
+    deployment: setup.Deployment, user: str | None, log: audit.Trail, base: dict[str, Any]
+) -> tuple[Roles, str]:
+    """The deployment's roles and the asking user's name; a false name is audited, then refused."""
+    roles = load_roles(deployment.roles)
+    login = setup.Caller.current().login()
+    try:
+        return roles, user_name(user, identity=deployment.identity, login=login)
+    except AccessDenied as exc:
+        _refuse(log, {**base, "user": login}, None, exc)
 
 
-def _refuse(log: Path, base: dict[str, Any], role: str | None, exc: AccessDenied) -> NoReturn:
+def _trail(deployment: setup.Deployment) -> audit.Trail:
+    return audit.Trail(deployment.audit_log, deployment.audit_head)
+
+
+def _refuse(
+    log: audit.Trail, base: dict[str, Any], role: str | None, exc: AccessDenied
+) -> NoReturn:
     """Audit the refusal, then raise it; a log that cannot be written is said in the hint."""
     try:
-        audit.append(log, **base, role=role, outcome="denied", rows_released=0, reason=exc.message)
+        log.append(**base, role=role, outcome="denied", rows_released=0, reason=exc.message)
     except Exception as failure:  # the refusal stands whatever happened to the log
         raise AccessDenied(exc.message, file=exc.file, hint=f"not audited: {failure}") from None
     raise exc
@@ -108,16 +129,7 @@ def cohort(
     key_file: Path = typer.Option(
         None, "--key-file", help="Pseudonymisation key file (default: $PLACEHEALTH_PSEUDO_KEY)."
     ),
-    user: str = typer.Option(
-        None, "--user", help="Who is asking (default: $PLACEHEALTH_USER, then your login)."
-    ),
-    roles: Path = typer.Option(None, "--roles", help=f"The roles file (default: ${ENV_ROLES})."),
-    audit_log: Path = typer.Option(
-        None,
-        "--audit",
-        help="Audit log (default: $PLACEHEALTH_AUDIT_LOG, then next to the "
-        "warehouse as <warehouse>.audit.jsonl).",
-    ),
+    user: str = typer.Option(None, "--user", help=USER_HELP),
     output: Path = typer.Option(None, "--output", "-o", help="CSV, Parquet or Excel file."),
     summary: bool = typer.Option(
         False, "--summary", help="Counts per neighbourhood and practice (any role), suppressed."
@@ -129,9 +141,11 @@ def cohort(
     Only a user whose role covers the neighbourhood gets record-level rows; with
     --patients their NHS numbers are added by matching the team's own list. Every
     list and every refusal is written to the audit log first. --summary gives
-    counts per neighbourhood and practice, with counts of 1–7 hidden.
+    counts per neighbourhood and practice, with counts of 1–7 hidden. The roles
+    file and the audit log are the deployment's (/etc/placehealth/deployment.yaml
+    or $PLACEHEALTH_DEPLOYMENT), never the caller's.
 
-    Example: placehealth phm cohort -w out/liverpool.duckdb -n NBSYN01 --threshold 0.5 --patients practice-list.csv --roles roles.yaml -o cohort.csv
+    Example: placehealth phm cohort -w out/liverpool.duckdb -n NBSYN01 --threshold 0.5 --patients practice-list.csv -o cohort.csv
     """  # noqa: E501
     case_finding.check_threshold(threshold)
     day = parse_date(index_date)
@@ -141,20 +155,23 @@ def cohort(
         raise ValidationError(
             "no neighbourhood given", column="--neighbourhood", hint="or ask for --summary"
         )
-    roles_file, name = _who(roles, user)
-    log = audit.default_path(warehouse, audit_log)
+    deployment = setup.load_deployment()
+    log = _trail(deployment)
     base: dict[str, Any] = {
-        "user": name,
         "action": "summary" if summary else "cohort",
         "neighbourhood": None if summary else neighbourhood,
         "threshold": threshold,
         "index_date": day.isoformat(),
+        "warehouse": str(warehouse.resolve()),
+        **deployment.audit_fields(),
     }
+    roles_file, name = _who(deployment, user, log, base)
+    base = {"user": name, **base}
     try:
         person = roles_file.user(name)
     except AccessDenied as exc:
         _refuse(log, base, None, exc)
-    audit.check_writable(log)
+    log.check_ready()
     backend = DuckDBBackend(warehouse)
     try:
         if summary:
@@ -162,7 +179,7 @@ def cohort(
         else:
             _list(
                 backend, person, base, log, model, day, threshold, neighbourhood, patients,
-                key_file, output, as_json,
+                key_file, output, as_json, deployment,
             )  # fmt: skip
     finally:
         backend.close()
@@ -176,7 +193,7 @@ def _risk(backend: DuckDBBackend, model: Path, day: dt.date) -> tuple[Any, str]:
 def _release(
     frame: pd.DataFrame,
     *,
-    log: Path,
+    log: audit.Trail,
     base: dict[str, Any],
     person: User,
     model_sha: str,
@@ -187,8 +204,7 @@ def _release(
     """Audit, then write or show: a list the log does not hold never leaves."""
     data = serialise(frame, output)
     fields = {**base, "role": person.role, "model_sha256": model_sha}
-    audit.append(
-        log,
+    log.append(
         **fields,
         identifiable=identifiable,
         rows_released=len(frame),
@@ -202,7 +218,7 @@ def _release(
         try:
             write_bytes(data, output, private=True)
         except OSError as exc:
-            audit.append(log, **fields, outcome="failed", rows_released=0, reason=exc.strerror)
+            log.append(**fields, outcome="failed", rows_released=0, reason=exc.strerror)
             raise InputFileError(f"cannot write: {exc.strerror}", file=output) from None
         console.print(f"{len(frame):,} rows → {output} (audited in {log})")
     elif as_json:
@@ -215,7 +231,7 @@ def _summary(
     backend: DuckDBBackend,
     person: User,
     base: dict[str, Any],
-    log: Path,
+    log: audit.Trail,
     model: Path,
     day: dt.date,
     threshold: float,
@@ -234,7 +250,7 @@ def _list(
     backend: DuckDBBackend,
     person: User,
     base: dict[str, Any],
-    log: Path,
+    log: audit.Trail,
     model: Path,
     day: dt.date,
     threshold: float,
@@ -243,6 +259,7 @@ def _list(
     key_file: Path | None,
     output: Path | None,
     as_json: bool,
+    deployment: setup.Deployment,
 ) -> None:
     case_finding.check_neighbourhood(backend, neighbourhood)
     if not person.can_identify(neighbourhood):
@@ -252,11 +269,19 @@ def _list(
             hint="ask for --summary, or for the neighbourhood to be added to your role",
         )
         _refuse(log, base, person.role, denied)
+    try:
+        setup.check_synthetic_neighbourhood(deployment, neighbourhood)
+    except AccessDenied as exc:
+        _refuse(log, base, person.role, exc)
     hashed = None
     if patients is not None:
         key = load_key(key_file)
         case_finding.key_matches(backend, key)
         hashed = case_finding.hash_patients(read_patients(patients), key, file=patients)
+        try:
+            setup.check_test_numbers(deployment, hashed["nhs_number"])
+        except AccessDenied as exc:
+            _refuse(log, base, person.role, exc)
     risk, model_sha = _risk(backend, model, day)
     frame = case_finding.cohort(
         backend,
@@ -266,6 +291,10 @@ def _list(
         index_date=day,
         segments=segments(backend, day),
     )
+    try:
+        setup.check_synthetic_practices(deployment, frame["practice_code"].dropna())
+    except AccessDenied as exc:
+        _refuse(log, base, person.role, exc)
     if hashed is not None and patients is not None:
         frame = case_finding.reidentify(frame, hashed)
         base = {
@@ -280,61 +309,74 @@ def _list(
 
 
 def audit_command(
-    log: Path = typer.Option(
-        None, "--log", help="The audit log (default: $PLACEHEALTH_AUDIT_LOG)."
-    ),
-    warehouse: Path = typer.Option(
-        None, "--warehouse", "-w", help="Or the warehouse, whose log is <warehouse>.audit.jsonl."
-    ),
     verify: bool = typer.Option(False, "--verify", help="Check the hash chain of every entry."),
     last: int = typer.Option(20, "--last", help="How many recent entries to show."),
-    user: str = typer.Option(None, "--user", help="Who is asking (default: $PLACEHEALTH_USER)."),
-    roles: Path = typer.Option(None, "--roles", help=f"The roles file (default: ${ENV_ROLES})."),
+    user: str = typer.Option(None, "--user", help=USER_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print entries or the check as JSON."),
 ) -> None:
-    """Show recent case-finding audit entries, or verify the log's hash chain.
+    """Show recent case-finding audit entries, or verify the deployment's audit log.
 
-    Open to the caldicott_guardian and admin roles. --verify exits non-zero at
-    the first line that was edited, removed or inserted, and prints the last
-    entry's hash to keep elsewhere, so that a rewritten tail shows up too.
+    Open to the caldicott_guardian and admin roles; a refusal is itself audited.
+    --verify checks every link of the hash chain and compares the log with its
+    head (kept by the deployment in another folder), so an edited, removed or
+    inserted line and a truncated, emptied or deleted log all exit non-zero. It
+    prints the last entry's hash to keep elsewhere too.
 
-    Example: placehealth phm audit --log out/liverpool.duckdb.audit.jsonl --verify --roles roles.yaml
-    """  # noqa: E501
-    roles_file, name = _who(roles, user)
-    person = roles_file.user(name)
+    Example: placehealth phm audit --verify
+    """
+    deployment = setup.load_deployment()
+    log = _trail(deployment)
+    base: dict[str, Any] = {
+        "action": "audit-verify" if verify else "audit-read",
+        **deployment.audit_fields(),
+    }
+    roles_file, name = _who(deployment, user, log, base)
+    base = {"user": name, **base}
+    try:
+        person = roles_file.user(name)
+    except AccessDenied as exc:
+        _refuse(log, base, None, exc)
     if not person.can_read_audit():
-        raise AccessDenied(
-            f"user '{name}' ({person.role}) may not read the audit log",
+        denied = AccessDenied(
+            f"user '{name}' ({person.role}) may not read the audit log; the attempt is audited",
             hint="the caldicott_guardian and admin roles may",
         )
-    path = audit.default_path(warehouse, log)
-    if not path.exists():
-        raise InputFileError("audit log not found", file=path, hint="check the path")
+        _refuse(log, base, person.role, denied)
     if verify:
-        result = audit.verify(path)
-        if as_json:
-            print_json(vars(result))
-        if not result.ok:
-            raise ValidationError(
-                f"audit chain broken: {result.problem}",
-                file=path,
-                line=result.line,
-                hint=f"{result.entries} entries before it are intact",
-            )
-        if not as_json:
-            console.print(
-                f"audit chain intact: {result.entries} entries; "
-                f"last entry sha256 {result.last_sha256}"
-            )
+        _verify(log, as_json)
         return
-    entries = audit.read(path)[-last:] if last > 0 else []
+    if not log.log.exists():
+        raise InputFileError(
+            "audit log not found", file=log.log, hint="run 'placehealth phm audit --verify'"
+        )
+    entries = audit.read(log.log)[-last:] if last > 0 else []
     if as_json:
         print_json(entries)
         return
     shown = ["seq", "timestamp", "user", "role", "action", "neighbourhood", "threshold"]
     shown += ["rows_released", "outcome", "output"]
     frame = pd.DataFrame(entries, columns=shown)
-    _show(frame, f"{path}: last {len(frame)} entries")
+    _show(frame, f"{log}: last {len(frame)} entries")
+
+
+def _verify(log: audit.Trail, as_json: bool) -> None:
+    result = log.verify()
+    if as_json:
+        print_json(vars(result))
+    if not result.ok:
+        raise ValidationError(
+            f"audit log not intact: {result.problem}",
+            file=log.log,
+            line=result.line,
+            hint=f"{result.entries} entries before it are intact; the head is {log.head}"
+            if result.line is not None
+            else f"the head is {log.head}; restore the log from a backup",
+        )
+    if not as_json:
+        console.print(
+            f"audit log intact: {result.entries} entries, matching its head; "
+            f"last entry sha256 {result.last_sha256}"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,8 @@
 """Who may see what: users, their roles and the neighbourhoods each covers (DESIGN §4).
 
-A roles file (YAML) names every user allowed to run case finding::
+A roles file (YAML) names every user allowed to run case finding; which file is
+in force is set by the deployment (:mod:`placehealth.deployment`), never by the
+person asking::
 
     users:
       alice: {role: neighbourhood_team, neighbourhoods: [NBSYN01]}
@@ -23,7 +25,6 @@ from the file has no access at all.
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +32,9 @@ from typing import Any
 
 import pydantic
 
-from placehealth.errors import AccessDenied, ConfigurationError, InputFileError
+from placehealth.errors import AccessDenied, InputFileError
 from placehealth.yamlfile import first_repeated_key, line_of, load_yaml, reject_repeats
 
-ENV_ROLES = "PLACEHEALTH_ROLES"
 ENV_USER = "PLACEHEALTH_USER"
 
 NEIGHBOURHOOD_TEAM = "neighbourhood_team"
@@ -107,7 +107,7 @@ class Roles:
             raise AccessDenied(
                 f"user '{name}' is not in the roles file",
                 file=self.path,
-                hint="ask the Caldicott Guardian to add you, or pass --user",
+                hint="ask the Caldicott Guardian to add you to the deployment's roles file",
             )
         return self.users[name]
 
@@ -158,29 +158,21 @@ def load_roles(path: Path) -> Roles:
     return Roles(path=path, users=users)
 
 
-def roles_path(option: Path | None) -> Path:
-    """``--roles``, else ``PLACEHEALTH_ROLES``; there is no default, so access is never open."""
-    if option is not None:
-        return option
-    value = os.environ.get(ENV_ROLES, "")
-    if not value:
-        raise ConfigurationError(
-            "no roles file: case finding needs to know who may see what",
-            hint=f"pass --roles FILE or set {ENV_ROLES} (see examples/roles.yaml)",
+def user_name(option: str | None, *, identity: str, login: str) -> str:
+    """Who is asking, as the deployment's ``identity`` says to tell.
+
+    ``login``: the account running the command (``login``, from the system);
+    ``--user`` or ``PLACEHEALTH_USER`` naming anyone else is refused, so nobody
+    can ask in a colleague's name. ``option``: a service that has signed the
+    user on passes ``--user`` (else ``PLACEHEALTH_USER``, else the login).
+    """
+    claimed = option or os.environ.get(ENV_USER, "")
+    if identity == "option":
+        return claimed or login
+    if claimed and claimed != login:
+        raise AccessDenied(
+            f"you are '{login}' and may not ask as '{claimed}': this deployment takes the "
+            "user from the login; the attempt is audited",
+            hint=f"leave out --user and {ENV_USER}",
         )
-    return Path(value)
-
-
-def user_name(option: str | None) -> str:
-    """``--user``, else ``PLACEHEALTH_USER``, else the operating-system login."""
-    if option:
-        return option
-    value = os.environ.get(ENV_USER, "")
-    if value:
-        return value
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        raise ConfigurationError(
-            "cannot tell who you are", hint=f"pass --user or set {ENV_USER}"
-        ) from None
+    return login

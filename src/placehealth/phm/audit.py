@@ -1,16 +1,21 @@
-"""An append-only audit log of case-finding requests, hash-chained (DESIGN §4).
+"""An append-only audit log of case-finding requests, hash-chained, with its head kept apart.
 
 One JSON object a line. Each entry carries ``prev_sha256``, the SHA-256 of the
 previous line's exact bytes (64 zeros for the first), and ``entry_sha256``, the
 SHA-256 of its own canonical JSON without that field. Editing, inserting or
 deleting any line breaks the chain at the next line, and editing the last line
-breaks its own hash. What a chain cannot show by itself is the loss of its
-newest lines, or the whole tail rewritten with fresh hashes: :func:`verify`
-returns the last entry's hash so that it can be kept elsewhere (a ticket, an
-e-mail to the Caldicott Guardian) and compared later.
+breaks its own hash.
 
-Appends take an exclusive lock on the file, so two users writing at once
-cannot fork the chain.
+What a chain cannot show by itself is the loss of its newest lines (a
+truncated, emptied or deleted log) or its last line rewritten with fresh
+hashes. So every append also writes the chain's *head* (the number of entries
+and the last line's hash) to a second file that the deployment keeps elsewhere
+(:mod:`placehealth.deployment`); :func:`verify` compares the log with it, and
+:func:`append` refuses to add to a log that no longer matches it, so nothing is
+released on top of a damaged record.
+
+Appends take an exclusive lock on the log, so two users writing at once cannot
+fork the chain. The log and its head are owner-only.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from placehealth.errors import ConfigurationError, InputFileError
+from placehealth.private import OWNER_ONLY
+from placehealth.tables import write_bytes
 
-ENV_AUDIT = "PLACEHEALTH_AUDIT_LOG"
 GENESIS = "0" * 64
 FIELDS = (
     "seq",
@@ -46,19 +52,11 @@ FIELDS = (
     "output_sha256",
     "patients_sha256",
     "nhs_numbers_matched",
+    "warehouse",
+    "deployment",
+    "development",
 )
-
-
-def default_path(warehouse: Path | None, option: Path | None) -> Path:
-    """``--audit``, else ``PLACEHEALTH_AUDIT_LOG``, else ``<warehouse>.audit.jsonl``."""
-    if option is not None:
-        return option
-    value = os.environ.get(ENV_AUDIT, "")
-    if value:
-        return Path(value)
-    if warehouse is None:
-        raise ConfigurationError("no audit log given", hint=f"pass --log FILE or set {ENV_AUDIT}")
-    return warehouse.with_name(warehouse.name + ".audit.jsonl")
+FIX = "ask the Caldicott Guardian to check it with 'placehealth phm audit --verify'"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -104,65 +102,181 @@ def _last_line(handle: Any) -> bytes | None:
     return stripped or None
 
 
-def check_writable(path: Path) -> None:
+@dataclass(frozen=True)
+class Head:
+    """How many entries the log holds and the SHA-256 of its last line."""
+
+    entries: int
+    last_sha256: str
+
+
+EMPTY = Head(0, GENESIS)
+
+
+def read_head(path: Path) -> Head | None:
+    """The recorded head, or None when there is no head file."""
+    try:
+        data = json.loads(path.read_bytes())
+        return Head(int(data["entries"]), str(data["last_sha256"]))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputFileError(f"cannot read the audit head: {exc.strerror}", file=path) from None
+    except (ValueError, KeyError, TypeError):
+        raise InputFileError(
+            "the audit head is not a head file", file=path, hint="restore it from a backup"
+        ) from None
+
+
+def _recorded(path: Path) -> Head | None:
+    """The head for an append: an unreadable head stops the release like an unwritable log."""
+    try:
+        return read_head(path)
+    except InputFileError as exc:
+        raise ConfigurationError(
+            f"{exc.message}; nothing was released", file=path, hint=exc.hint or FIX
+        ) from None
+
+
+def _write_head(path: Path, head: Head) -> None:
+    data = json.dumps({"entries": head.entries, "last_sha256": head.last_sha256}) + "\n"
+    write_bytes(data.encode("utf-8"), path, private=True)
+
+
+def mismatch(found: Head, recorded: Head | None) -> str | None:
+    """Why the log's state ``found`` is not the ``recorded`` head, or None if it is."""
+    if recorded is None:
+        if found.entries == 0:
+            return None  # a new log
+        return f"the log has {found.entries} entries but its head is missing"
+    if found == recorded:
+        return None
+    if found.entries == 0:
+        return (
+            f"the log is missing or empty but its head records {recorded.entries} entries "
+            "(deleted or emptied)"
+        )
+    if found.entries < recorded.entries:
+        return (
+            f"the log ends after {found.entries} entries but its head records "
+            f"{recorded.entries} (entries removed from its end)"
+        )
+    if found.entries > recorded.entries:
+        return (
+            f"the log has {found.entries} entries but its head records {recorded.entries} "
+            "(entries added without the head, or a write cut short)"
+        )
+    return "the log's last entry is not the one its head records (its end was rewritten)"
+
+
+def _damaged(log: Path, problem: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"the audit log does not match its head: {problem}; nothing was released",
+        file=log,
+        hint=FIX,
+    )
+
+
+def _state(log: Path, last: bytes | None) -> Head:
+    """The head the log itself shows: its last line's sequence number and hash."""
+    if last is None:
+        return EMPTY
+    try:
+        return Head(int(json.loads(last)["seq"]), sha256_bytes(last))
+    except (ValueError, KeyError, TypeError):
+        raise ConfigurationError(
+            "the audit log's last line is not an audit entry; nothing was released",
+            file=log,
+            hint=FIX,
+        ) from None
+
+
+def check_ready(log: Path, head: Path) -> None:
     """Fail before any work if the log could not be appended to; creates nothing."""
-    if path.exists():
-        ok = path.is_file() and os.access(path, os.W_OK)
+    if log.exists():
+        ok = log.is_file() and os.access(log, os.W_OK)
     else:
-        ancestor = path.parent
+        ancestor = log.parent
         while not ancestor.exists() and ancestor != ancestor.parent:
             ancestor = ancestor.parent
         ok = ancestor.is_dir() and os.access(ancestor, os.W_OK | os.X_OK)
     if not ok:
         raise ConfigurationError(
             "cannot write the audit log; nothing was released",
-            file=path,
-            hint=f"check the folder is writable, or pass --audit FILE / set {ENV_AUDIT}",
+            file=log,
+            hint="check the deployment's audit_log folder is writable by this account",
         )
+    last = None
+    if log.is_file():
+        with log.open("rb") as handle:
+            last = _last_line(handle)
+    problem = mismatch(_state(log, last), _recorded(head))
+    if problem is not None:
+        raise _damaged(log, problem)
 
 
-def append(path: Path, **fields: Any) -> dict[str, Any]:
-    """Write one entry (the fields in :data:`FIELDS`) and return it as written.
+def append(log: Path, head: Path, **fields: Any) -> dict[str, Any]:
+    """Write one entry (the fields in :data:`FIELDS`) and the new head; return the entry.
 
-    Raises ConfigurationError if the log cannot be written: callers release
-    nothing in that case.
+    Raises ConfigurationError if the log cannot be written or no longer matches
+    its head: callers release nothing in that case.
     """
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown audit field(s): {', '.join(sorted(unknown))}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a+b") as handle:
+        recorded = _recorded(head)
+        if not log.exists() and recorded is not None and recorded.entries > 0:
+            raise _damaged(log, mismatch(EMPTY, recorded) or "")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT, OWNER_ONLY)
+        with os.fdopen(descriptor, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            last = _last_line(handle)
-            prev = sha256_bytes(last) if last is not None else GENESIS
-            seq = 1
-            if last is not None:
-                try:
-                    seq = int(json.loads(last)["seq"]) + 1
-                except (ValueError, KeyError, TypeError):
-                    raise ConfigurationError(
-                        "the audit log's last line is not an audit entry",
-                        file=path,
-                        hint="run 'placehealth phm audit --verify' and restore the log",
-                    ) from None
+            if os.fstat(descriptor).st_uid == os.geteuid():
+                os.fchmod(descriptor, OWNER_ONLY)
+            found = _state(log, _last_line(handle))
+            problem = mismatch(found, _recorded(head))
+            if problem is not None:
+                raise _damaged(log, problem)
             entry: dict[str, Any] = dict.fromkeys(FIELDS)
             entry.update(fields)
-            entry["seq"] = seq
+            entry["seq"] = found.entries + 1
             entry["timestamp"] = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-            entry["prev_sha256"] = prev
+            entry["prev_sha256"] = found.last_sha256
             entry["entry_sha256"] = _entry_hash(entry)
+            line = _canonical(entry)
             handle.seek(0, os.SEEK_END)
-            handle.write(_canonical(entry) + b"\n")
+            handle.write(line + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
+            _write_head(head, Head(found.entries + 1, sha256_bytes(line)))
     except OSError as exc:
         raise ConfigurationError(
             f"cannot write the audit log: {exc.strerror}; nothing was released",
-            file=path,
-            hint=f"check the folder is writable, or pass --audit FILE / set {ENV_AUDIT}",
+            file=exc.filename or log,
+            hint="check the deployment's audit_log and audit_head folders are writable",
         ) from None
     return entry
+
+
+@dataclass(frozen=True)
+class Trail:
+    """A deployment's audit log and the head kept for it elsewhere."""
+
+    log: Path
+    head: Path
+
+    def __str__(self) -> str:
+        return str(self.log)
+
+    def check_ready(self) -> None:
+        check_ready(self.log, self.head)
+
+    def append(self, **fields: Any) -> dict[str, Any]:
+        return append(self.log, self.head, **fields)
+
+    def verify(self) -> Verification:
+        return verify(self.log, self.head)
 
 
 def read(path: Path) -> list[dict[str, Any]]:
@@ -184,21 +298,26 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Verification:
-    """The result of checking a log's chain: ``ok``, or the first broken line and why."""
+    """The result of checking a log: ``ok``, or the first broken line (if any) and why."""
 
     ok: bool
     entries: int
     last_sha256: str | None
     line: int | None = None
     problem: str | None = None
+    head_entries: int | None = None
 
 
-def verify(path: Path) -> Verification:
-    """Check every line's links: previous-line hash, own hash, sequence number."""
+def verify(log: Path, head: Path) -> Verification:
+    """Check every line's links (previous-line hash, own hash, sequence), then the head."""
+    recorded = read_head(head)
+    counted = recorded.entries if recorded is not None else None
     try:
-        lines = path.read_bytes().split(b"\n")
+        lines = log.read_bytes().split(b"\n")
+    except FileNotFoundError:
+        lines = []
     except OSError as exc:
-        raise InputFileError(f"cannot read the audit log: {exc.strerror}", file=path) from None
+        raise InputFileError(f"cannot read the audit log: {exc.strerror}", file=log) from None
     if lines and lines[-1] == b"":
         lines.pop()
     prev = GENESIS
@@ -206,7 +325,7 @@ def verify(path: Path) -> Verification:
     for number, line in enumerate(lines, start=1):
 
         def broken(problem: str, number: int = number, last: str | None = last) -> Verification:
-            return Verification(False, number - 1, last, number, problem)
+            return Verification(False, number - 1, last, number, problem, counted)
 
         try:
             entry = json.loads(line)
@@ -222,4 +341,5 @@ def verify(path: Path) -> Verification:
             return broken(f"sequence number {entry.get('seq')} where {number} was expected")
         prev = sha256_bytes(line)
         last = prev
-    return Verification(True, len(lines), last)
+    problem = mismatch(Head(len(lines), prev), recorded)
+    return Verification(problem is None, len(lines), last, None, problem, counted)
