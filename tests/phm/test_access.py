@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from placehealth.errors import AccessDenied, ConfigurationError, InputFileError
-from placehealth.phm.access import ENV_ROLES, ENV_USER, load_roles, roles_path, user_name
+from placehealth.errors import AccessDenied, InputFileError
+from placehealth.phm.access import ENV_USER, load_roles, user_name
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "roles.yaml"
 
@@ -100,17 +100,23 @@ def test_missing_roles_file_is_a_file_error(tmp_path: Path) -> None:
         load_roles(tmp_path / "none.yaml")
 
 
-def test_roles_path_and_user_from_option_then_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.delenv(ENV_ROLES, raising=False)
-    with pytest.raises(ConfigurationError, match="no roles file"):
-        roles_path(None)
-    monkeypatch.setenv(ENV_ROLES, str(tmp_path / "env.yaml"))
-    assert roles_path(None) == tmp_path / "env.yaml"
-    assert roles_path(tmp_path / "opt.yaml") == tmp_path / "opt.yaml"
+def test_a_signing_on_service_names_the_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_USER, raising=False)
+    assert user_name("bob", identity="option", login="svc") == "bob"
+    assert user_name(None, identity="option", login="svc") == "svc"
     monkeypatch.setenv(ENV_USER, "alice")
-    assert user_name(None) == "alice"
-    assert user_name("bob") == "bob"
-    monkeypatch.delenv(ENV_USER)
-    assert user_name(None)  # the operating-system login
+    assert user_name(None, identity="option", login="svc") == "alice"
+    assert user_name("bob", identity="option", login="svc") == "bob"
+
+
+def test_otherwise_the_user_is_the_login_and_a_claim_to_be_another_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(ENV_USER, raising=False)
+    assert user_name(None, identity="login", login="alice") == "alice"
+    assert user_name("alice", identity="login", login="alice") == "alice"
+    with pytest.raises(AccessDenied, match="you are 'alice' and may not ask as 'carol'"):
+        user_name("carol", identity="login", login="alice")
+    monkeypatch.setenv(ENV_USER, "carol")
+    with pytest.raises(AccessDenied, match="may not ask as 'carol'"):
+        user_name(None, identity="login", login="alice")

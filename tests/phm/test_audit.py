@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import stat
 from pathlib import Path
@@ -225,3 +226,37 @@ def test_log_and_head_are_owner_only(tmp_path: Path) -> None:
         os.umask(previous)
     for path in (log, head_of(log), other, head_of(other)):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def _append_many(log: Path, user: str, count: int) -> None:
+    for _ in range(count):
+        audit.append(log, head_of(log), user=user, outcome="denied", rows_released=0)
+
+
+def _check_many(log: Path, count: int, failures: multiprocessing.Queue[str]) -> None:
+    for _ in range(count):
+        try:
+            audit.check_ready(log, head_of(log))
+            if not verify(log).ok:
+                failures.put("verify")
+        except ConfigurationError as exc:
+            failures.put(str(exc))
+
+
+def test_concurrent_appends_and_checks_keep_one_chain_and_never_see_damage(
+    tmp_path: Path,
+) -> None:
+    """Appends hold the lock from entry to head; readers never catch one half done."""
+    log = tmp_path / "audit.jsonl"
+    context = multiprocessing.get_context("fork")
+    failures: multiprocessing.Queue[str] = context.Queue()
+    workers = [context.Process(target=_append_many, args=(log, f"u{i}", 25)) for i in range(3)]
+    workers.append(context.Process(target=_check_many, args=(log, 60, failures)))
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    assert failures.empty(), failures.get()
+    result = verify(log)
+    assert result.ok and result.entries == 75 == result.head_entries

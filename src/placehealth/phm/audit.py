@@ -25,6 +25,7 @@ import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,23 @@ def _state(log: Path, last: bytes | None) -> Head:
         ) from None
 
 
+def _read_locked(
+    log: Path, head: Callable[[], Head | None], part: Callable[[Any], bytes | None]
+) -> tuple[bytes | None, Head | None]:
+    """``part`` of the log and its head, read under a shared lock.
+
+    An append holds the exclusive lock from writing its entry to writing the head,
+    so a reader never takes an append in progress for a damaged log.
+    """
+    try:
+        handle = log.open("rb")
+    except FileNotFoundError:
+        return None, head()
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        return part(handle), head()
+
+
 def check_ready(log: Path, head: Path) -> None:
     """Fail before any work if the log could not be appended to; creates nothing."""
     if log.exists():
@@ -206,11 +224,13 @@ def check_ready(log: Path, head: Path) -> None:
             file=log,
             hint="check the deployment's audit_log folder is writable by this account",
         )
-    last = None
-    if log.is_file():
-        with log.open("rb") as handle:
-            last = _last_line(handle)
-    problem = mismatch(_state(log, last), _recorded(head))
+    try:
+        last, recorded = _read_locked(log, lambda: _recorded(head), _last_line)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot read the audit log: {exc.strerror}; nothing was released", file=log
+        ) from None
+    problem = mismatch(_state(log, last), recorded)
     if problem is not None:
         raise _damaged(log, problem)
 
@@ -310,14 +330,12 @@ class Verification:
 
 def verify(log: Path, head: Path) -> Verification:
     """Check every line's links (previous-line hash, own hash, sequence), then the head."""
-    recorded = read_head(head)
-    counted = recorded.entries if recorded is not None else None
     try:
-        lines = log.read_bytes().split(b"\n")
-    except FileNotFoundError:
-        lines = []
+        data, recorded = _read_locked(log, lambda: read_head(head), lambda h: h.read())
     except OSError as exc:
         raise InputFileError(f"cannot read the audit log: {exc.strerror}", file=log) from None
+    counted = recorded.entries if recorded is not None else None
+    lines = data.split(b"\n") if data else []
     if lines and lines[-1] == b"":
         lines.pop()
     prev = GENESIS
