@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -129,10 +131,20 @@ def test_check_ready_creates_nothing(tmp_path: Path) -> None:
 def test_head_records_the_count_and_last_hash(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     three(log)
-    head = json.loads(head_of(log).read_text())
-    last = log.read_bytes().splitlines()[-1]
-    assert head == {"entries": 3, "last_sha256": audit.sha256_bytes(last)}
+    heads = [json.loads(line) for line in head_of(log).read_text().splitlines()]
+    hashes = [audit.sha256_bytes(line) for line in log.read_bytes().splitlines()]
+    assert heads == [{"entries": n + 1, "last_sha256": h} for n, h in enumerate(hashes)]
     assert verify(log).head_entries == 3
+
+
+def test_a_head_file_cut_back_is_detected(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    lines = head_of(log).read_bytes().splitlines(keepends=True)
+    head_of(log).write_bytes(b"".join(lines[:2]))
+    result = verify(log)
+    assert not result.ok
+    assert "the log has 3 entries but its head records 2" in (result.problem or "")
 
 
 def test_truncated_log_fails_against_its_head(tmp_path: Path) -> None:
@@ -195,7 +207,9 @@ def test_missing_head_beside_a_non_empty_log_is_detected(tmp_path: Path) -> None
     head_of(log).unlink()
     result = verify(log)
     assert not result.ok
-    assert result.problem == "the log has 3 entries but its head is missing"
+    assert result.problem == "the log has 3 entries but its head is missing or empty"
+    head_of(log).write_bytes(b"")
+    assert verify(log).problem == "the log has 3 entries but its head is missing or empty"
 
 
 def test_nothing_is_appended_to_a_damaged_log(tmp_path: Path) -> None:
@@ -260,3 +274,30 @@ def test_concurrent_appends_and_checks_keep_one_chain_and_never_see_damage(
     assert failures.empty(), failures.get()
     result = verify(log)
     assert result.ok and result.entries == 75 == result.head_entries
+
+
+def _chattr(flag: str, *paths: Path) -> bool:
+    tool = shutil.which("chattr")
+    if tool is None:
+        return False
+    done = subprocess.run([tool, flag, *map(str, paths)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def test_log_and_head_can_be_kept_append_only(tmp_path: Path) -> None:
+    """The deployment advice (docs/security.md): chattr +a on both, then nobody can cut them."""
+    log = tmp_path / "audit.jsonl"
+    three(log)
+    if not _chattr("+a", log, head_of(log)):
+        pytest.skip("setting append-only needs root on a filesystem that supports it")
+    try:
+        audit.append(log, head_of(log), user="carol", outcome="denied", rows_released=0)
+        for path in (log, head_of(log)):
+            with pytest.raises(PermissionError):
+                path.write_bytes(b"")
+            with pytest.raises(PermissionError):
+                path.unlink()
+    finally:
+        _chattr("-a", log, head_of(log))
+    result = verify(log)
+    assert result.ok and result.entries == 4

@@ -8,11 +8,13 @@ breaks its own hash.
 
 What a chain cannot show by itself is the loss of its newest lines (a
 truncated, emptied or deleted log) or its last line rewritten with fresh
-hashes. So every append also writes the chain's *head* (the number of entries
-and the last line's hash) to a second file that the deployment keeps elsewhere
-(:mod:`placehealth.deployment`); :func:`verify` compares the log with it, and
-:func:`append` refuses to add to a log that no longer matches it, so nothing is
-released on top of a damaged record.
+hashes. So every append also adds the chain's *head* (the number of entries
+and the last line's hash) as a line to a second file that the deployment keeps
+elsewhere (:mod:`placehealth.deployment`); the last line counts. :func:`verify`
+compares the log with it, and :func:`append` refuses to add to a log that no
+longer matches it, so nothing is released on top of a damaged record. Both files
+are only ever appended to, so an administrator can make them append-only
+(``chattr +a``), which not even the account writing them can truncate or delete.
 
 Appends take an exclusive lock on the log, so two users writing at once cannot
 fork the chain. The log and its head are owner-only.
@@ -25,6 +27,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +35,6 @@ from typing import Any
 
 from placehealth.errors import ConfigurationError, InputFileError
 from placehealth.private import OWNER_ONLY
-from placehealth.tables import write_bytes
 
 GENESIS = "0" * 64
 FIELDS = (
@@ -115,17 +117,22 @@ EMPTY = Head(0, GENESIS)
 
 
 def read_head(path: Path) -> Head | None:
-    """The recorded head, or None when there is no head file."""
+    """The recorded head (the head file's last line), or None when it is missing or empty."""
     try:
-        data = json.loads(path.read_bytes())
-        return Head(int(data["entries"]), str(data["last_sha256"]))
+        with path.open("rb") as handle:
+            last = _last_line(handle)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise InputFileError(f"cannot read the audit head: {exc.strerror}", file=path) from None
+    if last is None:
+        return None
+    try:
+        data = json.loads(last)
+        return Head(int(data["entries"]), str(data["last_sha256"]))
     except (ValueError, KeyError, TypeError):
         raise InputFileError(
-            "the audit head is not a head file", file=path, hint="restore it from a backup"
+            "the audit head's last line is not a head", file=path, hint="restore it from a backup"
         ) from None
 
 
@@ -139,9 +146,24 @@ def _recorded(path: Path) -> Head | None:
         ) from None
 
 
-def _write_head(path: Path, head: Head) -> None:
+def _owner_only(descriptor: int) -> None:
+    """Owner-only, changed only when needed: an append-only (chattr +a) file refuses chmod."""
+    info = os.fstat(descriptor)
+    if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) != OWNER_ONLY:
+        os.fchmod(descriptor, OWNER_ONLY)
+
+
+def _append_head(path: Path, head: Head) -> None:
+    """Add the new head as a line: the head file is append-only too, so it can be kept so."""
     data = json.dumps({"entries": head.entries, "last_sha256": head.last_sha256}) + "\n"
-    write_bytes(data.encode("utf-8"), path, private=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, OWNER_ONLY)
+    try:
+        _owner_only(descriptor)
+        os.write(descriptor, data.encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def mismatch(found: Head, recorded: Head | None) -> str | None:
@@ -149,7 +171,7 @@ def mismatch(found: Head, recorded: Head | None) -> str | None:
     if recorded is None:
         if found.entries == 0:
             return None  # a new log
-        return f"the log has {found.entries} entries but its head is missing"
+        return f"the log has {found.entries} entries but its head is missing or empty"
     if found == recorded:
         return None
     if found.entries == 0:
@@ -252,8 +274,7 @@ def append(log: Path, head: Path, **fields: Any) -> dict[str, Any]:
         descriptor = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT, OWNER_ONLY)
         with os.fdopen(descriptor, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            if os.fstat(descriptor).st_uid == os.geteuid():
-                os.fchmod(descriptor, OWNER_ONLY)
+            _owner_only(descriptor)
             found = _state(log, _last_line(handle))
             problem = mismatch(found, _recorded(head))
             if problem is not None:
@@ -269,7 +290,7 @@ def append(log: Path, head: Path, **fields: Any) -> dict[str, Any]:
             handle.write(line + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
-            _write_head(head, Head(found.entries + 1, sha256_bytes(line)))
+            _append_head(head, Head(found.entries + 1, sha256_bytes(line)))
     except OSError as exc:
         raise ConfigurationError(
             f"cannot write the audit log: {exc.strerror}; nothing was released",
