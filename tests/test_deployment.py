@@ -182,6 +182,7 @@ def test_malformed_deployment_names_file_and_line(
     assert info.value.line == line
     assert words in str(info.value)
     assert str(path) in str(info.value)
+    assert info.value.hint  # how to fix it
 
 
 def test_the_example_deployment_reads_and_is_protected_by_design() -> None:

@@ -41,7 +41,7 @@ from typing import Literal
 import pydantic
 
 from placehealth.data.nhs_number import TEST_RANGE_PREFIX
-from placehealth.errors import AccessDenied, ConfigurationError, InputFileError
+from placehealth.errors import AccessDenied, ConfigurationError, InputFileError, ValidationError
 from placehealth.yamlfile import first_repeated_key, load_model
 
 ENV_DEPLOYMENT = "PLACEHEALTH_DEPLOYMENT"
@@ -117,7 +117,12 @@ def read_deployment(path: Path) -> Deployment:
             f"data, set {ENV_DEPLOYMENT} to a file with development: true",
         )
     path = path.resolve()
-    parsed = load_model(path, _DeploymentFile)
+    try:
+        parsed = load_model(path, _DeploymentFile)
+    except ValidationError as exc:
+        raise ValidationError(
+            exc.message, file=path, line=exc.line, hint=f"see {EXAMPLE}"
+        ) from None
     repeat = first_repeated_key(path)
     if repeat is not None:
         raise InputFileError(

@@ -419,6 +419,15 @@ def test_a_refused_audit_request_is_itself_audited(built: World, site: Site) -> 
     assert run_cli("phm", "audit", "--user", "carol", "--verify").returncode == 0
 
 
+def test_verify_before_anything_is_recorded_says_so(built: World, site: Site) -> None:
+    result = run_cli("phm", "audit", "--user", "carol", "--verify")
+    assert result.returncode == 0
+    assert "no entries yet" in result.stdout and "both were deleted" in result.stdout
+    shown = run_cli("phm", "audit", "--user", "carol")
+    assert shown.returncode == 2
+    assert "audit log not found: nothing recorded yet, or it was deleted" in one_line(shown)
+
+
 @pytest.mark.parametrize(
     ("damage", "words"),
     [

@@ -347,7 +347,9 @@ def audit_command(
         return
     if not log.log.exists():
         raise InputFileError(
-            "audit log not found", file=log.log, hint="run 'placehealth phm audit --verify'"
+            "audit log not found: nothing recorded yet, or it was deleted",
+            file=log.log,
+            hint="run 'placehealth phm audit --verify'",
         )
     entries = audit.read(log.log)[-last:] if last > 0 else []
     if as_json:
@@ -372,11 +374,18 @@ def _verify(log: audit.Trail, as_json: bool) -> None:
             if result.line is not None
             else f"the head is {log.head}; restore the log from a backup",
         )
-    if not as_json:
+    if as_json:
+        return
+    if result.entries == 0:
         console.print(
-            f"audit log intact: {result.entries} entries, matching its head; "
-            f"last entry sha256 {result.last_sha256}"
+            "audit log holds no entries yet (no log and no head: had there been entries, "
+            "both were deleted; compare with the last hash you kept)"
         )
+        return
+    console.print(
+        f"audit log intact: {result.entries} entries, matching its head; "
+        f"last entry sha256 {result.last_sha256}"
+    )
 
 
 def register(app: typer.Typer) -> None:
