@@ -28,6 +28,10 @@ def load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputFileError(f"cannot read file: {exc.strerror}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"not UTF-8 text (byte {exc.start + 1})", file=path, hint="save the file as UTF-8"
+        ) from None
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -45,7 +49,7 @@ def line_of(path: Path, location: tuple[int | str, ...]) -> int | None:
     """The 1-based line of the node at ``location`` (a pydantic error path)."""
     try:
         node: yaml.Node | None = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError):
+    except (OSError, ValueError, yaml.YAMLError):
         return None
     best = node.start_mark.line + 1 if node is not None else None
     for key in location:
@@ -113,7 +117,7 @@ def first_repeated_key(path: Path) -> RepeatedKey | None:
     """The first key repeated within one mapping of the file, in reading order, if any."""
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError):
+    except (OSError, ValueError, yaml.YAMLError):
         return None  # load_yaml reports these with their own message
     found: list[RepeatedKey] = []
 

@@ -70,6 +70,7 @@ def test_unknown_user_is_denied() -> None:
         ("users:\n  a:\n    role: analyst\n    role: admin\n", 4, "'role' is listed twice"),
         ("users: {}\nusers:\n  a: {role: admin}\n", 2, "'users' is listed twice"),
         ("users:\n  a: {roles: [analyst, admin, analyst]}\n", 2, "roles repeated: analyst"),
+        ("users:\n  a: {role: analyst}\n  1: {role: admin}\n", 3, "user name 1 must be text"),
         (
             "users:\n  a: {role: neighbourhood_team, neighbourhoods: [NB1, NB1]}\n",
             2,
@@ -120,3 +121,11 @@ def test_otherwise_the_user_is_the_login_and_a_claim_to_be_another_is_refused(
     monkeypatch.setenv(ENV_USER, "carol")
     with pytest.raises(AccessDenied, match="may not ask as 'carol'"):
         user_name(None, identity="login", login="alice")
+
+
+def test_a_roles_file_that_is_not_text_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "roles.yaml"
+    path.write_bytes(b"\xff\xfeusers:\n")
+    with pytest.raises(InputFileError, match="not UTF-8 text") as info:
+        load_roles(path)
+    assert info.value.hint == "save the file as UTF-8"

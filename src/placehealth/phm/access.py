@@ -139,6 +139,10 @@ def load_roles(path: Path) -> Roles:
             model = _UserEntry if len(location) == 3 else _RolesFile
             known = ", ".join(model.model_fields)
             message = f"unknown field '{location[-1]}' (fields: {known})"
+        elif "[key]" in location:
+            where = "users"
+            message = f"user name {location[1]!r} must be text (put it in quotes)"
+            location = ("users", str(location[1]))
         else:
             where = ".".join(str(p) for p in location)
         raise InputFileError(
