@@ -179,6 +179,15 @@ def test_a_development_deployment_releases_synthetic_data_only(
     assert not out.exists()
     [entry] = audit.read(site.log)
     assert (entry["user"], entry["outcome"], entry["development"]) == ("alice", "denied", True)
+    # nor a summary of it: the caller may have written this deployment, and its log
+    summary = run_cli(
+        "phm", "cohort", "-w", str(real_looking), "--model", str(built.model),
+        "--user", "alice", "--summary", "-o", str(out),
+    )  # fmt: skip
+    assert summary.returncode == 3
+    assert "synthetic data only" in one_line(summary)
+    assert not out.exists()
+    assert [e["action"] for e in audit.read(site.log)] == ["cohort", "summary"]
 
 
 def test_a_development_deployment_matches_test_range_numbers_only(

@@ -21,6 +21,7 @@ from rich.table import Table
 from placehealth import deployment as setup
 from placehealth.cli.options import console, print_json
 from placehealth.data.pseudonymise import load_key
+from placehealth.engine import tables as t
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import AccessDenied, InputFileError, ValidationError
 from placehealth.phm import audit
@@ -174,6 +175,7 @@ def cohort(
     log.check_ready()
     backend = DuckDBBackend(warehouse)
     try:
+        _synthetic_only(backend, deployment, log, base, person)
         if summary:
             _summary(backend, person, base, log, model, day, threshold, output, as_json)
         else:
@@ -183,6 +185,29 @@ def cohort(
             )  # fmt: skip
     finally:
         backend.close()
+
+
+def _synthetic_only(
+    backend: DuckDBBackend,
+    deployment: setup.Deployment,
+    log: audit.Trail,
+    base: dict[str, Any],
+    person: User,
+) -> None:
+    """Under a development deployment, refuse (and audit) a warehouse that is not synthetic.
+
+    The summary as much as the list: a deployment the caller may have written
+    keeps its own audit log, so real data must never be released under it.
+    """
+    if not deployment.development:
+        return
+    practices = backend.collect(backend.table(t.PRACTICE).select("practice_code").unique())
+    try:
+        for neighbourhood in case_finding.neighbourhoods(backend):
+            setup.check_synthetic_neighbourhood(deployment, neighbourhood)
+        setup.check_synthetic_practices(deployment, practices["practice_code"].dropna())
+    except AccessDenied as exc:
+        _refuse(log, base, person.role, exc)
 
 
 def _risk(backend: DuckDBBackend, model: Path, day: dt.date) -> tuple[Any, str]:
