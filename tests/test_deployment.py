@@ -126,6 +126,23 @@ def test_writable_by_the_caller_is_refused(
         assert d.load_deployment(outsider(path)).path == path
 
 
+@pytest.mark.parametrize(("mode", "refused"), [(0o777, True), (0o1777, False), (0o755, False)])
+def test_a_folder_above_that_the_caller_may_write_is_refused_unless_sticky(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int, refused: bool
+) -> None:
+    """Whoever may write a folder above could rename the deployment's folder and replace it."""
+    shared = tmp_path / "shared"
+    path = install(shared / "srv")
+    shared.chmod(mode)
+    monkeypatch.setenv(d.ENV_DEPLOYMENT, str(path))
+    if not refused:
+        assert d.load_deployment(outsider(path)).path == path
+        return
+    with pytest.raises(ConfigurationError) as info:
+        d.load_deployment(outsider(path))
+    assert f"(the folder {shared}: anyone may write it)" in str(info.value)
+
+
 def test_a_development_deployment_may_be_the_callers_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

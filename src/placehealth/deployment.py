@@ -14,14 +14,15 @@ from one deployment file, found at :data:`SYSTEM_PATH` or named by
 
 Naming the file is not enough to be trusted: unless it says ``development:
 true``, the deployment file and the roles file, and the folders holding them,
-must be out of the caller's control: not owned by the account running the
-command, not writable by it (nor by everyone, nor by a group it belongs to),
-and the command must not run as root. An administrator owns them; the
-service account and the users only read them. A caller who writes their own
-deployment file can therefore only mark it ``development: true``, and a
-development deployment releases identifiable rows of synthetic data alone
-(synthetic neighbourhood and practice codes, NHS numbers from the 999 test
-range, which are never issued), for the demo and the tests.
+must be out of the caller's control, and so must every folder above them:
+not owned by the account running the command, not writable by it (nor by
+everyone, nor by a group it belongs to; a sticky folder such as /tmp is
+allowed above entries not the caller's), and the command must not run as
+root. An administrator owns them; the service account and the users only read
+them. A caller who writes their own deployment file can therefore only mark it
+``development: true``, and a development deployment releases synthetic data
+alone (synthetic neighbourhood and practice codes, NHS numbers from the 999
+test range, which are never issued), for the demo and the tests.
 
 Checking ownership and write permission, rather than asking for root, keeps
 the rule testable by an ordinary user: :class:`Caller` is the account the
@@ -173,22 +174,37 @@ def _control(info: os.stat_result, caller: Caller) -> str | None:
 
 
 def check_protected(path: Path, caller: Caller, what: str) -> None:
-    """Refuse a file that ``caller`` could change or replace: the file and its folder."""
-    for target in (path, path.parent):
+    """Refuse a file that ``caller`` could change or replace.
+
+    The file, its folder and every folder above: whoever may write a folder may
+    rename what lies in it and put their own in its place, unless the folder's
+    sticky bit (as on /tmp) keeps them to entries of their own.
+    """
+    chain = [path, *path.parents]
+    for index, target in enumerate(chain):
         try:
             info = target.stat()
         except OSError as exc:
             raise InputFileError(f"cannot read the {what}: {exc.strerror}", file=path) from None
         reason = _control(info, caller)
-        if reason is not None:
-            where = "" if target == path else f"its folder {target}: "
-            raise ConfigurationError(
-                f"the {what} is not protected ({where}{reason}), so the person asking could "
-                "choose who may see what",
-                file=path,
-                hint="an administrator must own it and the service account only read it; "
-                "for synthetic data only, mark the deployment development: true",
-            )
+        if reason is None or (index > 0 and _sticky_keeps_out(info, chain[index - 1], caller)):
+            continue
+        where = {0: "", 1: f"its folder {target}: "}.get(index, f"the folder {target}: ")
+        raise ConfigurationError(
+            f"the {what} is not protected ({where}{reason}), so the person asking could "
+            "choose who may see what",
+            file=path,
+            hint="an administrator must own it and the folders above it, and the service "
+            "account only read it; for synthetic data only, mark the deployment "
+            "development: true",
+        )
+
+
+def _sticky_keeps_out(folder: os.stat_result, child: Path, caller: Caller) -> bool:
+    """True when a sticky folder stops ``caller`` renaming ``child``, which is not theirs."""
+    if not folder.st_mode & stat.S_ISVTX or caller.uid in (0, folder.st_uid):
+        return False
+    return child.stat().st_uid != caller.uid
 
 
 def check_synthetic_neighbourhood(deployment: Deployment, neighbourhood: str) -> None:
