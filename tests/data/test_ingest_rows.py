@@ -15,6 +15,7 @@ from placehealth.data.pseudonymise import PseudoKey
 from placehealth.errors import InputFileError, ValidationError
 from tests.data.conftest import geography_csv, write_csv
 from tests.data.test_ingest import ALIVE, DEAD, PERSON, SPELL, rows
+from tests.test_cli import run_cli
 
 CONTACT = "nhs_number,contact_date,mode"
 OTHER = "4505577104"  # a third valid NHS number (Modulus 11)
@@ -233,3 +234,21 @@ def test_the_synthetic_extract_reloads_as_duplicates_after_a_fix(
     assert again["person"].status == "loaded"
     assert again["person"].rows_duplicate == person.num_rows
     assert {f.status for t, f in again.items() if t != "person"} == {"skipped"}
+
+
+def test_the_command_shows_the_counts_and_fails_on_a_file_that_loads_nothing(
+    tmp_path: Path, key: PseudoKey
+) -> None:
+    source, warehouse = tmp_path / "in", tmp_path / "w.duckdb"
+    people(source, f"{OTHER},X,1960-01,,E01SYN001,SYN001")
+    shown = run_cli("ingest", str(source), "-w", str(warehouse))
+    assert shown.returncode == 0, shown.stderr
+    total = next(line for line in shown.stdout.splitlines() if "total" in line)
+    assert [c.strip() for c in total.split("│")[4:9]] == ["8", "7", "0", "0", "1"]  # 3 + 2 + 3
+    write_csv(source, "gp_contact", CONTACT, f"{ALIVE},2015-01-33,telephone")
+    failed = run_cli("ingest", str(source), "-w", str(warehouse))
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    line = failed.stderr.strip()
+    assert "gp_contact.csv" in line and "rolled back" in line
+    assert "w-load-2-quarantine.csv" in line
+    assert rows(warehouse, "SELECT max(load_id) FROM load_log") == [(1,)]
