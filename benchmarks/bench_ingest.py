@@ -40,7 +40,8 @@ assert placehealth.__file__.startswith(sys.argv[1] or placehealth.__file__), pla
 start = time.perf_counter()
 result = ingest(Path(sys.argv[2]), Path(sys.argv[3]), PseudoKey(b"benchmark-key-not-a-secret-0001"))
 seconds = time.perf_counter() - start
-print(seconds, sum(f.rows_read for f in result.files), sum(f.rows_added for f in result.files))
+print("result", seconds, sum(f.rows_read for f in result.files),
+      sum(f.rows_added for f in result.files))
 """
 
 
@@ -63,7 +64,9 @@ def load(src: str, extract: Path, warehouse: Path) -> tuple[float, int, int]:
     )  # fmt: skip
     for leftover in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    seconds, read, added = done.stdout.split()
+    last = next(line for line in reversed(done.stdout.splitlines()) if line.startswith("result"))
+    _, seconds, read, added = last.split()
+    print(f"{src or 'ours'}: {seconds} s", file=sys.stderr, flush=True)
     return float(seconds), int(read), int(added)
 
 

@@ -147,7 +147,7 @@ def ingest(
         raise ValidationError(
             f"every one of its {empty[0].rows_read:,} rows was quarantined{others}, so nothing "
             "was loaded: the whole load was rolled back and the warehouse is unchanged",
-            file=empty[0].file,
+            file=source / empty[0].file,
             hint=f"see the quarantine report {result.report}, fix the file and load again",
         )
     return result
