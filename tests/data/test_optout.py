@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from placehealth.data import optout as optout_module
 from placehealth.data.ingest import ingest
 from placehealth.data.optout import opt_out
 from placehealth.data.pseudonymise import PseudoKey
@@ -143,3 +144,19 @@ def test_the_optout_command(tmp_path: Path, key: PseudoKey) -> None:
     shown = run_cli("optout", str(path), "-w", str(warehouse))
     assert shown.returncode == 0 and "already on the opt-out list" in shown.stdout
     assert "Example" in run_cli("optout", "--help").stdout
+
+
+def test_a_failure_half_way_removes_nothing(
+    tmp_path: Path, key: PseudoKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, warehouse = loaded(tmp_path, key)
+    before = {t: rows(warehouse, f"SELECT count(*) FROM {t}") for t in TABLES_WITH_PEOPLE}
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(optout_module, "log_removal", failing)  # after every delete
+    with pytest.raises(OSError, match="simulated"):
+        opt_out(listing(tmp_path, "nhs_number", ALIVE), warehouse, key)
+    assert {t: rows(warehouse, f"SELECT count(*) FROM {t}") for t in TABLES_WITH_PEOPLE} == before
+    assert rows(warehouse, "SELECT count(*) FROM opted_out") == [(0,)]
