@@ -104,7 +104,8 @@ def test_unknown_codes_and_values(tmp_path: Path, key: PseudoKey) -> None:
               f"{ALIVE},icd10,J4,2010-01-01",  # not ICD-10
               f"{ALIVE},read,H33..,2010-01-01")  # unknown code system  # fmt: skip
     write_csv(source, "apc_spell", SPELL,
-              f"{ALIVE},2015-01-03,2015-01-09,urgent,XYZ,RQ6,home")  # fmt: skip
+              f"{ALIVE},2015-01-03,2015-01-09,urgent,XYZ,RQ6,home",
+              f"{ALIVE},2015-01-03,2015-01-09,emergency,J44.1,RQ6,home")  # fmt: skip
     result = ingest(source, tmp_path / "w.duckdb", key)
     found = problems(result)
     assert (
@@ -136,7 +137,8 @@ def test_unknown_codes_and_values(tmp_path: Path, key: PseudoKey) -> None:
 def test_an_nhs_number_in_the_wrong_column_is_not_copied(tmp_path: Path, key: PseudoKey) -> None:
     source = tmp_path / "in"
     people(source)
-    write_csv(source, "person", PERSON, f"{ALIVE},F,1950-03,,{DEAD},SYN001")  # fmt: skip
+    write_csv(source, "person", PERSON, f"{ALIVE},F,1950-03,,{DEAD},SYN001",
+              f"{DEAD},M,1940-07,,E01SYN001,SYN001")  # fmt: skip
     result = ingest(source, tmp_path / "w.duckdb", key)
     assert problems(result) == {("person.csv", 1, "lsoa", "not in geo_lsoa.lsoa")}
     assert result.problems["value"].isna().all()

@@ -103,4 +103,4 @@ def test_truth_is_the_probability_that_generates_admissions(liverpool: Path) -> 
 def test_extract_columns_follow_the_schema(small_extract: Path) -> None:
     for table in LOADABLE:
         names = pq.read_schema(small_extract / f"{table.name}.parquet").names
-        assert names == [c.extract_name for c in table.extract_columns]
+        assert names == [c.extract_name for c in table.required_extract_columns]

@@ -16,6 +16,7 @@ class Kind(StrEnum):
     PERSON_KEY = "person key"  # nhs_number in extracts, HMAC hex in the warehouse
     TEXT = "text"
     CODE = "code"  # an organisation or area code: letters and digits
+    RECORD_ID = "record id"  # the source system's own identifier of a record, as text
     DATE = "date"
     MONTH = "month"  # a date truncated to the first of its month
     ENUM = "enum"
@@ -30,6 +31,7 @@ SQL_TYPES = {
     Kind.PERSON_KEY: "VARCHAR",
     Kind.TEXT: "VARCHAR",
     Kind.CODE: "VARCHAR",
+    Kind.RECORD_ID: "VARCHAR",
     Kind.DATE: "DATE",
     Kind.MONTH: "DATE",
     Kind.ENUM: "VARCHAR",
@@ -52,6 +54,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     in_extract: bool = True  # False: added by ingestion (derived or bookkeeping)
+    optional: bool = False  # True: an extract may leave the column out (read as empty)
 
     @property
     def sql_type(self) -> str:
@@ -86,7 +89,7 @@ class Table:
     description: str
     role: Role
     columns: tuple[Column, ...]
-    key: tuple[str, ...] = ()  # upsert key of reference and person tables
+    key: tuple[str, ...] = ()  # upsert key (of an event table: its optional record id)
     event_date: str | None = None  # the date that must fall between birth and death
     rules: tuple[Rule, ...] = field(default_factory=tuple)
 
@@ -99,6 +102,11 @@ class Table:
     @property
     def extract_columns(self) -> list[Column]:
         return [c for c in self.columns if c.in_extract]
+
+    @property
+    def required_extract_columns(self) -> list[Column]:
+        """The extract columns every file of the table must have (not the optional ones)."""
+        return [c for c in self.extract_columns if not c.optional]
 
     @property
     def data_columns(self) -> list[str]:

@@ -24,6 +24,7 @@ _CHECKS = {
     s.Kind.CLINICAL_CODE: "SNOMED CT concept id (6–18 digits, partition 00 or 10, Verhoeff "
     "check digit) or ICD-10 code; must be in the condition code list",
     s.Kind.CODE: "letters and digits",
+    s.Kind.RECORD_ID: "any text; unique within the table (a repeat in one file is refused)",
     s.Kind.INTEGER: "a whole number",
     s.Kind.NUMBER: "a number",
 }
@@ -31,7 +32,10 @@ _CHECKS = {
 _ROLES = {
     s.Role.REFERENCE: "Lookup: a load inserts new keys and updates changed rows.",
     s.Role.PERSON: "A load inserts new people and updates the attributes of people it already has.",
-    s.Role.EVENT: "A load appends rows; rows identical to ones already loaded are not added again.",
+    s.Role.EVENT: "A load appends rows. A row with a `record_id` already loaded replaces that "
+    "row (a correction); a row without one is not added again if an identical row is already "
+    "loaded (as a multiset). Rows dated after the person's death are removed when the death "
+    "is recorded.",
     s.Role.BOOKKEEPING: "Written by ingestion itself; not loadable from an extract.",
 }
 
@@ -63,7 +67,7 @@ def _table(table: s.Table) -> list[str]:
     ]
     for c in table.columns:
         name = f"`{c.name}`" + (" (extract: `nhs_number`)" if c.kind is s.Kind.PERSON_KEY else "")
-        required = "no" if c.nullable else "yes"
+        required = "no (may be left out)" if c.optional else "no" if c.nullable else "yes"
         lines.append(f"| {name} | {c.sql_type} | {required} | {c.description} | {_format(c)} |")
     rules = [f"`{r.column}`: {r.reason} is refused" for r in table.rules]
     if table.event_date:

@@ -6,7 +6,9 @@ unknown name, a missing column, a file that is not CSV or Parquet) is found
 here, before the warehouse is opened, and reported as one message.
 
 Cells are staged as text with their data-row number (``_row``), so validation
-sees exactly what the file says and can point at the row.
+sees exactly what the file says and can point at the row. Only the table's
+own columns are read, by name, so a user's extra column can never be mistaken
+for one ingestion adds for itself (``_row``, ``load_id``…).
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ class Extract:
     @property
     def columns(self) -> list[str]:
         return [c.extract_name for c in self.table.extract_columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.extract_name for c in self.table.required_extract_columns]
 
 
 def find_extracts(folder: Path) -> list[Extract]:
@@ -85,14 +91,23 @@ def header(extract: Extract) -> list[str]:
 
 
 def check_columns(extract: Extract) -> None:
-    """One clear error for the first required column the file lacks."""
-    present = {c.strip().lower() for c in header(extract)}
-    for column in extract.columns:
-        if column not in present:
+    """One clear error for the first required column the file lacks or names twice."""
+    seen: set[str] = set()
+    for name in header(extract):
+        column = name.strip().lower()
+        if column in seen and column in extract.columns:
+            raise InputFileError(
+                f"column '{column}' appears twice (names are compared ignoring case)",
+                file=extract.path,
+                hint="keep one of them",
+            )
+        seen.add(column)
+    for column in extract.required:
+        if column not in seen:
             raise InputFileError(
                 f"missing column '{column}'",
                 file=extract.path,
-                hint=f"a {extract.table.name} extract needs: {', '.join(extract.columns)}",
+                hint=f"a {extract.table.name} extract needs: {', '.join(extract.required)}",
             )
 
 
@@ -101,11 +116,15 @@ def stage(con: duckdb.DuckDBPyConnection, extract: Extract, target: str = "stage
 
     Parquet is read by DuckDB itself (parallel, typed cells cast to text); CSV through
     Arrow with every column as text, so nothing is guessed (leading zeros survive).
-    NHS numbers lose their spaces and hyphens here.
+    NHS numbers lose their spaces and hyphens here. An optional column the file
+    leaves out is empty.
     """
     names = {name.strip().lower(): name for name in header(extract)}
+    wanted = [names[c] for c in extract.columns if c in names]
 
     def text(column: str) -> str:
+        if column not in names:
+            return f"CAST(NULL AS VARCHAR) AS {column}"
         cell = f'CAST("{names[column]}" AS VARCHAR)'
         return (
             f"{normalise_sql(cell)} AS {column}"
@@ -115,21 +134,26 @@ def stage(con: duckdb.DuckDBPyConnection, extract: Extract, target: str = "stage
 
     select = ", ".join(text(c) for c in extract.columns)
     try:
-        if extract.format == "parquet":
+        if extract.format == "parquet" and _PARQUET_ROW not in names:
             path = str(extract.path).replace("'", "''")
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT file_row_number + 1 AS {ROW}, "
+                f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {_PARQUET_ROW} + 1 AS {ROW}, "
                 f"{select} FROM read_parquet('{path}', file_row_number = true)"
             )
             return
-        raw = pa_csv.read_csv(
-            extract.path,
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names.values(), pa.string()),
-                strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
+        if extract.format == "parquet":  # a user column has DuckDB's row-number name
+            raw = pq.read_table(extract.path, columns=wanted)
+            raw = raw.cast(pa.schema([pa.field(n, pa.string()) for n in raw.column_names]))
+        else:
+            raw = pa_csv.read_csv(
+                extract.path,
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=dict.fromkeys(wanted, pa.string()),
+                    include_columns=wanted,
+                    strings_can_be_null=True,
+                    null_values=[""],
+                ),
+            )
     except (pa.ArrowException, OSError, duckdb.Error) as exc:
         raise InputFileError(_readable(exc, extract), file=extract.path) from None
     numbered = raw.append_column(ROW, pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64)))
@@ -140,6 +164,9 @@ def stage(con: duckdb.DuckDBPyConnection, extract: Extract, target: str = "stage
         )
     finally:
         con.unregister("extract_arrow")
+
+
+_PARQUET_ROW = "file_row_number"
 
 
 def sha256(path: Path) -> str:

@@ -7,14 +7,16 @@ generator that writes extracts, and the generated data dictionary
 
 Extracts carry ``nhs_number`` where the warehouse carries ``person_key`` (the
 keyed hash that replaces it at ingestion); a few columns exist only in the
-warehouse (``load_id``, the condition group derived from the code).
+warehouse (``load_id``, the condition group derived from the code). Event
+tables take an optional ``record_id``, the source system's identifier, which
+makes a later row with the same id a correction of the earlier one.
 """
 
 from __future__ import annotations
 
 from placehealth.data.columns import Column, Kind, Role, Rule, Table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # ---------------------------------------------------------------------------
 # shared columns
@@ -28,6 +30,15 @@ PERSON_KEY = Column(
 )
 LOAD_ID = Column(
     "load_id", Kind.INTEGER, "The load that added the row (load_log.load_id).", in_extract=False
+)
+RECORD_ID = Column(
+    "record_id",
+    Kind.RECORD_ID,
+    "The source system's identifier of the record (e.g. the spell or attendance id), if the "
+    "extract has one. A later row with the same record_id replaces the earlier one (a "
+    "correction); rows without one are matched on every column. Optional in extracts.",
+    nullable=True,
+    optional=True,
 )
 PROVIDER = Column(
     "provider_code", Kind.CODE, "ODS code of the provider organisation (3 to 5 letters or digits)."
@@ -44,9 +55,11 @@ def _contact(name: str, grain: str, description: str, services: tuple[str, ...])
             PERSON_KEY,
             Column("contact_date", Kind.DATE, "Date of the contact."),
             Column("service", Kind.ENUM, "Service that made the contact.", values=services),
+            RECORD_ID,
             LOAD_ID,
         ),
         event_date="contact_date",
+        key=("record_id",),
     )
 
 
@@ -173,9 +186,11 @@ CONDITION = Table(
             "Condition group of the code (e.g. copd, dementia), from the code list.",
             in_extract=False,
         ),
+        RECORD_ID,
         LOAD_ID,
     ),
     event_date="recorded_date",
+    key=("record_id",),
 )
 
 APC_SPELL = Table(
@@ -202,9 +217,11 @@ APC_SPELL = Table(
             values=DISCHARGE_DESTINATIONS,
             nullable=True,
         ),
+        RECORD_ID,
         LOAD_ID,
     ),
     event_date="admit_date",
+    key=("record_id",),
     rules=(
         Rule("discharge_date", "discharge_date >= admit_date", "discharge before admission"),
         Rule(
@@ -230,9 +247,11 @@ AE_ATTENDANCE = Table(
             "What happened at the end of the attendance.",
             values=AE_DISPOSALS,
         ),
+        RECORD_ID,
         LOAD_ID,
     ),
     event_date="arrival_date",
+    key=("record_id",),
 )
 
 OP_APPOINTMENT = Table(
@@ -246,9 +265,11 @@ OP_APPOINTMENT = Table(
         Column("first_or_followup", Kind.ENUM, "first or followup.", values=OP_KINDS),
         PROVIDER,
         Column("referral_source", Kind.ENUM, "Who referred.", values=REFERRAL_SOURCES),
+        RECORD_ID,
         LOAD_ID,
     ),
     event_date="appt_date",
+    key=("record_id",),
 )
 
 GP_CONTACT = Table(
@@ -260,9 +281,11 @@ GP_CONTACT = Table(
         PERSON_KEY,
         Column("contact_date", Kind.DATE, "Date of the contact."),
         Column("mode", Kind.ENUM, "How the contact happened.", values=GP_MODES),
+        RECORD_ID,
         LOAD_ID,
     ),
     event_date="contact_date",
+    key=("record_id",),
 )
 
 COMMUNITY_CONTACT = _contact(
@@ -289,9 +312,11 @@ SOCIAL_CARE = Table(
         Column("start_date", Kind.DATE, "First day of the service."),
         Column("end_date", Kind.DATE, "Last day of the service; empty while open.", nullable=True),
         Column("service", Kind.ENUM, "Kind of service.", values=SOCIAL_CARE_SERVICES),
+        RECORD_ID,
         LOAD_ID,
     ),
     event_date="start_date",
+    key=("record_id",),
     rules=(Rule("end_date", "end_date >= start_date", "service ends before it starts"),),
 )
 
@@ -305,9 +330,11 @@ DEATH = Table(
         Column("date_of_death", Kind.DATE, "Date of death."),
         Column("underlying_cause", Kind.ICD10, "Underlying cause of death (ICD-10)."),
         Column("place_of_death", Kind.ENUM, "Where the person died.", values=PLACES_OF_DEATH),
+        RECORD_ID,
         LOAD_ID,
     ),
     event_date="date_of_death",
+    key=("record_id",),
 )
 
 LOAD_LOG = Table(
@@ -325,14 +352,63 @@ LOAD_LOG = Table(
         Column(
             "status",
             Kind.ENUM,
-            "loaded, or skipped (same file already loaded).",
+            "loaded, or skipped (the same bytes were loaded before with no row held back, "
+            "and no row of the table was removed since).",
             values=("loaded", "skipped"),
         ),
         Column("rows_read", Kind.INTEGER, "Data rows in the file."),
         Column("rows_added", Kind.INTEGER, "Rows added to the table."),
-        Column("rows_updated", Kind.INTEGER, "Rows changed in place (person, geography)."),
+        Column(
+            "rows_updated",
+            Kind.INTEGER,
+            "Rows changed in place (a person, a lookup, an event with the same record_id).",
+        ),
         Column("rows_duplicate", Kind.INTEGER, "Valid rows already in the warehouse."),
-        Column("rows_quarantined", Kind.INTEGER, "Rows refused (see quarantine)."),
+        Column(
+            "rows_quarantined",
+            Kind.INTEGER,
+            "Rows refused (see quarantine). rows_read = rows_added + rows_updated + "
+            "rows_duplicate + rows_quarantined.",
+        ),
+    ),
+)
+
+REMOVAL_LOG = Table(
+    "removal_log",
+    "Rows removed from one table at one time",
+    "What was removed, when, by whom and why: people who opted out (placehealth optout) and "
+    "events after a newly recorded death (removed by the load that recorded it). Counts "
+    "only: no NHS number or person key is kept here.",
+    Role.BOOKKEEPING,
+    (
+        Column("removed_at", Kind.TIMESTAMP, "When the removal was committed (UTC)."),
+        Column("removed_by", Kind.TEXT, "The operating-system user who ran the command."),
+        Column("reason", Kind.TEXT, "opted out, or after the person's death."),
+        Column("table_name", Kind.TEXT, "The table rows were removed from."),
+        Column("rows_removed", Kind.INTEGER, "Rows removed from it."),
+        Column(
+            "load_id",
+            Kind.INTEGER,
+            "The load that removed them (after a death); empty for an opt-out.",
+            nullable=True,
+        ),
+    ),
+)
+
+OPTED_OUT = Table(
+    "opted_out",
+    "Person who opted out",
+    "The person keys (keyed hashes, never NHS numbers) of people removed under the national "
+    "data opt-out. A load refuses their rows (quarantined as opted out), so an old extract "
+    "cannot bring them back.",
+    Role.BOOKKEEPING,
+    (
+        Column(
+            "person_key",
+            Kind.PERSON_KEY,
+            "HMAC-SHA256 of the NHS number under the place's key.",
+            in_extract=False,
+        ),
     ),
 )
 
@@ -384,7 +460,13 @@ RECORDS: tuple[Table, ...] = (
     SOCIAL_CARE,
     DEATH,
 )
-BOOKKEEPING: tuple[Table, ...] = (LOAD_LOG, QUARANTINE, WAREHOUSE_META)
+BOOKKEEPING: tuple[Table, ...] = (
+    LOAD_LOG,
+    QUARANTINE,
+    REMOVAL_LOG,
+    OPTED_OUT,
+    WAREHOUSE_META,
+)
 LOADABLE: tuple[Table, ...] = GEOGRAPHY + RECORDS
 """Tables an extract folder may hold, in the order a load applies them."""
 ALL: tuple[Table, ...] = LOADABLE + BOOKKEEPING
