@@ -49,6 +49,7 @@ CASES = {
         "not in the catalogue",
     ),
     "unknown-period": (GOOD_AMBITION.replace("2018/19", "next year"), 7, "unrecognised period"),
+    "ambiguous-period": (GOOD_AMBITION.replace("2018/19", "2009-11"), 7, "ambiguous period"),
 }
 
 
@@ -83,6 +84,7 @@ def test_actuals_with_a_wrong_column(tmp_path: Path) -> None:
         ("inpatient-experience-negative,Liverpool,2014/15,high", r"row 2, column 'value'"),
         ("no-such,Liverpool,2014/15,120", r"row 2, column 'indicator'"),
         ("inpatient-experience-negative,Liverpool,someday,120", r"row 2, column 'period'"),
+        ("inpatient-experience-negative,Liverpool,2010-11,120", r"row 2, column 'period'.*ambig"),
     ],
 )
 def test_actuals_with_bad_cells(tmp_path: Path, row: str, expected: str) -> None:

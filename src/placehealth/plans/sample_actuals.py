@@ -29,7 +29,7 @@ import pandas as pd
 
 from placehealth.catalogue.model import Catalogue, Polarity, Unit
 from placehealth.errors import ValidationError
-from placehealth.periods import parse_period
+from placehealth.periods import is_period, parse_period
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
@@ -137,20 +137,12 @@ def dated_periods(trajectory: Trajectory) -> tuple[np.ndarray, np.ndarray, np.nd
     keep = [
         (parse_period(p), v)
         for p, v in zip(trajectory.periods, trajectory.values, strict=True)
-        if _is_period(p) and np.isfinite(v)
+        if is_period(p) and np.isfinite(v)
     ]
     keep.sort(key=lambda pv: pv[0])
     starts = pd.to_datetime([p.start for p, _ in keep]).to_numpy()
     ends = pd.to_datetime([p.end for p, _ in keep]).to_numpy()
     return starts, ends, np.asarray([v for _, v in keep], dtype=float)
-
-
-def _is_period(label: str) -> bool:
-    try:
-        parse_period(label)
-    except ValidationError:
-        return False
-    return True
 
 
 def expected_by_month(

@@ -15,7 +15,7 @@ import pandas as pd
 
 from placehealth.catalogue.model import Catalogue, Polarity, Unit
 from placehealth.errors import ValidationError
-from placehealth.periods import parse_period
+from placehealth.periods import is_period, parse_period, readings
 from placehealth.plans.load import Plan
 from placehealth.plans.trajectory import compute, polarity_of
 from placehealth.tables import read_table, require_columns
@@ -96,7 +96,16 @@ def _from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
         keep &= raw["age_band"].astype(str).str.lower().isin(["all ages", "nan"]).to_numpy()
     keep &= pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
     frame = raw.loc[keep].rename(columns={"indicator_id": "indicator"})
+    # the engine writes years, financial years and pooled windows ("2016-18"), never months
+    periods = frame["period"].astype(str)
+    pooled = periods.str.fullmatch(r"\d{4}-\d{2}") & ~periods.map(_one_reading)
+    if "period_kind" not in frame.columns:
+        frame = frame.assign(period_kind=np.where(pooled, "pooled", ""))
     return frame.assign(area=frame["area_code"].astype(str))
+
+
+def _one_reading(label: str) -> bool:
+    return len(readings(label)) == 1
 
 
 def _match_fingertips(frame: pd.DataFrame, catalogue: Catalogue, path: Path) -> pd.Series:
@@ -119,8 +128,16 @@ def _match_fingertips(frame: pd.DataFrame, catalogue: Catalogue, path: Path) -> 
 
 
 def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
+    """Start, end, midpoint and kind of every row's period.
+
+    A ``period_kind`` column (month, pooled, fy, at) says how to read labels that
+    could be read two ways ("2009-11"); without it such a label is refused.
+    """
+    if "period_kind" in frame.columns:
+        kinds = frame["period_kind"].fillna("").astype(str).str.strip()
+        frame["period"] = np.where(kinds != "", kinds + ":" + frame["period"], frame["period"])
     labels = frame["period"].unique()
-    starts, ends = {}, {}
+    starts, ends, kinds_of, months = {}, {}, {}, {}
     for label in labels:  # unique labels only: a few hundred at most
         try:
             period = parse_period(label)
@@ -130,18 +147,12 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
                 exc.message, file=path, row=bad + 2, column="period", hint=exc.hint
             ) from None
         starts[label], ends[label] = period.start, period.end
+        kinds_of[label], months[label] = period.kind, period.months
     frame["start"] = pd.to_datetime(frame["period"].map(starts))
     frame["end"] = pd.to_datetime(frame["period"].map(ends))
+    frame["period_kind"] = frame["period"].map(kinds_of)
+    frame["months"] = frame["period"].map(months).astype(int)
     frame["mid"] = frame["start"] + (frame["end"] - frame["start"]) / 2
-
-
-def _is_period(label: str) -> bool:
-    """False for the stand-in labels of index-only trajectories ("baseline")."""
-    try:
-        parse_period(label)
-    except ValidationError:
-        return False
-    return True
 
 
 def _decimal_year(dates: pd.Series) -> np.ndarray:
@@ -186,7 +197,7 @@ def plan_status(
             }
             # an index-only trajectory (no printed baseline) cannot be set against actuals
             usable = "index" not in t.extras
-            dated = [(p, v) for p, v in zip(t.periods, t.values, strict=True) if _is_period(p)]
+            dated = [(p, v) for p, v in zip(t.periods, t.values, strict=True) if is_period(p)]
             dated = dated if usable else []
             if rows.size == 0 or not dated:
                 out.append(
