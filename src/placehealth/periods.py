@@ -290,6 +290,16 @@ def financial_year_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
+def pooled_label(first: int, years: int, *, financial: bool = False) -> str:
+    """'2016-18' for three calendar years from 2016 ('pooled:2010-12' where the short form
+    could be read as a month); '2016/17-2018/19' for financial years."""
+    last = first + years - 1
+    if financial:
+        return f"{financial_year_label(first)}-{financial_year_label(last)}"
+    label = f"{first}-{last % 100:02d}"
+    return label if len(readings(label)) == 1 else f"pooled:{label}"
+
+
 def years_between(a: Period, b: Period) -> float:
     """Whole years between the starts of two periods (for yearly trajectories)."""
     return (b.start.year - a.start.year) + (b.start.month - a.start.month) / 12

@@ -117,14 +117,26 @@ def status(
     all_areas: bool = typer.Option(
         False, "--all-areas", help="Track every area in the actuals against the trajectory."
     ),
+    population: float = typer.Option(
+        None,
+        "--population",
+        min=1,
+        help="Population the actuals' counts come from, when not the plan's (e.g. a "
+        "synthetic sample): counts are then compared as rates through the plan's population.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
 ) -> None:
-    """Latest actual against the trajectory, on/off track, and the end-of-plan forecast.
+    """Latest actual against the trajectory, on/off track, and a forecast for the target.
 
-    A difference inside the actual's confidence interval is not a miss.
+    Actuals are compared like with like (same period kind) or through a conversion
+    written in the 'comparison' column (a part-year rate annualised, yearly values
+    pooled into a window, a month's share of a year's count); otherwise the row is
+    'not comparable' with the reason. A difference inside the actual's confidence
+    interval is not a miss. The forecast is a linear trend over non-overlapping points
+    with a 95% prediction interval, at the target period.
 
-    Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv
+    Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv --population 20000
     """
     if area and all_areas:
         raise ValidationError("give --area or --all-areas, not both")
@@ -132,7 +144,9 @@ def status(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     frame = read_actuals(actuals, catalogue)
-    result = plan_status(plans, catalogue, frame, area=area, all_areas=all_areas)
+    result = plan_status(
+        plans, catalogue, frame, area=area, all_areas=all_areas, population=population
+    )
     if output is not None:
         from placehealth.tables import write_table
 
@@ -142,17 +156,24 @@ def status(
         return
     table = Table(title="Status against trajectory")
     shown = ["document", "ambition", "area", "latest_period", "actual", "expected", "status",
-             "forecast_end", "target"]  # fmt: skip
+             "comparison", "forecast_end", "forecast_verdict", "target"]  # fmt: skip
     for column in shown:
         table.add_column(column)
-    colours = {"on track": "green", "off track": "red", "not yet due": "cyan", "no data": "dim"}
+    colours = {"on track": "green", "off track": "red", "not yet due": "cyan", "no data": "dim",
+               "not comparable": "yellow"}  # fmt: skip
     for rec in result.head(200).to_dict(orient="records"):
-        cells = [fmt(rec[c]) if isinstance(rec[c], float) else str(rec[c]) for c in shown]
+        cells = [_cell(rec[c]) for c in shown]
         cells[6] = f"[{colours.get(rec['status'], 'white')}]{rec['status']}[/]"
         table.add_row(*cells)
     console.print(table)
     if len(result) > 200:
         console.print(f"… {len(result) - 200} more rows; use --output to write them all")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return fmt(value)
+    return "" if value is None else str(value)
 
 
 def register(app: typer.Typer) -> None:
