@@ -134,8 +134,9 @@ def compare(
     profile: list[float] | None = None,
     scale: float | None = 1.0,
     population_note: str = "",
-) -> pd.DataFrame:
-    """Per actual row: expected value, the actual as compared, the conversion or the reason.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per actual row: expected value, the actual as compared, and ``rule``, a row of the
+    second frame that holds the conversion made or the reason none could be.
 
     ``scale`` multiplies counts from a population of another size (None: they cannot be
     compared; ``population_note`` says why or how). The rules depend only on a row's
@@ -145,20 +146,28 @@ def compare(
     codes = rows.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
     first = pd.Series(np.arange(len(rows))).groupby(codes).first().to_numpy()
     rules = _rules(rows.iloc[first], points, aggregation, profile, scale, population_note)
-    out = pd.DataFrame(
-        {c: rules[c].to_numpy()[codes] for c in rules.columns if c != "factor"}, index=rows.index
-    )
     factor = rules["factor"].to_numpy()[codes]
-    ok = out["comparable"].to_numpy()
+    ok = rules["comparable"].to_numpy()[codes]
 
     def scaled(column: str) -> np.ndarray:
         if column not in rows.columns:
             return np.full(len(rows), np.nan)
         return np.where(ok, rows[column].to_numpy(dtype=float) * factor, np.nan)
 
-    return out.assign(
-        compared=scaled("value"), compared_lower=scaled("lower"), compared_upper=scaled("upper")
+    out = pd.DataFrame(
+        {
+            "rule": codes,
+            "expected": rules["expected"].to_numpy()[codes],
+            "comparable": ok,
+            "before": rules["before"].to_numpy()[codes],
+            "like": rules["comparison"].to_numpy()[codes] == LIKE,
+            "compared": scaled("value"),
+            "compared_lower": scaled("lower"),
+            "compared_upper": scaled("upper"),
+        },
+        index=rows.index,
     )
+    return out, rules
 
 
 def _rules(

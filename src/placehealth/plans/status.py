@@ -19,7 +19,7 @@ import pandas as pd
 from placehealth.catalogue.model import Aggregation, Catalogue, Indicator, Polarity, value_range
 from placehealth.errors import ValidationError
 from placehealth.periods import Period, decimal_year, is_period, midpoint, parse_period, readings
-from placehealth.plans.compare import LIKE, PER_YEAR, Points, compare, pool_rows
+from placehealth.plans.compare import PER_YEAR, Points, compare, pool_rows
 from placehealth.plans.forecast import (
     LIKELY,
     MIN_POINTS,
@@ -304,25 +304,33 @@ def _series_status(
     multiplier: float,
 ) -> pd.DataFrame:
     aggregation = indicator.kind
+    # areas as integer codes: sorting and grouping integers is far cheaper than strings
+    codes, names = pd.factorize(rows["area"], sort=True)
+    rows = rows.assign(area=codes)
     pooled = pool_rows(rows, points, aggregation, multiplier)
     frame = pd.concat([rows, pooled], ignore_index=True) if len(pooled) else rows
     profile = list(ambition.profile.weights) if ambition.profile is not None else None
     frame = frame.reset_index(drop=True)
-    frame = frame.join(compare(frame, points, aggregation, profile=profile, scale=scale,
-                               population_note=note))  # fmt: skip
+    compared, rules = compare(frame, points, aggregation, profile=profile, scale=scale,
+                              population_note=note)  # fmt: skip
+    frame = frame.join(compared)
     priority = np.where(frame["comparable"], 2, np.where(frame["before"], 1, 0))
-    like = (frame["comparison"] == LIKE).to_numpy()
-    order = np.lexsort(
-        (
-            frame["value"].to_numpy(),
-            frame["months"].to_numpy(),
-            like,
-            frame["end"].to_numpy(),
-            priority,
-            frame["area"].to_numpy(),
-        )
+    like = frame["like"].to_numpy()
+    # one integer key: area, then comparable > not yet due > other, then latest end, then
+    # like with like, then the longer period; the value breaks exact ties
+    end_day = frame["end"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    key = frame["area"].to_numpy().astype(np.int64) * 3 + priority
+    key = ((key << 17) + (end_day - end_day.min())) * 2 + like
+    key = (key << 9) + frame["months"].to_numpy().astype(np.int64)
+    order = np.lexsort((frame["value"].to_numpy(), key))
+    ranked = frame["area"].to_numpy()[order]
+    last = order[np.r_[ranked[1:] != ranked[:-1], True]]  # the last row of each area
+    latest = frame.iloc[last].set_index("area")
+    rule = latest["rule"].to_numpy()
+    latest = latest.assign(
+        comparison=rules["comparison"].to_numpy()[rule],
+        expected_period=rules["expected_period"].to_numpy()[rule],
     )
-    latest = frame.iloc[order].groupby("area", sort=True).tail(1).set_index("area").sort_index()
     diff = latest["compared"] - latest["expected"]
     within_ci = (latest["expected"] >= latest["compared_lower"]) & (
         latest["expected"] <= latest["compared_upper"]
@@ -349,7 +357,7 @@ def _series_status(
     return pd.DataFrame(
         {
             **base,
-            "area": latest.index,
+            "area": np.asarray(names)[latest.index.to_numpy()],
             "latest_period": latest["period"].to_numpy(),
             "actual": latest["value"].to_numpy(),
             "lower": latest["lower"].to_numpy() if "lower" in latest else np.nan,
@@ -390,7 +398,10 @@ def _forecast(
         kept = sub[non_overlapping(sub)]
         n = kept.groupby("area")["value"].count()
         chosen.loc[n[n >= MIN_POINTS].index] = months
-    use = frame[(frame["months"] == frame["area"].map(chosen)) & (frame["months"] > 0)]
+    wanted = np.zeros(int(frame["area"].max()) + 1, dtype=int)
+    wanted[chosen.index.to_numpy()] = chosen.to_numpy()
+    use = frame[(frame["months"].to_numpy() == wanted[frame["area"].to_numpy()])
+                & (frame["months"] > 0).to_numpy()]  # fmt: skip
     use = use[non_overlapping(use)].sort_values(["area", "start"], kind="stable")
     counts = aggregation in (Aggregation.FLOW_COUNT, Aggregation.STOCK_COUNT)
     if (counts and scale is None) or base["target"] is None:
