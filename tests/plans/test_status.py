@@ -175,7 +175,8 @@ def test_a_monthly_count_is_forecast_as_the_target_years_count(tmp_path: Path) -
 
 
 def test_indicator_values_from_the_engine_are_read_as_actuals(tmp_path: Path) -> None:
-    # the long format of DESIGN §4: persons and all ages only; suppressed values are skipped
+    # the long format of DESIGN §4: every sex and age is kept (F is read as female), status
+    # takes the ambition's (persons by default); suppressed values are skipped
     engine_rows = pd.DataFrame(
         {
             "indicator_id": ["reablement-91-days"] * 4,
@@ -193,7 +194,7 @@ def test_indicator_values_from_the_engine_are_read_as_actuals(tmp_path: Path) ->
     engine_rows.to_parquet(path)
     catalogue = load_catalogue()
     actuals = read_actuals(path, catalogue)
-    assert len(actuals) == 2
+    assert len(actuals) == 3 and sorted(actuals["sex"]) == ["female", "persons", "persons"]
     result = plan_status(plans_from(tmp_path, PLAN), catalogue, actuals).set_index("ambition")
     assert result.loc["reablement", "actual"] == 83.0
     assert result.loc["reablement", "status"] == "on track"

@@ -95,6 +95,9 @@ class Indicator(BaseModel):
     denominator: str | None = None
     frequency: str | None = None  # annual, quarterly, monthly, ...
     aggregation: Aggregation | None = None  # default: by unit (see DEFAULT_AGGREGATION)
+    # a gap to a comparator area: comparator's value of `gap_of` less the place's
+    gap_of: str | None = None
+    comparator: str | None = None  # area name or code, e.g. England
     codes: list[FrameworkCode] = Field(default_factory=list)
     lead: list[str] = Field(default_factory=list)  # lead organisations (LAA)
     group: str | None = None  # objective / programme / goal the document files it under
@@ -104,6 +107,8 @@ class Indicator(BaseModel):
     def _rate_has_multiplier(self) -> Indicator:
         if self.unit == Unit.RATE and self.multiplier is None:
             raise ValueError(f"indicator '{self.id}' is a rate but has no multiplier")
+        if (self.gap_of is None) != (self.comparator is None):
+            raise ValueError(f"indicator '{self.id}': give both gap_of and comparator, or neither")
         if self.aggregation is None:
             self.aggregation = DEFAULT_AGGREGATION.get(self.unit, Aggregation.LEVEL)
         return self

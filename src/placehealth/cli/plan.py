@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -12,7 +13,7 @@ from placehealth.cli.options import console, default_plans_path, print_json
 from placehealth.errors import ValidationError
 from placehealth.plans.check import Severity, check_plans, validate_references
 from placehealth.plans.check.findings import fmt
-from placehealth.plans.load import load_plans
+from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.show import trajectory_rows
 from placehealth.plans.status import plan_status, read_actuals
 
@@ -124,6 +125,12 @@ def status(
         help="Population the actuals' counts come from, when not the plan's (e.g. a "
         "synthetic sample): counts are then compared as rates through the plan's population.",
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Stop with exit 2 at the first ambition that cannot be compared (a conversion "
+        "that cannot be made, a comparator missing for a gap) instead of reporting it.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
 ) -> None:
@@ -147,6 +154,8 @@ def status(
     result = plan_status(
         plans, catalogue, frame, area=area, all_areas=all_areas, population=population
     )
+    if strict:
+        _refuse_incomparable(result, plans)
     if output is not None:
         from placehealth.tables import write_table
 
@@ -168,6 +177,20 @@ def status(
     console.print(table)
     if len(result) > 200:
         console.print(f"… {len(result) - 200} more rows; use --output to write them all")
+
+
+def _refuse_incomparable(result: pd.DataFrame, plans: list[Plan]) -> None:
+    """--strict: the first row that could not be compared is an error naming its plan file."""
+    refused = result[result["status"] == "not comparable"]
+    if refused.empty:
+        return
+    rec = refused.iloc[0]
+    files = {(p.document.id, a): f for p in plans for a, f in p.files.items()}
+    raise ValidationError(
+        f"ambition '{rec['ambition']}' ({rec['area']}) cannot be compared: {rec['comparison']}",
+        file=files.get((rec["document"], rec["ambition"])),
+        hint="fix the actuals or the plan, or drop --strict to report it as 'not comparable'",
+    )
 
 
 def _cell(value: object) -> str:

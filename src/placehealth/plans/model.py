@@ -235,6 +235,9 @@ class Ambition(_Strict):
     codes: list[str] = Field(default_factory=list)  # framework codes as cited
     group: str | None = None  # objective, programme or goal
     area: str | None = None  # default: the plan's area
+    sex: Literal["persons", "male", "female"] = "persons"
+    age: str | None = None  # an age band as the actuals write it; default: all ages, or the
+    # indicator's only band (life expectancy at birth is band "0" in the engine's output)
     polarity: Polarity | None = None  # default: the catalogue's
     multiplier: Number | None = None  # default: the catalogue's
     baseline: Point | None = None

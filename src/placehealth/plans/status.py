@@ -44,7 +44,13 @@ _FINGERTIPS = {
     "Value": "value",
     "Lower CI 95.0 limit": "lower",
     "Upper CI 95.0 limit": "upper",
+    "Sex": "sex",
+    "Age": "age_band",
 }
+_SEXES = {"persons": "persons", "person": "persons", "all": "persons", "p": "persons",
+          "people": "persons", "m": "male", "male": "male", "males": "male", "f": "female",
+          "female": "female", "females": "female"}  # fmt: skip
+ALL_AGES = "all ages"
 _ALIASES = {
     "lower95_0cl": "lower",
     "upper95_0cl": "upper",
@@ -96,19 +102,41 @@ def read_actuals(path: Path, catalogue: Catalogue) -> pd.DataFrame:
             frame[column] = numbers.astype(float)
     frame["period"] = frame["period"].astype(str)
     frame["area"] = frame["area"].astype(str)
+    _normalise_sex_and_age(frame, path)
     _attach_dates(frame, path)
     return frame.reset_index(drop=True)
 
 
+def _normalise_sex_and_age(frame: pd.DataFrame, path: Path) -> None:
+    """sex as persons/male/female and age_band with 'all ages' for blanks, whoever wrote it
+    (the engine writes F and M; Fingertips Persons, Male, Female and 'All ages')."""
+    if "sex" in frame.columns:
+        raw = frame["sex"].astype(str).str.strip().str.lower()
+        sex = raw.map(_SEXES).where(~frame["sex"].isna(), "persons")
+        if sex.isna().any():
+            bad = int(np.flatnonzero(sex.isna().to_numpy())[0])
+            raise ValidationError(
+                f"unknown sex '{frame['sex'].iloc[bad]}'",
+                file=path,
+                row=bad + 2,
+                column="sex",
+                hint="use persons, male or female (or F, M)",
+            )
+        frame["sex"] = sex.astype(str)
+    else:
+        frame["sex"] = "persons"
+    if "age_band" in frame.columns:
+        age = frame["age_band"].astype(str).str.strip()
+        blank = frame["age_band"].isna() | age.str.lower().isin(["", "all ages", "all", "nan"])
+        frame["age_band"] = age.where(~blank, ALL_AGES)
+    else:
+        frame["age_band"] = ALL_AGES
+
+
 def _from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Indicator values as the engine writes them (DESIGN §4): persons, all ages, by area code."""
+    """Indicator values as the engine writes them (DESIGN §4), by area code, sex and age."""
     require_columns(raw, ["indicator_id", "area_code", "period", "value"], file=path)
-    keep = np.ones(len(raw), dtype=bool)
-    if "sex" in raw.columns:
-        keep &= raw["sex"].astype(str).str.lower().isin(["persons", "all", "nan"]).to_numpy()
-    if "age_band" in raw.columns:
-        keep &= raw["age_band"].astype(str).str.lower().isin(["all ages", "nan"]).to_numpy()
-    keep &= pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
+    keep = pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
     frame = raw.loc[keep].rename(columns={"indicator_id": "indicator"})
     # the engine writes years, financial years and pooled windows ("2016-18"), never months
     periods = frame["period"].astype(str)
@@ -202,17 +230,30 @@ def plan_status(
     else:
         code_keys = area_keys
     by_indicator = {k: v.index.to_numpy() for k, v in actuals.groupby("indicator", sort=False)}
+    sexes = actuals["sex"].to_numpy() if "sex" in actuals.columns else None
+    ages = actuals["age_band"].to_numpy() if "age_band" in actuals.columns else None
     for plan in plans:
         for a in plan.ambitions:
             t = compute(a, catalogue)
             indicator = catalogue[a.indicator]
-            wanted = (area or a.area or plan.document.area).lower()
-            rows = by_indicator.get(a.indicator, np.array([], dtype=int))
-            if not all_areas and rows.size:
-                mask = (area_keys.to_numpy()[rows] == wanted) | (
-                    code_keys.to_numpy()[rows] == wanted
+            where = area or a.area or plan.document.area
+            wanted = where.lower()
+            source = indicator.gap_of or a.indicator
+            rows = by_indicator.get(source, np.array([], dtype=int))
+            rows, reason = _same_sex_and_age(rows, sexes, ages, a)
+            in_area = (area_keys.to_numpy()[rows] == wanted) | (
+                code_keys.to_numpy()[rows] == wanted
+            )
+            if indicator.comparator is not None:
+                comparator = indicator.comparator.lower()
+                of = (area_keys.to_numpy()[rows] == comparator) | (
+                    code_keys.to_numpy()[rows] == comparator
                 )
-                rows = rows[mask]
+                place = rows[~of] if all_areas else rows[in_area]
+                series, why = _gap_series(actuals, place, rows[of], indicator)
+                reason = reason or why
+            else:
+                series = actuals.iloc[rows if all_areas else rows[in_area]]
             base = {
                 "document": plan.document.id,
                 "ambition": a.id,
@@ -227,29 +268,17 @@ def plan_status(
                 for p, v in zip(t.periods, t.values, strict=True)
                 if is_period(p) and np.isfinite(v)
             ]
-            reason = ""
             if "index" in t.extras:
                 reason = "the plan gives changes without a baseline (an index, not the measure)"
             elif not dated:
                 reason = "the plan gives no dated values to compare with"
-            if rows.size == 0 or reason:
-                out.append(
-                    pd.DataFrame(
-                        [
-                            {
-                                **base,
-                                "area": area or a.area or plan.document.area,
-                                "status": "not comparable" if reason else "no data",
-                                "comparison": reason or "no actuals for this indicator and area",
-                            }
-                        ]
-                    )
-                )
+            if series.empty or reason:
+                out.append(_without_comparison(series, base, where, reason))
                 continue
             scale, note = _population_scale(t, indicator, population)
             out.append(
                 _series_status(
-                    actuals.iloc[rows],
+                    series,
                     Points.of(
                         [p for p, _ in dated],
                         np.asarray([v for _, v in dated], dtype=float),
@@ -269,6 +298,68 @@ def plan_status(
         if column not in result.columns:
             result[column] = np.nan
     return result[COLUMNS]
+
+
+def _same_sex_and_age(
+    rows: np.ndarray, sexes: np.ndarray | None, ages: np.ndarray | None, ambition: Ambition
+) -> tuple[np.ndarray, str]:
+    """The rows for the ambition's sex and age: its ``age`` if it names one, else all ages,
+    else the indicator's only age band (the engine's life expectancy at birth is band '0')."""
+    if sexes is not None:
+        rows = rows[sexes[rows] == ambition.sex]
+    if ages is None or rows.size == 0:
+        return rows, ""
+    bands = ages[rows]
+    if ambition.age is not None:
+        return rows[bands == ambition.age], ""
+    if (bands == ALL_AGES).any():
+        return rows[bands == ALL_AGES], ""
+    found = sorted(set(bands.tolist()))
+    if len(found) == 1:
+        return rows, ""
+    return rows[:0], (
+        f"the actuals give age bands {', '.join(found[:5])} but no 'all ages': "
+        "say which band the ambition means with age:"
+    )
+
+
+def _gap_series(
+    actuals: pd.DataFrame, place: np.ndarray, comparator: np.ndarray, indicator: Indicator
+) -> tuple[pd.DataFrame, str]:
+    """The gap (comparator less place) for every period both have, or why there is none."""
+    if place.size and not comparator.size:
+        return actuals.iloc[:0], (
+            f"the gap to {indicator.comparator} needs {indicator.comparator}'s "
+            f"'{indicator.gap_of}' in the actuals (e.g. from a Fingertips download); none found"
+        )
+    keys = ["period", "sex", "age_band"]
+    ours = actuals.iloc[place].drop(columns=["lower", "upper"], errors="ignore")
+    theirs = actuals.iloc[comparator][[*keys, "value"]].drop_duplicates(keys)
+    both = ours.merge(theirs, on=keys, suffixes=("", "_comparator"))
+    both["value"] = both["value_comparator"] - both["value"]
+    return both.drop(columns="value_comparator"), ""
+
+
+def _without_comparison(
+    series: pd.DataFrame, base: dict[str, Any], where: str, reason: str
+) -> pd.DataFrame:
+    """One row per area saying why nothing was compared, with the latest actual if any."""
+    if series.empty:
+        return pd.DataFrame(
+            [{**base, "area": where, "status": "not comparable" if reason else "no data",
+              "comparison": reason or "no actuals for this indicator and area"}]
+        )  # fmt: skip
+    latest = series.sort_values(["area", "end", "months", "value"]).groupby("area").tail(1)
+    return pd.DataFrame(
+        {
+            **base,
+            "area": latest["area"].to_numpy(),
+            "latest_period": latest["period"].to_numpy(),
+            "actual": latest["value"].to_numpy(),
+            "status": "not comparable",
+            "comparison": reason,
+        }
+    )
 
 
 def _population_scale(

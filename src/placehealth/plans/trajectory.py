@@ -232,14 +232,16 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
         target = forecast
         if method.better_by_pct is not None:
             target = m.improve_by_pct(forecast, method.better_by_pct, polarity)
-        periods, values = [*base_periods, method.forecast_period], [*base_values, target]
+        periods, values = _line_or_point(ambition, target, method.forecast_period, base_periods,
+                                         base_values)  # fmt: skip
     elif isinstance(method, ProjectedGap):
         x = _decimal_years(method.history)
         y = [h.value for h in method.history]
         projection = float(m.linear_forecast(x, y, _decimal_years([method.projection_period]))[0])
         extras["projection"] = projection
         target = projection * (1.0 - method.fraction)
-        periods, values = [*base_periods, method.projection_period], [*base_values, target]
+        periods, values = _line_or_point(ambition, target, method.projection_period, base_periods,
+                                         base_values)  # fmt: skip
     elif isinstance(method, BestPeers):
         target = m.best_peers_average([p.value for p in method.peers], method.n, polarity)
         extras["peer_average"] = target
@@ -286,6 +288,20 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
         multiplier=multiplier,
         extras=extras,
     )
+
+
+def _line_or_point(
+    ambition: Ambition,
+    target: float,
+    period: str,
+    base_periods: list[str],
+    base_values: list[float],
+) -> tuple[list[str], list[float]]:
+    """With a baseline and a target period, every planned period between (equal steps);
+    otherwise the baseline (if any) and the computed point."""
+    if base_values and ambition.target is not None and ambition.target.period == period:
+        return _line_to(ambition, target, base_periods, base_values)
+    return [*base_periods, period], [*base_values, target]
 
 
 def _with_target(
