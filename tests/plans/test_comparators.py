@@ -117,3 +117,17 @@ def test_engine_life_expectancy_by_sex_matches_its_ambition_seed_003_line_169(
     got = plan_status(numbered, CATALOGUE, frame).iloc[0]
     assert (got["latest_period"], got["actual"], got["expected"]) == ("2016-18", 79.76, 80.2)
     assert got["status"] == "off track" and got["comparison"] == "like with like"
+
+
+def test_rows_for_other_sexes_only_say_so(tmp_path: Path) -> None:
+    """The engine's life expectancy is by sex; a persons gap cannot be made from it."""
+    engine = pd.DataFrame(
+        {"indicator_id": "life-expectancy-birth", "area_code": ["Liverpool", "Liverpool"],
+         "period": "2016-18", "sex": ["F", "M"], "age_band": "0", "value": [79.8, 75.9]}
+    )  # fmt: skip
+    path = tmp_path / "indicators.csv"
+    engine.to_csv(path, index=False)
+    frame = read_actuals(path, CATALOGUE)
+    got = plan_status(only(ONE_LIVERPOOL.plan, "life-expectancy-gap"), CATALOGUE, frame).iloc[0]
+    assert got["status"] == "not comparable"
+    assert "'life-expectancy-birth' for female and male, not persons" in got["comparison"]

@@ -354,3 +354,14 @@ def test_seed_plan_status_on_its_sample_actuals_says_how_each_row_compares() -> 
     status = plan_status(plans, CATALOGUE, frame)
     judged = status[status["status"].isin(["on track", "off track"])]
     assert len(judged) >= 20 and judged["comparison"].str.len().gt(0).all()
+
+
+def test_headlines_carry_their_period_seed_001_lines_340_343() -> None:
+    """Seed 001 340-343: dementia diagnosis 'from 54% in July 2013 to 70% by March 2016',
+    912 more people: the headline runs from the baseline's period to the target's."""
+    from placehealth.plans.show import summary_frame
+
+    assert "912" in seed_lines("001", 342, 343)
+    summary = summary_frame(load_plans(ROOT / "plans/blueprint-2015"), CATALOGUE)
+    row = summary.set_index("ambition").loc["dementia-diagnosis"]
+    assert row["headlines"] == "+912 from 2013-07 to 2015/16"

@@ -60,6 +60,9 @@ class Headline(_Strict):
     value: Number | None = None  # a stated level (e.g. 'reach 67.0 on trend')
     convention: Convention | None = None  # default: the document's
     of: Literal["value", "count"] = "value"
+    # the period the change runs over; default: the ambition's baseline to its target
+    from_period: PeriodLabel | None = None
+    to_period: PeriodLabel | None = None
     src: SourceLines
 
     @model_validator(mode="after")
@@ -67,6 +70,13 @@ class Headline(_Strict):
         if self.change_pct is None and self.change_count is None and self.value is None:
             raise ValueError("a headline needs change_pct, change_count or value")
         return self
+
+
+def headline_periods(ambition: Ambition, head: Headline) -> tuple[str | None, str | None]:
+    """The periods a headline's change runs between, stated or the ambition's own."""
+    first = head.from_period or (ambition.baseline.period if ambition.baseline else None)
+    last = head.to_period or (ambition.target.period if ambition.target else None)
+    return first, last
 
 
 class Restatement(_Strict):

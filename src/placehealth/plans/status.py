@@ -240,7 +240,7 @@ def plan_status(
             wanted = where.lower()
             source = indicator.gap_of or a.indicator
             rows = by_indicator.get(source, np.array([], dtype=int))
-            rows, reason = _same_sex_and_age(rows, sexes, ages, a)
+            rows, reason = _same_sex_and_age(rows, sexes, ages, a, source)
             in_area = (area_keys.to_numpy()[rows] == wanted) | (
                 code_keys.to_numpy()[rows] == wanted
             )
@@ -301,12 +301,22 @@ def plan_status(
 
 
 def _same_sex_and_age(
-    rows: np.ndarray, sexes: np.ndarray | None, ages: np.ndarray | None, ambition: Ambition
+    rows: np.ndarray,
+    sexes: np.ndarray | None,
+    ages: np.ndarray | None,
+    ambition: Ambition,
+    source: str,
 ) -> tuple[np.ndarray, str]:
     """The rows for the ambition's sex and age: its ``age`` if it names one, else all ages,
     else the indicator's only age band (the engine's life expectancy at birth is band '0')."""
     if sexes is not None:
+        found = sorted(set(sexes[rows].tolist()))
         rows = rows[sexes[rows] == ambition.sex]
+        if rows.size == 0 and found:
+            return rows, (
+                f"the actuals give '{source}' for {' and '.join(found)}, not "
+                f"{ambition.sex} (give {ambition.sex} rows, or one ambition per sex with sex:)"
+            )
     if ages is None or rows.size == 0:
         return rows, ""
     bands = ages[rows]
