@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import console, default_plans_path, print_json
 from placehealth.errors import ValidationError
 from placehealth.plans.check import Severity, check_plans, validate_references
+from placehealth.plans.check.accepted import apply_accepted
 from placehealth.plans.check.findings import fmt
 from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.show import trajectory_rows
@@ -22,6 +24,7 @@ plan_app = typer.Typer(
     no_args_is_help=True,
 )
 
+_notes = Console(stderr=True)  # counts and notes beside the findings, not mixed into --json
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.MINOR: "dim"}
 
 
@@ -33,13 +36,20 @@ def check(
         Severity.MINOR, "--severity", help="Show findings at least this severe."
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any error is found."),
+    accepted: Path = typer.Option(
+        None,
+        "--accepted",
+        help="YAML file of reviewed findings to silence: 'accepted:' items with id and reason.",
+    ),
 ) -> None:
     """Recompute every trajectory, headline and ratio; report each disagreement.
 
     Each finding has a stable id, a severity, the printed and recomputed numbers,
-    their difference and the source lines.
+    their difference and the source lines. Findings listed in --accepted (by id,
+    each with a reason) are left out and counted; listed ids that match nothing
+    are named, so the file does not go stale.
 
-    Example: placehealth plan check plans/ --severity warning
+    Example: placehealth plan check plans/ --severity warning --accepted accepted.yaml
     """
     catalogue = load_catalogue()
     plans = load_plans(path or default_plans_path())
@@ -47,6 +57,13 @@ def check(
     findings = [
         f for f in check_plans(plans, catalogue) if order.index(f.severity) <= order.index(severity)
     ]
+    if accepted is not None:
+        review = apply_accepted(findings, accepted)
+        findings = review.open
+        _notes.print(
+            f"{len(review.accepted)} accepted finding(s) left out"
+            + (f"; accepted but not found: {', '.join(review.stale)}" if review.stale else "")
+        )
     if as_json:
         print_json([f.as_dict() for f in findings])
     else:

@@ -273,7 +273,12 @@ def plan_status(
             elif not dated:
                 reason = "the plan gives no dated values to compare with"
             if series.empty or reason:
-                out.append(_without_comparison(series, base, where, reason))
+                missing = f"no actuals for '{source}' in {where}" + (
+                    f" (the gap to {indicator.comparator} is computed from it)"
+                    if indicator.comparator
+                    else ""
+                )
+                out.append(_without_comparison(series, base, where, reason, missing))
                 continue
             scale, note = _population_scale(t, indicator, population)
             out.append(
@@ -351,13 +356,13 @@ def _gap_series(
 
 
 def _without_comparison(
-    series: pd.DataFrame, base: dict[str, Any], where: str, reason: str
+    series: pd.DataFrame, base: dict[str, Any], where: str, reason: str, missing: str
 ) -> pd.DataFrame:
     """One row per area saying why nothing was compared, with the latest actual if any."""
     if series.empty:
         return pd.DataFrame(
             [{**base, "area": where, "status": "not comparable" if reason else "no data",
-              "comparison": reason or "no actuals for this indicator and area"}]
+              "comparison": reason or missing}]
         )  # fmt: skip
     latest = series.sort_values(["area", "end", "months", "value"]).groupby("area").tail(1)
     return pd.DataFrame(
