@@ -40,3 +40,16 @@ def test_more_active_by_2_percent_a_year_seed_001_line_4201() -> None:
     a = SeedPlan("blueprint-2015").ambition("adults-active")
     assert [h.change_pct for h in a.headlines] == [2]
     assert CATALOGUE[a.indicator].unit == "percent"
+
+
+def test_80_percent_active_and_30_percent_more_participation_seed_001_486_896() -> None:
+    assert "at least 80% of the" in seed_lines("001", 486, 488)
+    assert "(PAS) by 30%" in seed_lines("001", 896)
+    blueprint = SeedPlan("blueprint-2015")
+    active = blueprint.ambition("adults-beneficially-active")
+    assert active.target is not None and (active.target.period, active.target.value) == (
+        "2021",
+        80,
+    )
+    (head,) = blueprint.ambition("physical-activity-participation").headlines
+    assert (head.change_pct, head.to_period) == (30, "2021")
