@@ -65,7 +65,9 @@ class Points:
         return np.array([p.months for p in self.periods])
 
 
-def pool_rows(rows: pd.DataFrame, points: Points, aggregation: Aggregation, multiplier: float):
+def pool_rows(
+    rows: pd.DataFrame, points: Points, aggregation: Aggregation, multiplier: float
+) -> pd.DataFrame:
     """Pooled rows for each trajectory window longer than a year, from every year of it.
 
     Only where an area has all the window's yearly rows (aligned with the window) and no
