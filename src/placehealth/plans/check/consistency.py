@@ -6,8 +6,10 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 
+from placehealth.catalogue.model import Catalogue
 from placehealth.plans.check.findings import Finding, Severity, agrees, fmt
 from placehealth.plans.load import Plan
+from placehealth.plans.trajectory import denominator_of, multiplier_of
 from placehealth.sources import cite
 
 
@@ -112,3 +114,57 @@ def _same(a: float | str, b: float | str) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return agrees(a, b) or agrees(b, a)
     return str(a).strip().lower() == str(b).strip().lower()
+
+
+POPULATION_TOLERANCE = 0.10  # populations a year or two apart differ by a few per cent
+
+
+def implied_populations(plans: list[Plan], catalogue: Catalogue) -> Iterator[Finding]:
+    """The populations two documents' numbers imply for one indicator and area, when they
+    differ by more than a tenth: one finding per indicator and area, listing every source.
+
+    A rate's denominator is the population it is per: printed beside a point, stated, or
+    implied by a stated change in number ('87 fewer admissions' for a fall in the rate).
+    Populations a few years apart need not agree exactly, so this is a warning.
+    """
+    found: dict[tuple[str, str], list[tuple[Plan, str, float, str, str]]] = defaultdict(list)
+    for plan in plans:
+        for a in plan.ambitions:
+            area = a.area or plan.document.area
+            key = (a.indicator, area)
+            for point in (a.baseline, a.target, *a.published):
+                if point is not None and point.denominator:
+                    where = cite(plan.seed, point.src or a.src)
+                    found[key].append((plan, a.id, float(point.denominator), where, "printed"))
+            if a.denominator is not None and a.denominator.value is None:
+                implied = denominator_of(a, multiplier_of(a, catalogue.indicators.get(a.indicator)))
+                if implied:
+                    heads = [h.src for h in a.headlines if h.change_count is not None]
+                    where = cite(plan.seed, heads[0] if heads else a.src)
+                    found[key].append((plan, a.id, implied, where, "implied"))
+    for (indicator, area), listed_twice in sorted(found.items()):
+        # a point printed as baseline and again as a published row is one source
+        unique = {(e[0].document.id, e[1], e[2], e[3]): e for e in listed_twice}
+        entries = list(unique.values())
+        documents = {plan.document.id for plan, *_ in entries}
+        values = [value for _, _, value, _, _ in entries]
+        low, high = min(values), max(values)
+        if len(documents) < 2 or high <= low * (1 + POPULATION_TOLERANCE):
+            continue
+        listed = "; ".join(
+            f"{fmt(round(value))} ({how}, {plan.document.id}/{ambition})"
+            for plan, ambition, value, _, how in sorted(entries, key=lambda e: e[2])
+        )
+        yield Finding(
+            id=f"population/{indicator}/{area}",
+            severity=Severity.WARNING,
+            check="implied-population",
+            document=",".join(sorted(documents)),
+            subject=indicator,
+            message=f"{indicator} ({area}): the documents' numbers are per populations from "
+            f"{fmt(round(low))} to {fmt(round(high))}, more than a tenth apart — each is the "
+            f"population its rate or share is counted in: {listed}",
+            stated=round(high),
+            expected=round(low),
+            sources=sorted({where for *_, where, _ in entries}),
+        )

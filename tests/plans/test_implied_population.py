@@ -1,0 +1,23 @@
+"""The populations two documents' numbers imply for one indicator are compared."""
+
+from __future__ import annotations
+
+from placehealth.catalogue import load_catalogue
+from placehealth.plans.check import Severity, check_plans
+from placehealth.plans.load import load_plans
+from tests.conftest import ROOT, seed_lines
+
+
+def test_care_home_admissions_imply_different_populations_seed_001_323_seed_000_4711() -> None:
+    """Seed 001 321-325: 767.3 to 612.9 per 100,000, '87' fewer admissions, so 56,347
+    people aged 65+; seed 000 4711-4714 prints 520 admissions in 67,380."""
+    assert "87" in seed_lines("001", 323, 325) and "67380" in seed_lines("000", 4711, 4714)
+    findings = check_plans(load_plans(ROOT / "plans"), load_catalogue())
+    (finding,) = [f for f in findings if f.id == "population/care-home-admissions-65/Liverpool"]
+    assert finding.severity == Severity.WARNING and finding.check == "implied-population"
+    assert (finding.expected, finding.stated) == (56347, 68387)  # 87 / 154.4 × 100,000
+    assert "seed 001, 323–325" in finding.sources and "seed 000, 4711–4714" in finding.sources
+    assert finding.message.count("ccg-2014/bcf-residential-admissions") == 2  # 67,380; 68,387
+    # one finding per indicator and area, however many sources
+    ids = [f.id for f in findings if f.check == "implied-population"]
+    assert len(ids) == len(set(ids))
