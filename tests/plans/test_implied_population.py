@@ -21,3 +21,15 @@ def test_care_home_admissions_imply_different_populations_seed_001_323_seed_000_
     # one finding per indicator and area, however many sources
     ids = [f.id for f in findings if f.check == "implied-population"]
     assert len(ids) == len(set(ids))
+
+
+def test_threshold_operators_are_kept_seed_003_lines_643_1837() -> None:
+    """Seed 003 643 'HbA1c is 7 or less' and 1837 'HbA1c < 7': the same number, another
+    threshold; 1751's '7.5 or less' differs in the number."""
+    assert "7 or less" in seed_lines("003", 643) and "HbA1c < 7" in seed_lines("003", 1837)
+    findings = check_plans(load_plans(ROOT / "plans/pct-2010"), load_catalogue())
+    by_id = {f.id: f for f in findings}
+    operator = by_id["statement/hba1c-threshold-diabetes-vital-sign/3"]
+    assert (operator.expected, operator.stated) == ("<= 7", "< 7")
+    number = by_id["statement/hba1c-threshold-diabetes-vital-sign/2"]
+    assert (number.expected, number.stated) == (7, 7.5) and "<= 7 but <= 7.5" in number.message

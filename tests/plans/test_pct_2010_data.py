@@ -249,6 +249,7 @@ EXPECTED = {
     "pct-2010/laa-climate-change/unknown-code/PSA27",  # 1262
     # facts stated twice
     "statement/hba1c-threshold-diabetes-vital-sign/2",  # 643 vs 1751
+    "statement/hba1c-threshold-diabetes-vital-sign/3",  # 643 "7 or less" vs 1837 "< 7"
     "statement/breast-screening-ages-vital-sign/2",  # 468 vs 1717
     "statement/bowel-screening-ages-vital-sign/2",  # 468 vs 1718
     "statement/strategic-goal-2-title/2",  # 152 vs 1836

@@ -276,6 +276,8 @@ class Statement(_Strict):
 
     key: str
     value: Number | str
+    # a threshold's operator as printed: '7 or less' is <=, 'HbA1c < 7' is <
+    operator: Literal["<", "<=", ">", ">=", "="] | None = None
     src: SourceLines
     text: str | None = None
 

@@ -86,15 +86,23 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
 
 def statements(plans: list[Plan]) -> Iterator[Finding]:
     """The same fact (same key) stated with different values, in one document or several."""
-    groups: dict[str, list[tuple[Plan, float | str, str, str | None]]] = defaultdict(list)
+    groups: dict[str, list[tuple[Plan, float | str, str, str | None, str | None]]] = defaultdict(
+        list
+    )
     for plan in plans:
         for s in plan.statements:
-            groups[s.key].append((plan, s.value, cite(plan.seed, s.src), s.text))
+            groups[s.key].append((plan, s.value, cite(plan.seed, s.src), s.text, s.operator))
     for key, entries in sorted(groups.items()):
-        first_plan, first_value, first_src, first_text = entries[0]
-        for n, (plan, value, src, text) in enumerate(entries[1:], start=2):
-            if _same(value, first_value):
+        first_plan, first_value, first_src, first_text, first_op = entries[0]
+        for n, (plan, value, src, text, op) in enumerate(entries[1:], start=2):
+            # a threshold is its operator and its value: '<= 7' and '< 7' differ
+            if _same(value, first_value) and (op is None or first_op is None or op == first_op):
                 continue
+            shown, first_shown = value, first_value
+            if op is not None and first_op is not None:
+                shown, first_shown = f"{op} {fmt(value)}", f"{first_op} {fmt(first_value)}"
+            # the numbers themselves unless only the operators tell the two apart
+            stated, expected = (shown, first_shown) if op != first_op else (value, first_value)
             same_doc = plan.document.id == first_plan.document.id
             detail = f" ('{first_text}' / '{text}')" if first_text and text else ""
             yield Finding(
@@ -103,9 +111,9 @@ def statements(plans: list[Plan]) -> Iterator[Finding]:
                 check="conflicting-statement",
                 document=plan.document.id,
                 subject=key,
-                message=f"{key}: {fmt(first_value)} but {fmt(value)}{detail}",
-                stated=value,
-                expected=first_value,
+                message=f"{key}: {fmt(first_shown)} but {fmt(shown)}{detail}",
+                stated=stated,
+                expected=expected,
                 sources=[first_src, src],
             )
 
