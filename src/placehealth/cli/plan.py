@@ -25,7 +25,8 @@ plan_app = typer.Typer(
 )
 
 _notes = Console(stderr=True)  # counts and notes beside the findings, not mixed into --json
-_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.MINOR: "dim"}
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.MINOR: "dim",
+            Severity.NOTE: "cyan"}  # fmt: skip
 
 
 @plan_app.command("check")
@@ -33,7 +34,7 @@ def check(
     path: Path = typer.Argument(None, help="A plan file or folder (default: plans/)."),
     as_json: bool = typer.Option(False, "--json", help="Print findings as JSON."),
     severity: Severity = typer.Option(
-        Severity.MINOR, "--severity", help="Show findings at least this severe."
+        Severity.NOTE, "--severity", help="Show findings at least this severe (default: all)."
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any error is found."),
     accepted: Path = typer.Option(

@@ -278,6 +278,9 @@ class Statement(_Strict):
     value: Number | str
     # a threshold's operator as printed: '7 or less' is <=, 'HbA1c < 7' is <
     operator: Literal["<", "<=", ">", ">=", "="] | None = None
+    # what a change is measured from ("today's rate", "the forecast"): two statements of
+    # one key on different bases need not agree, so their difference is a note
+    basis: str | None = None
     src: SourceLines
     text: str | None = None
 

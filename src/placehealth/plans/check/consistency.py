@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from placehealth.catalogue.model import Catalogue
 from placehealth.plans.check.findings import Finding, Severity, agrees, fmt
 from placehealth.plans.load import Plan
+from placehealth.plans.model import Statement
 from placehealth.plans.trajectory import denominator_of, multiplier_of
 from placehealth.sources import cite
 
@@ -85,29 +86,36 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
 
 
 def statements(plans: list[Plan]) -> Iterator[Finding]:
-    """The same fact (same key) stated with different values, in one document or several."""
-    groups: dict[str, list[tuple[Plan, float | str, str, str | None, str | None]]] = defaultdict(
-        list
-    )
+    """The same fact (same key) stated with different values, in one document or several.
+
+    A threshold is its operator and its value ('<= 7' and '< 7' differ). Two statements
+    measured from different bases (a fall from today's rate, a fall below a forecast) need
+    not agree: their difference is a note, not an error.
+    """
+    groups: dict[str, list[tuple[Plan, Statement, str]]] = defaultdict(list)
     for plan in plans:
         for s in plan.statements:
-            groups[s.key].append((plan, s.value, cite(plan.seed, s.src), s.text, s.operator))
+            groups[s.key].append((plan, s, cite(plan.seed, s.src)))
     for key, entries in sorted(groups.items()):
-        first_plan, first_value, first_src, first_text, first_op = entries[0]
-        for n, (plan, value, src, text, op) in enumerate(entries[1:], start=2):
-            # a threshold is its operator and its value: '<= 7' and '< 7' differ
-            if _same(value, first_value) and (op is None or first_op is None or op == first_op):
+        first_plan, first, first_src = entries[0]
+        for n, (plan, s, src) in enumerate(entries[1:], start=2):
+            op, first_op = s.operator, first.operator
+            if _same(s.value, first.value) and (op is None or first_op is None or op == first_op):
                 continue
-            shown, first_shown = value, first_value
+            shown, first_shown = s.value, first.value
             if op is not None and first_op is not None:
-                shown, first_shown = f"{op} {fmt(value)}", f"{first_op} {fmt(first_value)}"
+                shown, first_shown = f"{op} {fmt(s.value)}", f"{first_op} {fmt(first.value)}"
             # the numbers themselves unless only the operators tell the two apart
-            stated, expected = (shown, first_shown) if op != first_op else (value, first_value)
+            stated, expected = (shown, first_shown) if op != first_op else (s.value, first.value)
             same_doc = plan.document.id == first_plan.document.id
-            detail = f" ('{first_text}' / '{text}')" if first_text and text else ""
+            severity = Severity.ERROR if same_doc else Severity.WARNING
+            detail = f" ('{first.text}' / '{s.text}')" if first.text and s.text else ""
+            if first.basis and s.basis and first.basis != s.basis:
+                severity = Severity.NOTE
+                detail += f"; need not agree: one is from {first.basis}, the other from {s.basis}"
             yield Finding(
                 id=f"statement/{key}/{n}",
-                severity=Severity.ERROR if same_doc else Severity.WARNING,
+                severity=severity,
                 check="conflicting-statement",
                 document=plan.document.id,
                 subject=key,
