@@ -165,6 +165,7 @@ def test_counts_from_another_population_seed_002_line_850(tmp_path: Path) -> Non
         "population of 20,000" in other["comparison"]
         and "states no population" in (other["comparison"])
     )
+    assert other["forecast_verdict"] == "not comparable" and np.isnan(other["forecast_end"])
 
 
 def test_counts_from_another_population_are_compared_as_rates(tmp_path: Path) -> None:

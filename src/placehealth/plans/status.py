@@ -459,6 +459,8 @@ def _series_status(
         latest["comparison"],
     )
     forecast = _forecast(frame, points, ambition, indicator, polarity, base, scale)
+    if scale is None and indicator.kind in (Aggregation.FLOW_COUNT, Aggregation.STOCK_COUNT):
+        forecast = forecast.assign(forecast_method=note, forecast_verdict="not comparable")
     forecast = forecast.reindex(latest.index)
     return pd.DataFrame(
         {
