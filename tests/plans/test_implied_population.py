@@ -33,3 +33,23 @@ def test_threshold_operators_are_kept_seed_003_lines_643_1837() -> None:
     assert (operator.expected, operator.stated) == ("<= 7", "< 7")
     number = by_id["statement/hba1c-threshold-diabetes-vital-sign/2"]
     assert (number.expected, number.stated) == (7, 7.5) and "<= 7 but <= 7.5" in number.message
+
+
+def test_the_same_period_under_two_labels_is_compared(tmp_path) -> None:
+    """'2013/14' in one document and '2013-14' in another are one financial year."""
+    from tests.plans.helpers import write_plan
+
+    body = """
+    ambitions:
+      - id: reablement
+        indicator: reablement-91-days
+        baseline: {{period: "{label}", value: {value}}}
+    """
+    write_plan(tmp_path, body.format(label="2013/14", value=79.9), name="a.yaml",
+               document='document: {id: a, seed: "000", title: A}\n')  # fmt: skip
+    write_plan(tmp_path, body.format(label="2013-14", value=79.7), name="b.yaml",
+               document='document: {id: b, seed: "001", title: B}\n')  # fmt: skip
+    findings = check_plans(load_plans(tmp_path), load_catalogue())
+    (clash,) = [f for f in findings if f.check == "conflicting-baseline"]
+    assert clash.id == "conflict/reablement-91-days/Liverpool/2013/14/a.reablement/b.reablement"
+    assert (clash.expected, clash.stated) == (79.9, 79.7)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from placehealth.catalogue.model import Catalogue
+from placehealth.periods import parse_period
 from placehealth.plans.check.findings import Finding, Severity, agrees, fmt
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Statement
@@ -46,6 +47,7 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
     (or is planned to be) in a period, so any two from different ambitions must agree.
     """
     groups: dict[tuple[str, str, str], list[tuple[Plan, str, str, float, str]]] = defaultdict(list)
+    labels: dict[str, str] = {}
     for plan in plans:
         for a in plan.ambitions:
             area = a.area or plan.document.area
@@ -57,10 +59,12 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
                     continue
                 seen.add(point.period)
                 where = cite(plan.seed, point.src or a.src)
-                groups[(a.indicator, area, point.period)].append(
-                    (plan, a.id, what, point.value, where)
-                )
-    for (indicator, area, period), entries in sorted(groups.items()):
+                # the same period however it is labelled ('2013/14', '2013-14', 'FY 2013/14')
+                span = _span(point.period)
+                labels.setdefault(span, point.period)  # ids keep the first label seen
+                groups[(a.indicator, area, span)].append((plan, a.id, what, point.value, where))
+    for (indicator, area, span), entries in sorted(groups.items()):
+        period = labels[span]
         # every pair, so a clash inside one document is not hidden behind another's value
         for first, second in itertools.combinations(entries, 2):
             first_plan, first_id, first_what, first_value, first_src = first
@@ -83,6 +87,12 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
                 expected=first_value,
                 sources=[first_src, src],
             )
+
+
+def _span(label: str) -> str:
+    """A period's dates and kind as a key, so two labels for one period group together."""
+    period = parse_period(label)
+    return f"{period.start}..{period.end} {period.kind}"
 
 
 def statements(plans: list[Plan]) -> Iterator[Finding]:
