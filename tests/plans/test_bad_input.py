@@ -49,6 +49,7 @@ CASES = {
         "not in the catalogue",
     ),
     "unknown-period": (GOOD_AMBITION.replace("2018/19", "next year"), 7, "unrecognised period"),
+    "ambiguous-period": (GOOD_AMBITION.replace("2018/19", "2009-11"), 7, "ambiguous period"),
 }
 
 
@@ -83,6 +84,7 @@ def test_actuals_with_a_wrong_column(tmp_path: Path) -> None:
         ("inpatient-experience-negative,Liverpool,2014/15,high", r"row 2, column 'value'"),
         ("no-such,Liverpool,2014/15,120", r"row 2, column 'indicator'"),
         ("inpatient-experience-negative,Liverpool,someday,120", r"row 2, column 'period'"),
+        ("inpatient-experience-negative,Liverpool,2010-11,120", r"row 2, column 'period'.*ambig"),
     ],
 )
 def test_actuals_with_bad_cells(tmp_path: Path, row: str, expected: str) -> None:
@@ -102,3 +104,24 @@ def test_document_block_must_agree_across_files(tmp_path: Path) -> None:
     result = run_cli("plan", "check", str(tmp_path))
     assert result.returncode == 2
     assert "described differently" in result.stderr
+
+
+def test_a_conversion_that_cannot_be_made_is_one_line_under_strict(tmp_path: Path) -> None:
+    """Seed 002 850: the city's 117 infant deaths; a sample's deaths from 20,000 people cannot
+    be converted (the plan states no population), so --strict stops with exit 2."""
+    from tests.conftest import ROOT
+
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(
+        "indicator,area,period,value\n"
+        + "".join(f"infant-deaths,Liverpool,{y},1\n" for y in (2016, 2017, 2018))
+    )
+    plan = str(ROOT / "plans/one-liverpool-2019/ambitions.yaml")
+    result = run_cli("plan", "status", plan, "-a", str(actuals), "--population", "20000",
+                     "--strict")  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())
+    assert message.count("error:") == 1 and "ambitions.yaml" in message
+    assert "'infant-deaths'" in message and "population of 20,000" in message
+    relaxed = run_cli("plan", "status", plan, "-a", str(actuals), "--population", "20000")
+    assert relaxed.returncode == 0

@@ -195,7 +195,7 @@ def test_high_risk_population_is_about_1_percent() -> None:
     assert round(share * 100) == facts["liverpool-high-risk-population-share-pct"] == 1
     a = ambition("high-risk-care-plans")
     assert a.baseline is not None and a.target is not None
-    assert (a.baseline.value, a.target.value, a.target.period) == (200, 4561, "2015-12")
+    assert (a.baseline.value, a.target.value, a.target.period) == (200, 4561, "at:2015-12")
 
 
 def test_af_exception_reduction_is_25_percent() -> None:

@@ -79,9 +79,15 @@ def test_monthly_actuals_against_a_yearly_trajectory_and_trend(tmp_path: Path) -
     assert latest["expected"] == pytest.approx(84.0)  # the 2015/16 trajectory value
     assert latest["actual"] == pytest.approx(84.6)
     assert latest["status"] == "on track"
-    # a straight line of 0.2 a month is still rising at the end of the plan
-    assert latest["forecast_end"] == pytest.approx(84.6, abs=0.2)
-    assert bool(latest["forecast_meets_target"])
+    assert latest["comparison"].startswith("proportion for 2016-03 set beside the financial year")
+    # a straight line of 0.2 a month averages 83.5 over 2015/16 (its value at 1 October
+    # 2015): the target period's value, short of the target 84 whatever the noise (none)
+    assert latest["forecast_period"] == "2015/16"
+    assert latest["forecast_end"] == pytest.approx(83.5, abs=0.01)
+    assert latest["forecast_upper"] == pytest.approx(83.5, abs=0.01)
+    assert latest["forecast_verdict"] == "unlikely to meet"
+    assert latest["forecast_meets_target"] is False or latest["forecast_meets_target"] == False  # noqa: E712
+    assert "24 non-overlapping monthly points" in latest["forecast_method"]
 
 
 def test_all_areas_tracks_each_series(tmp_path: Path) -> None:
@@ -150,7 +156,8 @@ def test_an_index_only_trajectory_is_not_compared_with_actuals(tmp_path: Path) -
     pd.DataFrame([row("pyll-amenable", "2014/15", 2900.0)]).to_csv(path, index=False)
     catalogue = load_catalogue()
     result = plan_status(plans_from(tmp_path, body), catalogue, read_actuals(path, catalogue))
-    assert result.set_index("ambition").loc["pyll", "status"] == "no data"
+    pyll = result.set_index("ambition").loc["pyll"]
+    assert pyll["status"] == "not comparable" and "an index" in pyll["comparison"]
 
 
 def test_a_monthly_count_is_forecast_as_the_target_years_count(tmp_path: Path) -> None:
@@ -158,15 +165,18 @@ def test_a_monthly_count_is_forecast_as_the_target_years_count(tmp_path: Path) -
     months = pd.period_range("2014-04", "2015-09", freq="M").strftime("%Y-%m")
     rows = [row("non-elective-admissions", m, 85.0 - 0.5 * i) for i, m in enumerate(months)]
     latest = status(tmp_path, rows).loc["admissions"]
-    # the trend reaches 85 - 0.5 * 23 = 73.5 a month in March 2016, i.e. about 880 a year
-    assert latest["forecast_end"] == pytest.approx(73.5 * 366 / 31, rel=0.05)
+    # the year's count of a straight monthly line is 12 × its value mid-year (1 October
+    # 2015, 17.5 months after mid-April 2014): 12 × (85 - 0.5 × 17.5) = 915
+    assert latest["forecast_end"] == pytest.approx(12 * (85 - 0.5 * 17.5), abs=1)
+    assert latest["forecast_verdict"] == "likely to meet"
     assert bool(latest["forecast_meets_target"])
     rising = [row("non-elective-admissions", m, 95.0 + 0.5 * i) for i, m in enumerate(months)]
     assert not bool(status(tmp_path, rising).loc["admissions", "forecast_meets_target"])
 
 
 def test_indicator_values_from_the_engine_are_read_as_actuals(tmp_path: Path) -> None:
-    # the long format of DESIGN §4: persons and all ages only; suppressed values are skipped
+    # the long format of DESIGN §4: every sex and age is kept (F is read as female), status
+    # takes the ambition's (persons by default); suppressed values are skipped
     engine_rows = pd.DataFrame(
         {
             "indicator_id": ["reablement-91-days"] * 4,
@@ -184,7 +194,7 @@ def test_indicator_values_from_the_engine_are_read_as_actuals(tmp_path: Path) ->
     engine_rows.to_parquet(path)
     catalogue = load_catalogue()
     actuals = read_actuals(path, catalogue)
-    assert len(actuals) == 2
+    assert len(actuals) == 3 and sorted(actuals["sex"]) == ["female", "persons", "persons"]
     result = plan_status(plans_from(tmp_path, PLAN), catalogue, actuals).set_index("ambition")
     assert result.loc["reablement", "actual"] == 83.0
     assert result.loc["reablement", "status"] == "on track"

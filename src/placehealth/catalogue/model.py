@@ -32,6 +32,36 @@ class Unit(StrEnum):
     OTHER = "other"
 
 
+class Aggregation(StrEnum):
+    """How a value adds up over time; decides which comparisons and conversions are sound."""
+
+    RATE = "rate"  # events per population per year: a part-year rate is annualised
+    PROPORTION = "proportion"  # a share: the same scale over a month or a year
+    FLOW_COUNT = "flow_count"  # events in a period: a month's count is a share of the year's
+    STOCK_COUNT = "stock_count"  # a count at a date: interpolated between dates, never summed
+    POOLED = "pooled"  # a value published over pooled windows of years (a 3-year DSR)
+    LEVEL = "level"  # an average, score or length of life: does not scale with the period
+
+
+DEFAULT_AGGREGATION = {
+    Unit.RATE: Aggregation.RATE,
+    Unit.PERCENT: Aggregation.PROPORTION,
+    Unit.PROPORTION: Aggregation.PROPORTION,
+    Unit.COUNT: Aggregation.FLOW_COUNT,
+}
+
+
+def value_range(unit: Unit) -> tuple[float, float]:
+    """The values a measure in ``unit`` can take (forecasts are bounded by it)."""
+    if unit == Unit.PERCENT:
+        return (0.0, 100.0)
+    if unit in (Unit.PROPORTION, Unit.YES_NO):
+        return (0.0, 1.0)
+    if unit in (Unit.RATE, Unit.COUNT, Unit.DAYS, Unit.TIME, Unit.MONEY):
+        return (0.0, float("inf"))
+    return (float("-inf"), float("inf"))
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,6 +94,10 @@ class Indicator(BaseModel):
     numerator: str | None = None
     denominator: str | None = None
     frequency: str | None = None  # annual, quarterly, monthly, ...
+    aggregation: Aggregation | None = None  # default: by unit (see DEFAULT_AGGREGATION)
+    # a gap to a comparator area: comparator's value of `gap_of` less the place's
+    gap_of: str | None = None
+    comparator: str | None = None  # area name or code, e.g. England
     codes: list[FrameworkCode] = Field(default_factory=list)
     lead: list[str] = Field(default_factory=list)  # lead organisations (LAA)
     group: str | None = None  # objective / programme / goal the document files it under
@@ -73,7 +107,16 @@ class Indicator(BaseModel):
     def _rate_has_multiplier(self) -> Indicator:
         if self.unit == Unit.RATE and self.multiplier is None:
             raise ValueError(f"indicator '{self.id}' is a rate but has no multiplier")
+        if (self.gap_of is None) != (self.comparator is None):
+            raise ValueError(f"indicator '{self.id}': give both gap_of and comparator, or neither")
+        if self.aggregation is None:
+            self.aggregation = DEFAULT_AGGREGATION.get(self.unit, Aggregation.LEVEL)
         return self
+
+    @property
+    def kind(self) -> Aggregation:
+        """The aggregation, always set after validation."""
+        return self.aggregation or DEFAULT_AGGREGATION.get(self.unit, Aggregation.LEVEL)
 
 
 class CatalogueFile(BaseModel):

@@ -91,7 +91,9 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
     _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values))
     status = out / "status-one-liverpool-2019.csv"
     plan = str(default_plans_path() / "one-liverpool-2019")
-    _run("plan", "status", plan, "--actuals", str(values), "-o", str(status))
+    # the synthetic Liverpool has `persons` people: its counts are compared as rates
+    _run("plan", "status", plan, "--actuals", str(values), "--population", str(persons),
+         "-o", str(status))  # fmt: skip
     outputs = {"warehouse": warehouse, "indicator values": values, "plan status": status}
     return outputs | _population_health(out, warehouse, extract, key_file)
 

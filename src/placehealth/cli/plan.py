@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import console, default_plans_path, print_json
 from placehealth.errors import ValidationError
 from placehealth.plans.check import Severity, check_plans, validate_references
+from placehealth.plans.check.accepted import apply_accepted
 from placehealth.plans.check.findings import fmt
-from placehealth.plans.load import load_plans
+from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.show import trajectory_rows
 from placehealth.plans.status import plan_status, read_actuals
 
@@ -21,7 +24,9 @@ plan_app = typer.Typer(
     no_args_is_help=True,
 )
 
-_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.MINOR: "dim"}
+_notes = Console(stderr=True)  # counts and notes beside the findings, not mixed into --json
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.MINOR: "dim",
+            Severity.NOTE: "cyan"}  # fmt: skip
 
 
 @plan_app.command("check")
@@ -29,16 +34,23 @@ def check(
     path: Path = typer.Argument(None, help="A plan file or folder (default: plans/)."),
     as_json: bool = typer.Option(False, "--json", help="Print findings as JSON."),
     severity: Severity = typer.Option(
-        Severity.MINOR, "--severity", help="Show findings at least this severe."
+        Severity.NOTE, "--severity", help="Show findings at least this severe (default: all)."
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any error is found."),
+    accepted: Path = typer.Option(
+        None,
+        "--accepted",
+        help="YAML file of reviewed findings to silence: 'accepted:' items with id and reason.",
+    ),
 ) -> None:
     """Recompute every trajectory, headline and ratio; report each disagreement.
 
     Each finding has a stable id, a severity, the printed and recomputed numbers,
-    their difference and the source lines.
+    their difference and the source lines. Findings listed in --accepted (by id,
+    each with a reason) are left out and counted; listed ids that match nothing
+    are named, so the file does not go stale.
 
-    Example: placehealth plan check plans/ --severity warning
+    Example: placehealth plan check plans/ --severity warning --accepted accepted.yaml
     """
     catalogue = load_catalogue()
     plans = load_plans(path or default_plans_path())
@@ -46,6 +58,13 @@ def check(
     findings = [
         f for f in check_plans(plans, catalogue) if order.index(f.severity) <= order.index(severity)
     ]
+    if accepted is not None:
+        review = apply_accepted(findings, accepted)
+        findings = review.open
+        _notes.print(
+            f"{len(review.accepted)} accepted finding(s) left out"
+            + (f"; accepted but not found: {', '.join(review.stale)}" if review.stale else "")
+        )
     if as_json:
         print_json([f.as_dict() for f in findings])
     else:
@@ -117,14 +136,32 @@ def status(
     all_areas: bool = typer.Option(
         False, "--all-areas", help="Track every area in the actuals against the trajectory."
     ),
+    population: float = typer.Option(
+        None,
+        "--population",
+        min=1,
+        help="Population the actuals' counts come from, when not the plan's (e.g. a "
+        "synthetic sample): counts are then compared as rates through the plan's population.",
+    ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Stop with exit 2 at the first ambition that cannot be compared (a conversion "
+        "that cannot be made, a comparator missing for a gap) instead of reporting it.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
 ) -> None:
-    """Latest actual against the trajectory, on/off track, and the end-of-plan forecast.
+    """Latest actual against the trajectory, on/off track, and a forecast for the target.
 
-    A difference inside the actual's confidence interval is not a miss.
+    Actuals are compared like with like (same period kind) or through a conversion
+    written in the 'comparison' column (a part-year rate annualised, yearly values
+    pooled into a window, a month's share of a year's count); otherwise the row is
+    'not comparable' with the reason. A difference inside the actual's confidence
+    interval is not a miss. The forecast is a linear trend over non-overlapping points
+    with a 95% prediction interval, at the target period.
 
-    Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv
+    Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv --population 20000
     """
     if area and all_areas:
         raise ValidationError("give --area or --all-areas, not both")
@@ -132,7 +169,11 @@ def status(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     frame = read_actuals(actuals, catalogue)
-    result = plan_status(plans, catalogue, frame, area=area, all_areas=all_areas)
+    result = plan_status(
+        plans, catalogue, frame, area=area, all_areas=all_areas, population=population
+    )
+    if strict:
+        _refuse_incomparable(result, plans)
     if output is not None:
         from placehealth.tables import write_table
 
@@ -142,17 +183,38 @@ def status(
         return
     table = Table(title="Status against trajectory")
     shown = ["document", "ambition", "area", "latest_period", "actual", "expected", "status",
-             "forecast_end", "target"]  # fmt: skip
+             "comparison", "forecast_end", "forecast_verdict", "target"]  # fmt: skip
     for column in shown:
         table.add_column(column)
-    colours = {"on track": "green", "off track": "red", "not yet due": "cyan", "no data": "dim"}
+    colours = {"on track": "green", "off track": "red", "not yet due": "cyan", "no data": "dim",
+               "not comparable": "yellow"}  # fmt: skip
     for rec in result.head(200).to_dict(orient="records"):
-        cells = [fmt(rec[c]) if isinstance(rec[c], float) else str(rec[c]) for c in shown]
+        cells = [_cell(rec[c]) for c in shown]
         cells[6] = f"[{colours.get(rec['status'], 'white')}]{rec['status']}[/]"
         table.add_row(*cells)
     console.print(table)
     if len(result) > 200:
         console.print(f"… {len(result) - 200} more rows; use --output to write them all")
+
+
+def _refuse_incomparable(result: pd.DataFrame, plans: list[Plan]) -> None:
+    """--strict: the first row that could not be compared is an error naming its plan file."""
+    refused = result[result["status"] == "not comparable"]
+    if refused.empty:
+        return
+    rec = refused.iloc[0]
+    files = {(p.document.id, a): f for p in plans for a, f in p.files.items()}
+    raise ValidationError(
+        f"ambition '{rec['ambition']}' ({rec['area']}) cannot be compared: {rec['comparison']}",
+        file=files.get((rec["document"], rec["ambition"])),
+        hint="fix the actuals or the plan, or drop --strict to report it as 'not comparable'",
+    )
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return fmt(value)
+    return "" if value is None else str(value)
 
 
 def register(app: typer.Typer) -> None:

@@ -60,6 +60,9 @@ class Headline(_Strict):
     value: Number | None = None  # a stated level (e.g. 'reach 67.0 on trend')
     convention: Convention | None = None  # default: the document's
     of: Literal["value", "count"] = "value"
+    # the period the change runs over; default: the ambition's baseline to its target
+    from_period: PeriodLabel | None = None
+    to_period: PeriodLabel | None = None
     src: SourceLines
 
     @model_validator(mode="after")
@@ -67,6 +70,13 @@ class Headline(_Strict):
         if self.change_pct is None and self.change_count is None and self.value is None:
             raise ValueError("a headline needs change_pct, change_count or value")
         return self
+
+
+def headline_periods(ambition: Ambition, head: Headline) -> tuple[str | None, str | None]:
+    """The periods a headline's change runs between, stated or the ambition's own."""
+    first = head.from_period or (ambition.baseline.period if ambition.baseline else None)
+    last = head.to_period or (ambition.target.period if ambition.target else None)
+    return first, last
 
 
 class Restatement(_Strict):
@@ -235,6 +245,9 @@ class Ambition(_Strict):
     codes: list[str] = Field(default_factory=list)  # framework codes as cited
     group: str | None = None  # objective, programme or goal
     area: str | None = None  # default: the plan's area
+    sex: Literal["persons", "male", "female"] = "persons"
+    age: str | None = None  # an age band as the actuals write it; default: all ages, or the
+    # indicator's only band (life expectancy at birth is band "0" in the engine's output)
     polarity: Polarity | None = None  # default: the catalogue's
     multiplier: Number | None = None  # default: the catalogue's
     baseline: Point | None = None
@@ -263,6 +276,11 @@ class Statement(_Strict):
 
     key: str
     value: Number | str
+    # a threshold's operator as printed: '7 or less' is <=, 'HbA1c < 7' is <
+    operator: Literal["<", "<=", ">", ">=", "="] | None = None
+    # what a change is measured from ("today's rate", "the forecast"): two statements of
+    # one key on different bases need not agree, so their difference is a note
+    basis: str | None = None
     src: SourceLines
     text: str | None = None
 

@@ -27,14 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placehealth.catalogue.model import Catalogue, Polarity, Unit
+from placehealth.catalogue.model import Aggregation, Catalogue, Polarity, Unit
 from placehealth.errors import ValidationError
-from placehealth.periods import parse_period
+from placehealth.periods import is_period, parse_period
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 
-COLUMNS = ["indicator", "area", "period", "value", "lower95_0cl", "upper95_0cl"]
+# ``annualised``: a monthly rate is written at its yearly level (as the trajectory is)
+COLUMNS = ["indicator", "area", "period", "value", "lower95_0cl", "upper95_0cl", "annualised"]
 STORIES = ("steady", "drift", "shift")
 STORY_WEIGHTS = (0.5, 0.25, 0.25)
 _Z95 = 1.959963984540054
@@ -48,6 +49,7 @@ class _Series:
     trajectory: Trajectory
     unit: Unit
     polarity: Polarity
+    aggregation: Aggregation
 
 
 def sample_actuals(
@@ -112,7 +114,12 @@ def _plan_series(
             if key in seen:
                 continue
             seen.add(key)
-            out.append(_Series(a.indicator, area, a, t, indicator.unit, polarity_of(a, indicator)))
+            out.append(
+                _Series(
+                    a.indicator, area, a, t, indicator.unit, polarity_of(a, indicator),
+                    indicator.kind,
+                )
+            )  # fmt: skip
     return out
 
 
@@ -137,20 +144,12 @@ def dated_periods(trajectory: Trajectory) -> tuple[np.ndarray, np.ndarray, np.nd
     keep = [
         (parse_period(p), v)
         for p, v in zip(trajectory.periods, trajectory.values, strict=True)
-        if _is_period(p) and np.isfinite(v)
+        if is_period(p) and np.isfinite(v)
     ]
     keep.sort(key=lambda pv: pv[0])
     starts = pd.to_datetime([p.start for p, _ in keep]).to_numpy()
     ends = pd.to_datetime([p.end for p, _ in keep]).to_numpy()
     return starts, ends, np.asarray([v for _, v in keep], dtype=float)
-
-
-def _is_period(label: str) -> bool:
-    try:
-        parse_period(label)
-    except ValidationError:
-        return False
-    return True
 
 
 def expected_by_month(
@@ -178,6 +177,18 @@ def expected_by_month(
     return expected
 
 
+def _period_months(trajectory: Trajectory, month_index: pd.PeriodIndex) -> np.ndarray:
+    """Length in months of the trajectory period each month falls in (12 for pooled windows,
+    whose rates are already yearly)."""
+    starts, ends, _ = dated_periods(trajectory)
+    month_start = month_index.start_time.to_numpy()
+    slot = np.clip(np.searchsorted(starts, month_start, side="right") - 1, 0, len(starts) - 1)
+    first = starts.astype("datetime64[M]").astype(int)
+    last = ends.astype("datetime64[M]").astype(int)
+    months = (last - first + 1)[slot].astype(float)
+    return np.where((months > 12) | (months < 1), 12.0, months)
+
+
 def _simulate(
     s: _Series,
     month_index: pd.PeriodIndex,
@@ -186,7 +197,15 @@ def _simulate(
     spread_areas: bool,
 ) -> pd.DataFrame:
     n = len(month_index)
-    expected = expected_by_month(s.trajectory, s.unit, month_index)
+    if s.aggregation == Aggregation.STOCK_COUNT:  # a count at each month's end
+        _, ends, values = dated_periods(s.trajectory)
+        when = month_index.end_time.normalize().to_numpy().astype("datetime64[D]").astype(float)
+        expected = np.interp(when, ends.astype("datetime64[D]").astype(float), values)
+    else:
+        expected = expected_by_month(s.trajectory, s.unit, month_index)
+    if s.aggregation in (Aggregation.RATE, Aggregation.POOLED):
+        # written annualised: a half-year's rate is twice its period's rate per year
+        expected = expected * 12 / _period_months(s.trajectory, month_index)
     level = float(np.nanmean(np.abs(expected))) or 1.0
     sd = noise * level
     if s.unit == Unit.COUNT and noise > 0:  # counts vary at least as Poisson counts do
@@ -221,5 +240,6 @@ def _simulate(
             "value": values.round(decimals),
             "lower95_0cl": np.maximum(values - half, 0.0).round(decimals),
             "upper95_0cl": np.minimum(values + half, top).round(decimals),
+            "annualised": s.aggregation in (Aggregation.RATE, Aggregation.POOLED),
         }
     )

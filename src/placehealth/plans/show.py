@@ -10,6 +10,7 @@ import pandas as pd
 from placehealth.catalogue.model import Catalogue
 from placehealth.plans.check import Finding, compute_in_file
 from placehealth.plans.load import Plan
+from placehealth.plans.model import headline_periods
 
 
 def _num(value: float | None) -> float | None:
@@ -44,6 +45,17 @@ def trajectory_rows(plans: list[Plan], catalogue: Catalogue) -> list[dict[str, A
                         {"period": p, "value": _num(float(v)), "count": _num(float(c))}
                         for p, v, c in zip(t.periods, t.values, t.frame()["count"], strict=True)
                     ],
+                    "headlines": [
+                        {
+                            "change_pct": h.change_pct,
+                            "change_count": h.change_count,
+                            "value": h.value,
+                            "from": first,
+                            "to": last,
+                        }
+                        for h in a.headlines
+                        for first, last in [headline_periods(a, h)]
+                    ],
                 }
             )
     return rows
@@ -56,7 +68,21 @@ def summary_frame(plans: list[Plan], catalogue: Catalogue) -> pd.DataFrame:
         row["trajectory"] = "; ".join(
             f"{p['period']}={p['value']:.6g}" for p in row["trajectory"] if p["value"] is not None
         )
+        row["headlines"] = "; ".join(_headline_text(h) for h in row["headlines"])
     return pd.DataFrame(rows)
+
+
+def _headline_text(head: dict[str, Any]) -> str:
+    """'-24.2% (-87) from 2013/14 to 2018/19': a headline always with its period."""
+    parts = []
+    if head["change_pct"] is not None:
+        parts.append(f"{head['change_pct']:+g}%")
+    if head["change_count"] is not None:
+        parts.append(f"({head['change_count']:+g})" if parts else f"{head['change_count']:+g}")
+    if head["value"] is not None:
+        parts.append(f"to {head['value']:g}")
+    span = f"from {head['from']} to {head['to']}" if head["from"] else f"by {head['to']}"
+    return " ".join(parts) + (f" {span}" if head["to"] else "")
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:

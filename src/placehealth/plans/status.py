@@ -1,8 +1,11 @@
 """Status of ambitions against actuals: on or off trajectory, and where the trend leads.
 
-Vectorised over rows: actuals are joined to each ambition's trajectory with
-``searchsorted`` on period dates and summarised per series with group-bys, so
-thousands of area series cost one pass over the data.
+Actuals are set beside the trajectory only like with like or through a stated
+conversion (:mod:`placehealth.plans.compare`); anything else is "not comparable"
+with the reason. The forecast is a linear trend with a prediction interval at the
+target period (:mod:`placehealth.plans.forecast`). Vectorised over rows: the rules
+are worked out once per distinct period and series are summarised with group-bys,
+so thousands of area series cost one pass over the data.
 """
 
 from __future__ import annotations
@@ -13,11 +16,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placehealth.catalogue.model import Catalogue, Polarity, Unit
+from placehealth.catalogue.model import Aggregation, Catalogue, Indicator, Polarity, value_range
 from placehealth.errors import ValidationError
-from placehealth.periods import parse_period
+from placehealth.periods import Period, decimal_year, is_period, midpoint, parse_period, readings
+from placehealth.plans.compare import PER_YEAR, Points, compare, pool_rows
+from placehealth.plans.forecast import (
+    LIKELY,
+    MIN_POINTS,
+    TOO_FEW,
+    UNLIKELY,
+    linear_forecast,
+    non_overlapping,
+    verdict,
+)
 from placehealth.plans.load import Plan
-from placehealth.plans.trajectory import compute, polarity_of
+from placehealth.plans.model import Ambition
+from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.tables import read_table, require_columns
 
 # Fingertips downloads use these headings; ours are the DESIGN §4 long format.
@@ -30,7 +44,13 @@ _FINGERTIPS = {
     "Value": "value",
     "Lower CI 95.0 limit": "lower",
     "Upper CI 95.0 limit": "upper",
+    "Sex": "sex",
+    "Age": "age_band",
 }
+_SEXES = {"persons": "persons", "person": "persons", "all": "persons", "p": "persons",
+          "people": "persons", "m": "male", "male": "male", "males": "male", "f": "female",
+          "female": "female", "females": "female"}  # fmt: skip
+ALL_AGES = "all ages"
 _ALIASES = {
     "lower95_0cl": "lower",
     "upper95_0cl": "upper",
@@ -82,21 +102,52 @@ def read_actuals(path: Path, catalogue: Catalogue) -> pd.DataFrame:
             frame[column] = numbers.astype(float)
     frame["period"] = frame["period"].astype(str)
     frame["area"] = frame["area"].astype(str)
+    _normalise_sex_and_age(frame, path)
     _attach_dates(frame, path)
     return frame.reset_index(drop=True)
 
 
+def _normalise_sex_and_age(frame: pd.DataFrame, path: Path) -> None:
+    """sex as persons/male/female and age_band with 'all ages' for blanks, whoever wrote it
+    (the engine writes F and M; Fingertips Persons, Male, Female and 'All ages')."""
+    if "sex" in frame.columns:
+        raw = frame["sex"].astype(str).str.strip().str.lower()
+        sex = raw.map(_SEXES).where(~frame["sex"].isna(), "persons")
+        if sex.isna().any():
+            bad = int(np.flatnonzero(sex.isna().to_numpy())[0])
+            raise ValidationError(
+                f"unknown sex '{frame['sex'].iloc[bad]}'",
+                file=path,
+                row=bad + 2,
+                column="sex",
+                hint="use persons, male or female (or F, M)",
+            )
+        frame["sex"] = sex.astype(str)
+    else:
+        frame["sex"] = "persons"
+    if "age_band" in frame.columns:
+        age = frame["age_band"].astype(str).str.strip()
+        blank = frame["age_band"].isna() | age.str.lower().isin(["", "all ages", "all", "nan"])
+        frame["age_band"] = age.where(~blank, ALL_AGES)
+    else:
+        frame["age_band"] = ALL_AGES
+
+
 def _from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Indicator values as the engine writes them (DESIGN §4): persons, all ages, by area code."""
+    """Indicator values as the engine writes them (DESIGN §4), by area code, sex and age."""
     require_columns(raw, ["indicator_id", "area_code", "period", "value"], file=path)
-    keep = np.ones(len(raw), dtype=bool)
-    if "sex" in raw.columns:
-        keep &= raw["sex"].astype(str).str.lower().isin(["persons", "all", "nan"]).to_numpy()
-    if "age_band" in raw.columns:
-        keep &= raw["age_band"].astype(str).str.lower().isin(["all ages", "nan"]).to_numpy()
-    keep &= pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
+    keep = pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
     frame = raw.loc[keep].rename(columns={"indicator_id": "indicator"})
+    # the engine writes years, financial years and pooled windows ("2016-18"), never months
+    periods = frame["period"].astype(str)
+    pooled = periods.str.fullmatch(r"\d{4}-\d{2}") & ~periods.map(_one_reading)
+    if "period_kind" not in frame.columns:
+        frame = frame.assign(period_kind=np.where(pooled, "pooled", ""))
     return frame.assign(area=frame["area_code"].astype(str))
+
+
+def _one_reading(label: str) -> bool:
+    return len(readings(label)) == 1
 
 
 def _match_fingertips(frame: pd.DataFrame, catalogue: Catalogue, path: Path) -> pd.Series:
@@ -119,8 +170,16 @@ def _match_fingertips(frame: pd.DataFrame, catalogue: Catalogue, path: Path) -> 
 
 
 def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
+    """Start, end, midpoint and kind of every row's period.
+
+    A ``period_kind`` column (month, pooled, fy, at) says how to read labels that
+    could be read two ways ("2009-11"); without it such a label is refused.
+    """
+    if "period_kind" in frame.columns:
+        kinds = frame["period_kind"].fillna("").astype(str).str.strip()
+        frame["period"] = np.where(kinds != "", kinds + ":" + frame["period"], frame["period"])
     labels = frame["period"].unique()
-    starts, ends = {}, {}
+    starts, ends, kinds_of, months = {}, {}, {}, {}
     for label in labels:  # unique labels only: a few hundred at most
         try:
             period = parse_period(label)
@@ -130,18 +189,19 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
                 exc.message, file=path, row=bad + 2, column="period", hint=exc.hint
             ) from None
         starts[label], ends[label] = period.start, period.end
+        kinds_of[label], months[label] = period.kind, period.months
     frame["start"] = pd.to_datetime(frame["period"].map(starts))
     frame["end"] = pd.to_datetime(frame["period"].map(ends))
+    frame["period_kind"] = frame["period"].map(kinds_of)
+    frame["months"] = frame["period"].map(months).astype(int)
     frame["mid"] = frame["start"] + (frame["end"] - frame["start"]) / 2
 
 
-def _is_period(label: str) -> bool:
-    """False for the stand-in labels of index-only trajectories ("baseline")."""
-    try:
-        parse_period(label)
-    except ValidationError:
-        return False
-    return True
+COLUMNS = ["document", "ambition", "indicator", "area", "latest_period", "actual", "lower",
+           "upper", "compared", "expected", "expected_period", "difference", "status",
+           "comparison", "forecast_end", "forecast_lower", "forecast_upper", "forecast_period",
+           "forecast_method", "forecast_verdict", "target", "target_period",
+           "forecast_meets_target"]  # fmt: skip
 
 
 def _decimal_year(dates: pd.Series) -> np.ndarray:
@@ -155,8 +215,14 @@ def plan_status(
     *,
     area: str | None = None,
     all_areas: bool = False,
+    population: float | None = None,
 ) -> pd.DataFrame:
-    """One row per ambition × area: latest actual, expected value, status, trend forecast."""
+    """One row per ambition × area: latest comparable actual, expected value, status, the
+    conversion made (or why none could be), and a forecast at the target period.
+
+    ``population``: the population the actuals' counts come from, when it is not the
+    plan's (a synthetic sample, a neighbourhood); counts are then compared as rates.
+    """
     out = []
     area_keys = actuals["area"].str.lower()
     if "area_code" in actuals.columns:
@@ -164,17 +230,30 @@ def plan_status(
     else:
         code_keys = area_keys
     by_indicator = {k: v.index.to_numpy() for k, v in actuals.groupby("indicator", sort=False)}
+    sexes = actuals["sex"].to_numpy() if "sex" in actuals.columns else None
+    ages = actuals["age_band"].to_numpy() if "age_band" in actuals.columns else None
     for plan in plans:
         for a in plan.ambitions:
             t = compute(a, catalogue)
             indicator = catalogue[a.indicator]
-            wanted = (area or a.area or plan.document.area).lower()
-            rows = by_indicator.get(a.indicator, np.array([], dtype=int))
-            if not all_areas and rows.size:
-                mask = (area_keys.to_numpy()[rows] == wanted) | (
-                    code_keys.to_numpy()[rows] == wanted
+            where = area or a.area or plan.document.area
+            wanted = where.lower()
+            source = indicator.gap_of or a.indicator
+            rows = by_indicator.get(source, np.array([], dtype=int))
+            rows, reason = _same_sex_and_age(rows, sexes, ages, a, source)
+            in_area = (area_keys.to_numpy()[rows] == wanted) | (
+                code_keys.to_numpy()[rows] == wanted
+            )
+            if indicator.comparator is not None:
+                comparator = indicator.comparator.lower()
+                of = (area_keys.to_numpy()[rows] == comparator) | (
+                    code_keys.to_numpy()[rows] == comparator
                 )
-                rows = rows[mask]
+                place = rows[~of] if all_areas else rows[in_area]
+                series, why = _gap_series(actuals, place, rows[of], indicator)
+                reason = reason or why
+            else:
+                series = actuals.iloc[rows if all_areas else rows[in_area]]
             base = {
                 "document": plan.document.id,
                 "ambition": a.id,
@@ -184,102 +263,184 @@ def plan_status(
                 if a.target
                 else (t.periods[-1] if t.periods else None),
             }
-            # an index-only trajectory (no printed baseline) cannot be set against actuals
-            usable = "index" not in t.extras
-            dated = [(p, v) for p, v in zip(t.periods, t.values, strict=True) if _is_period(p)]
-            dated = dated if usable else []
-            if rows.size == 0 or not dated:
-                out.append(
-                    pd.DataFrame(
-                        [
-                            {
-                                **base,
-                                "area": area or a.area or plan.document.area,
-                                "status": "no data",
-                            }
-                        ]
-                    )
+            dated = [
+                (p, v)
+                for p, v in zip(t.periods, t.values, strict=True)
+                if is_period(p) and np.isfinite(v)
+            ]
+            if "index" in t.extras:
+                reason = "the plan gives changes without a baseline (an index, not the measure)"
+            elif not dated:
+                reason = "the plan gives no dated values to compare with"
+            if series.empty or reason:
+                missing = f"no actuals for '{source}' in {where}" + (
+                    f" (the gap to {indicator.comparator} is computed from it)"
+                    if indicator.comparator
+                    else ""
                 )
+                out.append(_without_comparison(series, base, where, reason, missing))
                 continue
+            scale, note = _population_scale(t, indicator, population)
             out.append(
                 _series_status(
-                    actuals.iloc[rows],
-                    [p for p, _ in dated],
-                    np.asarray([v for _, v in dated], dtype=float),
+                    series,
+                    Points.of(
+                        [p for p, _ in dated],
+                        np.asarray([v for _, v in dated], dtype=float),
+                        a.baseline.period if a.baseline and a.baseline.value is not None else None,
+                    ),
                     a,
-                    indicator.unit,
+                    indicator,
                     polarity_of(a, indicator),
                     base,
+                    scale,
+                    note,
+                    t.multiplier or 1.0,
                 )
             )
     result = pd.concat(out, ignore_index=True)
-    columns = ["document", "ambition", "indicator", "area", "latest_period", "actual", "lower",
-               "upper", "expected", "difference", "status", "forecast_end", "target",
-               "target_period", "forecast_meets_target"]  # fmt: skip
-    for column in columns:
+    for column in COLUMNS:
         if column not in result.columns:
             result[column] = np.nan
-    return result[columns]
+    return result[COLUMNS]
+
+
+def _same_sex_and_age(
+    rows: np.ndarray,
+    sexes: np.ndarray | None,
+    ages: np.ndarray | None,
+    ambition: Ambition,
+    source: str,
+) -> tuple[np.ndarray, str]:
+    """The rows for the ambition's sex and age: its ``age`` if it names one, else all ages,
+    else the indicator's only age band (the engine's life expectancy at birth is band '0')."""
+    if sexes is not None:
+        found = sorted(set(sexes[rows].tolist()))
+        rows = rows[sexes[rows] == ambition.sex]
+        if rows.size == 0 and found:
+            return rows, (
+                f"the actuals give '{source}' for {' and '.join(found)}, not "
+                f"{ambition.sex} (give {ambition.sex} rows, or one ambition per sex with sex:)"
+            )
+    if ages is None or rows.size == 0:
+        return rows, ""
+    bands = ages[rows]
+    if ambition.age is not None:
+        return rows[bands == ambition.age], ""
+    if (bands == ALL_AGES).any():
+        return rows[bands == ALL_AGES], ""
+    found = sorted(set(bands.tolist()))
+    if len(found) == 1:
+        return rows, ""
+    return rows[:0], (
+        f"the actuals give age bands {', '.join(found[:5])} but no 'all ages': "
+        "say which band the ambition means with age:"
+    )
+
+
+def _gap_series(
+    actuals: pd.DataFrame, place: np.ndarray, comparator: np.ndarray, indicator: Indicator
+) -> tuple[pd.DataFrame, str]:
+    """The gap (comparator less place) for every period both have, or why there is none."""
+    if place.size and not comparator.size:
+        return actuals.iloc[:0], (
+            f"the gap to {indicator.comparator} needs {indicator.comparator}'s "
+            f"'{indicator.gap_of}' in the actuals (e.g. from a Fingertips download); none found"
+        )
+    keys = ["period", "sex", "age_band"]
+    ours = actuals.iloc[place].drop(columns=["lower", "upper"], errors="ignore")
+    theirs = actuals.iloc[comparator][[*keys, "value"]].drop_duplicates(keys)
+    both = ours.merge(theirs, on=keys, suffixes=("", "_comparator"))
+    both["value"] = both["value_comparator"] - both["value"]
+    return both.drop(columns="value_comparator"), ""
+
+
+def _without_comparison(
+    series: pd.DataFrame, base: dict[str, Any], where: str, reason: str, missing: str
+) -> pd.DataFrame:
+    """One row per area saying why nothing was compared, with the latest actual if any."""
+    if series.empty:
+        return pd.DataFrame(
+            [{**base, "area": where, "status": "not comparable" if reason else "no data",
+              "comparison": reason or missing}]
+        )  # fmt: skip
+    latest = series.sort_values(["area", "end", "months", "value"]).groupby("area").tail(1)
+    return pd.DataFrame(
+        {
+            **base,
+            "area": latest["area"].to_numpy(),
+            "latest_period": latest["period"].to_numpy(),
+            "actual": latest["value"].to_numpy(),
+            "status": "not comparable",
+            "comparison": reason,
+        }
+    )
+
+
+def _population_scale(
+    t: Trajectory, indicator: Indicator, population: float | None
+) -> tuple[float | None, str]:
+    """How counts from ``population`` are put on the plan's scale (or why they cannot be)."""
+    if population is None or indicator.kind not in (
+        Aggregation.FLOW_COUNT,
+        Aggregation.STOCK_COUNT,
+    ):
+        return 1.0, ""
+    plan_population = t.denominator
+    if plan_population is None:
+        return None, (
+            f"counts from a population of {population:,.0f} cannot be set against the plan's: "
+            "the plan states no population to convert them through"
+        )
+    return plan_population / population, (
+        f"counts from a population of {population:,.0f} scaled × {plan_population:,.0f}"
+        f"/{population:,.0f} to the plan's population (compared as rates)"
+    )
 
 
 def _series_status(
     rows: pd.DataFrame,
-    periods: list[str],
-    values: np.ndarray,
-    ambition,
-    unit: Unit,
+    points: Points,
+    ambition: Ambition,
+    indicator: Indicator,
     polarity: Polarity,
     base: dict[str, Any],
+    scale: float | None,
+    note: str,
+    multiplier: float,
 ) -> pd.DataFrame:
-    parsed = [parse_period(p) for p in periods]
-    starts = pd.to_datetime([p.start for p in parsed]).to_numpy()
-    ends = pd.to_datetime([p.end for p in parsed]).to_numpy()
-    order = np.argsort(starts, kind="stable")
-    starts, ends, values = starts[order], ends[order], values[order]
-    mids = rows["mid"].to_numpy()
-    slot = np.searchsorted(starts, mids, side="right") - 1
-    inside = (slot >= 0) & (mids <= ends[np.clip(slot, 0, None)])
-    after_end = mids > ends[-1]
-    expected = np.where(inside, values[np.clip(slot, 0, None)], np.nan)
-    expected = np.where(after_end, values[-1], expected)
-    if unit == Unit.COUNT:
-        # a count for a month is a share of the year's count
-        traj_days = (ends - starts).astype("timedelta64[D]").astype(float) + 1
-        actual_days = (rows["end"] - rows["start"]).dt.days.to_numpy(dtype=float) + 1
-        share = actual_days / traj_days[np.clip(slot, 0, None)]
-        if ambition.profile is not None and len(ambition.profile.weights) == 12:
-            weights = np.asarray(ambition.profile.weights, float)
-            month_share = weights / weights.sum()
-            fy_month = (rows["start"].dt.month.to_numpy() - 4) % 12
-            share = np.where(actual_days < 32, month_share[fy_month], share)
-        expected = expected * np.minimum(share, 1.0)
-    frame = rows.assign(expected=expected, x=_decimal_year(rows["mid"]))
-    first_due = starts[1] if len(starts) > 1 else starts[0]
-    frame["due"] = frame["start"].to_numpy() >= first_due
-    # the trend over every actual of the series (least squares, vectorised)
-    grouped = frame.groupby("area", sort=True)
-    n = grouped["value"].count()
-    sx, sy = grouped["x"].sum(), grouped["value"].sum()
-    sxx = grouped["x"].apply(lambda s: float((s * s).sum()))
-    sxy = (frame["x"] * frame["value"]).groupby(frame["area"]).sum()
-    denom = n * sxx - sx * sx
-    slope = np.where(denom > 0, (n * sxy - sx * sy) / denom.where(denom > 0, 1), 0.0)
-    intercept = (sy - slope * sx) / n
-    end_x = _decimal_year(pd.Series([pd.Timestamp(ends[-1])]))[0]
-    latest = (
-        frame.sort_values(["area", "start"]).groupby("area", sort=True).tail(1).set_index("area")
+    aggregation = indicator.kind
+    # areas as integer codes: sorting and grouping integers is far cheaper than strings
+    codes, names = pd.factorize(rows["area"], sort=True)
+    rows = rows.assign(area=codes)
+    pooled = pool_rows(rows, points, aggregation, multiplier)
+    frame = pd.concat([rows, pooled], ignore_index=True) if len(pooled) else rows
+    profile = list(ambition.profile.weights) if ambition.profile is not None else None
+    frame = frame.reset_index(drop=True)
+    compared, rules = compare(frame, points, aggregation, profile=profile, scale=scale,
+                              population_note=note)  # fmt: skip
+    frame = frame.join(compared)
+    priority = np.where(frame["comparable"], 2, np.where(frame["before"], 1, 0))
+    like = frame["like"].to_numpy()
+    # one integer key: area, then comparable > not yet due > other, then latest end, then
+    # like with like, then the longer period; the value breaks exact ties
+    end_day = frame["end"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    key = frame["area"].to_numpy().astype(np.int64) * 3 + priority
+    key = ((key << 17) + (end_day - end_day.min())) * 2 + like
+    key = (key << 9) + frame["months"].to_numpy().astype(np.int64)
+    order = np.lexsort((frame["value"].to_numpy(), key))
+    ranked = frame["area"].to_numpy()[order]
+    last = order[np.r_[ranked[1:] != ranked[:-1], True]]  # the last row of each area
+    latest = frame.iloc[last].set_index("area")
+    rule = latest["rule"].to_numpy()
+    latest = latest.assign(
+        comparison=rules["comparison"].to_numpy()[rule],
+        expected_period=rules["expected_period"].to_numpy()[rule],
     )
-    forecast = intercept + slope * end_x
-    if unit == Unit.COUNT:
-        # a monthly or quarterly count's trend, restated for the target's whole period
-        last_days = float((ends[-1] - starts[-1]).astype("timedelta64[D]").astype(float)) + 1
-        per_actual = (frame["end"] - frame["start"]).dt.days.groupby(frame["area"]).median() + 1
-        forecast = forecast * (last_days / per_actual)
-    latest = latest.assign(forecast_end=forecast)
-    diff = latest["value"] - latest["expected"]
-    lower = latest["lower"] if "lower" in latest else pd.Series(np.nan, index=latest.index)
-    upper = latest["upper"] if "upper" in latest else pd.Series(np.nan, index=latest.index)
-    within_ci = (latest["expected"] >= lower) & (latest["expected"] <= upper)
+    diff = latest["compared"] - latest["expected"]
+    within_ci = (latest["expected"] >= latest["compared_lower"]) & (
+        latest["expected"] <= latest["compared_upper"]
+    )
     if polarity == Polarity.HIGHER:
         good = diff >= 0
     elif polarity == Polarity.LOWER:
@@ -287,29 +448,123 @@ def _series_status(
     else:
         good = diff.abs() <= 1e-9
     status = np.where(good | within_ci, "on track", "off track")
-    status = np.where(~latest["due"], "not yet due", status)
-    status = np.where(latest["expected"].isna() & latest["due"], "no data", status)
-    target = base["target"]
-    if target is not None and polarity != Polarity.NEUTRAL:
-        meets = (
-            (latest["forecast_end"] >= target)
-            if polarity == Polarity.HIGHER
-            else (latest["forecast_end"] <= target)
-        )
-    else:
-        meets = pd.Series(np.nan, index=latest.index)
+    status = np.where(latest["before"], "not yet due", status)
+    status = np.where(~latest["comparable"] & ~latest["before"], "not comparable", status)
+    planned = [p for p in points.periods if points.baseline_end is None
+               or np.datetime64(p.end, "ns") > points.baseline_end]  # fmt: skip
+    first = planned[0].label if planned else points.periods[-1].label
+    comparison = np.where(
+        latest["before"],
+        "before the first planned period (" + first + ")",
+        latest["comparison"],
+    )
+    forecast = _forecast(frame, points, ambition, indicator, polarity, base, scale)
+    if scale is None and indicator.kind in (Aggregation.FLOW_COUNT, Aggregation.STOCK_COUNT):
+        forecast = forecast.assign(forecast_method=note, forecast_verdict="not comparable")
+    forecast = forecast.reindex(latest.index)
     return pd.DataFrame(
         {
             **base,
-            "area": latest.index,
+            "area": np.asarray(names)[latest.index.to_numpy()],
             "latest_period": latest["period"].to_numpy(),
             "actual": latest["value"].to_numpy(),
-            "lower": lower.to_numpy(),
-            "upper": upper.to_numpy(),
+            "lower": latest["lower"].to_numpy() if "lower" in latest else np.nan,
+            "upper": latest["upper"].to_numpy() if "upper" in latest else np.nan,
+            "compared": latest["compared"].to_numpy(),
             "expected": latest["expected"].to_numpy(),
+            "expected_period": latest["expected_period"].to_numpy(),
             "difference": diff.to_numpy(),
             "status": status,
-            "forecast_end": latest["forecast_end"].to_numpy(),
-            "forecast_meets_target": meets.to_numpy(),
+            "comparison": comparison,
+            **{c: forecast[c].to_numpy() for c in forecast.columns},
         }
     )
+
+
+def _forecast(
+    frame: pd.DataFrame,
+    points: Points,
+    ambition: Ambition,
+    indicator: Indicator,
+    polarity: Polarity,
+    base: dict[str, Any],
+    scale: float | None,
+) -> pd.DataFrame:
+    """A linear trend over non-overlapping points, at the target period (see forecast.py)."""
+    aggregation = indicator.kind
+    label = base["target_period"]
+    goal = parse_period(label) if label is not None and is_period(label) else points.periods[-1]
+    at = decimal_year(midpoint(goal))
+    areas = pd.Index(sorted(frame["area"].unique()), name="area")
+    chosen = pd.Series(0, index=areas)
+    for months in dict.fromkeys([goal.months, 12, 1, 3]):
+        if months < 1:
+            continue
+        sub = frame[(frame["months"] == months) & ~frame["area"].isin(areas[chosen > 0])]
+        if sub.empty:
+            continue
+        kept = sub[non_overlapping(sub)]
+        n = kept.groupby("area")["value"].count()
+        chosen.loc[n[n >= MIN_POINTS].index] = months
+    wanted = np.zeros(int(frame["area"].max()) + 1, dtype=int)
+    wanted[chosen.index.to_numpy()] = chosen.to_numpy()
+    use = frame[(frame["months"].to_numpy() == wanted[frame["area"].to_numpy()])
+                & (frame["months"] > 0).to_numpy()]  # fmt: skip
+    use = use[non_overlapping(use)].sort_values(["area", "start"], kind="stable")
+    counts = aggregation in (Aggregation.FLOW_COUNT, Aggregation.STOCK_COUNT)
+    if (counts and scale is None) or base["target"] is None:
+        use = use.iloc[:0]
+    factor = _forecast_factor(use, goal, aggregation) * (scale if counts and scale else 1.0)
+    points_frame = pd.DataFrame(
+        {"area": use["area"], "x": _decimal_year(use["start"] + (use["end"] - use["start"]) / 2),
+         "y": use["value"].to_numpy(dtype=float) * factor}
+    )  # fmt: skip
+    fitted = linear_forecast(points_frame, at, value_range(indicator.unit)).reindex(areas)
+    fitted["points"] = fitted["points"].fillna(0).astype(int)
+    first = use.groupby("area")["period"].first().reindex(areas)
+    last = use.groupby("area")["period"].last().reindex(areas)
+    words = chosen.map({1: "monthly", 3: "quarterly", 12: "yearly"}).fillna(
+        chosen.astype(str) + "-month"
+    )
+    enough = fitted["forecast"].notna()
+    method = np.where(
+        enough,
+        "linear trend over " + fitted["points"].astype(str) + " non-overlapping "
+        + words + " points (" + first.astype(str) + " to " + last.astype(str)
+        + "), 95% prediction interval, for " + goal.label,
+        "no target to forecast to"
+        if base["target"] is None
+        else TOO_FEW + " (at least " + str(MIN_POINTS) + " non-overlapping points of one kind)",
+    )  # fmt: skip
+    target = base["target"]
+    judged = verdict(fitted["forecast_lower"], fitted["forecast_upper"], target, polarity)
+    meets = judged.map({LIKELY: True, UNLIKELY: False}).astype(object)
+    return pd.DataFrame(
+        {
+            "forecast_end": fitted["forecast"],
+            "forecast_lower": fitted["forecast_lower"],
+            "forecast_upper": fitted["forecast_upper"],
+            "forecast_period": enough.map({True: goal.label, False: None}),
+            "forecast_method": method,
+            "forecast_verdict": judged,
+            "forecast_meets_target": meets.where(meets.notna(), np.nan),
+        },
+        index=areas,
+    )
+
+
+def _forecast_factor(use: pd.DataFrame, goal: Period, aggregation: Aggregation) -> np.ndarray:
+    """Puts each point on the target period's scale: rates and flow counts by length."""
+    months = use["months"].to_numpy(dtype=float)
+    if aggregation == Aggregation.FLOW_COUNT:
+        return goal.months / np.maximum(months, 1)
+    if aggregation in PER_YEAR:
+        basis = goal.months if 0 < goal.months <= 12 else 12
+        annualised = (
+            use["annualised"].fillna(False).astype(bool).to_numpy()
+            if "annualised" in use.columns
+            else np.zeros(len(use), dtype=bool)
+        )
+        per = np.where(annualised | (months > 12), 12.0, months)
+        return basis / np.maximum(per, 1)
+    return np.ones(len(use))

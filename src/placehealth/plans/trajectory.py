@@ -15,7 +15,7 @@ import pandas as pd
 
 from placehealth.catalogue.model import Catalogue, Indicator, Polarity
 from placehealth.errors import ValidationError
-from placehealth.periods import financial_year_label, parse_period
+from placehealth.periods import Period, financial_year_label, parse_period, pooled_label
 from placehealth.plans import methods as m
 from placehealth.plans.model import (
     Ambition,
@@ -117,8 +117,8 @@ def after_baseline(ambition: Ambition) -> list[Point]:
 def _later_periods(
     ambition: Ambition, explicit: list[str] | None, count: int | None = None
 ) -> list[str]:
-    """Periods after the baseline: explicit, else the published ones, else yearly to the
-    target (or ``count`` yearly periods when there is no target)."""
+    """Periods after the baseline: explicit, else the published ones, else one a year to
+    the target, each of the target's kind (or ``count`` yearly periods without a target)."""
     if explicit:
         return explicit
     published = [p.period for p in after_baseline(ambition)]
@@ -129,13 +129,30 @@ def _later_periods(
         return [financial_year_label(first + k) for k in range(1, count + 1)]
     if ambition.baseline is None or ambition.target is None:
         return [ambition.target.period] if ambition.target else []
-    first = parse_period(ambition.baseline.period).financial_year
-    last = parse_period(ambition.target.period).financial_year
-    if last <= first:
+    years = yearly_labels(
+        parse_period(ambition.baseline.period), parse_period(ambition.target.period)
+    )
+    if not years:
         return [ambition.target.period]
-    years = [financial_year_label(y) for y in range(first + 1, last + 1)]
     years[-1] = ambition.target.period  # keep the document's own label for the target
     return years
+
+
+def yearly_labels(baseline: Period, target: Period) -> list[str]:
+    """One period a year after the baseline up to the target, of the target's kind: financial
+    years, calendar years, or pooled windows of the target's length moving a year at a time."""
+    if target.kind == "financial_year":
+        first, last = baseline.financial_year, target.financial_year
+        return [financial_year_label(y) for y in range(first + 1, last + 1)]
+    if target.kind == "year":
+        return [str(y) for y in range(baseline.start.year + 1, target.start.year + 1)]
+    if target.kind in ("pooled_years", "pooled_financial_years"):
+        n = target.months // 12
+        fy = target.kind == "pooled_financial_years"
+        first = baseline.financial_year if fy else baseline.start.year
+        last = target.financial_year if fy else target.start.year
+        return [pooled_label(y, n, financial=fy) for y in range(first + 1, last + 1)]
+    return []
 
 
 def _decimal_years(periods: list[str] | list[HistoryPoint]) -> np.ndarray:
@@ -215,14 +232,16 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
         target = forecast
         if method.better_by_pct is not None:
             target = m.improve_by_pct(forecast, method.better_by_pct, polarity)
-        periods, values = [*base_periods, method.forecast_period], [*base_values, target]
+        periods, values = _line_or_point(ambition, target, method.forecast_period, base_periods,
+                                         base_values)  # fmt: skip
     elif isinstance(method, ProjectedGap):
         x = _decimal_years(method.history)
         y = [h.value for h in method.history]
         projection = float(m.linear_forecast(x, y, _decimal_years([method.projection_period]))[0])
         extras["projection"] = projection
         target = projection * (1.0 - method.fraction)
-        periods, values = [*base_periods, method.projection_period], [*base_values, target]
+        periods, values = _line_or_point(ambition, target, method.projection_period, base_periods,
+                                         base_values)  # fmt: skip
     elif isinstance(method, BestPeers):
         target = m.best_peers_average([p.value for p in method.peers], method.n, polarity)
         extras["peer_average"] = target
@@ -258,6 +277,7 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
     else:  # pragma: no cover - the discriminated union is exhaustive
         raise ValidationError(f"unknown method '{method.kind}'")
 
+    periods, values = _with_target(ambition, list(periods), list(values), target)
     return Trajectory(
         ambition=ambition,
         periods=list(periods),
@@ -268,6 +288,34 @@ def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
         multiplier=multiplier,
         extras=extras,
     )
+
+
+def _line_or_point(
+    ambition: Ambition,
+    target: float,
+    period: str,
+    base_periods: list[str],
+    base_values: list[float],
+) -> tuple[list[str], list[float]]:
+    """With a baseline and a target period, every planned period between (equal steps);
+    otherwise the baseline (if any) and the computed point."""
+    if base_values and ambition.target is not None and ambition.target.period == period:
+        return _line_to(ambition, target, base_periods, base_values)
+    return [*base_periods, period], [*base_values, target]
+
+
+def _with_target(
+    ambition: Ambition, periods: list[str], values: list[float], target: float | None
+) -> tuple[list[str], list[float]]:
+    """The target is always a point of the trajectory, even when the printed points stop
+    before the target period (placed in time order among the dated points)."""
+    goal = ambition.target
+    if goal is None or target is None or goal.period in periods or "baseline" in periods:
+        return periods, values
+    when = parse_period(goal.period)
+    before = [k for k, p in enumerate(periods) if parse_period(p) < when]
+    at = before[-1] + 1 if before else 0
+    return [*periods[:at], goal.period, *periods[at:]], [*values[:at], target, *values[at:]]
 
 
 def _line_to(

@@ -9,7 +9,12 @@ from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
 from placehealth.plans.check.ambition import AmbitionChecker
 from placehealth.plans.check.codes import ambition_codes, plan_maps
-from placehealth.plans.check.consistency import conflicting_values, restatements, statements
+from placehealth.plans.check.consistency import (
+    conflicting_values,
+    implied_populations,
+    restatements,
+    statements,
+)
 from placehealth.plans.check.findings import SEVERITY_ORDER, Finding, Severity
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
@@ -75,5 +80,6 @@ def check_plans(plans: list[Plan], catalogue: Catalogue) -> list[Finding]:
         findings.extend(plan_maps(plan, catalogue))
     findings.extend(conflicting_values(plans))
     findings.extend(statements(plans))
+    findings.extend(implied_populations(plans, catalogue))
     unique = {f.id: f for f in findings}
     return sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.id))

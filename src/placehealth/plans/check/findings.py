@@ -11,14 +11,16 @@ from typing import Any
 
 class Severity(StrEnum):
     """``error``: the arithmetic is wrong; ``warning``: two statements disagree or a
-    convention misleads; ``minor``: off by one unit of the last printed digit."""
+    convention misleads; ``minor``: off by one unit of the last printed digit; ``note``:
+    two numbers that look alike but need not agree (measured from different bases)."""
 
     ERROR = "error"
     WARNING = "warning"
     MINOR = "minor"
+    NOTE = "note"
 
 
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.MINOR: 2}
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.MINOR: 2, Severity.NOTE: 3}
 
 
 @dataclass
