@@ -16,7 +16,7 @@ from hypothesis.extra.numpy import arrays
 
 from placehealth.errors import ValidationError
 from placehealth.phm import suppress_frame, suppress_series, suppress_table
-from placehealth.phm.suppression import _pass_lines, fixed_cells, primary
+from placehealth.publish.suppression import _pass_lines, fixed_cells, primary
 
 # counts that are often small, sometimes zero, sometimes large
 COUNT = st.one_of(st.integers(0, 12), st.integers(0, 3), st.integers(8, 400))
