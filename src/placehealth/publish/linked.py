@@ -7,7 +7,7 @@ cell may sit in several equations (a practice's cell adds up to its PCN and to t
 place, across segments and down areas), so tables linked this way are protected
 together, not one at a time.
 
-After primary suppression (:func:`placehealth.publish.suppression.primary`):
+After primary suppression (:func:`placehealth.publish.rules.primary`):
 
 1. every equation with exactly one hidden cell gets a partner: its cheapest open
    cell (smallest non-zero part first, then totals, then zeros; cells absent from
@@ -34,8 +34,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from placehealth.errors import ValidationError
-from placehealth.publish.rules import HIGH, LOW
-from placehealth.publish.suppression import primary
+from placehealth.publish.rules import HIGH, LOW, primary
 
 _BIG = 1e15  # cost offsets: non-zero parts < totals < zeros
 

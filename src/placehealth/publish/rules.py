@@ -34,3 +34,8 @@ PUBLISHED = "published"
 def round_to(values: np.ndarray, base: int = ROUND_TO) -> np.ndarray:
     """Whole counts to the nearest multiple of ``base`` (no ties: counts are whole and base odd)."""
     return (np.floor_divide(values + base // 2, base) * base).astype(values.dtype)
+
+
+def primary(values: np.ndarray, low: int = LOW, high: int = HIGH) -> np.ndarray:
+    """True where a count is small enough to identify someone (``low`` ≤ count ≤ ``high``)."""
+    return (values >= low) & (values <= high)
