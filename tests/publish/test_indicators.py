@@ -77,3 +77,20 @@ def test_lsoas_are_protected_in_their_neighbourhood_and_their_decile_at_once() -
     assert hidden[0] and hidden[3]  # the LSOA and its decile are both 4
     assert disclosed(truth, reader, hidden) == []
     assert not out["numerator"].dropna().between(1, 7).any()
+
+
+def test_a_population_hidden_under_one_indicator_is_hidden_under_all() -> None:
+    frame = values([
+        ("x", "lsoa", "L1", "2017/18", "persons", "all ages", 20),
+        ("x", "lsoa", "L2", "2017/18", "persons", "all ages", 30),
+        ("x", "neighbourhood", "N1", "2017/18", "persons", "all ages", 50),
+        ("y", "lsoa", "L1", "2017/18", "persons", "all ages", 20),
+        ("y", "lsoa", "L2", "2017/18", "persons", "all ages", 30),
+        ("y", "neighbourhood", "N1", "2017/18", "persons", "all ages", 50),
+    ])  # fmt: skip
+    frame["denominator"] = [5.0, 400.0, 405.0, 5.0, 400.0, 405.0]
+    frame.loc[3:, "area_code"] = ["L1", "L2", "N1"]
+    # y's neighbourhood row is absent, so its L2 would not need a partner on its own
+    frame = frame.drop(index=5)
+    out = publish_indicators(frame, LSOA, PRACTICE, place="P").frame
+    assert out["denominator"].isna().tolist() == [True, True, False, True, True]

@@ -12,6 +12,9 @@ period, sex and age band. What adds up, and so is protected together:
 A numerator that is not a whole count (years of life lost) adds up like one and a
 few years can be one death, so it is protected the same way, rounded up.
 
+One population is often the denominator of several indicators: where it is
+hidden under one, it is hidden under all.
+
 Values and confidence limits are blanked wherever the numerator or denominator is
 hidden (with the denominator they would give the numerator back). Indicator
 periods are fixed (financial years, pooled calendar years), so counts are not
@@ -52,6 +55,7 @@ def publish_indicators(
         keys=KEYS,
         hierarchies=[_areas(lsoa, practice, place), _series(frame)],
         derived=[c for c in DERIVED if c in frame.columns],
+        shared={"denominator": ["area_type", "area_code", "period", "sex", "age_band"]},
     )
     years = published.pop(YEARS).notna().to_numpy()
     out = published["numerator"].astype("Float64")

@@ -8,7 +8,7 @@ without passing the rules of :mod:`placehealth.publish.rules`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,7 @@ def suppress_long(
     hierarchies: Sequence[Hierarchy],
     derived: Sequence[str] = (),
     rounded: bool = False,
+    shared: Mapping[str, Sequence[str]] | None = None,
     low: int = LOW,
     high: int = HIGH,
     flag: str | None = "suppressed",
@@ -57,8 +58,11 @@ def suppress_long(
     Each count column is its own set of cells under the same equations; a missing
     count is a cell the table does not publish (never hidden, never a partner). ``derived``
     columns are blanked on rows where any count is hidden; ``rounded`` rounds the
-    published counts to the nearest 5. Adds the ``disclosure`` column (and ``flag``,
-    True where a count is hidden).
+    published counts to the nearest 5. ``shared`` names, per count, the columns
+    that with its value identify one number published on several rows (one
+    population under several indicators): hidden on every row if hidden on any,
+    which can only hide more. Adds the ``disclosure`` column (and ``flag``, True
+    where a count is hidden).
     """
     missing = [c for c in [*keys, *counts, *derived] if c not in frame.columns]
     if missing:
@@ -80,6 +84,11 @@ def suppress_long(
         present = out[count].notna().to_numpy()
         values = _counts(out[count].fillna(0).to_numpy(), count)
         first, hidden = protect(values, equations, low=low, high=high, present=present)
+        if shared and count in shared:
+            same = out[list(shared[count])].assign(_value=values).astype(str)
+            group = same.groupby(list(same.columns), sort=False).ngroup().to_numpy()
+            hidden = np.bincount(group, weights=hidden, minlength=group.max() + 1)[group] > 0
+            hidden &= present
         shown = round_to(values, ROUND_TO) if rounded else values
         out[count] = pd.array(shown, dtype="Int64")
         out.loc[hidden | ~present, count] = pd.NA
