@@ -196,13 +196,15 @@ def _free_one(
         if freed.any():
             mask[candidates[int(np.argmax(freed))]] = True
             return True
-    # no single partner frees it: hide the cheapest open cell of its equations, go round again
+    # no single partner frees it: hide the cheapest open cell of its own equations or, when
+    # those are all hidden (it is fixed through other equations), of the group's; the
+    # equation pass then partners that cell, and the group is audited again
     own = np.unique(a[columns[:, cells[target]].indices].indices)
-    own = own[~mask[own]]
-    if len(own) == 0 or not np.isfinite(cost[own].min()):  # pragma: no cover - totals are open
-        return False
-    mask[own[int(np.argmin(cost[own]))]] = True
-    return True
+    for pool in (own[~mask[own] & np.isfinite(cost[own])], near):
+        if len(pool):
+            mask[pool[int(np.argmin(cost[pool]))]] = True
+            return True
+    return False  # pragma: no cover - a fixed cell always has an open cell in its group
 
 
 def equations_for(
