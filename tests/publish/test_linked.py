@@ -106,7 +106,7 @@ def assert_nothing_disclosed(
     assert disclosed(truth, reader_equations(table, groups, crossing), hidden) == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(hierarchies())
 def test_no_hidden_cell_of_a_random_hierarchy_can_be_worked_out(
     drawn: tuple[pd.DataFrame, list[int], list[int], int],
