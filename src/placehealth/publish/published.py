@@ -29,7 +29,7 @@ from placehealth.publish.rules import (
     SECONDARY,
     round_to,
 )
-from placehealth.publish.suppression import _counts
+from placehealth.publish.suppression import whole_counts
 from placehealth.tables import write_table
 
 
@@ -82,7 +82,7 @@ def suppress_long(
     any_shown = np.zeros(len(out), dtype=bool)
     for count in counts:
         present = out[count].notna().to_numpy()
-        values = _counts(out[count].fillna(0).to_numpy(), count)
+        values = whole_counts(out[count].fillna(0).to_numpy(), count)
         first, hidden = protect(values, equations, low=low, high=high, present=present)
         if shared and count in shared:
             same = out[list(shared[count])].assign(_value=values).astype(str)

@@ -28,7 +28,7 @@ def suppress_series(
     counts: pd.Series, *, low: int = 1, high: int = 7, total: bool = True, label: str = TOTAL
 ) -> pd.Series:
     """A 1-D breakdown (and, if ``total``, its total appended as ``label``) with cells hidden."""
-    values = _counts(counts.to_numpy(), "counts")
+    values = whole_counts(counts.to_numpy(), "counts")
     if total:
         stack = np.append(values, values.sum()).reshape(1, -1, 1)
         mask = _protect(stack, low, high, rows=False, columns=True)
@@ -41,7 +41,7 @@ def suppress_table(
     counts: pd.DataFrame, *, low: int = 1, high: int = 7, margins: bool = True, label: str = TOTAL
 ) -> pd.DataFrame:
     """A 2-D table (and, if ``margins``, its row, column and grand totals) with cells hidden."""
-    values = _counts(counts.to_numpy(), "counts")
+    values = whole_counts(counts.to_numpy(), "counts")
     if not margins:
         mask = primary(values, low, high)
         hidden = pd.DataFrame(values, index=counts.index, columns=counts.columns, dtype="Int64")
@@ -85,7 +85,7 @@ def suppress_frame(
             f"the table lacks column(s) {', '.join(missing)}",
             hint=f"columns present: {', '.join(map(str, frame.columns))}",
         )
-    values = _counts(frame[count].to_numpy(), count)
+    values = whole_counts(frame[count].to_numpy(), count)
     g = _codes(frame, by)
     r = _codes(frame, rows)
     c = _codes(frame, columns)
@@ -193,7 +193,7 @@ def _codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     return frame.groupby(list(keys), sort=True, dropna=False).ngroup().to_numpy(np.int64)
 
 
-def _counts(values: np.ndarray, what: str) -> np.ndarray:
+def whole_counts(values: np.ndarray, what: str) -> np.ndarray:
     """Whole, non-negative, present counts as int64; anything else is the user's error."""
     numeric = pd.to_numeric(pd.Series(values.ravel()), errors="coerce").to_numpy(float)
     bad = np.isnan(numeric) | (numeric < 0) | (numeric != np.round(numeric))
