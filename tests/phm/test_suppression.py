@@ -16,7 +16,9 @@ from hypothesis.extra.numpy import arrays
 
 from placehealth.errors import ValidationError
 from placehealth.phm import suppress_frame, suppress_series, suppress_table
-from placehealth.phm.suppression import _pass_lines, fixed_cells, primary
+from placehealth.publish.linked import _pass_equations
+from placehealth.publish.rules import primary
+from placehealth.publish.suppression import fixed_cells
 
 # counts that are often small, sometimes zero, sometimes large
 COUNT = st.one_of(st.integers(0, 12), st.integers(0, 3), st.integers(8, 400))
@@ -100,18 +102,38 @@ def test_cells_fixed_by_two_lines_together_are_found() -> None:
 
 def test_a_cell_the_line_rule_leaves_exposed_gets_a_partner() -> None:
     values = np.array([[49, 32, 50, 16], [66, 7, 2, 1], [32, 63, 3, 95], [43, 42, 37, 97]])
-    # The line rule alone hides 7, 2, 1, 3 and then 32, 16, 32, 43, 37: every line has two
-    # or more hidden cells, but rows 2–3 and columns 0 and 2 close on themselves, so
-    # the 2 equals (rows 2–3 hidden) − (columns 0 and 2 hidden, rows 2–3) read from totals.
+    # The line rule alone leaves every line with two or more hidden cells, but some rows
+    # and columns close on themselves, so the 2 is their totals' difference.
     truth = extended(values)
-    line_rule = primary(truth)[None]
-    cost = np.where(truth > 0, truth, 1e15).astype(float)[None]
-    _pass_lines(line_rule, cost, rows=True, columns=True)
-    assert not recoverable_by_one_line(truth, line_rule[0])
-    assert determined(line_rule[0])[1, 2]
+    line_rule = line_rule_only(truth)
+    assert not recoverable_by_one_line(truth, line_rule)
+    assert determined(line_rule)[1, 2]
     hidden = suppress_table(pd.DataFrame(values)).isna().to_numpy()
     assert not determined(hidden).any()
     assert hidden.sum() == line_rule.sum() + 1
+
+
+def line_rule_only(truth: np.ndarray) -> np.ndarray:
+    """Primary suppression and the line-by-line pass alone, without the audit."""
+    from scipy import sparse
+
+    from placehealth.publish.linked import Equations
+
+    n1, m1 = truth.shape
+    index = np.arange(truth.size).reshape(truth.shape)
+    totals = np.concatenate([index[:, -1], index[-1, :]])
+    members = np.concatenate([np.repeat(np.arange(n1), m1 - 1),
+                              np.repeat(np.arange(m1) + n1, n1 - 1)])  # fmt: skip
+    cells = np.concatenate([index[:, :-1].ravel(), index[:-1, :].T.ravel()])
+    a = Equations(totals, members, cells).matrix(truth.size)
+    pattern = sparse.csr_matrix((a != 0).astype(np.int64))
+    rows = np.repeat(np.arange(a.shape[0]), np.diff(pattern.indptr))
+    values = truth.ravel()
+    cost = np.where(values > 0, values, 2e15).astype(float)
+    cost[totals] += 1e15
+    mask = primary(values)
+    _pass_equations(mask, cost, pattern, rows, pattern.indices)
+    return mask.reshape(truth.shape)
 
 
 @settings(max_examples=150, deadline=None)

@@ -12,7 +12,8 @@ from placehealth.cli.options import console
 from placehealth.engine import open_backend
 from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
-from placehealth.tables import write_table
+from placehealth.publish import write
+from placehealth.publish.indicators import publish_indicators
 
 indicators_app = typer.Typer(help="Indicators computed from the warehouse.", no_args_is_help=True)
 
@@ -42,7 +43,9 @@ def compute(
     """Compute every indicator for every area and period, in the long format.
 
     Three-year pooled windows (mortality, life expectancy) are the calendar years
-    fully inside the financial years asked for.
+    fully inside the financial years asked for. Numerators and denominators of 1-7
+    are hidden, with the counts that would give them back, and the values derived
+    from them blanked; the disclosure column says why (docs/disclosure.md).
 
     Example: placehealth indicators compute --warehouse out/liverpool.duckdb -o values.csv
     """
@@ -64,11 +67,16 @@ def compute(
             progress.update(task, advance=1, description=name)
 
         values = compute_all(ctx, progress=done)
+        lsoa, practice = ctx.geography
     backend.close()
-    path = write_table(values, output)
+    with console.status("disclosure control"):
+        published = publish_indicators(values, lsoa, practice, place=place)
+    path = write(published, output)
     counts = values.groupby("indicator_id").size()
+    hidden = int(published.frame["suppressed"].sum())
     console.print(
-        f"{len(values):,} indicator values ({len(counts)} indicators) on {engine} → {path}"
+        f"{len(values):,} indicator values ({len(counts)} indicators) on {engine}, "
+        f"{hidden:,} with small counts hidden → {path}"
     )
 
 

@@ -24,6 +24,7 @@ from placehealth.phm.costs import person_costs
 from placehealth.phm.population import DATA_END, check_index_date
 from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
 from placehealth.phm.segments import SEGMENT_NAMES, alive
+from placehealth.publish import Published, write
 from placehealth.tables import write_table
 
 TOP = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
@@ -105,7 +106,9 @@ def segments_command(
     lives, disability, mental health, long-term conditions, healthy (rules in
     docs/phm-segments.md). The profile (people, emergency admissions, A&E
     attendances, bed-days and deaths in the 12 months, by area and segment) has
-    counts of 1-7 suppressed, with secondary suppression.
+    counts of 1-7 hidden, with every count that would give one back (practices
+    within PCNs within the place, segments within all), and the rest rounded to
+    5; the disclosure column says why a cell is blank (docs/disclosure.md).
 
     Example: placehealth phm segments -w out/liverpool.duckdb --by neighbourhood -o segments.csv
     """
@@ -120,7 +123,7 @@ def segments_command(
     finally:
         backend.close()
     seconds = time.perf_counter() - started
-    path = write_table(result.profile, output)
+    path = write(Published(result.profile), output)
     if as_json:
         print_json(
             {

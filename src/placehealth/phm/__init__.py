@@ -14,7 +14,7 @@ from placehealth.phm.concentration import (
     top_share,
 )
 from placehealth.phm.frailty import efi, efi_deficits, hfrs, hfrs_table
-from placehealth.phm.suppression import (
+from placehealth.publish.suppression import (
     blank_derived,
     suppress_frame,
     suppress_series,

@@ -37,7 +37,7 @@ from placehealth.errors import ConfigurationError, InputFileError, ValidationErr
 from placehealth.periods import add_months
 from placehealth.phm.frailty import efi, hfrs
 from placehealth.phm.population import alive_at, check_index_date
-from placehealth.phm.suppression import suppress_frame, suppress_series
+from placehealth.publish import DISCLOSURE, Hierarchy, suppress_long
 
 KEY = "person_key"
 WINDOW_MONTHS = 12
@@ -205,13 +205,14 @@ def _activity(backend: Backend, keys: nw.LazyFrame[Any], index_date: dt.date) ->
 def summary(
     backend: Backend, risk: nw.LazyFrame[Any], *, threshold: float, index_date: dt.date
 ) -> pd.DataFrame:
-    """People at or above the threshold per neighbourhood and per practice, small counts hidden.
+    """People at or above the threshold per neighbourhood and per practice, published.
 
     Columns: level ('neighbourhood', 'practice', 'total'), neighbourhood,
-    practice_code, people (nullable; <NA> where hidden), suppressed. Counts of 1–7
-    are hidden with secondary suppression: neighbourhoods against the total, and
-    practices against their neighbourhood. A neighbourhood whose own count is
-    hidden shows none of its practices, so it cannot be summed back.
+    practice_code, people (nullable; <NA> where hidden), suppressed, disclosure.
+    Practices add up to their neighbourhood and neighbourhoods to the total; the
+    one publishing step (:mod:`placehealth.publish`) hides counts of 1–7 and every
+    count that would give one back across both levels, then rounds the rest to 5,
+    because the threshold and the index date are the user's to choose.
     """
     check_threshold(threshold)
     check_index_date(index_date)
@@ -226,25 +227,43 @@ def summary(
     practice["people"] = practice["people"].fillna(0).astype("int64")
     practice = practice.sort_values(["neighbourhood", "practice_code"]).reset_index(drop=True)
     by_nb = practice.groupby("neighbourhood", sort=True)["people"].sum()
-    nb = suppress_series(by_nb).rename("people")
-    practice = suppress_frame(practice, "people", rows=["practice_code"], by=["neighbourhood"])
-    hidden_nb = set(nb.index[nb.isna()])
-    hide = practice["neighbourhood"].isin(hidden_nb)
-    practice.loc[hide, "people"] = pd.NA
-    practice.loc[hide, "suppressed"] = True
-    top = pd.DataFrame(
-        {
-            "level": ["neighbourhood"] * (len(nb) - 1) + ["total"],
-            "neighbourhood": [*nb.index[:-1], "Total"],
-            "practice_code": None,
-            "people": nb.to_numpy(),
-            "suppressed": nb.isna().to_numpy(),
-        }
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "level": "neighbourhood",
+                    "neighbourhood": by_nb.index,
+                    "practice_code": None,
+                    "people": by_nb.to_numpy(),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "level": ["total"],
+                    "neighbourhood": ["Total"],
+                    "practice_code": None,
+                    "people": [int(by_nb.sum())],
+                }
+            ),
+            practice.assign(level="practice")[
+                ["level", "neighbourhood", "practice_code", "people"]
+            ],
+        ],
+        ignore_index=True,
     )
-    practice.insert(0, "level", "practice")
-    out = pd.concat([top, practice[top.columns]], ignore_index=True)
+    keys = ("level", "neighbourhood", "practice_code")
+    up = pd.DataFrame({"level": "practice", "neighbourhood": practice["neighbourhood"],
+                       "practice_code": practice["practice_code"],
+                       "parent_level": "neighbourhood",
+                       "parent_neighbourhood": practice["neighbourhood"],
+                       "parent_practice_code": None})  # fmt: skip
+    top = pd.DataFrame({"level": "neighbourhood", "neighbourhood": by_nb.index,
+                        "practice_code": None, "parent_level": "total",
+                        "parent_neighbourhood": "Total", "parent_practice_code": None})  # fmt: skip
+    out = suppress_long(table, ["people"], keys=keys, rounded=True,
+                        hierarchies=[Hierarchy(keys, pd.concat([up, top]))])  # fmt: skip
     out["people"] = out["people"].astype("Int64")
-    return out
+    return out[["level", "neighbourhood", "practice_code", "people", "suppressed", DISCLOSURE]]
 
 
 def key_matches(backend: Backend, key: PseudoKey) -> None:

@@ -3,12 +3,12 @@
 For each area type (neighbourhood, PCN, practice, IMD decile) a table of areas ×
 segments is built for every count (people, emergency admissions, A&E
 attendances, bed-days, deaths), with its totals: the row total is the area's
-whole population, the column total the place. Each table goes through
-small-number suppression with secondary suppression
-(:func:`placehealth.phm.suppression.suppress_table`); the place row is then
-hidden wherever any area type's table hides it, so that no table gives away a
-cell another one hides. Rates and shares are blanked when their numerator or
-denominator is hidden (either would give the other away).
+whole population, the column total the place. All of them go through the one
+publishing step (:mod:`placehealth.publish`) together, so practices within PCNs
+within the place are protected as one linked table: counts of 1-7 hidden, other
+cells hidden until nothing hidden can be worked out by subtraction, and counts
+rounded to 5. Rates and shares come from the published counts and are blank when
+their numerator or denominator is hidden (either would give the other away).
 
 Activity is counted in the 12 months from the index date (``period="after"``:
 index date included, one year on excluded) — what each segment goes on to
@@ -33,7 +33,7 @@ from placehealth.errors import ValidationError
 from placehealth.periods import add_months
 from placehealth.phm.concentration import concentration, people_share
 from placehealth.phm.segments import SEGMENTS, segments
-from placehealth.phm.suppression import TOTAL, suppress_table
+from placehealth.publish import DISCLOSURE, HIGH, LOW, Hierarchy, suppress_long
 
 KEY = "person_key"
 Period = Literal["after", "before"]
@@ -147,10 +147,18 @@ def profile(
     *,
     area_types: Sequence[str] = AREA_TYPES,
     place: str = "place",
-    low: int = 1,
-    high: int = 7,
+    low: int = LOW,
+    high: int = HIGH,
+    rounded: bool = True,
 ) -> pd.DataFrame:
-    """Suppressed counts, shares and rates per 1,000 by area × segment (plus 'all' and place)."""
+    """Published counts, shares and rates per 1,000 by area × segment (plus 'all' and place).
+
+    Suppression runs once over every area type the people carry (practices within
+    PCNs within the place, neighbourhoods and deciles within the place, segments
+    within 'all'), whichever ``area_types`` are shown, so two profiles of the same
+    people by different areas hide the same cells. Counts are rounded to 5 (the
+    index date is the user's choice); shares and rates come from the published counts.
+    """
     unknown = [a for a in area_types if a not in AREA_TYPES]
     if unknown:
         raise ValidationError(
@@ -159,21 +167,64 @@ def profile(
             hint=f"use one of {', '.join(AREA_TYPES)}",
         )
     _check_people(people)
-    tables: dict[str, dict[str, pd.DataFrame]] = {}
-    for area in area_types:
-        grouped = people.groupby([area, "segment"], observed=True)
+    every = [a for a in AREA_TYPES if a in people.columns] or list(area_types)
+    long = _raw_counts(people, every, place)
+    published = suppress_long(
+        long,
+        list(COUNTS),
+        keys=["area_type", "area_code", "segment"],
+        hierarchies=_hierarchies(people, every, place),
+        rounded=rounded,
+        low=low,
+        high=high,
+    )
+    shown = published[published["area_type"].isin([*area_types, "place"])]
+    return _derive(shown)
+
+
+def _raw_counts(people: pd.DataFrame, area_types: Sequence[str], place: str) -> pd.DataFrame:
+    """Every area × every segment (zeros included) and each area's 'all', before suppression."""
+    parts = []
+    for area in [*area_types, "place"]:
+        codes = people[area].astype(str) if area != "place" else pd.Series(place, people.index)
+        valid = people[area].notna().to_numpy() if area != "place" else np.ones(len(people), bool)
+        grouped = (
+            people[valid]
+            .assign(area_code=codes[valid])
+            .groupby(["area_code", "segment"], observed=True)
+        )
         counts = grouped.agg(people=(KEY, "size"), **{m: (m, "sum") for m in MEASURES})
-        tables[area] = {c: suppress_table(_wide(counts[c]), low=low, high=high) for c in COUNTS}
-    _align_place_rows(tables)
-    parts = [_long(tables[a], a) for a in area_types]
-    parts.append(_long({c: tables[area_types[0]][c].loc[[TOTAL]] for c in COUNTS}, "place"))
-    long = pd.concat(parts, ignore_index=True)
-    long.loc[long["area_type"] == "place", "area_code"] = place
-    return _derive(long)
+        areas = sorted(counts.index.get_level_values(0).unique())
+        grid = pd.MultiIndex.from_product([areas, list(SEGMENTS)], names=["area_code", "segment"])
+        full = counts.reindex(grid, fill_value=0)
+        total = full.groupby(level="area_code").sum()
+        total.index = pd.MultiIndex.from_product([total.index, [ALL]], names=grid.names)
+        frame = pd.concat([full, total]).reset_index()
+        frame.insert(0, "area_type", area)
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True).astype({c: np.int64 for c in COUNTS})
+
+
+def _hierarchies(people: pd.DataFrame, area_types: Sequence[str], place: str) -> list[Hierarchy]:
+    """Segments add up to 'all'; each area type to the place; practices to their PCN."""
+    segments = pd.DataFrame({"segment": list(SEGMENTS), "parent_segment": ALL})
+    edges = []
+    for area in area_types:
+        codes = people[area].dropna().astype(str).unique()
+        edges.append(pd.DataFrame({"area_type": area, "area_code": codes,
+                                   "parent_area_type": "place", "parent_area_code": place,
+                                   "family": area}))  # fmt: skip
+    if {"practice", "pcn"} <= set(area_types):
+        pairs = people[["practice", "pcn"]].dropna().astype(str).drop_duplicates()
+        edges.append(pd.DataFrame({"area_type": "practice", "area_code": pairs["practice"],
+                                   "parent_area_type": "pcn", "parent_area_code": pairs["pcn"],
+                                   "family": "pcn"}))  # fmt: skip
+    areas = pd.concat(edges, ignore_index=True)
+    return [Hierarchy(("segment",), segments), Hierarchy(("area_type", "area_code"), areas)]
 
 
 def segment_shares(frame: pd.DataFrame) -> pd.DataFrame:
-    """Place level, from a suppressed profile: each segment's share of people and of activity."""
+    """Place level, from a published profile: each segment's share of people and of activity."""
     place = frame[frame["area_type"] == "place"].set_index("segment")
     out = pd.DataFrame(index=pd.Index(list(SEGMENTS), name="segment"))
     for count in COUNTS:
@@ -184,15 +235,31 @@ def segment_shares(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def multimorbidity(people: pd.DataFrame, *, low: int = 1, high: int = 7) -> pd.DataFrame:
-    """Place level: people by segment × long-term condition band (0, 1, 2, 3, 4+), suppressed."""
+BANDS = ("0", "1", "2", "3", "4+")
+
+
+def multimorbidity(
+    people: pd.DataFrame, *, low: int = LOW, high: int = HIGH, rounded: bool = True
+) -> pd.DataFrame:
+    """Place level: people by segment × long-term condition band (0, 1, 2, 3, 4+), published."""
     _check_people(people)
     counts = people.groupby(["segment", "ltc_band"], observed=True).size()
     wide = counts.unstack("ltc_band", fill_value=0)
-    wide = wide.reindex(index=list(SEGMENTS), columns=["0", "1", "2", "3", "4+"], fill_value=0)
-    table = suppress_table(wide, low=low, high=high)
-    table.index.name, table.columns.name = "segment", "ltc_band"
-    return table.rename(index={TOTAL: ALL}, columns={TOTAL: ALL}).reset_index()
+    wide = wide.reindex(index=list(SEGMENTS), columns=list(BANDS), fill_value=0)
+    wide.loc[ALL] = wide.sum(axis=0)
+    wide[ALL] = wide.sum(axis=1)
+    long = pd.Series(wide.rename_axis(index="segment", columns="ltc_band").stack(), name="people")
+    hierarchies = [
+        Hierarchy(("segment",), pd.DataFrame({"segment": list(SEGMENTS), "parent_segment": ALL})),
+        Hierarchy(("ltc_band",), pd.DataFrame({"ltc_band": list(BANDS), "parent_ltc_band": ALL})),
+    ]
+    published = suppress_long(long.reset_index(), ["people"], keys=["segment", "ltc_band"],
+                              hierarchies=hierarchies, rounded=rounded, low=low, high=high,
+                              flag=None)  # fmt: skip
+    table = published.pivot(index="segment", columns="ltc_band", values="people")
+    table = table.reindex(index=[*SEGMENTS, ALL], columns=[*BANDS, ALL])
+    table.columns.name = "ltc_band"
+    return table.reset_index()
 
 
 def concentration_table(
@@ -259,36 +326,6 @@ def _check_people(people: pd.DataFrame) -> None:
         raise ValidationError(f"unknown segment(s) {', '.join(map(str, unknown))}")
 
 
-def _wide(counts: pd.Series) -> pd.DataFrame:
-    """Areas × the seven segments (all present, zeros where none), in hierarchy order."""
-    wide = counts.unstack("segment", fill_value=0)
-    return wide.reindex(columns=list(SEGMENTS), fill_value=0).fillna(0).astype(np.int64)
-
-
-def _align_place_rows(tables: dict[str, dict[str, pd.DataFrame]]) -> None:
-    """Hide a place cell in every table if any table hides it (hiding more reveals nothing)."""
-    for count in COUNTS:
-        hidden = np.zeros(len(SEGMENTS) + 1, dtype=bool)
-        for area in tables.values():
-            hidden |= area[count].loc[TOTAL].isna().to_numpy()
-        for area in tables.values():
-            row = area[count].loc[TOTAL]
-            area[count].loc[TOTAL] = row.mask(hidden)
-
-
-def _long(wide: dict[str, pd.DataFrame], area_type: str) -> pd.DataFrame:
-    parts = []
-    for count, table in wide.items():
-        stacked = table.rename(columns={TOTAL: ALL}).stack(future_stack=True)
-        stacked.index = stacked.index.set_names(["area_code", "segment"])
-        parts.append(pd.Series(stacked, name=count))
-    frame = pd.concat(parts, axis=1).reset_index()
-    frame = frame[frame["area_code"] != TOTAL] if area_type != "place" else frame
-    frame.insert(0, "area_type", area_type)
-    frame["area_code"] = frame["area_code"].astype(str)
-    return frame
-
-
 def _ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
     """numerator / denominator × scale, blank when either is hidden or the denominator is 0."""
     num = pd.to_numeric(numerator, errors="coerce").astype("Float64")
@@ -311,6 +348,8 @@ def _derive(long: pd.DataFrame) -> pd.DataFrame:
     for measure in MEASURES:
         long[f"{measure}_per_1000"] = _ratio(long[measure], long["people"], 1000.0)
     long["suppressed"] = long[list(COUNTS)].isna().any(axis=1)
+    if DISCLOSURE in long.columns:  # last, beside the rates it explains
+        long[DISCLOSURE] = long.pop(DISCLOSURE)
     order = {s: i for i, s in enumerate([*SEGMENTS, ALL])}
     long["_order"] = long["segment"].map(order)
     types = {a: i for i, a in enumerate([*AREA_TYPES, "place"])}

@@ -1,22 +1,13 @@
-"""Small-number suppression for aggregate tables leaving the analytical layer (DESIGN §4).
+"""Small-number suppression for one cross-table, one breakdown or a long table by groups.
 
-Primary suppression hides counts from ``low`` to ``high`` (1–7 by default; zeros
-stay visible). Secondary suppression then hides more cells until no hidden cell
-can be worked out from the published totals:
-
-1. a vectorised pass over every line (a row with its row total, a column with
-   its column total, the row of column totals with the grand total, a 1-D
-   breakdown with its total): where a line has exactly one hidden cell, hide its
-   smallest other cell too — non-zero inner cells first, then totals, then zeros;
-   repeated until nothing changes;
-2. an audit by linear algebra, because lines can combine (two blocks of hidden
-   cells joined by one cell give that cell away): a hidden cell whose value is
-   fixed by the published lines (its unit vector lies in their row space) gets a
-   partner chosen to free it, and step 1 runs again.
-
-Totals are themselves cells: a total of 1–7 is hidden too. Rates and percentages
-computed from a hidden count are blanked. Counts are pandas nullable integers
-with ``<NA>`` where hidden.
+The 2-D forms of the one publishing step: a table's lines (a row with its row
+total, a column with its column total, the row of column totals with the grand
+total, a 1-D breakdown with its total) are equations, and the same primary and
+secondary suppression as every other output
+(:func:`placehealth.publish.linked.protect`) hides cells until no hidden cell can
+be worked out from the published totals. Totals are cells: a total of 1–7 is
+hidden too. Rates and percentages computed from a hidden count are blanked.
+Counts are pandas nullable integers with ``<NA>`` where hidden.
 """
 
 from __future__ import annotations
@@ -27,27 +18,20 @@ import numpy as np
 import pandas as pd
 
 from placehealth.errors import ValidationError
+from placehealth.publish.linked import Equations, protect
+from placehealth.publish.rules import primary
 
 TOTAL = "Total"
-_BIG = 1e15  # cost offsets: non-zero inner cells < totals < zeros
-_MAX_TRIES = 64  # partners tried per fixed cell before falling back to the cheapest
-
-
-def primary(values: np.ndarray, low: int = 1, high: int = 7) -> np.ndarray:
-    """True where a count is small enough to identify someone (``low`` ≤ count ≤ ``high``)."""
-    return (values >= low) & (values <= high)
 
 
 def suppress_series(
     counts: pd.Series, *, low: int = 1, high: int = 7, total: bool = True, label: str = TOTAL
 ) -> pd.Series:
     """A 1-D breakdown (and, if ``total``, its total appended as ``label``) with cells hidden."""
-    values = _counts(counts.to_numpy(), "counts")
+    values = whole_counts(counts.to_numpy(), "counts")
     if total:
         stack = np.append(values, values.sum()).reshape(1, -1, 1)
-        mask = _protect(
-            stack, low, high, rows=False, columns=True, inner=_inner(len(values), 1, False)
-        )
+        mask = _protect(stack, low, high, rows=False, columns=True)
         index = [*counts.index, label]
         return _masked(stack[0, :, 0], mask[0, :, 0], index, counts.name)
     return _masked(values, primary(values, low, high), list(counts.index), counts.name)
@@ -57,7 +41,7 @@ def suppress_table(
     counts: pd.DataFrame, *, low: int = 1, high: int = 7, margins: bool = True, label: str = TOTAL
 ) -> pd.DataFrame:
     """A 2-D table (and, if ``margins``, its row, column and grand totals) with cells hidden."""
-    values = _counts(counts.to_numpy(), "counts")
+    values = whole_counts(counts.to_numpy(), "counts")
     if not margins:
         mask = primary(values, low, high)
         hidden = pd.DataFrame(values, index=counts.index, columns=counts.columns, dtype="Int64")
@@ -68,7 +52,7 @@ def suppress_table(
     extended[:n, m] = values.sum(axis=1)
     extended[n, :m] = values.sum(axis=0)
     extended[n, m] = values.sum()
-    mask = _protect(extended[None], low, high, rows=True, columns=True, inner=_inner(n, m))[0]
+    mask = _protect(extended[None], low, high, rows=True, columns=True)[0]
     table = pd.DataFrame(
         extended, index=[*counts.index, label], columns=[*counts.columns, label], dtype="Int64"
     )
@@ -101,7 +85,7 @@ def suppress_frame(
             f"the table lacks column(s) {', '.join(missing)}",
             hint=f"columns present: {', '.join(map(str, frame.columns))}",
         )
-    values = _counts(frame[count].to_numpy(), count)
+    values = whole_counts(frame[count].to_numpy(), count)
     g = _codes(frame, by)
     r = _codes(frame, rows)
     c = _codes(frame, columns)
@@ -124,9 +108,7 @@ def suppress_frame(
     if two_d:
         stack[:, :, m] = stack[:, :, :m].sum(axis=2)
         present[:, :, m] = True
-    mask = _protect(
-        stack, low, high, rows=two_d, columns=True, inner=_inner(n, m, two_d), present=present
-    )
+    mask = _protect(stack, low, high, rows=two_d, columns=True, present=present)
     hidden = mask[g, r, c]
     out = frame.copy()
     out[count] = pd.array(values, dtype="Int64")
@@ -150,49 +132,32 @@ def _protect(
     *,
     rows: bool,
     columns: bool,
-    inner: np.ndarray,
     present: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Hidden cells of a stack of tables (groups × rows × columns, totals last)."""
-    if not 0 <= low <= high:
-        raise ValidationError(
-            f"suppression range {low}–{high} is not a range of counts", hint="e.g. low=1, high=7"
-        )
-    mask = primary(values, low, high)
-    cost = np.where(values > 0, values, _BIG * 2).astype(float)
-    cost = np.where(inner[None] | (values == 0), cost, cost + _BIG)
-    if present is not None:
-        cost = np.where(present, cost, np.inf)
-    clean = np.zeros(len(mask), dtype=bool)  # audited since the group last changed
-    while True:
-        before = mask.copy()
-        _pass_lines(mask, cost, rows=rows, columns=columns)
-        clean &= (mask == before).reshape(len(mask), -1).all(axis=1)
-        todo = np.flatnonzero(~clean & mask.reshape(len(mask), -1).any(axis=1))
-        if len(todo) == 0:
-            return mask
-        for group in todo:
-            if not _free_fixed_cells(mask[group], cost[group], rows=rows, columns=columns):
-                clean[group] = True
+    """Hidden cells of a stack of tables (groups × rows × columns, totals last).
 
-
-def _pass_lines(mask: np.ndarray, cost: np.ndarray, *, rows: bool, columns: bool) -> None:
-    """Give every line with exactly one hidden cell a partner; repeat until stable."""
-    axes = ([2] if rows else []) + ([1] if columns else [])
-    changed = True
-    while changed:
-        changed = False
-        for axis in axes:
-            single = mask.sum(axis=axis) == 1
-            if not single.any():
-                continue
-            open_cost = np.where(mask, np.inf, cost)
-            pick = np.expand_dims(open_cost.argmin(axis=axis), axis)
-            can = np.isfinite(open_cost.min(axis=axis)) & single
-            np.put_along_axis(
-                mask, pick, np.take_along_axis(mask, pick, axis) | np.expand_dims(can, axis), axis
-            )
-            changed |= bool(can.any())
+    The table's lines become equations (each row adds up to its last cell, each
+    column to its last cell) and go through the one secondary suppression of
+    :mod:`placehealth.publish.linked`.
+    """
+    index = np.arange(values.size).reshape(values.shape)
+    totals, members, cells = [], [], []
+    count = 0
+    if rows:  # every row, the totals row too, adds up to its last cell
+        total = index[:, :, -1].ravel()
+        totals.append(total)
+        members.append(np.repeat(np.arange(len(total)) + count, values.shape[2] - 1))
+        cells.append(index[:, :, :-1].ravel())
+        count += len(total)
+    if columns:  # every column, the totals column too, adds up to its last cell
+        total = index[:, -1, :].ravel()
+        totals.append(total)
+        members.append(np.repeat(np.arange(len(total)) + count, values.shape[1] - 1))
+        cells.append(index[:, :-1, :].transpose(0, 2, 1).ravel())
+    equations = Equations(np.concatenate(totals), np.concatenate(members), np.concatenate(cells))
+    seen = None if present is None else present.ravel()
+    _, mask = protect(values.ravel(), equations, low=low, high=high, present=seen)
+    return mask.reshape(values.shape)
 
 
 def _constraints(mask: np.ndarray, *, rows: bool, columns: bool) -> np.ndarray:
@@ -222,49 +187,13 @@ def fixed_cells(mask: np.ndarray, *, rows: bool = True, columns: bool = True) ->
     return fixed
 
 
-def _free_fixed_cells(mask: np.ndarray, cost: np.ndarray, *, rows: bool, columns: bool) -> bool:
-    """Hide a partner for the first determined hidden cell of one table; True if any hidden."""
-    fixed = fixed_cells(mask, rows=rows, columns=columns)
-    if not fixed.any():
-        return False
-    target = tuple(int(x) for x in np.argwhere(fixed)[0])
-    open_cost = np.where(mask, np.inf, cost)
-    # candidates: open cells sharing a row or column with some hidden cell, cheapest first
-    near = mask.any(axis=1, keepdims=True) | mask.any(axis=0, keepdims=True)
-    order = np.argsort(np.where(near, open_cost, np.inf), axis=None, kind="stable")
-    for flat in order[:_MAX_TRIES]:
-        if not np.isfinite(open_cost.ravel()[flat]):
-            break
-        trial = mask.copy()
-        trial.ravel()[flat] = True
-        if not fixed_cells(trial, rows=rows, columns=columns)[target]:
-            mask.ravel()[flat] = True
-            return True
-    # no single partner frees it: hide the cheapest open cell in its line and go round again
-    line = np.full(mask.shape, np.inf)
-    line[target[0], :] = open_cost[target[0], :]
-    if columns:
-        line[:, target[1]] = np.minimum(line[:, target[1]], open_cost[:, target[1]])
-    if not np.isfinite(line.min()):  # pragma: no cover - every line has a total to hide
-        return False
-    mask.ravel()[int(np.argmin(line))] = True
-    return True
-
-
-def _inner(n: int, m: int, two_d: bool = True) -> np.ndarray:
-    """True for inner cells of an (n + 1) × (m + two_d) table with totals last."""
-    inner = np.zeros((n + 1, m + (1 if two_d else 0)), dtype=bool)
-    inner[:n, :m] = True
-    return inner
-
-
 def _codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     if not keys:
         return np.zeros(len(frame), dtype=np.int64)
     return frame.groupby(list(keys), sort=True, dropna=False).ngroup().to_numpy(np.int64)
 
 
-def _counts(values: np.ndarray, what: str) -> np.ndarray:
+def whole_counts(values: np.ndarray, what: str) -> np.ndarray:
     """Whole, non-negative, present counts as int64; anything else is the user's error."""
     numeric = pd.to_numeric(pd.Series(values.ravel()), errors="coerce").to_numpy(float)
     bad = np.isnan(numeric) | (numeric < 0) | (numeric != np.round(numeric))
