@@ -24,8 +24,10 @@ from placehealth.engine.indicators import Context, compute_all
 from placehealth.phm.profiles import COUNTS, KEY, MEASURES, profile
 from placehealth.phm.segments import SEGMENTS
 from placehealth.publish import DISCLOSURE
+from tests.phm.test_cli_cohort import _environment as _environment
 from tests.phm.test_cli_cohort import built as built
 from tests.phm.test_cli_cohort import cohort
+from tests.phm.test_cli_cohort import site as site
 from tests.phm.test_cohort import World
 from tests.phm.test_segments import synthetic_warehouse
 from tests.publish.solver import disclosed
@@ -183,7 +185,7 @@ def test_cohort_summaries_at_nearby_thresholds_publish_counts_rounded_to_five(
     tables = []
     for threshold in ("0.30", "0.31"):
         out = tmp_path / f"summary-{threshold}.csv"
-        result = cohort(built, tmp_path / "audit.jsonl", "--user", "bob", "--summary",
+        result = cohort(built, "--user", "bob", "--summary",
                         "--threshold", threshold, "-o", str(out))  # fmt: skip
         assert result.returncode == 0, result.stderr
         tables.append(pd.read_csv(out))
