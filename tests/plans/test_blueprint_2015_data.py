@@ -292,7 +292,7 @@ def test_avoidable_admissions_15_and_15_3_against_13_8(key: str, stated: float, 
 def test_cardiac_rehab_244_against_448() -> None:
     """Seed 001, 4153: 'Cardiac rehab 244' by 18/19; 4260: 'CVD admissions (due to increased
     cardiac rehab) by 448 by 18/19'."""
-    f = finding("statement/admissions-reduction-by-2018-19/cardiac-rehab/2")
+    f = finding("statement/admissions-reduction-by-2018-19/cardiac-rehab")
     assert (f.expected, f.stated) == (244, 448)
     assert f.sources == ["seed 001, 4153", "seed 001, 4260"]
 
@@ -305,17 +305,20 @@ def test_schemes_restated_consistently_raise_nothing() -> None:
 
 
 def test_cross_document_conflicts_are_found() -> None:
-    """Seed 001 against seed 000 (dementia 2015/16, IAPT 2013/14) and seed 002 (LTC share)."""
-    dementia = finding(
-        "conflict/dementia-diagnosis/Liverpool/2015/16/"
-        "blueprint-2015.dementia-diagnosis/ccg-2014.bcf-dementia"
-    )
+    """Seed 001 against seed 000 (dementia 2015/16, IAPT 2013/14) and seed 002 (LTC share):
+    one finding per indicator, area and period, listing every source and why they compare."""
+    dementia = finding("conflict/dementia-diagnosis/Liverpool/2015/16")
     assert (dementia.expected, dementia.stated) == (70, 57.8)
-    iapt = finding(
-        "conflict/iapt-access/Liverpool/2013/14/blueprint-2015.iapt-access/ccg-2014.iapt-access-2014"
+    # seed 001 341 and seed 000 1650 both say 70; seed 000's BCF table 57.8 (4778-4781)
+    assert dementia.sources == ["seed 001, 341", "seed 000, 4778–4781", "seed 000, 1650"]
+    assert "70 (target in blueprint-2015/dementia-diagnosis, target in ccg-2014/dementia)" in (
+        dementia.message
     )
+    assert dementia.why.startswith("the same indicator (dementia-diagnosis), area (Liverpool)")
+    iapt = finding("conflict/iapt-access/Liverpool/2013/14")
     assert (iapt.expected, iapt.stated) == (8.6, 8.7)
-    ltc = finding("statement/ltc-population-share/2")
+    assert iapt.check == "conflicting-baseline" and "restated by a later document" in iapt.why
+    ltc = finding("statement/ltc-population-share")
     assert (ltc.expected, ltc.stated) == (30, 45)
     assert ltc.sources == ["seed 001, 127–128", "seed 002, 186"]
 
@@ -336,8 +339,8 @@ def test_every_finding_within_seed_001_is_known() -> None:
         "blueprint-2015/dementia-diagnosis/restated-target/2",
         "blueprint-2015/af-exception-reporting/headline-count/headline-1",
         "blueprint-2015/map/goal-without-section/digital-care-and-innovation",
-        "statement/admissions-reduction-by-2018-19/cardiac-rehab/2",
-        "statement/admissions-reduction-by-2018-19/stop-smoking-in-chd/2",
+        "statement/admissions-reduction-by-2018-19/cardiac-rehab",
+        "statement/admissions-reduction-by-2018-19/stop-smoking-in-chd",
     }
 
 

@@ -151,10 +151,14 @@ def test_gp_headline_matches_neither_convention() -> None:
 
 def test_gp_baseline_is_4_6_in_the_strategy_too() -> None:
     """Seed 000: 'from a baseline of 4.6' in the strategy (756) as in the appendix (1578);
-    the table's 2013/14 row is 4.2 (1597)."""
-    found = finding("ccg-2014/gp-experience/restated-baseline/2")
+    the table's 2013/14 row is 4.2 (1597). One value printed twice is one finding, listing
+    both lines."""
+    found = finding("ccg-2014/gp-experience/restated-baseline/1")
     assert (found.stated, found.expected) == (4.6, 4.2)
-    assert found.sources == ["seed 000, 1597", "seed 000, 756"]
+    assert found.sources == ["seed 000, 1597", "seed 000, 1578", "seed 000, 756"]
+    assert "printed elsewhere as 4.6 2 times" in found.message
+    assert "for the same period (2013/14)" in found.why
+    assert not [f for f in SEED.findings if f.id == "ccg-2014/gp-experience/restated-baseline/2"]
 
 
 def test_pulmonary_rehab_completion_increase_to_60_vs_maintain_76() -> None:
@@ -169,7 +173,7 @@ def test_dementia_diagnosed_count_3669_vs_bcf_3029() -> None:
     """Seed 000: 3,669 diagnosed in 2015/16 (1652) but 3,029 in the BCF table for
     September 2015 (4779), which the text says 'align[s] to this submission' (1652–1653);
     both over 5,241 expected (4780): 70.0% and 57.8%."""
-    found = finding("statement/dementia-diagnosed-2015-16/2")
+    found = finding("statement/dementia-diagnosed-2015-16")
     assert (found.stated, found.expected) == (3029, 3669)
     bcf = ambition("bcf-dementia").target
     assert bcf is not None and bcf.numerator == 3029 and bcf.denominator == 5241
@@ -179,7 +183,7 @@ def test_dementia_diagnosed_count_3669_vs_bcf_3029() -> None:
 def test_iapt_recovery_quarter_4_is_3_75_and_50() -> None:
     """Seed 000, 1675–1676: 'to 3.75% in quarter 4 (Q1 32%, Q2 38%, Q3 44%, Q4 50%)' —
     the 3.75% is the access plan's quarter-4 figure (1618)."""
-    found = finding("statement/iapt-recovery-2014-15-q4-pct/2")
+    found = finding("statement/iapt-recovery-2014-15-q4-pct")
     assert (found.stated, found.expected) == (50, 3.75)
     q4 = ambition("iapt-recovery").published[-1]
     assert (q4.period, q4.value) == ("2014/15 Q4", 50)

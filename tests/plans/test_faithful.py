@@ -18,6 +18,7 @@ INFERRED = {
     ("one-liverpool-2019", "infant-deaths", "target", 78),  # 117 less the stated 39
     ("one-liverpool-2019", "infant-deaths", "headline", -33),  # printed "33% reduction"
     ("ccg-2014", "dementia", "published", 5241),  # expected cases, from the BCF table (4780)
+    ("blueprint-2015", "neurodevelopment-wait", "baseline", 60.7),  # 14 months × 52/12 weeks
 }
 
 PLANS = load_plans(ROOT / "plans")

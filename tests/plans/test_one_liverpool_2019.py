@@ -51,7 +51,7 @@ def test_halving_the_projected_gap_gives_1_75_not_1_7() -> None:
 
 def test_cancer_headline_25_against_the_appendix_17() -> None:
     """Seed 002: 'Reducing premature cancer deaths by 25%' (159) vs '17% lower' (834)."""
-    (f,) = [x for x in SEED.findings if x.id == "statement/premature-cancer-reduction-pct/2"]
+    (f,) = [x for x in SEED.findings if x.id == "statement/premature-cancer-reduction-pct"]
     assert (f.expected, f.stated) == (25, 17)
     assert f.sources == ["seed 002, 159", "seed 002, 834"]
 

@@ -61,16 +61,16 @@ def test_vsc11_used_for_timeliness_of_social_care_assessments() -> None:
 
 def test_hba1c_threshold_7_against_7_5() -> None:
     """Seed 003: 'HbA1c is 7 or less' (643) but '7.5 or less' (1751)."""
-    f = finding("statement/hba1c-threshold-diabetes-vital-sign/2")
+    f = finding("statement/hba1c-threshold-diabetes-vital-sign")
     assert (f.expected, f.stated) == (7, 7.5)
-    assert f.sources == ["seed 003, 643", "seed 003, 1751"]
+    assert f.sources == ["seed 003, 643", "seed 003, 1751", "seed 003, 1837"]
 
 
 def test_screening_age_ranges_disagree_between_text_and_appendix_a() -> None:
     """Seed 003: breast 47-49 and 71-73 (468) vs 53-70 (1717); bowel 70-75 (468) vs 60-74 (1718)."""
-    breast = finding("statement/breast-screening-ages-vital-sign/2")
+    breast = finding("statement/breast-screening-ages-vital-sign")
     assert (breast.expected, breast.stated) == ("47-49 and 71-73", "53-70")
-    bowel = finding("statement/bowel-screening-ages-vital-sign/2")
+    bowel = finding("statement/bowel-screening-ages-vital-sign")
     assert (bowel.expected, bowel.stated) == ("70-75", "60-74")
 
 

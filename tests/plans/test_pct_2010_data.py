@@ -248,13 +248,12 @@ EXPECTED = {
     "pct-2010/disabled-children-quality-of-life/unknown-code/PSA121",  # 1026
     "pct-2010/laa-climate-change/unknown-code/PSA27",  # 1262
     # facts stated twice
-    "statement/hba1c-threshold-diabetes-vital-sign/2",  # 643 vs 1751
-    "statement/hba1c-threshold-diabetes-vital-sign/3",  # 643 "7 or less" vs 1837 "< 7"
-    "statement/breast-screening-ages-vital-sign/2",  # 468 vs 1717
-    "statement/bowel-screening-ages-vital-sign/2",  # 468 vs 1718
-    "statement/strategic-goal-2-title/2",  # 152 vs 1836
-    "statement/pct-2010-gross-investment-plans-2010-11-gbp-m/2",  # 1319 vs 1309
-    "statement/nw-operating-framework-schedule-number-c-difficile/2",  # 1879 vs 1936
+    "statement/hba1c-threshold-diabetes-vital-sign",  # 643 vs 1751; 643 "7 or less" vs 1837 "< 7"
+    "statement/breast-screening-ages-vital-sign",  # 468 vs 1717
+    "statement/bowel-screening-ages-vital-sign",  # 468 vs 1718
+    "statement/strategic-goal-2-title",  # 152 vs 1836
+    "statement/pct-2010-gross-investment-plans-2010-11-gbp-m",  # 1319 vs 1309
+    "statement/nw-operating-framework-schedule-number-c-difficile",  # 1879 vs 1936
     "pct-2010/camhs-inappropriate-referrals/headline-disagree/headline-2",  # 1043 vs 1957
     # map coverage
     "pct-2010/map/schedule-without-section/5.2.1",  # 1892
@@ -283,10 +282,15 @@ def test_vsc11_for_timeliness_of_social_care_assessments_is_vsc12() -> None:
 @pytest.mark.parametrize(
     ("key", "first", "second", "lines"),
     [
-        ("hba1c-threshold-diabetes-vital-sign", 7, 7.5, ["643", "1751"]),
-        ("breast-screening-ages-vital-sign", "47-49 and 71-73", "53-70", ["468", "1717"]),
-        ("bowel-screening-ages-vital-sign", "70-75", "60-74", ["468", "1718"]),
-        ("pct-2010-gross-investment-plans-2010-11-gbp-m", 56.9, 56.8, ["1319", "1309"]),
+        ("hba1c-threshold-diabetes-vital-sign", 7, 7.5, ["643", "1751", "1837"]),
+        ("breast-screening-ages-vital-sign", "47-49 and 71-73", "53-70", ["468", "1717", "458"]),
+        ("bowel-screening-ages-vital-sign", "70-75", "60-74", ["468", "1718", "458"]),
+        (
+            "pct-2010-gross-investment-plans-2010-11-gbp-m",
+            56.9,
+            56.8,
+            ["1319", "1309", "1323", "1338"],
+        ),
         ("nw-operating-framework-schedule-number-c-difficile", "3.2", "3.1", ["1879", "1936"]),
     ],
 )
@@ -295,8 +299,9 @@ def test_facts_stated_two_ways(
 ) -> None:
     """Seed 003: HbA1c 7 (643) / 7.5 (1751); breast screening 47-49 and 71-73 (468) / 53-70
     (1717); bowel 70-75 (468) / 60-74 (1718); investment £56.9m (1319) / £56.8m (1309);
-    the C. difficile schedule numbered 3.2 (1879) / 3.1 (1936)."""
-    f = SEED.finding(f"statement/{key}/2")
+    the C. difficile schedule numbered 3.2 (1879) / 3.1 (1936). One finding per fact,
+    listing every line that states it."""
+    f = SEED.finding(f"statement/{key}")
     assert (f.expected, f.stated) == (first, second)
     assert f.sources == [f"seed 003, {n}" for n in lines]
 

@@ -233,9 +233,10 @@ def test_checker_former_name_given_two_ways() -> None:
     assert "formerly known as the Integrated Care Fund" in seed_lines(SEED, 109)
     (f,) = [x for x in findings() if x.subject == "bcf-former-name"]
     assert (f.expected, f.stated) == ("Integration Transformation Fund", "Integrated Care Fund")
-    assert f.sources == ["seed 004, 5", "seed 004, 109"]
+    assert f.sources == ["seed 004, 5", "seed 004, 15", "seed 004, 96", "seed 004, 109"]
+    assert "Integration Transformation Fund (" in f.message and ") ×3 but " in f.message
 
 
 def test_checker_reports_nothing_else_about_this_document() -> None:
     """Any other finding is either a new contradiction to record or a data mistake."""
-    assert {f.id for f in findings()} == {"statement/bcf-former-name/4"}
+    assert {f.id for f in findings()} == {"statement/bcf-former-name"}

@@ -75,7 +75,7 @@ def check(
             table.add_row(
                 f"[{_COLOURS[f.severity]}]{f.severity}[/]",
                 f.id,
-                f.message,
+                f.message + (f" [dim](compared: {f.why})[/]" if f.why else ""),
                 fmt(f.stated),
                 fmt(f.expected),
                 fmt(f.difference),

@@ -65,6 +65,19 @@ class Points:
         return np.array([p.months for p in self.periods])
 
 
+def stock_at(ends: np.ndarray, values: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """A stock's expected count at each date in ``when``: linear between the trajectory's
+    dated counts (a count at a date is never a share of a year), NaN outside them.
+
+    The one rule for stocks: plan status, the board pack's chart and the synthetic
+    actuals all use it.
+    """
+    dates = np.asarray(ends).astype("datetime64[D]").astype(float)
+    at = np.asarray(when).astype("datetime64[D]").astype(float)
+    inside = (at >= dates[0]) & (at <= dates[-1])
+    return np.where(inside, np.interp(at, dates, values), np.nan)
+
+
 def pool_rows(
     rows: pd.DataFrame, points: Points, aggregation: Aggregation, multiplier: float
 ) -> pd.DataFrame:
@@ -205,9 +218,8 @@ def _rules(
     if aggregation == Aggregation.STOCK_COUNT:
         dates = points.ends.astype("datetime64[D]").astype(float)
         when = r_end.astype("datetime64[D]").astype(float)
-        inside = (when >= dates[0]) & (when <= dates[-1])
-        expected = np.where(inside, np.interp(when, dates, points.values), np.nan)
-        matched = inside
+        expected = stock_at(points.ends, points.values, r_end)
+        inside = matched = ~np.isnan(expected)
         conversion = np.where(
             inside, "stock interpolated between the trajectory's dates at " + row_desc + "'s end",
             conversion,

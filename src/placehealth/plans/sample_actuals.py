@@ -30,6 +30,7 @@ import pandas as pd
 from placehealth.catalogue.model import Aggregation, Catalogue, Polarity, Unit
 from placehealth.errors import ValidationError
 from placehealth.periods import is_period, parse_period
+from placehealth.plans.compare import stock_at
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
@@ -177,6 +178,15 @@ def expected_by_month(
     return expected
 
 
+def expected_stock(trajectory: Trajectory, month_index: pd.PeriodIndex) -> np.ndarray:
+    """A stock trajectory's count at each month's end (NaN outside its dates), by the rule
+    ``plan status`` uses (:func:`placehealth.plans.compare.stock_at`)."""
+    _, ends, values = dated_periods(trajectory)
+    if values.size == 0:
+        return np.full(len(month_index), np.nan)
+    return stock_at(ends, values, month_index.end_time.normalize().to_numpy())
+
+
 def _period_months(trajectory: Trajectory, month_index: pd.PeriodIndex) -> np.ndarray:
     """Length in months of the trajectory period each month falls in (12 for pooled windows,
     whose rates are already yearly)."""
@@ -199,8 +209,10 @@ def _simulate(
     n = len(month_index)
     if s.aggregation == Aggregation.STOCK_COUNT:  # a count at each month's end
         _, ends, values = dated_periods(s.trajectory)
-        when = month_index.end_time.normalize().to_numpy().astype("datetime64[D]").astype(float)
-        expected = np.interp(when, ends.astype("datetime64[D]").astype(float), values)
+        expected = expected_stock(s.trajectory, month_index)
+        # before the first date and after the last the count stays where it was
+        early = month_index.end_time.normalize().to_numpy() < ends[0]
+        expected = np.where(np.isnan(expected), np.where(early, values[0], values[-1]), expected)
     else:
         expected = expected_by_month(s.trajectory, s.unit, month_index)
     if s.aggregation in (Aggregation.RATE, Aggregation.POOLED):

@@ -224,6 +224,7 @@ def plan_status(
     plan's (a synthetic sample, a neighbourhood); counts are then compared as rates.
     """
     out = []
+    actuals = actuals.reset_index(drop=True)  # row positions below, whatever the index was
     area_keys = actuals["area"].str.lower()
     if "area_code" in actuals.columns:
         code_keys = actuals["area_code"].astype(str).str.lower()

@@ -14,12 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placehealth.catalogue.model import Catalogue, Polarity, Unit
+from placehealth.catalogue.model import Aggregation, Catalogue, Indicator, Polarity, Unit
 from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
-from placehealth.plans.sample_actuals import dated_periods, expected_by_month
+from placehealth.plans.sample_actuals import dated_periods, expected_by_month, expected_stock
 from placehealth.plans.status import plan_status
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.reports.notes import Narrative
@@ -172,7 +172,7 @@ def assemble(
             t = compute(a, catalogue)
             where = str(row["area"])
             rows = by_series.get((a.indicator, where.lower()))
-            series = _series(rows, t, indicator.unit)
+            series = _series(rows, t, indicator)
             views.append(
                 AmbitionView(
                     document=plan.document.id,
@@ -185,7 +185,7 @@ def assemble(
                     area=where,
                     trajectory=t,
                     series=series,
-                    trajectory_now=_trajectory_now(t, indicator.unit, when, row),
+                    trajectory_now=_trajectory_now(t, indicator, when, row),
                     status=str(row["status"]),
                     latest_period=_text(row["latest_period"]),
                     actual=_number(row["actual"]),
@@ -200,7 +200,9 @@ def assemble(
     return PackData(plans=plans, month=str(when), ambitions=views, area=area)
 
 
-def _series(rows: pd.DataFrame | None, t: Trajectory, unit: Unit) -> pd.DataFrame:
+def _series(rows: pd.DataFrame | None, t: Trajectory, indicator: Indicator) -> pd.DataFrame:
+    """Actuals with the value the trajectory expects beside each (as plan status sets it)."""
+    unit = indicator.unit
     columns = ["period", "start", "value", "lower", "upper", "expected"]
     if rows is None or rows.empty:
         return pd.DataFrame(columns=columns)
@@ -219,6 +221,10 @@ def _series(rows: pd.DataFrame | None, t: Trajectory, unit: Unit) -> pd.DataFram
         frame["expected"] = np.nan
         return frame
     months = pd.PeriodIndex(pd.DatetimeIndex(frame["start"]), freq="M")
+    if indicator.kind == Aggregation.STOCK_COUNT:  # a count at each row's end, interpolated
+        ends = pd.PeriodIndex(pd.DatetimeIndex(rows["end"]), freq="M")
+        frame["expected"] = expected_stock(t, ends)
+        return frame
     monthly = (rows["end"] - rows["start"]).dt.days.to_numpy() < 31
     whole = expected_by_month(t, Unit.RATE, months)  # the period's value, no monthly share
     frame["expected"] = np.where(monthly, expected_by_month(t, unit, months), whole)
@@ -228,7 +234,7 @@ def _series(rows: pd.DataFrame | None, t: Trajectory, unit: Unit) -> pd.DataFram
 
 
 def _trajectory_now(
-    t: Trajectory, unit: Unit, when: pd.Period, row: dict[Any, Any]
+    t: Trajectory, indicator: Indicator, when: pd.Period, row: dict[Any, Any]
 ) -> float | None:
     """The status's expected value where there are actuals, else the trajectory at ``when``."""
     expected = _number(row["expected"])
@@ -237,7 +243,11 @@ def _trajectory_now(
         return expected
     if when.start_time < pd.Timestamp(starts[0]):
         return None
-    return float(expected_by_month(t, unit, pd.PeriodIndex([when]))[0])
+    month = pd.PeriodIndex([when])
+    if indicator.kind == Aggregation.STOCK_COUNT:
+        now = float(expected_stock(t, month)[0])
+        return None if np.isnan(now) else now
+    return float(expected_by_month(t, indicator.unit, month)[0])
 
 
 def _number(value: object) -> float | None:

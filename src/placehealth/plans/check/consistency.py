@@ -5,49 +5,102 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from placehealth.catalogue.model import Catalogue
 from placehealth.periods import parse_period
 from placehealth.plans.check.findings import Finding, Severity, agrees, fmt
 from placehealth.plans.load import Plan
-from placehealth.plans.model import Statement
+from placehealth.plans.model import Restatement, Statement
 from placehealth.plans.trajectory import denominator_of, multiplier_of
 from placehealth.sources import cite
 
 
 def restatements(plan: Plan) -> Iterator[Finding]:
-    """A baseline or target printed again elsewhere in the document with another value."""
+    """A baseline or target printed again elsewhere in the document with another value:
+    one finding per value, listing every line that prints it.
+
+    A restatement labelled with another period is compared when the label names the same
+    dates ('2013/14' and '2013-14'); one for a different period need not agree, so it is
+    a note. The id keeps the number of the first restatement printing that value.
+    """
     for a in plan.ambitions:
+        groups: dict[tuple[str, float, str], list[tuple[int, Restatement]]] = defaultdict(list)
         for n, r in enumerate(a.restated):
             point = a.baseline if r.what == "baseline" else a.target
             if point is None or point.value is None:
                 continue
             if agrees(r.value, point.value) or agrees(point.value, r.value):
                 continue
-            if r.period is not None and r.period != point.period:
-                continue
+            period = r.period or point.period
+            groups[(r.what, r.value, _span_or_label(period))].append((n, r))
+        for (what, value, span), entries in groups.items():
+            point = a.baseline if what == "baseline" else a.target
+            assert point is not None and point.value is not None
+            first_n, first = entries[0]
+            same_period = span == _span_or_label(point.period)
+            period = first.period or point.period
+            labels = sorted({point.period, period})
+            why = f"the same {what} of {a.id} ({a.indicator}, {a.area or plan.document.area}), "
+            if same_period:
+                why += f"for the same period ({' = '.join(labels)})"
+            else:
+                why += f"but for {period}, not {point.period}: need not agree"
+            notes = "; ".join(dict.fromkeys(r.note for _, r in entries if r.note))
             yield Finding(
-                id=f"{plan.document.id}/{a.id}/restated-{r.what}/{n + 1}",
-                severity=Severity.ERROR,
-                check=f"restated-{r.what}",
+                id=f"{plan.document.id}/{a.id}/restated-{what}/{first_n + 1}",
+                severity=Severity.ERROR if same_period else Severity.NOTE,
+                check=f"restated-{what}",
                 document=plan.document.id,
                 subject=a.id,
-                message=f"{r.what} {fmt(point.value)} ({point.period}) is printed elsewhere "
-                f"as {fmt(r.value)}" + (f": {r.note}" if r.note else ""),
-                stated=r.value,
+                message=f"{what} {fmt(point.value)} ({point.period}) is printed elsewhere "
+                f"as {fmt(value)}"
+                + (f" ({period})" if not same_period else "")
+                + (f" {len(entries)} times" if len(entries) > 1 else "")
+                + (f": {notes}" if notes else ""),
+                stated=value,
                 expected=point.value,
-                sources=[cite(plan.seed, point.src or a.src), cite(plan.seed, r.src)],
+                sources=list(
+                    dict.fromkeys(
+                        [cite(plan.seed, point.src or a.src)]
+                        + [cite(plan.seed, r.src) for _, r in entries]
+                    )
+                ),
+                why=why,
             )
 
 
+def _span_or_label(label: str) -> str:
+    try:
+        return _span(label)
+    except ValueError:
+        return label
+
+
+@dataclass
+class _Claim:
+    """One number a document gives for an indicator, area and period."""
+
+    document: str
+    ambition: str
+    what: str  # baseline, target or value (a published trajectory point)
+    value: float
+    label: str
+    where: str
+
+
 def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
-    """Ambitions giving the same indicator, area and period different values.
+    """Ambitions giving the same indicator, area and period different values: one finding
+    per indicator, area and period, listing every value and every source.
 
     Baselines, targets and published trajectory points all say what the indicator is
-    (or is planned to be) in a period, so any two from different ambitions must agree.
+    (or is planned to be) in a period, so two from different ambitions should agree.
+    A baseline that a later document gives again for the same period (however labelled)
+    is a restated baseline. Where a measured baseline meets a planned value of another
+    document, the two need not agree (the plan was set before the year was measured):
+    that is a note. Otherwise: an error inside one document, a warning across documents.
     """
-    groups: dict[tuple[str, str, str], list[tuple[Plan, str, str, float, str]]] = defaultdict(list)
-    labels: dict[str, str] = {}
+    groups: dict[tuple[str, str, str], list[_Claim]] = defaultdict(list)
     for plan in plans:
         for a in plan.ambitions:
             area = a.area or plan.document.area
@@ -60,33 +113,66 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
                 seen.add(point.period)
                 where = cite(plan.seed, point.src or a.src)
                 # the same period however it is labelled ('2013/14', '2013-14', 'FY 2013/14')
-                span = _span(point.period)
-                labels.setdefault(span, point.period)  # ids keep the first label seen
-                groups[(a.indicator, area, span)].append((plan, a.id, what, point.value, where))
-    for (indicator, area, span), entries in sorted(groups.items()):
-        period = labels[span]
-        # every pair, so a clash inside one document is not hidden behind another's value
-        for first, second in itertools.combinations(entries, 2):
-            first_plan, first_id, first_what, first_value, first_src = first
-            plan, ambition_id, what, value, src = second
-            if agrees(value, first_value) or agrees(first_value, value):
+                claim = _Claim(plan.document.id, a.id, what, point.value, point.period, where)
+                groups[(a.indicator, area, _span(point.period))].append(claim)
+    for (indicator, area, _), claims in sorted(groups.items()):
+        values = _distinct(claims)
+        if len(values) < 2:
+            continue
+        must = []  # pairs of differing claims that claim the same thing
+        for x, y in itertools.combinations(claims, 2):
+            if _same(x.value, y.value) or (x.ambition == y.ambition and x.document == y.document):
                 continue
-            same_doc = plan.document.id == first_plan.document.id
-            kind = what if what == first_what else "value"
-            yield Finding(
-                id=f"conflict/{indicator}/{area}/{period}/"
-                f"{first_plan.document.id}.{first_id}/{plan.document.id}.{ambition_id}",
-                severity=Severity.ERROR if same_doc else Severity.WARNING,
-                check=f"conflicting-{kind}",
-                document=plan.document.id,
-                subject=ambition_id,
-                message=f"{indicator} for {period} ({area}): {fmt(first_value)} "
-                f"({first_what}) in {first_plan.document.id}/{first_id} but {fmt(value)} "
-                f"({what}) in {plan.document.id}/{ambition_id}",
-                stated=value,
-                expected=first_value,
-                sources=[first_src, src],
-            )
+            measured_vs_planned = (x.what == "baseline") != (y.what == "baseline")
+            if not (measured_vs_planned and x.document != y.document):
+                must.append((x, y))
+        if not must:
+            severity = Severity.NOTE
+        elif any(x.document == y.document for x, y in must):
+            severity = Severity.ERROR
+        else:
+            severity = Severity.WARNING
+        labels = list(dict.fromkeys(c.label for c in claims))
+        period = labels[0]  # ids keep the first label seen
+        whats = {c.what for c in claims}
+        kind = next(iter(whats)) if len(whats) == 1 else "value"
+        documents = list(dict.fromkeys(c.document for c in claims))
+        restated = kind == "baseline" and len(documents) > 1
+        why = f"the same indicator ({indicator}), area ({area}) and period ({' = '.join(labels)})"
+        if restated:
+            why += "; a baseline restated by a later document"
+        if severity == Severity.NOTE:
+            why += "; need not agree: a measured baseline against another document's plan"
+        listed = "; ".join(
+            f"{fmt(v)} ("
+            + ", ".join(f"{c.what} in {c.document}/{c.ambition}" for c in claims if c.value == v)
+            + ")"
+            for v in values
+        )
+        yield Finding(
+            id=f"conflict/{indicator}/{area}/{period}",
+            severity=severity,
+            check=f"conflicting-{kind}",
+            document=",".join(documents),
+            subject=",".join(dict.fromkeys(c.ambition for c in claims)),
+            message=f"{indicator} for {period} ({area}): {listed}",
+            stated=values[-1],
+            expected=values[0],
+            sources=list(dict.fromkeys(c.where for c in claims)),
+            why=why,
+        )
+
+
+def _distinct(claims: list[_Claim]) -> list[float]:
+    """The values ``claims`` give, each once (agreeing at the printed precision), in order."""
+    values: list[float] = []
+    for c in claims:
+        match = next((v for v in values if _same(v, c.value)), None)
+        if match is None:
+            values.append(c.value)
+        else:
+            c.value = match  # agreeing values are listed under the first printed
+    return values
 
 
 def _span(label: str) -> str:
@@ -96,44 +182,102 @@ def _span(label: str) -> str:
 
 
 def statements(plans: list[Plan]) -> Iterator[Finding]:
-    """The same fact (same key) stated with different values, in one document or several.
+    """The same fact (same key) stated with different values, in one document or several:
+    one finding per fact, listing every value it is given and every source.
 
     A threshold is its operator and its value ('<= 7' and '< 7' differ). Two statements
     measured from different bases (a fall from today's rate, a fall below a forecast) need
-    not agree: their difference is a note, not an error.
+    not agree: if every difference is between bases, the finding is a note, not an error.
     """
     groups: dict[str, list[tuple[Plan, Statement, str]]] = defaultdict(list)
     for plan in plans:
         for s in plan.statements:
             groups[s.key].append((plan, s, cite(plan.seed, s.src)))
     for key, entries in sorted(groups.items()):
-        first_plan, first, first_src = entries[0]
-        for n, (plan, s, src) in enumerate(entries[1:], start=2):
-            op, first_op = s.operator, first.operator
-            if _same(s.value, first.value) and (op is None or first_op is None or op == first_op):
-                continue
-            shown, first_shown = s.value, first.value
-            if op is not None and first_op is not None:
-                shown, first_shown = f"{op} {fmt(s.value)}", f"{first_op} {fmt(first.value)}"
-            # the numbers themselves unless only the operators tell the two apart
-            stated, expected = (shown, first_shown) if op != first_op else (s.value, first.value)
-            same_doc = plan.document.id == first_plan.document.id
-            severity = Severity.ERROR if same_doc else Severity.WARNING
-            detail = f" ('{first.text}' / '{s.text}')" if first.text and s.text else ""
-            if first.basis and s.basis and first.basis != s.basis:
-                severity = Severity.NOTE
-                detail += f"; need not agree: one is from {first.basis}, the other from {s.basis}"
-            yield Finding(
-                id=f"statement/{key}/{n}",
-                severity=severity,
-                check="conflicting-statement",
-                document=plan.document.id,
-                subject=key,
-                message=f"{key}: {fmt(first_shown)} but {fmt(shown)}{detail}",
-                stated=stated,
-                expected=expected,
-                sources=[first_src, src],
-            )
+        shown: list[str] = []  # each distinct claim once, as printed
+        by_claim: dict[str, list[tuple[Plan, Statement, str]]] = defaultdict(list)
+        for entry in entries:
+            claim = _claim_of(entry[1], [e[1] for e in entries])
+            match = next((c for c in shown if _claims_agree(c, claim, by_claim, entry[1])), None)
+            if match is None:
+                shown.append(claim)
+                match = claim
+            by_claim[match].append(entry)
+        if len(shown) < 2:
+            continue
+        must, bases = [], set()
+        for a, b in itertools.combinations(shown, 2):
+            for pa, sa, _ in by_claim[a]:
+                for pb, sb, _ in by_claim[b]:
+                    if sa.basis and sb.basis and sa.basis != sb.basis:
+                        bases |= {sa.basis, sb.basis}
+                    else:
+                        must.append(pa.document.id == pb.document.id)
+        if not must:
+            severity = Severity.NOTE
+        elif any(must):
+            severity = Severity.ERROR
+        else:
+            severity = Severity.WARNING
+        documents = list(dict.fromkeys(p.document.id for p, _, _ in entries))
+        why = f"the same fact ('{key}')" + (
+            f" in {', '.join(documents)}" if len(documents) > 1 else f" in {documents[0]}"
+        )
+        if severity == Severity.NOTE:
+            why += "; need not agree: measured from " + " and from ".join(sorted(bases))
+        listed = " but ".join(
+            f"{c}"
+            + (f" ('{by_claim[c][0][1].text}')" if by_claim[c][0][1].text else "")
+            + (f" ×{len(by_claim[c])}" if len(by_claim[c]) > 1 else "")
+            for c in shown
+        )
+        first = by_claim[shown[0]][0][1]
+        # the numbers themselves, from the first claim whose number differs; else the
+        # operators are all that tell the claims apart
+        other = next(
+            (
+                by_claim[c][0][1]
+                for c in shown[1:]
+                if not _same(by_claim[c][0][1].value, first.value)
+            ),
+            None,
+        )
+        yield Finding(
+            id=f"statement/{key}",
+            severity=severity,
+            check="conflicting-statement",
+            document=",".join(documents),
+            subject=key,
+            message=f"{key}: {listed}",
+            stated=other.value if other is not None else shown[1],
+            expected=first.value if other is not None else shown[0],
+            sources=list(dict.fromkeys(src for _, _, src in entries)),
+            why=why,
+        )
+
+
+def _claim_of(s: Statement, all_of_key: list[Statement]) -> str:
+    """A statement as printed: its value, with its operator where any statement of the key
+    has one (so '<= 7' and '< 7' are two claims)."""
+    with_ops = any(x.operator for x in all_of_key)
+    if with_ops and s.operator:
+        return f"{s.operator} {fmt(s.value)}"
+    return fmt(s.value) if isinstance(s.value, int | float) else str(s.value)
+
+
+def _claims_agree(
+    shown: str,
+    claim: str,
+    by_claim: dict[str, list[tuple[Plan, Statement, str]]],
+    s: Statement,
+) -> bool:
+    if shown == claim:
+        return True
+    other = by_claim[shown][0][1]
+    # a statement with no operator agrees with one that has it, as before
+    if (other.operator is None) != (s.operator is None):
+        return _same(other.value, s.value)
+    return other.operator == s.operator and _same(other.value, s.value)
 
 
 def _same(a: float | str, b: float | str) -> bool:

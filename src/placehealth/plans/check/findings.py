@@ -34,6 +34,8 @@ class Finding:
     stated: float | str | None = None
     expected: float | str | None = None
     sources: list[str] = field(default_factory=list)
+    # why the numbers claim the same thing (same indicator, area and period; same fact)
+    why: str = ""
 
     @property
     def difference(self) -> float | None:
