@@ -39,8 +39,9 @@ def test_pack_has_every_ambition_each_objective_and_the_findings(pack) -> None:
     # ambition has no data (dementia) has no cards: it is in the list without data
     assert [g for g, _ in data.groups()] == ["Experience", "Independence", "Other ambitions"]
     for group in ("Experience", "Independence"):
-        assert f"<h2>{group}</h2>" in html
-    assert "<h2>Other ambitions</h2>" not in html and "<h2>Ambitions without data</h2>" in html
+        assert f'<p class="group">{group}</p>' in html
+    assert '<p class="group">Other ambitions</p>' not in html
+    assert "<h2>Ambitions without data</h2>" in html
     assert "Performance to March 2016" in html
     # the deliberately wrong headline is reported in the methods page
     assert any(f.check == "headline-point-to-point" for f in findings)
