@@ -183,3 +183,13 @@ def test_trajectory_is_drawn_unlike_the_limits_and_points_differ_by_shape(tmp_pa
     assert trajectory["strokeWidth"] > max(m["strokeWidth"] for m in limits[:2])
     points = next(layer for layer in spec["layer"] if layer["mark"].get("type") == "point")
     assert "shape" in points["encoding"]
+
+
+def test_the_exception_report_is_watermarked_too(tmp_path: Path) -> None:
+    from placehealth.reports.exceptions import exceptions_html
+
+    data, _ = _pack(tmp_path, _actuals().assign(synthetic="TRUE"))
+    html = exceptions_html(data)
+    assert 'class="watermark"' in html and '<span class="synthetic-label">' in html
+    data, _ = _pack(tmp_path / "real", _actuals().assign(synthetic="false"))
+    assert not data.synthetic and 'class="watermark"' not in exceptions_html(data)
