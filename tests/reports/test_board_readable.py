@@ -107,7 +107,9 @@ def test_an_incomparable_pair_shows_its_reason_and_no_status(tmp_path: Path) -> 
     data, html = _pack(tmp_path, _actuals())
     expired = next(v for v in data.ambitions if v.id == "expired")
     assert expired.status == "not comparable" and expired.comparison
-    (row,) = _rows(html, "expired")
+    # the plan's yearly figures, then the monthly actual on a row of its own with the reason
+    plan_row, row = _rows(html, "expired")
+    assert "financial year" in plan_row and "month" in row and "86.3" in row
     assert expired.comparison in row
     assert not re.search(r"on track|off track|class=\"status", row)
     assert expired.assurance is None

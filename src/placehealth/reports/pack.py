@@ -121,8 +121,9 @@ class AmbitionView:
     @property
     def pair_basis(self) -> str | None:
         """The kind of period the latest actual and trajectory are compared on."""
-        same = self.compared is not None and self.actual is not None
-        if same and np.isclose(self.compared, self.actual):  # type: ignore[arg-type]
+        if self.compared is None:  # not compared: the actual's own basis
+            return _describe(self.latest_period)
+        if self.actual is not None and np.isclose(self.compared, self.actual):
             return _describe(self.latest_period)
         return _describe(self.expected_period)
 
@@ -130,7 +131,10 @@ class AmbitionView:
     def split(self) -> bool:
         """Whether the compared pair is on another basis than the plan's figures (a month's
         share of a yearly count): then they go on separate rows, never one."""
-        if self.compared is None or self.trajectory_now is None:
+        if self.compared is None:  # an actual never compared: its own basis, its own row
+            own = _describe(self.latest_period)
+            return self.actual is not None and own is not None and own != self.plan_basis
+        if self.trajectory_now is None:
             return False
         planned = dict(zip(self.trajectory.periods, self.trajectory.values, strict=True))
         value = planned.get(self.expected_period or "")
