@@ -91,8 +91,12 @@ def board(
     title: str = _TITLE,
     scale: float = _SCALE,
 ) -> None:
-    """Board pack: cover, summary of every ambition, a page per objective, exception pages,
-    methods and data-quality notes (the plan checker's findings).
+    """Board pack: cover, summary of every ambition (unit and basis on each row), cards by
+    objective, the ambitions without data in one list, exception pages, methods and
+    data-quality notes (the plan checker's findings).
+
+    Actuals marked synthetic=true (as sample-actuals writes them) watermark every page;
+    a month given in an optional rebase column starts new SPC limits there.
 
     Example: placehealth report board -p plans/one-liverpool-2019 -a actuals.csv -o pack.pdf
     """
@@ -152,6 +156,7 @@ def sample(
     """Synthetic monthly actuals around each ambition's trajectory, some drifting off track.
 
     A stand-in until the warehouse computes real indicator values: never publish them.
+    Every row is marked synthetic=true, so packs made from them are watermarked.
 
     Example: placehealth report sample-actuals -p plans/ccg-2014 --seed 1 -o actuals.csv
     """
@@ -162,8 +167,11 @@ def sample(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     names = [a.strip() for a in areas.split(",") if a.strip()] if areas else None
+    from placehealth.reports.pack import SYNTHETIC
+
     frame = sample_actuals(plans, catalogue, seed=seed, months=months, areas=names, start=start)
-    path = write_table(frame, output)
+    # marked, so every report made from them carries the synthetic watermark
+    path = write_table(frame.assign(**{SYNTHETIC: True}), output)
     indicators = frame["indicator"].nunique()
     console.print(f"{len(frame)} synthetic actuals ({indicators} indicators): {path}")
 

@@ -34,6 +34,9 @@ def common_context(data: PackData, *, title: str | None, source: str | None) -> 
         "ambitions": data.ambitions,
         "exceptions": data.exceptions(),
         "groups": data.groups(),
+        "card_groups": data.card_groups(),
+        "no_data": data.no_data(),
+        "synthetic": data.synthetic,
         "source": source or "not stated",
         "produced": dt.date.today().isoformat(),
         "version": __version__,
@@ -51,6 +54,16 @@ def data_notes(data: PackData) -> list[str]:
         notes.append(
             f"Too few points for an SPC chart for {len(short)} ambition(s): {', '.join(short)}."
         )
+    notes.extend(
+        f"A possible step change in {v.id} at {month} (seven or more points on each "
+        "side of the mean): if something changed then (a new service, a new "
+        "definition), mark the month in the actuals' rebase column to start new limits."
+        for v in data.ambitions
+        for month in v.step_changes
+    )
+    rebased = [f"{v.id} at {', '.join(v.rebased)}" for v in data.ambitions if v.rebased]
+    if rebased:
+        notes.append(f"SPC limits restart where the actuals mark a rebase: {'; '.join(rebased)}.")
     month_start = pd.Period(data.month, freq="M").start_time.date()
     stale = [
         v.id

@@ -23,6 +23,17 @@ COLOURS = {  # Making Data Count palette
     "common_cause": "#A6A6A6",
     "insufficient_data": "#D9D9D9",
 }
+SHAPES = {  # point shapes, so the kinds of point differ in greyscale too
+    "special_cause_improvement": "triangle-up",
+    "special_cause_concern": "square",
+    "special_cause_neutral_high": "diamond",
+    "special_cause_neutral_low": "diamond",
+    "common_cause": "circle",
+    "insufficient_data": "circle",
+}
+# lines that must not be confused: limits fine dots, trajectory bold long dashes
+LIMIT_LINE = {"color": "#231F20", "strokeDash": [1, 3], "strokeWidth": 1.2}
+TRAJECTORY_LINE = {"strokeDash": [10, 4], "strokeWidth": 2.5}
 LABELS = {
     "special_cause_improvement": "Improvement",
     "special_cause_concern": "Concern",
@@ -86,16 +97,18 @@ def spc_chart(
     )
     x = {"field": date, "type": "temporal", "title": None}
     domain = list(dict.fromkeys(LABELS.values()))
-    colours = [COLOURS[k] for k in dict(zip(LABELS.values(), LABELS, strict=True)).values()]
+    kinds = dict(zip(LABELS.values(), LABELS, strict=True)).values()
+    colours = [COLOURS[k] for k in kinds]
+    shapes = [SHAPES[k] for k in kinds]
     layers: list[dict[str, Any]] = [
         {"mark": {"type": "line", "color": "#7F7F7F", "strokeWidth": 1.5},
          "encoding": {"x": x, "y": {"field": value, "type": "quantitative", "title": y_title,
                                     "scale": {"zero": False}}}},
         {"mark": {"type": "line", "color": "#231F20", "strokeWidth": 1},
          "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}}},
-        {"mark": {"type": "line", "color": "#231F20", "strokeDash": [4, 3], "strokeWidth": 1},
+        {"mark": {"type": "line", **LIMIT_LINE},
          "encoding": {"x": x, "y": {"field": "lpl", "type": "quantitative"}}},
-        {"mark": {"type": "line", "color": "#231F20", "strokeDash": [4, 3], "strokeWidth": 1},
+        {"mark": {"type": "line", **LIMIT_LINE},
          "encoding": {"x": x, "y": {"field": "upl", "type": "quantitative"}}},
         {"mark": {"type": "point", "filled": True, "size": 45},
          "encoding": {
@@ -103,6 +116,8 @@ def spc_chart(
              "y": {"field": value, "type": "quantitative"},
              "color": {"field": "label", "type": "nominal", "title": None,
                        "scale": {"domain": domain, "range": colours[: len(domain)]}},
+             "shape": {"field": "label", "type": "nominal", "title": None,
+                       "scale": {"domain": domain, "range": shapes[: len(domain)]}},
              "tooltip": [{"field": date, "type": "temporal"},
                          {"field": value, "type": "quantitative", "format": ",.2f"},
                          {"field": "label", "type": "nominal", "title": "type"}],
@@ -111,7 +126,7 @@ def spc_chart(
     for column, colour in (("target", "#DA291C"), ("expected", "#005EB8")):
         if column in extra:
             layers.append({
-                "mark": {"type": "line", "color": colour, "strokeDash": [8, 4], "strokeWidth": 1.5},
+                "mark": {"type": "line", "color": colour, **TRAJECTORY_LINE},
                 "encoding": {"x": x, "y": {"field": column, "type": "quantitative"}},
             })  # fmt: skip
     if target is not None:
@@ -143,7 +158,7 @@ def trajectory_chart(
         })  # fmt: skip
     if expected in columns:
         layers.append({
-            "mark": {"type": "line", "color": "#005EB8", "strokeDash": [8, 4]},
+            "mark": {"type": "line", "color": "#005EB8", **TRAJECTORY_LINE},
             "encoding": {"x": x, "y": {"field": expected, "type": "quantitative",
                                        "title": "Actual (solid) and trajectory (dashed)",
                                        "scale": {"zero": False}}},

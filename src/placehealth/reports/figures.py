@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from placehealth import spc
-from placehealth.catalogue.model import Polarity, Unit
+from placehealth.catalogue.model import Polarity
 from placehealth.reports import charts
 from placehealth.reports.pack import AmbitionView, PackData
+from placehealth.spc.xmr import RUN
 
 _IMPROVEMENT = {
     Polarity.HIGHER: "increase",
@@ -29,6 +30,7 @@ _IMPROVEMENT = {
 # spc.summary's assurance names → the icons' keys; "insufficient_data" has no icon
 _ASSURANCE = {"consistent_pass": "pass", "consistent_fail": "fail", "inconsistent": "inconsistent"}
 _KEY = "_series"
+_SEGMENT = "_segment"  # limits restart at each rebase the actuals mark
 # PNG pixels per chart pixel: 1.5 prints a 100 mm chart at about 150 dpi; 2 looks no
 # sharper on paper and takes WeasyPrint about half as long again to embed
 PNG_SCALE = 1.5
@@ -37,18 +39,24 @@ PNG_SCALE = 1.5
 def attach_spc(data: PackData) -> None:
     """Set each view's XmR chart, variation and assurance from its monthly series.
 
-    Assurance sets the trajectory value for the report month (what the board holds
-    the ambition to now) against the process limits.
+    Limits restart at each rebase the actuals mark, so a known step change does not
+    make every earlier point special cause; unmarked step changes are found and offered
+    for review (``step_changes``). Assurance sets the trajectory value for the report
+    month (what the board holds the ambition to now) against the process limits of the
+    latest segment, and only where the pair is comparable.
     """
     frames = [
         pd.DataFrame(
             {
                 _KEY: index,
+                _SEGMENT: np.cumsum(view.series["rebase"].to_numpy(dtype=bool)),
                 "date": view.series["start"].to_numpy(),
                 "value": view.series["value"].to_numpy(dtype=float),
                 "expected": view.series["expected"].to_numpy(dtype=float),
                 "improvement": _IMPROVEMENT[view.polarity],
-                "assure_at": np.nan if view.trajectory_now is None else view.trajectory_now,
+                "assure_at": np.nan
+                if view.trajectory_now is None or not view.comparable
+                else view.trajectory_now,
             }
         )
         for index, view in enumerate(data.ambitions)
@@ -60,17 +68,42 @@ def attach_spc(data: PackData) -> None:
         pd.concat(frames, ignore_index=True),
         value="value",
         date="date",
-        by=_KEY,
+        by=[_KEY, _SEGMENT],
         improvement="improvement",
         target="assure_at",
     )
+    steps = step_changes(result)
     for _, chart in result.groupby(_KEY, sort=False):
         last = chart.iloc[-1]
-        view = data.ambitions[int(last[_KEY])]
-        view.spc = chart.drop(columns=[_KEY, "assure_at"]).reset_index(drop=True)
+        index = int(last[_KEY])
+        view = data.ambitions[index]
+        view.spc = chart.drop(columns=[_KEY, _SEGMENT, "assure_at"]).reset_index(drop=True)
+        view.step_changes = steps.get(index, [])
         variation = last["variation_icon"]
         view.variation = None if variation == "insufficient_data" else str(variation)
         view.assurance = _ASSURANCE.get(str(last["assurance_icon"]))
+
+
+def step_changes(result: pd.DataFrame, run: int = RUN) -> dict[int, list[str]]:
+    """Months where a series steps from one side of its mean to the other and stays:
+    at least ``run`` points on each side, within one set of limits. Offered for review
+    (a known change is marked as a rebase in the actuals), never applied unasked."""
+    key = result[_KEY].to_numpy()
+    group = pd.factorize(pd.MultiIndex.from_arrays([key, result[_SEGMENT].to_numpy()]))[0]
+    has_limits = result["upl"].notna().to_numpy()
+    side = (result["value"] > result["mean"]).to_numpy()
+    start = np.r_[True, (group[1:] != group[:-1]) | (side[1:] != side[:-1])]
+    run_id = np.cumsum(start) - 1
+    length = np.bincount(run_id)
+    first = np.flatnonzero(start)
+    previous_long = np.r_[False, length[:-1] >= run]
+    same_group = np.r_[False, group[first[1:]] == group[first[:-1]]]
+    hit = first[(length >= run) & previous_long & same_group & has_limits[first]]
+    months = pd.DatetimeIndex(result["date"].to_numpy()[hit]).strftime("%Y-%m")
+    out: dict[int, list[str]] = {}
+    for k, month in zip(key[hit], months, strict=True):
+        out.setdefault(int(k), []).append(str(month))
+    return out
 
 
 def attach_charts(
@@ -123,8 +156,8 @@ def chart_specs(view: AmbitionView, scale: float = 1.0) -> dict[str, dict[str, A
         out["spc"] = _month_axis(
             charts.spc_chart(
                 view.spc,
-                title="SPC chart (XmR) with the trajectory (dashed)",
-                y_title=axis_title(view),
+                title="SPC (XmR): limits dotted, trajectory bold dashes",
+                y_title=view.unit_label,
                 width=width,
                 height=height,
             )
@@ -150,12 +183,3 @@ def _month_axis(spec: dict[str, Any]) -> dict[str, Any]:
         if isinstance(x, dict) and x.get("type") == "temporal":
             x["axis"] = {"format": "%b %y", "labelAngle": 0, "tickCount": 8}
     return spec
-
-
-def axis_title(view: AmbitionView) -> str:
-    """What the y axis measures, in the indicator's unit."""
-    if view.unit == Unit.RATE and view.multiplier:
-        return f"per {view.multiplier:,.0f}"
-    if view.unit == Unit.COUNT:
-        return "count"
-    return {Unit.PERCENT: "%", Unit.YEARS: "years"}.get(view.unit, str(view.unit))

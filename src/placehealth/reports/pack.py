@@ -25,6 +25,26 @@ from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.reports.notes import Narrative
 
 OTHER_GROUP = "Other ambitions"
+# actuals columns the pack reads beside the values: a truthy ``synthetic`` marks sample
+# data (every page is watermarked); a non-empty ``rebase`` starts new SPC limits there
+SYNTHETIC = "synthetic"
+REBASE = "rebase"
+_TRUE = {"true", "1", "yes", "y"}
+
+
+def is_synthetic(actuals: pd.DataFrame) -> bool:
+    """Whether any actual is marked synthetic (a sample, never to be read as real)."""
+    if SYNTHETIC not in actuals.columns:
+        return False
+    return bool(actuals[SYNTHETIC].astype(str).str.strip().str.lower().isin(_TRUE).any())
+
+
+def _rebase_marks(rows: pd.DataFrame) -> np.ndarray:
+    """True where the actuals mark a rebase (any text but blank, 0 or false)."""
+    if REBASE not in rows.columns:
+        return np.zeros(len(rows), bool)
+    text = rows[REBASE].fillna("").astype(str).str.strip().str.lower()
+    return (~text.isin(["", "0", "false", "no", "nan"])).to_numpy()
 
 
 @dataclass
@@ -40,9 +60,15 @@ class AmbitionView:
     multiplier: float | None
     area: str
     trajectory: Trajectory
-    series: pd.DataFrame  # period, start, value, lower, upper, expected — up to the month
+    series: pd.DataFrame  # period, start, value, lower, upper, expected, rebase — to the month
     trajectory_now: float | None
     status: str
+    title: str = ""  # the name, made distinct from every other ambition's in the pack
+    comparison: str | None = None  # the conversion made, or why the pair is not comparable
+    compared: float | None = None  # the latest actual on the trajectory's basis
+    expected_period: str | None = None
+    outcome: str | None = None  # after the plan's end: achieved, not achieved, not known
+    step_changes: list[str] = field(default_factory=list)  # detected, offered for review
     latest_period: str | None = None
     actual: float | None = None
     lower: float | None = None
@@ -63,6 +89,60 @@ class AmbitionView:
     @property
     def key(self) -> str:
         return f"{self.document}/{self.ambition.id}"
+
+    @property
+    def caveats(self) -> str | None:
+        """The plan's own notes on this ambition (periods assumed, figures not printed)."""
+        return self.ambition.notes
+
+    @property
+    def rebased(self) -> list[str]:
+        """Months where the actuals start new SPC limits."""
+        if "rebase" not in self.series.columns or self.series.empty:
+            return []
+        marked = self.series[self.series["rebase"].astype(bool)]
+        return list(pd.DatetimeIndex(marked["start"]).strftime("%Y-%m"))
+
+    @property
+    def unit_label(self) -> str:
+        """What the numbers measure, in the indicator's unit."""
+        if self.unit == Unit.RATE and self.multiplier:
+            return f"per {self.multiplier:,.0f}"
+        if self.unit == Unit.COUNT:
+            return "count"
+        return {Unit.PERCENT: "%", Unit.YEARS: "years"}.get(self.unit, str(self.unit))
+
+    @property
+    def plan_basis(self) -> str | None:
+        """The kind of period the plan's baseline and target are for."""
+        period = self.target[1] or self.baseline[1]
+        return _describe(period)
+
+    @property
+    def pair_basis(self) -> str | None:
+        """The kind of period the latest actual and trajectory are compared on."""
+        if self.compared is None:  # not compared: the actual's own basis
+            return _describe(self.latest_period)
+        if self.actual is not None and np.isclose(self.compared, self.actual):
+            return _describe(self.latest_period)
+        return _describe(self.expected_period)
+
+    @property
+    def split(self) -> bool:
+        """Whether the compared pair is on another basis than the plan's figures (a month's
+        share of a yearly count): then they go on separate rows, never one."""
+        if self.compared is None:  # an actual never compared: its own basis, its own row
+            own = _describe(self.latest_period)
+            return self.actual is not None and own is not None and own != self.plan_basis
+        if self.trajectory_now is None:
+            return False
+        planned = dict(zip(self.trajectory.periods, self.trajectory.values, strict=True))
+        value = planned.get(self.expected_period or "")
+        return value is None or not np.isclose(value, self.trajectory_now)
+
+    @property
+    def comparable(self) -> bool:
+        return self.status not in ("not comparable", "no data")
 
     @property
     def baseline(self) -> tuple[float | None, str | None]:
@@ -100,6 +180,7 @@ class PackData:
     month: str
     ambitions: list[AmbitionView]
     area: str | None = None
+    synthetic: bool = False  # the actuals are samples: watermark every page
     images: dict[str, bytes] = field(default_factory=dict)  # chart:N -> PNG, for PDF
 
     @property
@@ -115,6 +196,14 @@ class PackData:
             label = f"{view.group} — {titles[view.document]}" if several else view.group
             grouped.setdefault(label, []).append(view)
         return list(grouped.items())
+
+    def card_groups(self) -> list[tuple[str, list[AmbitionView]]]:
+        """The groups without the ambitions that have no data (listed once, apart)."""
+        out = [(g, [v for v in views if v.status != "no data"]) for g, views in self.groups()]
+        return [(g, views) for g, views in out if views]
+
+    def no_data(self) -> list[AmbitionView]:
+        return [v for v in self.ambitions if v.status == "no data"]
 
     def exceptions(self) -> list[AmbitionView]:
         return [v for v in self.ambitions if v.is_exception]
@@ -149,8 +238,12 @@ def assemble(
     month: str | None = None,
     area: str | None = None,
     notes: dict[tuple[str, str], Narrative] | None = None,
+    synthetic: bool | None = None,
 ) -> PackData:
-    """Status, series and narrative for every ambition, judged at ``month``."""
+    """Status, series and narrative for every ambition, judged at ``month``.
+
+    ``synthetic``: whether the actuals are samples (default: as the actuals mark it).
+    """
     when = report_month(actuals, month)
     known = actuals_until(actuals, when)
     if known.empty:
@@ -187,6 +280,10 @@ def assemble(
                     series=series,
                     trajectory_now=_trajectory_now(t, indicator, when, row),
                     status=str(row["status"]),
+                    comparison=_text(row["comparison"]),
+                    compared=_number(row["compared"]),
+                    expected_period=_text(row["expected_period"]),
+                    outcome=_outcome(row, when),
                     latest_period=_text(row["latest_period"]),
                     actual=_number(row["actual"]),
                     lower=_number(row["lower"]),
@@ -197,18 +294,62 @@ def assemble(
                     narrative=notes.get((plan.document.id, a.id)),
                 )
             )
-    return PackData(plans=plans, month=str(when), ambitions=views, area=area)
+    _distinct_titles(views)
+    if synthetic is None:
+        synthetic = is_synthetic(actuals)
+    return PackData(plans=plans, month=str(when), ambitions=views, area=area, synthetic=synthetic)
+
+
+def _distinct_titles(views: list[AmbitionView]) -> None:
+    """Each view's title: its name, with the ambition id (and plan) where names repeat."""
+    names = pd.Series([v.name for v in views]).value_counts()
+    for view in views:
+        view.title = f"{view.name} ({view.id})" if names[view.name] > 1 else view.name
+    titles = pd.Series([v.title for v in views]).value_counts()
+    for view in views:
+        if titles[view.title] > 1:
+            view.title = f"{view.title} — {view.document}"
+
+
+def _describe(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        return parse_period(label).describe()
+    except ValidationError:
+        return None
+
+
+def _outcome(row: dict[Any, Any], when: pd.Period) -> str | None:
+    """After the target period has ended: whether the target was achieved, judged on the
+    actual for the target period itself; "not known" without one."""
+    target = _text(row["target_period"])
+    if target is None or row["status"] in ("not yet due", "no data"):
+        return None
+    try:
+        end = parse_period(target).end
+    except ValidationError:
+        return None
+    if pd.Timestamp(end) >= when.start_time:
+        return None
+    compared = _text(row["expected_period"])
+    if row["status"] not in ("on track", "off track") or compared is None:
+        return "not known"
+    if parse_period(compared).end < end:
+        return "not known"
+    return "achieved" if row["status"] == "on track" else "not achieved"
 
 
 def _series(rows: pd.DataFrame | None, t: Trajectory, indicator: Indicator) -> pd.DataFrame:
     """Actuals with the value the trajectory expects beside each (as plan status sets it)."""
     unit = indicator.unit
-    columns = ["period", "start", "value", "lower", "upper", "expected"]
+    columns = ["period", "start", "value", "lower", "upper", "expected", "rebase"]
     if rows is None or rows.empty:
         return pd.DataFrame(columns=columns)
     rows = rows.sort_values("start")
     frame = pd.DataFrame(
         {
+            "rebase": _rebase_marks(rows),
             "period": rows["period"].to_numpy(),
             "start": rows["start"].to_numpy(),
             "value": rows["value"].to_numpy(dtype=float),
