@@ -282,3 +282,13 @@ def test_unknown_funnel_statistic() -> None:
         funnel_limits(
             ref("testdata_funnel_prop_inputs.csv"), "numerator", "denominator", statistic="pop"
         )  # type: ignore[arg-type]
+
+
+def test_inverted_polarity_ranks_minus_value_not_top_minus_value() -> None:
+    """The reference ranks ``-value`` (Quantiles.R: ``rank(- values)``), so values near 1
+    keep their order beside 1e9; ``1e9 - value`` would make them all equal."""
+    values = [1e9, *(1 + k * 1e-9 for k in range(1, 10))]
+    got = quantiles(pd.DataFrame({"v": values}), "v", n=10, invert=True)
+    assert got["quantile"].tolist() == [1, 10, 9, 8, 7, 6, 5, 4, 3, 2]
+    ordinary = quantiles(pd.DataFrame({"v": values}), "v", n=10, invert=False)
+    assert ordinary["quantile"].tolist() == [10, 1, 2, 3, 4, 5, 6, 7, 8, 9]
