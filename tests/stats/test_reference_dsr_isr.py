@@ -157,3 +157,30 @@ def test_isr_refuses_a_missing_population_by_default() -> None:
     data = ref("testdata_DSR_ISR__testdata_multiarea_isr.csv")
     with pytest.raises(ValidationError, match=r"group area='testdata_tiny': population is missing"):
         isr(data, "count", "pop", "area", ref_count="refcount", ref_population="refpop")
+
+
+ISR_INPUT = "testdata_DSR_ISR__testdata_multiarea_isr.csv"
+ISR_COLUMNS = {"ref_count": "refcount", "ref_population": "refpop"}
+
+
+def test_isr_accepts_a_zero_population_band_as_the_reference_does() -> None:
+    """calculate_ISRate refuses only negative populations (ISRate.R: ``n < 0``); a band
+    with no people adds nothing to the expected events. The reference's own result for
+    testdata_tiny (whose 10-14 band is empty) must come out without ``missing="zero"``."""
+    data = ref(ISR_INPUT).query("area == 'testdata_tiny'").fillna({"count": 0, "pop": 0})
+    expected = ref("testdata_DSR_ISR__testresults_ISR.csv").iloc[[2]]
+    got = isr(data, "count", "pop", "area", **ISR_COLUMNS)
+    assert_close(got.value, expected.value)
+    for column in LIMITS:
+        assert_close(got[column], expected[column])
+
+
+def test_isr_zero_population_band_with_reference_events_adds_no_expected_events() -> None:
+    data = ref(ISR_INPUT).query("area == 'testdata_big'").reset_index(drop=True)
+    full = isr(data, "count", "pop", **ISR_COLUMNS, kind="ratio")
+    emptied = data.assign(pop=data["pop"].where(data.index != 0, 0))
+    got = isr(emptied, "count", "pop", **ISR_COLUMNS, kind="ratio")
+    # the 0-4 band's share, n * R / P, leaves the expected total (hand-derived from ISRate.R)
+    band = 636.0 * 10303.0 / 50520.0
+    assert_close(got.denominator, full.denominator - band)
+    assert_close(got.value, 895 / (full.denominator - band) * 100)
