@@ -78,3 +78,12 @@ def test_ratio_funnel_significance_computes_exact_limits_only_for_small_counts(
     got = funnel_significance(data, "obs", "exp", statistic="ratio")
     assert 0 < sum(chi2_sizes) <= 2 * 2  # two levels and two sides, for the one small count
     assert got.significance.tolist()[3] == "High (0.001)"
+
+
+def test_exact_limits_are_computed_once_per_distinct_count(chi2_sizes: list[int]) -> None:
+    counts = np.tile([0, 3, 7, 250], 1000)
+    lower, upper, exact = poisson_limits(counts, 0.95)
+    assert sum(chi2_sizes) == 2 * 3  # lower and upper for 0, 3 and 7
+    np.testing.assert_array_equal(lower[1::4], exact_lower(np.array([3.0]), 0.95)[0])
+    np.testing.assert_array_equal(upper[2::4], exact_upper(np.array([7.0]), 0.95)[0])
+    assert exact.sum() == 3000

@@ -111,7 +111,7 @@ def poisson_limits(
     """Exact limits below ``small`` events and Byar's otherwise, as PHE does.
 
     The chi-square quantiles (the costly part) are computed only for the
-    counts that use them. Returns (lower, upper, is_exact).
+    counts that use them, once per distinct count. Returns (lower, upper, is_exact).
     """
     x = np.asarray(count, dtype=float)
     exact = x < small
@@ -119,8 +119,9 @@ def poisson_limits(
         lower = np.array(byars_lower(x, level), dtype=float)
         upper = np.array(byars_upper(x, level), dtype=float)
     if exact.any():
-        lower[exact] = exact_lower(x[exact], level)
-        upper[exact] = exact_upper(x[exact], level)
+        distinct, where = np.unique(x[exact], return_inverse=True)
+        lower[exact] = exact_lower(distinct, level)[where]
+        upper[exact] = exact_upper(distinct, level)[where]
     return lower, upper, exact
 
 
