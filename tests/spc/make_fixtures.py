@@ -22,6 +22,7 @@ STABLE = [10.0, 12.0] * 10  # mean 11, every moving range 2
 BASE12 = [10.0, 12.0] * 6  # the first 12 points when limits are fixed after 12
 UPL = 11 + ptd.LIMIT * 2.0  # the fixed upper limit, computed as the reference does
 LPL = 11 - ptd.LIMIT * 2.0
+NLPL = 11 - ptd.LIMITCLOSE * 2.0
 NUPL = 11 + ptd.LIMITCLOSE * 2.0  # the fixed upper 2-sigma line
 POINTS_TESTS = "NHSRplotthedots 0.2.2 tests/testthat/test-ptd_calculate_point_type.R"
 CODE = "NHSRplotthedots 0.2.2 R/"
@@ -244,6 +245,32 @@ CASES = [
         improvement="increase",
     ),
     case(
+        "ties_on_the_lower_limit_and_lower_2_sigma_line",
+        CODE + "ptd_spc_standard.R: outside is y < lpl (strict), close is y < nlpl (strict)",
+        [*BASE12, LPL, 10.0, LPL, NLPL, 10.0, NLPL, 11.0, 10.0, 12.0],
+        ["2 in 3 Below CL"],
+        fix_after=12,
+        improvement="increase",
+    ),
+    case(
+        "six_rising_points_at_the_start_are_not_a_trend",
+        POINTS_TESTS + ": ptd_seven_point_trend(1:6) gives no trend; the first point of a "
+        "group has no step before it",
+        [9.0, 9.5, 10.0, 10.5, 11.0, 11.5, *STABLE],
+        [],
+        improvement="increase",
+    ),
+    case(
+        "two_in_three_does_not_reach_across_a_rebase",
+        CODE + "ptd_calculate_point_type.R: the rules run within each rebase group, so the "
+        "last two points of one group (16 close to its limit, 12) and the first of the next "
+        "(26, close to its own) are not a window",
+        [*([10.0, 12.0] * 8), 10.0, 16.0, 12.0, 26.0, 19.0, *([22.0, 20.0] * 5), 22.0],
+        [],
+        rebase=["2021-08-01"],
+        improvement="increase",
+    ),
+    case(
         "short_group_gets_trial_limits",
         CODE + "ptd_add_short_group_warnings.R: groups under 13 points still get limits, "
         "with a warning that they are trial limits",
@@ -251,6 +278,24 @@ CASES = [
         ["Above UCL"],
         improvement="increase",
         ours={"trial_limits": True},
+    ),
+    case(
+        "screening_keeps_a_moving_range_under_3_267_times_the_mean",
+        CODE + "ptd_spc_standard.R: mr < 3.267 * amr is kept. By hand: a spike to 18 makes "
+        "moving ranges 6 and 8 among 18 of 2, mean 50 / 20 = 2.5; 8 / 2.5 = 3.2, so "
+        "nothing is screened (a constant of 3.0 would screen it)",
+        [*STABLE[:10], 18.0, *STABLE[:10]],
+        ["Above UCL"],
+        improvement="increase",
+    ),
+    case(
+        "screening_drops_a_moving_range_over_3_267_times_the_mean",
+        CODE + "ptd_spc_standard.R. By hand: a spike to 18.5 makes moving ranges 6.5 and "
+        "8.5, mean 51 / 20 = 2.55; 8.5 / 2.55 = 3.33 is screened out (a constant of 3.5 "
+        "would keep it), leaving a mean of 42.5 / 19",
+        [*STABLE[:10], 18.5, *STABLE[:10]],
+        ["Above UCL"],
+        improvement="increase",
     ),
     case(
         "screening_off",
