@@ -203,9 +203,9 @@ def small_isr(**changes: object) -> pd.DataFrame:
 
 
 def test_isr_with_less_than_one_expected_event_is_computed() -> None:
-    got = isr(small_isr(), "x", "n", "area", kind="ratio", confidence=0.9)
-    assert_close(got.denominator, [1.5])  # 10 * 5 / 100 + 20 * 5 / 100
-    assert_close(got.value, [200.0])
+    got = isr(small_isr(n=[5, 10]), "x", "n", "area", kind="ratio", confidence=0.9)
+    assert_close(got.denominator, [0.75])  # 5 * 5 / 100 + 10 * 5 / 100
+    assert_close(got.value, [400.0])
     assert "lower90_0cl" in got.columns and "lower95_0cl" not in got.columns
 
 
