@@ -3,7 +3,7 @@
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: setup system demo test lint typecheck unit bench docs-check
+.PHONY: setup system demo test lint typecheck unit bench docs-check mutation
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -30,3 +30,20 @@ test: lint typecheck unit
 
 bench: setup
 	$(UV) run python -m benchmarks
+
+# Mutation testing of the statistics and SPC rules (docs/testing.md), one part at a
+# time, each mutant run against only the tests that reach the function it changes.
+# Parts are modules (spc.xmr) or functions (spc.xmr.x__icons); pick them with
+# `make mutation MUTATE="spc.groups stats.isr"`. The score of each is printed.
+MUTATE ?= spc.xmr.x__special_causes spc.xmr.x__point_types spc.xmr.x__icons \
+	spc.xmr.x__two_sigma spc.groups.x_run_lengths stats.confidence.x_poisson_limits \
+	stats.quantiles.x_quantiles
+mutation: setup
+	@mkdir -p mutants
+	@for part in $(MUTATE); do \
+		start=$$(date +%s); \
+		PLACEHEALTH_SHARED="$(CURDIR)/../shared" $(UV) run mutmut run --max-children 2 \
+			"placehealth.$$part*" > mutants/run-$$part.log 2>&1 || true; \
+		echo "placehealth.$$part: $$(( $$(date +%s) - start )) s (log: mutants/run-$$part.log)"; \
+	done
+	@$(UV) run python tests/mutation_score.py $(addprefix placehealth.,$(MUTATE))

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(
+    os.environ.get("PLACEHEALTH_SHARED") or ROOT.parent / "shared"
+)  # mutation runs copy tests
 REFERENCE = SHARED / "reference"
 SEEDS = SHARED / "seeds"
 

@@ -69,3 +69,29 @@ def test_charts_render_to_svg_and_png() -> None:
     svg = charts.to_svg(charts.comparison_chart(areas, benchmark=6.0, title="Areas"))
     assert "N1" in svg and "N2" in svg
     assert charts.spc_chart(result)["config"]["font"] == "Liberation Sans"
+
+
+def test_spc_command_trial_limits_and_exact_rebase(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    series([10.0, 12.0, 11.0, 13.0, 9.0]).to_csv(source, index=False)
+    result = run_cli("spc", str(source), "--value", "value", "--date", "date",
+                     "--trial-limits", "-o", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "trial limits" in result.stdout
+    written = pd.read_csv(out)
+    assert written["trial_limits"].all() and written["upl"].notna().all()
+    series(STABLE + [v + 10 for v in STABLE]).to_csv(source, index=False)
+    args = ["spc", str(source), "--value", "value", "--date", "date", "--rebase", "2021-08-15"]
+    assert run_cli(*args, "-o", str(out)).returncode == 0
+    assert pd.read_csv(out)["mean"].nunique() == 2
+    assert run_cli(*args, "--rebase-exact", "-o", str(out)).returncode == 0
+    assert pd.read_csv(out)["mean"].nunique() == 1
+
+
+def test_spc_command_fix_after_below_12_is_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    series(STABLE).to_csv(source, index=False)
+    result = run_cli("spc", str(source), "--value", "value", "--date", "date",
+                     "--fix-after", "5", "-o", str(tmp_path / "o.csv"))  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "limits can be fixed after at least 12 points (got 5)" in result.stderr

@@ -249,3 +249,11 @@ def test_series_are_independent_when_computed_together(x: list[float], y: list[f
         alone = chart(values).drop(columns=["date", "value"]).reset_index(drop=True)
         part = together[together["s"] == name].drop(columns=["date", "value", "s"])
         pd.testing.assert_frame_equal(part.reset_index(drop=True), alone, check_dtype=False)
+
+
+def test_an_empty_series_gives_an_empty_chart() -> None:
+    empty = pd.DataFrame({"date": pd.to_datetime([]), "value": pd.Series([], dtype=float)})
+    result = xmr(empty, "value", "date", improvement="increase", target=3.0)
+    assert len(result) == 0
+    for column in ("mean", "lpl", "upl", "point_type", "variation_icon", "assurance_icon"):
+        assert column in result.columns

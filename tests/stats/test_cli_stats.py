@@ -214,3 +214,57 @@ def test_entry_point_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "column 'x': group area='A': numerator must be at least 0" in result.stderr
+
+
+def test_isr_cli_missing_option_processes_what_the_reference_handles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """testdata_tiny has a band with no population: refused by default with a hint,
+    and with ``--missing zero`` the result is the reference's."""
+    path = tmp_path / "isr.csv"
+    ref("testdata_DSR_ISR__testdata_multiarea_isr.csv").to_csv(path, index=False)
+    args = ["stats", "isr", str(path), "--count", "count", "--population", "pop"]
+    args += ["--ref-count", "refcount", "--ref-population", "refpop", "--by", "area"]
+    code, _, err = run_cli(args, monkeypatch, capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "row 41, column 'pop': group area='testdata_tiny': population is missing" in err
+    assert "--missing zero" in err
+    out = tmp_path / "out.csv"
+    code, _, err = run_cli([*args, "--missing", "zero", "-o", str(out)], monkeypatch, capsys)
+    assert code == 0, err
+    expected = ref("testdata_DSR_ISR__testresults_ISR.csv").iloc[:3]
+    got = pd.read_csv(out)
+    assert_close(got.value, expected.value)
+    assert_close(got.upper99_8cl, expected.upper99_8cl)
+
+
+@pytest.mark.parametrize("method", ["rate", "proportion"])
+def test_rate_and_proportion_cli_missing_na_gives_the_group_no_value(
+    method: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "Rate" if method == "rate" else "Proportion"
+    path = tmp_path / "in.csv"
+    ref(f"testdata_{name}__testdata_{name[:4]}.csv").to_csv(path, index=False)
+    columns = ["--count", "Numerator", "--population", "Denominator"]
+    if method == "proportion":
+        columns = ["--numerator", "Numerator", "--denominator", "Denominator"]
+    args = ["stats", method, str(path), *columns, "--by", "Area"]
+    code, _, err = run_cli(args, monkeypatch, capsys)
+    assert code == 2 and "is missing" in err
+    out = tmp_path / "out.csv"
+    code, _, err = run_cli([*args, "--missing", "na", "-o", str(out)], monkeypatch, capsys)
+    assert code == 0, err
+    got = pd.read_csv(out)
+    assert got.value.isna().any() and got.value.notna().any()
+
+
+def test_missing_option_outside_its_choices_is_one_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "isr.csv"
+    ref("testdata_DSR_ISR__testdata_multiarea_isr.csv").to_csv(path, index=False)
+    args = ["stats", "isr", str(path), "--count", "count", "--population", "pop"]
+    args += ["--ref-count", "refcount", "--ref-population", "refpop", "--missing", "na"]
+    code, _, err = run_cli(args, monkeypatch, capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "--missing 'na' is not one of error, zero" in err

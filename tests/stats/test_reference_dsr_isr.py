@@ -157,3 +157,78 @@ def test_isr_refuses_a_missing_population_by_default() -> None:
     data = ref("testdata_DSR_ISR__testdata_multiarea_isr.csv")
     with pytest.raises(ValidationError, match=r"group area='testdata_tiny': population is missing"):
         isr(data, "count", "pop", "area", ref_count="refcount", ref_population="refpop")
+
+
+ISR_INPUT = "testdata_DSR_ISR__testdata_multiarea_isr.csv"
+ISR_COLUMNS = {"ref_count": "refcount", "ref_population": "refpop"}
+
+
+def test_isr_accepts_a_zero_population_band_as_the_reference_does() -> None:
+    """calculate_ISRate refuses only negative populations (ISRate.R: ``n < 0``); a band
+    with no people adds nothing to the expected events. The reference's own result for
+    testdata_tiny (whose 10-14 band is empty) must come out without ``missing="zero"``."""
+    data = ref(ISR_INPUT).query("area == 'testdata_tiny'").fillna({"count": 0, "pop": 0})
+    expected = ref("testdata_DSR_ISR__testresults_ISR.csv").iloc[[2]]
+    got = isr(data, "count", "pop", "area", **ISR_COLUMNS)
+    assert_close(got.value, expected.value)
+    for column in LIMITS:
+        assert_close(got[column], expected[column])
+
+
+def test_isr_zero_population_band_with_reference_events_adds_no_expected_events() -> None:
+    data = ref(ISR_INPUT).query("area == 'testdata_big'").reset_index(drop=True)
+    full = isr(data, "count", "pop", **ISR_COLUMNS, kind="ratio")
+    emptied = data.assign(pop=data["pop"].where(data.index != 0, 0))
+    got = isr(emptied, "count", "pop", **ISR_COLUMNS, kind="ratio")
+    # the 0-4 band's share, n * R / P, leaves the expected total (hand-derived from ISRate.R)
+    band = 636.0 * 10303.0 / 50520.0
+    assert_close(got.denominator, full.denominator - band)
+    assert_close(got.value, 895 / (full.denominator - band) * 100)
+
+
+def test_isr_missing_population_counted_as_zero_adds_no_expected_events() -> None:
+    data = ref(ISR_INPUT).query("area == 'testdata_big'").reset_index(drop=True)
+    full = isr(data, "count", "pop", **ISR_COLUMNS, kind="ratio")
+    gap = data.assign(pop=data["pop"].where(data.index != 0))
+    got = isr(gap, "count", "pop", **ISR_COLUMNS, kind="ratio", missing="zero")
+    assert_close(got.denominator, full.denominator - 636.0 * 10303.0 / 50520.0)
+    assert got.ref_rate.dtype == float and got.ref_rate.isna().all()  # no rate for ratios
+
+
+def small_isr(**changes: object) -> pd.DataFrame:
+    data = pd.DataFrame(
+        {"area": "a", "x": [1, 2], "n": [10, 20], "ref_count": [5, 5], "ref_population": [100] * 2}
+    )
+    return data.assign(**changes)
+
+
+def test_isr_with_less_than_one_expected_event_is_computed() -> None:
+    got = isr(small_isr(n=[5, 10]), "x", "n", "area", kind="ratio", confidence=0.9)
+    assert_close(got.denominator, [0.75])  # 5 * 5 / 100 + 10 * 5 / 100
+    assert_close(got.value, [400.0])
+    assert "lower90_0cl" in got.columns and "lower95_0cl" not in got.columns
+
+
+@pytest.mark.parametrize(
+    ("changes", "kind", "message", "column"),
+    [
+        ({"ref_count": [0, 0]}, "rate",
+         "group area='a' has no expected events (reference counts are all 0)", "ref_count"),
+        ({"x": [1, -1]}, "rate", "group area='a': count must be at least 0 (found -1)", "x"),
+        ({"n": [10, -5]}, "rate",
+         "group area='a': population must be at least 0 (found -5)", "n"),
+        ({"ref_count": [5, -5]}, "rate",
+         "group area='a': reference count must be at least 0 (found -5)", "ref_count"),
+        ({"ref_population": [100, 0]}, "rate",
+         "group area='a': reference population must be greater than zero (found 0)",
+         "ref_population"),
+        ({}, "rates", "unknown kind 'rates'", None),
+    ],
+)  # fmt: skip
+def test_isr_bad_input_messages(changes: dict, kind: str, message: str, column: str | None) -> None:
+    with pytest.raises(ValidationError) as caught:
+        isr(small_isr(**changes), "x", "n", "area", kind=kind)  # type: ignore[arg-type]
+    assert caught.value.message == message
+    assert caught.value.column == column
+    if kind == "rates":
+        assert caught.value.hint == "rate or ratio"

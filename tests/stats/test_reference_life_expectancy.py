@@ -189,15 +189,6 @@ def test_strict_mode_names_group_and_column() -> None:
         life_expectancy(bad, "deaths", "pops", age_band="startage")
 
 
-def test_wide_interval_suppresses_the_value_but_keeps_limits() -> None:
-    sparse = df1().assign(pops=[p // 10 for p in POPS], deaths=[max(1, d // 10) for d in DEATHS])
-    got = life_expectancy(sparse, "deaths", "pops", age_band="startage", confidence=0.95)
-    wide = (got.upper95_0cl - got.lower95_0cl) > 20
-    assert got.value[wide].isna().all()
-    assert got.lower95_0cl[wide].notna().all()
-    assert got.value[~wide].notna().all()
-
-
 def test_hand_computed_chiang_table_for_two_bands_of_the_worked_example() -> None:
     """Independent check of the last two rows from the Chiang II formulas by hand."""
     m85, m90 = 1936 / 11936, 1937 / 11936
@@ -211,3 +202,24 @@ def test_hand_computed_chiang_table_for_two_bands_of_the_worked_example() -> Non
     assert_close(
         life_expectancy(df1(), "deaths", "pops", age_band="startage", ages=[85]).value, [e85]
     )
+
+
+@pytest.mark.parametrize(("pop_90", "suppressed"), [(41, True), (40, False)])
+def test_the_20_year_rule_at_its_edge(pop_90: int, suppressed: bool) -> None:
+    """LifeExpectancy.R: a value is NA when qnorm(0.975) * SE > 10. In the open 90+ band
+    SE = 1 / (M sqrt(d)) = p / d^1.5, so with 4 deaths the 95% interval is
+    2 * 1.96 * p / 8 years wide: 20.09 for 41 people, 19.60 for 40 (by hand)."""
+    data = df1()
+    data.loc[19, ["pops", "deaths"]] = [pop_90, 4]
+    got = life_expectancy(data, "deaths", "pops", age_band="startage", confidence=0.95)
+    at_90 = got.iloc[-1]
+    se = pop_90 / 4**1.5
+    assert_close(at_90.lower95_0cl, pop_90 / 4 - 1.959963984540054 * se)
+    assert_close(at_90.upper95_0cl - at_90.lower95_0cl, 2 * 1.959963984540054 * se)
+    if suppressed:
+        assert np.isnan(at_90.value)
+        assert at_90.note == "value suppressed: 95% interval wider than 20 years"
+    else:
+        assert at_90.value == pytest.approx(pop_90 / 4, rel=1e-12)
+        assert at_90.note == ""
+    assert got.value.iloc[:-1].notna().all()  # narrower intervals at younger ages are kept

@@ -282,3 +282,55 @@ def test_unknown_funnel_statistic() -> None:
         funnel_limits(
             ref("testdata_funnel_prop_inputs.csv"), "numerator", "denominator", statistic="pop"
         )  # type: ignore[arg-type]
+
+
+def test_inverted_polarity_ranks_minus_value_not_top_minus_value() -> None:
+    """The reference ranks ``-value`` (Quantiles.R: ``rank(- values)``), so values near 1
+    keep their order beside 1e9; ``1e9 - value`` would make them all equal."""
+    values = [1e9, *(1 + k * 1e-9 for k in range(1, 10))]
+    got = quantiles(pd.DataFrame({"v": values}), "v", n=10, invert=True)
+    assert got["quantile"].tolist() == [1, 10, 9, 8, 7, 6, 5, 4, 3, 2]
+    ordinary = quantiles(pd.DataFrame({"v": values}), "v", n=10, invert=False)
+    assert ordinary["quantile"].tolist() == [10, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+
+def test_quantile_output_columns_as_the_reference() -> None:
+    """Quantiles.R adds quantile (whole numbers, NA without a value), nquantiles and
+    qinverted ('lowest quantile represents highest values' when inverted)."""
+    data = pd.DataFrame({"v": [5.0, None, 1.0, 3.0, 2.0, 4.0]})
+    got = quantiles(data, "v", n=5)
+    assert str(got["quantile"].dtype) == "Int64"
+    assert got["quantile"].tolist() == [1, pd.NA, 5, 3, 4, 2]
+    assert got["nquantiles"].tolist() == [5] * 6
+    assert set(got["qinverted"]) == {"lowest quantile represents highest values"}
+    got = quantiles(data, "v", n=5, invert=False)
+    assert set(got["qinverted"]) == {"lowest quantile represents lowest values"}
+
+
+def test_two_quantiles_are_the_fewest() -> None:
+    data = pd.DataFrame({"v": [1.0, 2.0, 3.0, 4.0]})
+    assert quantiles(data, "v", n=2, invert=False)["quantile"].tolist() == [1, 1, 2, 2]
+    with pytest.raises(ValidationError, match=r"^the number of quantiles must be at least 2$"):
+        quantiles(data, "v", n=1)
+
+
+def test_mixed_polarity_names_the_group_column_and_fix() -> None:
+    data = pd.DataFrame({"ind": ["a", "a", "b"], "v": [1.0, 2.0, 3.0], "pol": [True, False, True]})
+    with pytest.raises(ValidationError) as caught:
+        quantiles(data, "v", "ind", n=2, invert_column="pol")
+    err = caught.value
+    assert err.message == "group ind='a' mixes polarities; it must be the same for every area"
+    assert err.column == "pol"
+    assert err.hint == "group by the indicator (and sex) so each group has one polarity"
+
+
+def test_bad_value_and_polarity_cells_name_row_column_and_group() -> None:
+    data = pd.DataFrame({"ind": ["a", "a"], "v": [1.0, "x"], "pol": ["True", "sideways"]})
+    with pytest.raises(ValidationError) as caught:
+        quantiles(data, "v", "ind", n=2)
+    assert caught.value.message == "group ind='a': value 'x' is not a number"
+    assert (caught.value.row, caught.value.column) == (2, "v")
+    with pytest.raises(ValidationError) as caught:
+        quantiles(data.assign(v=[1.0, 2.0]), "v", "ind", n=2, invert_column="pol")
+    assert caught.value.message == "polarity 'sideways' is not understood"
+    assert (caught.value.row, caught.value.column) == (2, "pol")

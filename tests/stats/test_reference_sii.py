@@ -1,17 +1,31 @@
-"""SII and RII against the PHE reference file (limits within the reference suite's 0.05)."""
+"""SII and RII against the PHE reference file.
+
+The limits are simulated, by the reference (100,000 repetitions, its own random
+numbers) and by us, so they cannot agree to every printed digit: the precision
+the reference's figures carry is their Monte Carlo error. Limits are compared
+within ``MC_SE`` standard errors of that error (both simulations' shares), from
+the standard error of a sample quantile, sqrt(p(1 - p) / n) / density, with the
+density of the simulated statistic taken as normal with the spread the
+reference's own limits imply. That is some 50-160 times tighter than the gap
+between a limit and the point estimate (asserted), where the reference suite's
+5% was not.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as st
 
 from placehealth.errors import ValidationError
 from placehealth.stats import sii
 from tests.stats.helpers import assert_close, ref
 
-TOL = 0.05  # the tolerance testSII.R uses on simulated limits
-REPS = 10_000  # as testSII.R
+TOL = 0.05  # the tolerance testSII.R uses on simulated limits (transformed SII only, below)
+REPS = 100_000  # as the reference's figures (the Repetitions column)
+REF_REPS = 100_000
+MC_SE = 4.5  # standard errors of simulation error allowed
 TYPES = {0: "normal", 1: "rate", 2: "proportion"}
 
 
@@ -81,11 +95,44 @@ def test_sii_reference(first: int, options: dict, uncertainty: str) -> None:
     levels = [c for c in s.columns if c.startswith("lower")]
     for i, lower in enumerate(levels, start=1):
         upper = lower.replace("lower", "upper")
-        assert_close(s[lower], expected[f"sii_lowercl_{i}"], rel=TOL)
-        assert_close(s[upper], expected[f"sii_uppercl_{i}"], rel=TOL)
+        level = float(lower[len("lower") : -len("cl")].replace("_", ".")) / 100
+        if options.get("transform"):
+            # open: on the transformed scale the reference's SII interval is some 3% wider
+            # than ours, beyond simulation error (docs/testing.md); its RII agrees below
+            assert_close(s[lower], expected[f"sii_lowercl_{i}"], rel=TOL)
+            assert_close(s[upper], expected[f"sii_uppercl_{i}"], rel=TOL)
+        else:
+            assert_simulated(s, lower, upper, expected, f"sii_lowercl_{i}", "sii", level)
         if expected[f"rii_lowercl_{i}"].notna().all():
-            assert_close(r[lower], expected[f"rii_lowercl_{i}"], rel=TOL)
-            assert_close(r[upper], expected[f"rii_uppercl_{i}"], rel=TOL)
+            assert_simulated(r, lower, upper, expected, f"rii_lowercl_{i}", "rii", level)
+
+
+def mc_tolerance(ref_lower: np.ndarray, ref_upper: np.ndarray, level: float) -> np.ndarray:
+    """MC_SE standard errors of the two simulations' quantile estimates."""
+    z = st.norm.ppf(0.5 + level / 2)
+    p = (1 - level) / 2
+    spread = (ref_upper - ref_lower) / (2 * z)
+    one_draw = np.sqrt(p * (1 - p)) / st.norm.pdf(z) * spread
+    return MC_SE * one_draw * np.sqrt(1 / REF_REPS + 1 / REPS)
+
+
+def assert_simulated(
+    got: pd.DataFrame,
+    lower: str,
+    upper: str,
+    expected: pd.DataFrame,
+    ref_lower: str,
+    point: str,
+    level: float,
+) -> None:
+    el = expected[ref_lower].to_numpy(float)
+    eu = expected[ref_lower.replace("lower", "upper")].to_numpy(float)
+    tol = mc_tolerance(el, eu, level)
+    value = expected[point].to_numpy(float)
+    # a limit replaced by the point estimate could not pass
+    assert (np.abs(el - value) > 10 * tol).all() and (np.abs(eu - value) > 10 * tol).all()
+    np.testing.assert_array_less(np.abs(got[lower].to_numpy() - el), tol)
+    np.testing.assert_array_less(np.abs(got[upper].to_numpy() - eu), tol)
 
 
 def test_quintiles_point_estimate() -> None:

@@ -26,6 +26,17 @@ def spc(
     ),
     fix_after: int = typer.Option(None, "--fix-after", help="Fix the limits after N points."),
     min_points: int = typer.Option(MIN_POINTS, "--min-points", help="Fewest points for limits."),
+    trial_limits: bool = typer.Option(
+        False,
+        "--trial-limits",
+        help="Give shorter groups trial limits (marked in trial_limits and note).",
+    ),
+    rebase_exact: bool = typer.Option(
+        False,
+        "--rebase-exact",
+        help="Rebase only at points dated on a rebase date (the reference); by default a date "
+        "between points rebases from the next point.",
+    ),
     output: Path = typer.Option(..., "--output", "-o", help="CSV, Parquet or Excel file."),
 ) -> None:
     """XmR chart columns for every series: mean, limits, special causes and icons.
@@ -35,6 +46,9 @@ def spc(
 
     Example: placehealth spc ae.csv --value waits --date month --by trust
     --improvement decrease --target 4 -o ae_spc.csv
+
+    Example: placehealth spc new_service.csv --value visits --date week --trial-limits
+    --rebase 2024-04-01 --rebase-exact -o visits_spc.csv
     """
     frame = read_table(input_path)
     keys = [c.strip() for c in by.split(",")] if by else []
@@ -45,26 +59,28 @@ def spc(
         except ValueError:
             goal = target
     dates = [d.strip() for d in rebase.split(",")] if rebase else None
-    if fix_after is not None and fix_after < 2:
-        raise ValidationError("--fix-after needs at least 2 points", column="--fix-after")
     try:
         result = xmr(
             frame, value, date, keys, improvement=improvement, target=goal, rebase=dates,
-            fix_after=fix_after, min_points=min_points,
+            fix_after=fix_after, min_points=min_points, trial_limits=trial_limits,
+            rebase_exact=rebase_exact,
         )  # fmt: skip
     except ValidationError as exc:
         raise ValidationError(
             exc.message, file=input_path, row=exc.row, column=exc.column, hint=exc.hint
         ) from None
     path = write_table(result, output)
-    short = result[result["point_type"] == "insufficient_data"]
-    if len(short):
-        label = keys or [value]
-        names = short.drop_duplicates(label)[label].astype(str).agg(", ".join, axis=1)
-        console.print(
-            f"[yellow]warning:[/] {len(names)} series with fewer than {min_points} points have "
-            f"no limits: {'; '.join(names.head(10))}"
-        )
+    label = keys or [value]
+    for rows, says in (
+        (result[result["point_type"] == "insufficient_data"], "have no limits"),
+        (result[result["trial_limits"]], "have trial limits, revised as points are added"),
+    ):
+        if len(rows):
+            names = rows.drop_duplicates(label)[label].astype(str).agg(", ".join, axis=1)
+            console.print(
+                f"[yellow]warning:[/] {len(names)} series with a group of fewer than "
+                f"{min_points} points {says}: {'; '.join(names.head(10))}"
+            )
     n_series = result.groupby(keys).ngroups if keys else 1
     console.print(f"{n_series} series, {len(result):,} points → {path}")
 

@@ -39,6 +39,19 @@ CONFIDENCE = typer.Option(
     "0.95,0.998", "--confidence", help="Confidence levels, comma-separated (0.95 or 95)."
 )
 AGE_BAND = typer.Option("age_band", "--age-band", help="Age band column (e.g. 0-4 ... 90+).")
+MISSING_NA = typer.Option(
+    "error", "--missing", help="A gap in a group: error (refuse) or na (no value for the group)."
+)
+
+
+def _choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    """One clear message for a value outside an option's choices."""
+    if value not in choices:
+        raise ValidationError(
+            f"{option} '{value}' is not one of {', '.join(choices)}",
+            hint=f"e.g. {option} {choices[-1]}",
+        )
+    return value
 
 
 def _columns(text: str) -> list[str]:
@@ -95,6 +108,7 @@ def proportion_cmd(
     by: str = BY,
     multiplier: float = typer.Option(1, "--multiplier", help="1 for a proportion, 100 for %."),
     confidence: str = CONFIDENCE,
+    missing: str = MISSING_NA,
     output: Path | None = OUTPUT,
 ) -> None:
     """Proportions with Wilson score limits, summed per group.
@@ -108,6 +122,7 @@ def proportion_cmd(
         lambda d: stats.proportion(
             d, numerator, denominator, _columns(by), multiplier=multiplier,
             confidence=_levels(confidence),
+            missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
     )  # fmt: skip
 
@@ -120,6 +135,7 @@ def rate_cmd(
     by: str = BY,
     multiplier: float = typer.Option(100_000, "--multiplier", help="Rate per this many."),
     confidence: str = CONFIDENCE,
+    missing: str = MISSING_NA,
     output: Path | None = OUTPUT,
 ) -> None:
     """Crude rates: exact Poisson limits below 10 events, Byar's otherwise.
@@ -133,6 +149,7 @@ def rate_cmd(
         lambda d: stats.rate(
             d, count, population, _columns(by), multiplier=multiplier,
             confidence=_levels(confidence),
+            missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
     )  # fmt: skip
 
@@ -190,6 +207,11 @@ def isr_cmd(
         None, "--multiplier", help="Default 100000 (rate) or 100 (ratio)."
     ),
     confidence: str = CONFIDENCE,
+    missing: str = typer.Option(
+        "error",
+        "--missing",
+        help="A missing population: error (refuse) or zero (the band adds nothing, as PHE).",
+    ),
     output: Path | None = OUTPUT,
 ) -> None:
     """Indirectly standardised rates or ratios (observed / expected).
@@ -207,6 +229,7 @@ def isr_cmd(
             age_band=age_band if ref is not None else None,
             kind=kind,  # type: ignore[arg-type]
             multiplier=multiplier, confidence=_levels(confidence),
+            missing=_choice("--missing", missing, ("error", "zero")),  # type: ignore[arg-type]
         ),
     )  # fmt: skip
 

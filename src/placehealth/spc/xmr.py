@@ -21,9 +21,10 @@ from placehealth.spc.groups import group_mean, position_in_group, run_lengths
 
 LIMIT = 2.66  # 3 sigma for an XmR chart (3 / d2, d2 = 1.128)
 SCREEN = 3.267  # upper range limit: moving ranges at or above 3.267 × mean are screened out
-TWO_SIGMA = LIMIT * 2 / 3
+TWO_SIGMA = 2 * (LIMIT / 3)  # written as the reference does, so ties on the line fall alike
 RUN = 7  # points in a shift; a trend is 7 points, i.e. 6 consecutive changes
 MIN_POINTS = 12  # fewer points give no reliable limits (Making Data Count)
+MIN_FIX_AFTER = 12  # NHSRplotthedots refuses to fix limits on fewer points
 IMPROVEMENTS = ("increase", "decrease", "neutral")
 RULES = ("outside_limits", "trend", "two_in_three", "shift")
 
@@ -40,16 +41,27 @@ def xmr(
     fix_after: int | None = None,
     screen_outliers: bool = True,
     min_points: int = MIN_POINTS,
+    trial_limits: bool = False,
+    rebase_exact: bool = False,
 ) -> pd.DataFrame:
     """The input rows (sorted by series and date) plus the chart's columns.
 
     ``improvement`` and ``target`` are each a value or the name of a column (constant
-    within a series). ``rebase`` dates start a new group in every series.
+    within a series). ``rebase`` dates start a new group in every series, at the first
+    point on or after the date; ``rebase_exact=True`` uses only dates that are point
+    dates, as NHSRplotthedots does. Groups shorter than ``min_points`` get no limits
+    unless ``trial_limits=True``, which gives them the reference's trial limits, marked
+    in ``trial_limits`` and ``note``. ``fix_after`` must be at least 12, as the reference.
     Added columns: ``mean``, ``lpl``, ``upl``, ``lower_2sigma``, ``upper_2sigma``,
     ``special_cause_flag``, ``special_cause_type``, ``point_type``, ``variation_icon``,
-    ``assurance_icon`` (the last two per series, on every row) and ``note``.
+    ``assurance_icon`` (the last two per series, on every row), ``trial_limits`` and ``note``.
     """
     keys = [by] if isinstance(by, str) else list(by or [])
+    if fix_after is not None and fix_after < MIN_FIX_AFTER:
+        raise ValidationError(
+            f"limits can be fixed after at least {MIN_FIX_AFTER} points (got {fix_after})",
+            hint=f"give {MIN_FIX_AFTER} or more points, as Making Data Count asks",
+        )
     data = _validated(frame, value, date, keys, improvement, target)
     n = len(data)
     series = _codes(data, keys)
@@ -57,14 +69,17 @@ def xmr(
     segment = np.zeros(n, np.intp)
     if rebase is not None:
         cuts = np.sort(pd.to_datetime(list(rebase)).to_numpy())
-        segment = np.searchsorted(cuts, dates, side="right").astype(np.intp)
+        if rebase_exact:  # only a point dated on a rebase date starts a group
+            segment = np.cumsum(np.isin(dates, cuts)).astype(np.intp)
+        else:
+            segment = np.searchsorted(cuts, dates, side="right").astype(np.intp)
     group = pd.factorize(pd.MultiIndex.from_arrays([series, segment]))[0].astype(np.intp)
     g_count = int(group.max()) + 1 if n else 0
     y = data[value].to_numpy(dtype=float)
     pos = position_in_group(group)
     size = np.bincount(group, minlength=g_count)
 
-    base = pos < fix_after if fix_after else np.ones(n, bool)
+    base = pos < fix_after if fix_after is not None else np.ones(n, bool)
     centre = group_mean(y, group, g_count, base)
     same = np.r_[False, group[1:] == group[:-1]]
     mr = np.where(same, np.abs(y - np.r_[np.nan, y[:-1]]), np.nan)
@@ -72,7 +87,8 @@ def xmr(
     amr = group_mean(mr, group, g_count, mr_base)
     if screen_outliers:
         amr = group_mean(mr, group, g_count, mr_base & (mr < SCREEN * amr[group]))
-    short = size[group] < max(min_points, 2)
+    few = size[group] < max(min_points, 2)
+    short = few & (not trial_limits)
     mean = centre[group]
     spread = np.where(short, np.nan, amr[group])
     lpl, upl = mean - LIMIT * spread, mean + LIMIT * spread
@@ -80,7 +96,7 @@ def xmr(
     types, high = _special_causes(y, mean, lpl, upl, spread, group, same, short)
     out = data.drop(columns=["_date"]).copy()
     out["mean"], out["lpl"], out["upl"] = mean, lpl, upl
-    out["lower_2sigma"], out["upper_2sigma"] = mean - TWO_SIGMA * spread, mean + TWO_SIGMA * spread
+    out["lower_2sigma"], out["upper_2sigma"] = _two_sigma(mean, spread)
     flagged = types != ""
     out["special_cause_flag"] = flagged
     out["special_cause_type"] = pd.Series(types, index=out.index).where(flagged, None)
@@ -88,9 +104,15 @@ def xmr(
     out["point_type"] = _point_types(flagged, high, direction, short)
     note = np.full(n, None, dtype=object)
     note[short] = f"fewer than {min_points} points: no process limits"
+    note[few & ~short] = (
+        f"trial limits: fewer than {min_points} points, revised as points are added"
+    )
+    out["trial_limits"] = few & ~short
     out["note"] = note
     target_values = data["_target"].to_numpy(dtype=float)
-    icons = _icons(out["point_type"].to_numpy(), high, lpl, upl, series, target_values, direction)
+    icons = _icons(
+        out["point_type"].to_numpy(), high, lpl, upl, series, target_values, direction, short
+    )
     out["variation_icon"], out["assurance_icon"] = icons
     return out.reset_index(drop=True)
 
@@ -109,8 +131,14 @@ def summary(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.D
 
 _CHART_COLUMNS = (
     "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma", "special_cause_flag",
-    "special_cause_type", "point_type", "note", "variation_icon", "assurance_icon",
+    "special_cause_type", "point_type", "trial_limits", "note", "variation_icon",
+    "assurance_icon",
 )  # fmt: skip
+
+
+def _two_sigma(mean: np.ndarray, spread: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-sigma lines (the reference's nlpl/nupl)."""
+    return mean - TWO_SIGMA * spread, mean + TWO_SIGMA * spread
 
 
 def _validated(
@@ -214,10 +242,14 @@ def _special_causes(
     in_trend = step_run >= RUN - 1
     next_in_trend = np.r_[in_trend[1:], False] & np.r_[same[1:], False]
     trend = ok & (in_trend | next_in_trend)
-    trend_dir = np.where(in_trend, step, np.r_[step[1:], 0])
+    # direction: the step after the point when the next point is in a trend too (so the
+    # peak where a rise meets a fall is decreasing), else the step into it (the reference)
+    next_trend = np.r_[trend[1:], False] & np.r_[same[1:], False]
+    trend_dir = np.where(next_trend, np.r_[step[1:], 0], step)
 
     # two of three close to a limit (beyond 2 sigma, inside the limit), same side of the mean
-    close = ok & (np.abs(y - mean) > TWO_SIGMA * spread) & ~outside
+    lower2, upper2 = _two_sigma(mean, spread)
+    close = ok & ((y < lower2) | (y > upper2)) & ~outside
     prev1 = np.r_[False, same[1:]]
     prev2 = prev1 & np.r_[False, prev1[:-1]]
     s1, s2 = np.r_[0, side[:-1]], np.r_[0, 0, side[:-2]][:n]
@@ -259,8 +291,12 @@ def _icons(
     series: np.ndarray,
     target: np.ndarray,
     direction: np.ndarray,
+    short: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Variation icon from each series' last point; assurance from its target and limits.
+
+    A target compared with missing limits (a series with no variation) is
+    "inconsistent", as the reference; a group too short for limits gets none.
 
     Series codes run 0, 1, … in row order, so a per-series array indexed by the code
     spreads each series' icons back over its rows.
@@ -289,5 +325,5 @@ def _icons(
     assurance = np.full(last.size, "inconsistent", dtype=object)
     assurance[passing] = "consistent_pass"
     assurance[failing] = "consistent_fail"
-    assurance[np.isnan(t) | (d == "neutral") | np.isnan(lo)] = None
+    assurance[np.isnan(t) | (d == "neutral") | short[last]] = None
     return variation.astype(object)[series], assurance[series]

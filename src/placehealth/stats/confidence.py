@@ -110,12 +110,18 @@ def poisson_limits(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Exact limits below ``small`` events and Byar's otherwise, as PHE does.
 
-    Returns (lower, upper, is_exact).
+    The chi-square quantiles (the costly part) are computed only for the
+    counts that use them, once per distinct count. Returns (lower, upper, is_exact).
     """
     x = np.asarray(count, dtype=float)
     exact = x < small
-    lower = np.where(exact, exact_lower(x, level), byars_lower(x, level))
-    upper = np.where(exact, exact_upper(x, level), byars_upper(x, level))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = np.array(byars_lower(x, level), dtype=float)
+        upper = np.array(byars_upper(x, level), dtype=float)
+    if exact.any():
+        distinct, where = np.unique(x[exact], return_inverse=True)
+        lower[exact] = exact_lower(distinct, level)[where]
+        upper[exact] = exact_upper(distinct, level)[where]
     return lower, upper, exact
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from placehealth.stats.confidence import poisson_limits
 from placehealth.stats.frame import fail_at, not_above, numeric, require
 
 Statistic = Literal["proportion", "ratio", "rate"]
@@ -217,21 +218,11 @@ def funnel_limits(
     return out
 
 
-def _ratio_bound(obs: np.ndarray, expected: np.ndarray, p: float, side: str) -> np.ndarray:
-    """The observed count's exact (below 10) or Byar's (10+) limit, divided by expected."""
-    o = np.asarray(obs, dtype=float)
-    z = st.norm.ppf(0.5 + p / 2)
+def _ratio_bounds(obs: np.ndarray, expected: np.ndarray, p: float) -> tuple[np.ndarray, ...]:
+    """The observed count's exact (below 10) or Byar's (10+) limits, divided by expected."""
+    lower, upper, _ = poisson_limits(np.asarray(obs, dtype=float), p)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if side == "low":
-            small = st.chi2.ppf(0.5 - p / 2, 2 * o) / 2
-            large = o * (1 - 1 / (9 * o) - z / 3 / np.sqrt(o)) ** 3
-            bound = np.where(o == 0, 0.0, np.where(o < 10, small, large))
-        else:
-            o1 = o + 1
-            small = st.chi2.ppf(0.5 + p / 2, 2 * o + 2) / 2
-            large = o1 * (1 - 1 / (9 * o1) + z / 3 / np.sqrt(o1)) ** 3
-            bound = np.where(o < 10, small, large)
-        return bound / expected
+        return lower / expected, upper / expected
 
 
 def _classify(
@@ -303,12 +294,9 @@ def funnel_significance(
             f"unknown funnel statistic '{statistic}'", column=None, grp=None, position=None,
             hint="proportion, ratio or rate",
         )  # fmt: skip
-    sig = _classify(
-        reference < _ratio_bound(x, e, 0.998, "low"),
-        reference < _ratio_bound(x, e, 0.95, "low"),
-        reference > _ratio_bound(x, e, 0.998, "high"),
-        reference > _ratio_bound(x, e, 0.95, "high"),
-    )
+    low3, high3 = _ratio_bounds(x, e, 0.998)
+    low2, high2 = _ratio_bounds(x, e, 0.95)
+    sig = _classify(reference < low3, reference < low2, reference > high3, reference > high2)
     if statistic == "rate" and rate_type == "dsr":
         sig = np.where(x < 10, "Not applicable for events less than 10 for dsrs", sig)
     out["significance"] = sig

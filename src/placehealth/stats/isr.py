@@ -42,8 +42,9 @@ def isr(
     for each group), or a separate ``reference`` frame with the same
     ``age_band`` column and ``ref_count``/``ref_population`` columns.
     The multiplier defaults to 100,000 for rates and 100 for ratios. Missing
-    counts count as 0; a missing population is refused unless
-    ``missing="zero"``, which (as the reference does) lets that band add nothing.
+    counts count as 0. A band with a population of 0 adds no expected events
+    (the reference refuses only negatives); a missing population is refused
+    unless ``missing="zero"``, which (as the reference does) treats it as 0.
     """
     if kind not in ("rate", "ratio"):
         raise fail_at(
@@ -53,18 +54,22 @@ def isr(
     levels = normalise_levels(confidence)
     grp = groups(data, by)
     x = numeric(data, count, grp=grp, what="count", minimum=0, missing="zero")
-    n = numeric(data, population, grp=grp, what="population", minimum=0, missing=missing)
+    n = numeric(data, population, grp=grp, what="population", minimum=0, missing="keep")
+    gaps = np.isnan(n)
+    if missing == "error" and gaps.any():
+        raise fail_at(
+            "population is missing",
+            column=population,
+            grp=grp,
+            position=int(np.flatnonzero(gaps)[0]),
+            hint="fill the cell, or count it as 0 as the reference does (--missing zero)",
+        )
+    n = np.where(gaps, 0.0, n)
     if reference is None:
         rx = numeric(data, ref_count, grp=grp, what="reference count", minimum=0, missing="zero")
         rn = numeric(data, ref_population, grp=grp, what="reference population", positive=True)
     else:
         rx, rn = _reference_by_band(data, reference, grp, age_band, ref_count, ref_population)
-    zero_pop = n <= 0
-    if missing == "error" and zero_pop.any():
-        pos = int(np.flatnonzero(zero_pop)[0])
-        raise fail_at(
-            "population must be greater than zero", column=population, grp=grp, position=pos
-        )
     observed = grp.sum(x)
     expected = grp.sum(n * rx / rn)
     ref_rate = grp.sum(rx) / grp.sum(rn)

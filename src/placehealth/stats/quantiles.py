@@ -4,7 +4,9 @@ Within each group (e.g. indicator × sex × region), values are ranked (ties
 take the lowest rank) and quantile = floor((q + 1) - ceil(((n + 1) - rank) /
 (n / q))), with 0 raised to 1, for n areas with a value and q quantiles.
 ``invert=True`` puts the highest values in quantile 1 (for indicators where
-low is good, quantile 1 is then the worst), as the reference's default.
+low is good, quantile 1 is then the worst), as the reference's default; it
+ranks ``-value`` as the reference does (``max - value`` would round away
+small differences beside a very large value).
 """
 
 from __future__ import annotations
@@ -81,8 +83,7 @@ def quantiles(
         inverted = np.full(len(v), bool(invert))
     codes = pd.Series(grp.codes)
     values = pd.Series(v)
-    top = values.groupby(codes).transform("max").to_numpy()
-    adjusted = pd.Series(np.where(inverted, top - v, v))
+    adjusted = pd.Series(np.where(inverted, -v, v))  # -value, exact at any magnitude
     rank = adjusted.groupby(codes).rank(method="min", na_option="keep").to_numpy()
     count = values.notna().groupby(codes).transform("sum").to_numpy(dtype=float)
     q = float(n)
