@@ -84,7 +84,7 @@ def isr(
         )
     scale = mult * (ref_rate if kind == "rate" else 1.0) / expected
     limits = {}
-    exact = observed < 10
+    exact = np.zeros(observed.shape, dtype=bool)  # replaced by the first level's flags
     for level in levels:
         lower, upper, exact = poisson_limits(observed, level)
         limits[level] = (lower * scale, upper * scale)
