@@ -29,6 +29,12 @@ def ingest(
         None, "--report", help="Where to write the quarantine report (CSV)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the load summary as JSON."),
+    synthetic: bool = typer.Option(
+        False,
+        "--synthetic",
+        help="The extracts are synthetic: accept NHS numbers of the 999 test range "
+        "(refused otherwise, as never issued to a patient).",
+    ),
 ) -> None:
     """Validate, pseudonymise and load CSV or Parquet extracts in one transaction.
 
@@ -38,7 +44,10 @@ def ingest(
     column, reason). A failed load changes nothing; loading the same files again
     adds nothing.
 
-    Example: placehealth ingest out/synth --warehouse out/liverpool.duckdb --key-file secret.key
+    Example: placehealth ingest extracts/ --warehouse out/liverpool.duckdb --key-file secret.key
+
+    Synthetic data (from placehealth synth): placehealth ingest out/synth --warehouse
+    out/liverpool.duckdb --key-file secret.key --synthetic
     """
     key = load_key(key_file)
     total = len(find_extracts(source))
@@ -54,7 +63,9 @@ def ingest(
         def done(table: str) -> None:
             progress.update(task, advance=1, description=table)
 
-        result = run_ingest(source, warehouse, key, report=report, progress=done)
+        result = run_ingest(
+            source, warehouse, key, report=report, progress=done, synthetic=synthetic
+        )
     if as_json:
         print_json(
             {

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from placehealth.data.nhs_number import normalise_sql
+from placehealth.data.pseudonymise import PseudoKey, key_rows
 from placehealth.data.schema import LOADABLE, TABLES, Table
 from placehealth.errors import InputFileError
 
@@ -96,50 +96,60 @@ def check_columns(extract: Extract) -> None:
             )
 
 
-def stage(con: duckdb.DuckDBPyConnection, extract: Extract, target: str = "stage") -> None:
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    extract: Extract,
+    key: PseudoKey,
+    *,
+    synthetic: bool = False,
+    target: str = "stage",
+) -> None:
     """Temp table ``target``: the data-row number and every extract column as text.
 
-    Parquet is read by DuckDB itself (parallel, typed cells cast to text); CSV through
-    Arrow with every column as text, so nothing is guessed (leading zeros survive).
-    NHS numbers lose their spaces and hyphens here.
+    Both formats are read through Arrow into process memory: CSV with every column as
+    text, so nothing is guessed (leading zeros survive); Parquet with its own types,
+    cast to text by DuckDB. The NHS number never reaches DuckDB's storage (which can
+    spill to disk): it is replaced by ``person_key`` (its keyed hash) and ``nhs_status``
+    (see :func:`placehealth.data.pseudonymise.key_rows`) before the table is made.
     """
     names = {name.strip().lower(): name for name in header(extract)}
-
-    def text(column: str) -> str:
-        cell = f'CAST("{names[column]}" AS VARCHAR)'
-        return (
-            f"{normalise_sql(cell)} AS {column}"
-            if column == "nhs_number"
-            else f"{cell} AS {column}"
-        )
-
-    select = ", ".join(text(c) for c in extract.columns)
+    wanted = [names[c] for c in extract.columns]  # other columns are not read at all
     try:
         if extract.format == "parquet":
-            path = str(extract.path).replace("'", "''")
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT file_row_number + 1 AS {ROW}, "
-                f"{select} FROM read_parquet('{path}', file_row_number = true)"
+            raw = pq.read_table(extract.path, columns=wanted)
+        else:
+            raw = pa_csv.read_csv(
+                extract.path,
+                convert_options=pa_csv.ConvertOptions(
+                    include_columns=wanted,
+                    column_types=dict.fromkeys(wanted, pa.string()),
+                    strings_can_be_null=True,
+                    null_values=[""],
+                ),
             )
-            return
-        raw = pa_csv.read_csv(
-            extract.path,
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names.values(), pa.string()),
-                strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
-    except (pa.ArrowException, OSError, duckdb.Error) as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise InputFileError(_readable(exc, extract), file=extract.path) from None
+    select = [f"a.{ROW}"]
+    joins = ""
+    if "nhs_number" in extract.columns:
+        nhs = names["nhs_number"]
+        index = key_rows(con, raw.column(nhs), key, synthetic=synthetic)
+        raw = raw.drop_columns([nhs]).append_column("_nhs", index)
+        select += ["k.person_key", "k.nhs_status"]
+        joins = "LEFT JOIN nhs_keys k ON k.i = a._nhs"
+    select += [f'CAST(a."{names[c]}" AS VARCHAR) AS {c}' for c in extract.columns
+               if c != "nhs_number"]  # fmt: skip
     numbered = raw.append_column(ROW, pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64)))
     con.register("extract_arrow", numbered)
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {ROW}, {select} FROM extract_arrow"
+            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(select)} "
+            f"FROM extract_arrow a {joins}"
         )
     finally:
         con.unregister("extract_arrow")
+    if joins:
+        con.execute("DROP TABLE nhs_keys")
 
 
 def sha256(path: Path) -> str:

@@ -10,6 +10,12 @@ HMAC runs inside DuckDB as SQL over a column (``sha256`` of the padded key and
 the message, RFC 2104), with the padded keys passed as query parameters, never
 written into SQL text. :func:`hmac_hex` is the same in Python (hashlib) and is
 the reference the SQL is tested against.
+
+At ingestion the raw numbers never enter DuckDB's own storage, which can spill
+to disk under memory pressure and is left behind when a load is killed.
+:func:`key_rows` finds each file's distinct numbers in Arrow (process memory),
+has DuckDB hash them as they stream past, and keeps only the hashes; the rows
+of the file then carry the index of their number, never the number itself.
 """
 
 from __future__ import annotations
@@ -20,6 +26,12 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from placehealth.data.nhs_number import OK, statuses
 from placehealth.errors import ConfigurationError
 
 ENV_KEY = "PLACEHEALTH_PSEUDO_KEY"
@@ -100,3 +112,47 @@ def load_key(key_file: Path | None = None) -> PseudoKey:
             hint=f"set {ENV_KEY} or pass --key-file (a file holding the key)",
         )
     return PseudoKey(value.encode("utf-8"))
+
+
+def key_rows(
+    con: duckdb.DuckDBPyConnection,
+    numbers: pa.ChunkedArray | pa.Array,
+    key: PseudoKey,
+    *,
+    synthetic: bool = False,
+    target: str = "nhs_keys",
+) -> pa.Array:
+    """Each row's index into temp table ``target`` (``i``, ``person_key``, ``nhs_status``).
+
+    ``target`` holds one row per distinct number of ``numbers`` (spaces and hyphens
+    dropped): its keyed hash when the number is acceptable (status ``ok``), else only
+    its status (see :data:`placehealth.data.nhs_number.REFUSED`). Blank cells get a
+    null index. The numbers themselves are read by DuckDB only as the hash is computed.
+    """
+    text = pc.cast(numbers, pa.string())
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), "[ -]", "")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    encoded = pc.dictionary_encode(text)
+    distinct = encoded.dictionary
+    status = statuses(distinct.to_numpy(zero_copy_only=False), synthetic=synthetic)
+    frame = pa.table(
+        {
+            "i": pa.array(np.arange(len(distinct), dtype=np.int32)),
+            "n": distinct,
+            "ok": pa.array(status == OK, type=pa.bool_()),
+            "nhs_status": pa.array(status.astype(str), type=pa.string()),
+        }
+    )
+    con.register("nhs_distinct", frame)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT i, "
+            f"CASE WHEN ok THEN {hmac_sql('n')} END AS person_key, nhs_status "
+            f"FROM nhs_distinct",
+            key.pads(),
+        )
+    finally:
+        con.unregister("nhs_distinct")
+    return encoded.indices

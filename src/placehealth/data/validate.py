@@ -2,7 +2,8 @@
 
 A staged extract is a temporary table of text cells with their row numbers.
 :func:`typed` turns it into typed columns next to the raw text (a cell that
-cannot be read becomes null), joined to the pseudonymised person key and to
+cannot be read becomes null), with the pseudonymised person key and the NHS
+number's status from staging (the number itself is never staged), joined to
 the person it refers to. :func:`problems` then collects every problem as one
 row (row, column, reason, value) with one set-based query per check, never a
 loop over rows. Values of NHS-number columns are never copied into problems.
@@ -26,9 +27,9 @@ from placehealth.data.codes import (
 )
 from placehealth.data.conditions import condition_list
 from placehealth.data.extracts import ROW
+from placehealth.data.nhs_number import REFUSED
 
 RAW = "r_"  # prefix of the raw text columns in the typed table
-NHS_REASON = "not a valid NHS number (10 digits with a Modulus 11 check digit)"
 CODE_PATTERN = "[A-Za-z0-9]+"
 
 _DATE_FORMATS = "['%Y-%m-%d', '%Y-%m-%d %H:%M:%S']"
@@ -104,11 +105,12 @@ def typed(con: duckdb.DuckDBPyConnection, table: s.Table, stage: str, target: st
     select = [f"st.{ROW}"]
     joins = []
     for column in table.extract_columns:
-        raw = f"st.{column.extract_name}"
+        if column.kind is s.Kind.PERSON_KEY:  # the stage holds the number's status, not the number
+            select += [f"st.nhs_status AS {RAW}{column.name}", f"st.person_key AS {column.name}"]
+            continue
+        raw = f"st.{column.name}"
         select.append(f"{raw} AS {RAW}{column.name}")
-        if column.kind is s.Kind.PERSON_KEY:
-            select.append(f"k.person_key AS {column.name}")
-        elif column.kind is s.Kind.CLINICAL_CODE:
+        if column.kind is s.Kind.CLINICAL_CODE:
             select += ["cm.code AS code", "cm.shaped AS _code_shaped", "cm.condition AS condition"]
             joins.append(
                 "LEFT JOIN codes cm ON cm.code_system = lower(trim(st.code_system)) "
@@ -116,13 +118,10 @@ def typed(con: duckdb.DuckDBPyConnection, table: s.Table, stage: str, target: st
             )
         else:
             select.append(f"{_typed_expr(column, raw)} AS {column.name}")
-    joins.insert(0, "LEFT JOIN nhs_keys k ON k.nhs = st.nhs_number")
     if table.role is s.Role.EVENT:
         select += ["p.person_key IS NOT NULL AS _known", "p.birth_month AS _birth_month",
                    "p.death_date AS _death_date"]  # fmt: skip
-        joins.append("LEFT JOIN person p ON p.person_key = k.person_key")
-    elif table.role is not s.Role.PERSON:
-        joins = []
+        joins.append("LEFT JOIN person p ON p.person_key = st.person_key")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(select)} "
         f"FROM {stage} st {' '.join(joins)}"
@@ -164,8 +163,9 @@ def _column_checks(checks: _Checks, table: s.Table, column: s.Column, today: dt.
     unread = f"{present} AND {name} IS NULL"
     if not column.nullable:
         checks.add(label, f"NOT ({present})", "missing value", shown)
-    if column.kind is s.Kind.PERSON_KEY:
-        checks.add(label, unread, NHS_REASON, None)
+    if column.kind is s.Kind.PERSON_KEY:  # raw is the number's status (see extracts.stage)
+        for status, reason in REFUSED.items():
+            checks.add(label, f"{raw} = '{status}'", reason, None)
         if table.role is s.Role.EVENT:
             orphan = "no person with this NHS number (orphan record)"
             checks.add(label, f"{name} IS NOT NULL AND NOT _known", orphan, None)

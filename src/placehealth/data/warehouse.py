@@ -4,6 +4,11 @@ The warehouse is a single DuckDB file with the canonical tables of
 :mod:`placehealth.data.schema`. A load opens it, begins a transaction, and
 either commits everything or rolls everything back; a warehouse that the
 failed load itself created is removed again, so nothing is left behind.
+
+Every file a load creates (the warehouse, its write-ahead log, DuckDB's spill
+files) is created owner-only, whatever the user's umask: they hold
+person-level data. An existing warehouse keeps the permissions it has, so a
+deployment that grants a group read access on purpose keeps it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import duckdb
 from placehealth.data import schema as s
 from placehealth.data.pseudonymise import PseudoKey
 from placehealth.errors import ConfigurationError, InputFileError
+from placehealth.private import private_umask
 
 MEMORY_ENV = "PLACEHEALTH_MEMORY_LIMIT"
 DEFAULT_MEMORY = "4GB"
@@ -102,22 +108,23 @@ def open_for_load(path: Path, key: PseudoKey, spill: Path) -> Iterator[duckdb.Du
     created = not path.exists()
     if created:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = connect(path, spill=spill)
-    committed = False
-    try:
-        con.execute("BEGIN TRANSACTION")
-        if created:
-            create_tables(con, key)
-        else:
-            check_warehouse(con, key, path)
-        yield con
-        con.execute("COMMIT")
-        committed = True
-    finally:
-        if not committed:
-            with suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-        con.close()
-        if created and not committed:
-            for leftover in (path, path.with_name(path.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+    with private_umask():
+        con = connect(path, spill=spill)
+        committed = False
+        try:
+            con.execute("BEGIN TRANSACTION")
+            if created:
+                create_tables(con, key)
+            else:
+                check_warehouse(con, key, path)
+            yield con
+            con.execute("COMMIT")
+            committed = True
+        finally:
+            if not committed:
+                with suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+            con.close()
+            if created and not committed:
+                for leftover in (path, path.with_name(path.name + ".wal")):
+                    leftover.unlink(missing_ok=True)
