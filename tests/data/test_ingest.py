@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from placehealth.data.identifiers import REASON as IDENTIFIER_REASON
 from placehealth.data.ingest import ingest
 from placehealth.data.pseudonymise import PseudoKey
 from tests.data.conftest import geography_csv, write_csv
@@ -138,7 +139,7 @@ def test_an_nhs_number_in_the_wrong_column_is_not_copied(tmp_path: Path, key: Ps
     people(source)
     write_csv(source, "person", PERSON, f"{ALIVE},F,1950-03,,{DEAD},SYN001")  # fmt: skip
     result = ingest(source, tmp_path / "w.duckdb", key)
-    assert problems(result) == {("person.csv", 1, "lsoa", "not in geo_lsoa.lsoa")}
+    assert problems(result) == {("person.csv", 1, "lsoa", IDENTIFIER_REASON)}
     assert result.problems["value"].isna().all()
     assert rows(tmp_path / "w.duckdb", "SELECT value FROM quarantine") == [(None,)]
 

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from placehealth.data.identifiers import MASKED, masked_columns_sql
 from placehealth.data.pseudonymise import PseudoKey, key_rows
 from placehealth.data.schema import LOADABLE, TABLES, Table
 from placehealth.errors import InputFileError
@@ -110,7 +111,9 @@ def stage(
     text, so nothing is guessed (leading zeros survive); Parquet with its own types,
     cast to text by DuckDB. The NHS number never reaches DuckDB's storage (which can
     spill to disk): it is replaced by ``person_key`` (its keyed hash) and ``nhs_status``
-    (see :func:`placehealth.data.pseudonymise.key_rows`) before the table is made.
+    (see :func:`placehealth.data.pseudonymise.key_rows`) before the table is made, and
+    an NHS number in any other column is replaced by null, with the column's name in the
+    row's ``_masked`` list (see :mod:`placehealth.data.identifiers`).
     """
     names = {name.strip().lower(): name for name in header(extract)}
     wanted = [names[c] for c in extract.columns]  # other columns are not read at all
@@ -137,14 +140,24 @@ def stage(
         raw = raw.drop_columns([nhs]).append_column("_nhs", index)
         select += ["k.person_key", "k.nhs_status"]
         joins = "LEFT JOIN nhs_keys k ON k.i = a._nhs"
-    select += [f'CAST(a."{names[c]}" AS VARCHAR) AS {c}' for c in extract.columns
-               if c != "nhs_number"]  # fmt: skip
+    # an NHS number in any other column is dropped here too, and the column named in _masked
+    cells = {
+        col.extract_name: (col, f'CAST("{names[col.extract_name]}" AS VARCHAR)')
+        for col in extract.table.extract_columns
+        if col.extract_name != "nhs_number"
+    }
+    select += [f"CASE WHEN list_contains(a.{MASKED}, '{name}') THEN NULL ELSE a.{name} END "
+               f"AS {name}" for name in cells]  # fmt: skip
+    select.append(f"a.{MASKED}")
     numbered = raw.append_column(ROW, pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64)))
+    scanned = [ROW, *(["_nhs"] if joins else [])]
+    scanned += [f"{cell} AS {name}" for name, (_, cell) in cells.items()]
+    scanned.append(f"{masked_columns_sql(cells)} AS {MASKED}")
     con.register("extract_arrow", numbered)
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(select)} "
-            f"FROM extract_arrow a {joins}"
+            f"FROM (SELECT {', '.join(scanned)} FROM extract_arrow) a {joins}"
         )
     finally:
         con.unregister("extract_arrow")

@@ -6,7 +6,8 @@ cannot be read becomes null), with the pseudonymised person key and the NHS
 number's status from staging (the number itself is never staged), joined to
 the person it refers to. :func:`problems` then collects every problem as one
 row (row, column, reason, value) with one set-based query per check, never a
-loop over rows. Values of NHS-number columns are never copied into problems.
+loop over rows. Values of NHS-number columns, and any value shaped like an NHS
+number, are never copied into problems.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from placehealth.data.codes import (
 )
 from placehealth.data.conditions import condition_list
 from placehealth.data.extracts import ROW
+from placehealth.data.identifiers import MASKED, NOT_SCANNED, shown_sql
+from placehealth.data.identifiers import REASON as IDENTIFIER_REASON
 from placehealth.data.nhs_number import REFUSED
 
 RAW = "r_"  # prefix of the raw text columns in the typed table
@@ -102,7 +105,7 @@ def code_map(con: duckdb.DuckDBPyConnection, stage: str) -> None:
 
 def typed(con: duckdb.DuckDBPyConnection, table: s.Table, stage: str, target: str) -> None:
     """Create temp table ``target``: row number, raw cells, typed cells, the person's dates."""
-    select = [f"st.{ROW}"]
+    select = [f"st.{ROW}", f"st.{MASKED}"]
     joins = []
     for column in table.extract_columns:
         if column.kind is s.Kind.PERSON_KEY:  # the stage holds the number's status, not the number
@@ -148,7 +151,7 @@ class _Checks:
 
     def add(self, column: str, where: str, reason: str, value: str | None, *,
             reason_is_sql: bool = False, source: str | None = None) -> None:  # fmt: skip
-        shown = f"CAST({value} AS VARCHAR)" if value else "CAST(NULL AS VARCHAR)"
+        shown = shown_sql(value) if value else "CAST(NULL AS VARCHAR)"
         why = reason if reason_is_sql else _lit(reason)
         self.sql.append(
             f"SELECT {ROW}, '{column}' AS column_name, {why} AS reason, {shown} AS value "
@@ -161,8 +164,11 @@ def _column_checks(checks: _Checks, table: s.Table, column: s.Column, today: dt.
     shown = None if column.kind is s.Kind.PERSON_KEY else raw
     present = f"nullif(trim({raw}), '') IS NOT NULL"
     unread = f"{present} AND {name} IS NULL"
+    masked = f"list_contains({MASKED}, '{label}')"  # the cell held an NHS number (staging)
     if not column.nullable:
-        checks.add(label, f"NOT ({present})", "missing value", shown)
+        checks.add(label, f"NOT ({present}) AND NOT {masked}", "missing value", shown)
+    if column.kind not in NOT_SCANNED:
+        checks.add(label, masked, IDENTIFIER_REASON, None)
     if column.kind is s.Kind.PERSON_KEY:  # raw is the number's status (see extracts.stage)
         for status, reason in REFUSED.items():
             checks.add(label, f"{raw} = '{status}'", reason, None)
