@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,10 +34,13 @@ import pyarrow.compute as pc
 
 from placehealth.data.nhs_number import OK, statuses
 from placehealth.errors import ConfigurationError
+from placehealth.private import is_owner_only
 
 ENV_KEY = "PLACEHEALTH_PSEUDO_KEY"
 ENV_KEY_FILE = "PLACEHEALTH_PSEUDO_KEY_FILE"
 MIN_KEY_BYTES = 16
+MIN_KEY_BITS = 64
+"""Least randomness of a key, as :func:`estimated_bits` estimates it."""
 BLOCK = 64  # SHA-256 block size in bytes
 _CHECK_TEXT = b"placehealth pseudonymisation key check, version 1"
 
@@ -93,10 +97,16 @@ def hmac_sql(column: str) -> str:
 
 def load_key(key_file: Path | None = None) -> PseudoKey:
     """The key from ``key_file``, else the file in ``PLACEHEALTH_PSEUDO_KEY_FILE``, else
-    ``PLACEHEALTH_PSEUDO_KEY`` itself."""
+    ``PLACEHEALTH_PSEUDO_KEY`` itself.
+
+    A key file anyone but its owner can read or change is refused (whoever reads the
+    key can re-identify every person by hashing candidate NHS numbers), and so is a
+    key too short or too predictable to resist guessing.
+    """
     path = key_file or (Path(os.environ[ENV_KEY_FILE]) if os.environ.get(ENV_KEY_FILE) else None)
     if path is not None:
         try:
+            _check_private(path)
             secret = path.read_bytes().strip()
         except OSError as exc:
             raise ConfigurationError(
@@ -104,14 +114,52 @@ def load_key(key_file: Path | None = None) -> PseudoKey:
             ) from None
         if not secret:
             raise ConfigurationError("the key file is empty", file=path)
-        return PseudoKey(secret)
+        return _strong(secret, path)
     value = os.environ.get(ENV_KEY, "")
     if not value:
         raise ConfigurationError(
             "no pseudonymisation key: NHS numbers cannot be replaced without one",
             hint=f"set {ENV_KEY} or pass --key-file (a file holding the key)",
         )
-    return PseudoKey(value.encode("utf-8"))
+    return _strong(value.encode("utf-8"), None)
+
+
+def estimated_bits(secret: bytes) -> float:
+    """Randomness of a key in bits: its length times the entropy of its own characters.
+
+    A rough, conservative estimate: it cannot see patterns (``abcdef…`` scores
+    well), but it catches repeated and few-character keys, and undercounts truly
+    random ones (32 random hex digits score about 110 bits).
+    """
+    counts = np.bincount(np.frombuffer(secret, dtype=np.uint8), minlength=256)
+    share = counts[counts > 0] / len(secret)
+    return float(len(secret) * -(share * np.log2(share)).sum())
+
+
+def _strong(secret: bytes, path: Path | None) -> PseudoKey:
+    key = PseudoKey(secret)  # refuses a short key
+    bits = estimated_bits(secret)
+    if bits < MIN_KEY_BITS:
+        raise ConfigurationError(
+            f"the pseudonymisation key is too predictable: about {bits:.0f} bits of "
+            f"randomness, estimated from how often its characters repeat; at least "
+            f"{MIN_KEY_BITS} are needed",
+            file=path,
+            hint="use a long random value, e.g. from: openssl rand -hex 32",
+        )
+    return key
+
+
+def _check_private(path: Path) -> None:
+    """Refuse a key file that its owner's group or other users can read or write."""
+    if os.name != "posix" or not path.exists() or is_owner_only(path):
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    raise ConfigurationError(
+        f"the key file can be read or changed by other users (mode {mode:o})",
+        file=path,
+        hint=f"make it private: chmod 600 {path}",
+    )
 
 
 def key_rows(
