@@ -100,8 +100,12 @@ def contents(warehouse: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def every_file(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file()]
+def leaks(numbers: list[str], folder: Path) -> dict[str, list[str]]:
+    """The raw NHS numbers in each file under ``folder`` (hidden files and folders too)."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return {
+        str(p.relative_to(folder)): hits for p in files if (hits := found(numbers, p.read_bytes()))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -166,12 +170,7 @@ def test_a_load_killed_at_random_points_leaks_nothing_and_half_loads_nothing(
         trial = tmp_path / f"trial-{i}"
         spilled_at_kill += kill(loads, trial, delay)
         where = f"seed {seed}, trial {i}, delay {delay}"
-        leaked = {
-            str(p.relative_to(trial)): hits
-            for p in every_file(trial)
-            if (hits := found(loads.numbers, p.read_bytes()))
-        }
-        assert leaked == {}, where
+        assert leaks(loads.numbers, trial) == {}, where
         now = contents(trial / "w.duckdb")
         assert same(now, loads.expected_before) or same(now, loads.expected_after), where
         if list((trial / "tmp").glob(f"{SPILL_PREFIX}*")):
@@ -185,3 +184,29 @@ def test_a_load_killed_at_random_points_leaks_nothing_and_half_loads_nothing(
     ingest(loads.extract, trial / "w.duckdb", PseudoKey(KEY.encode()), synthetic=True)
     assert same(contents(trial / "w.duckdb"), loads.expected_after)
     assert list((trial / "tmp").glob(f"{SPILL_PREFIX}*")) == []
+
+
+def test_a_killed_first_load_leaves_no_warehouse_and_the_next_load_completes(
+    loads: Loads, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed before its commit, a first load must not leave a file that blocks the next one."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    warehouse = tmp_path / "w.duckdb"
+    delay = random.SystemRandom().uniform(0.2, 0.8) * loads.seconds
+    child = run_child(loads.extract, warehouse, tmp)
+    wait_for_start(child)
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == -signal.SIGKILL, f"finished before the kill at {delay:.1f} s: {err}"
+    assert not warehouse.exists()
+    assert not warehouse.with_name(warehouse.name + ".wal").exists()
+    assert leaks(loads.numbers, tmp_path) == {}
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(f".{warehouse.name}")]
+    assert left, "the killed load's own file was not where the next load looks for it"
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    key = PseudoKey(KEY.encode())
+    ingest(loads.extract, warehouse, key, synthetic=True)
+    assert contents(warehouse)["person"].equals(loads.expected_after["person"])
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(f".{warehouse.name}")] == []

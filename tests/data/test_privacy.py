@@ -99,7 +99,8 @@ def test_the_warehouse_spill_folder_and_quarantine_report_are_owner_only(
     def during_the_load(table: str) -> None:
         ours = f"{spill.PREFIX}{os.getpid()}-*"
         temporary = Path(tempfile.gettempdir())
-        for path in [warehouse, *temporary.glob(ours), *temporary.glob(f"{ours}/*")]:
+        loading = warehouse.parent.glob(f".{warehouse.name}.loading-*")  # a first load's file
+        for path in [*loading, *temporary.glob(ours), *temporary.glob(f"{ours}/*")]:
             seen[path.name] = is_owner_only(path)
 
     previous = os.umask(0o022)
@@ -110,5 +111,6 @@ def test_the_warehouse_spill_folder_and_quarantine_report_are_owner_only(
     assert result.report is not None
     assert seen and all(seen.values()), seen
     assert any(name.startswith(spill.PREFIX) for name in seen)
+    assert any(name.startswith(".w.duckdb.loading-") for name in seen)
     for path in [warehouse, result.report, *warehouse.parent.iterdir()]:
         assert is_owner_only(path), path

@@ -64,7 +64,7 @@ def _is_stale(path: Path) -> bool:
             return False
         descriptor = os.open(path / LOCK, os.O_RDONLY)
     except FileNotFoundError:  # no lock yet: stale only if the process that made it is gone
-        return not _alive(_pid(path))
+        return not process_alive(_pid(path))
     except OSError:
         return False
     try:
@@ -81,7 +81,8 @@ def _pid(path: Path) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def _alive(pid: int | None) -> bool:
+def process_alive(pid: int | None) -> bool:
+    """True while a process with this id exists (it may be another one, if the id was reused)."""
     if pid is None:
         return False
     try:
