@@ -125,3 +125,12 @@ def test_random_keys_pass_the_strength_check(monkeypatch: pytest.MonkeyPatch) ->
         assert load_key().check_value() == PseudoKey(secret.encode()).check_value()
     assert estimated_bits(b"passwordpassword") == pytest.approx(44.0, abs=0.05)
     assert estimated_bits(b"0123456789abcdef") == pytest.approx(64.0)
+
+
+def test_hash_numbers_agrees_with_hmac_and_hashes_each_number_once() -> None:
+    key = PseudoKey(STRONG.encode())
+    first = [f"999{i:07d}" for i in range(0, 3000, 7)]
+    again = [*first[::-1], "9434765919", first[0]]
+    assert key.hash_numbers(first) == key.hmac_hex(first)
+    assert key.hash_numbers(again) == key.hmac_hex(again)
+    assert len(key._known) == len(first) + 1

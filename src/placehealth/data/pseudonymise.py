@@ -8,14 +8,17 @@ refused.
 
 HMAC runs inside DuckDB as SQL over a column (``sha256`` of the padded key and
 the message, RFC 2104), with the padded keys passed as query parameters, never
-written into SQL text. :func:`hmac_hex` is the same in Python (hashlib) and is
-the reference the SQL is tested against.
+written into SQL text, for the tools that hash numbers a user gives them.
+:meth:`PseudoKey.hmac_hex` is the same in Python (hashlib) and is the reference
+the SQL is tested against.
 
-At ingestion the raw numbers never enter DuckDB's own storage, which can spill
-to disk under memory pressure and is left behind when a load is killed.
-:func:`key_rows` finds each file's distinct numbers in Arrow (process memory),
-has DuckDB hash them as they stream past, and keeps only the hashes; the rows
-of the file then carry the index of their number, never the number itself.
+Ingestion never lets DuckDB see a raw number, not even in passing: DuckDB
+spills to disk under memory pressure, whole blocks at a time, and a block can
+carry stale bytes of memory the process used before, so a number DuckDB once
+held could reach a spill file that a killed load leaves behind.
+:func:`key_rows` finds each file's distinct numbers in Arrow, hashes them in
+Python (each number once per load), and hands DuckDB only the hashes; the rows
+of the file carry the index of their number, never the number itself.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ _CHECK_TEXT = b"placehealth pseudonymisation key check, version 1"
 class PseudoKey:
     """The secret key. Its repr never shows it."""
 
-    __slots__ = ("_secret",)
+    __slots__ = ("_known", "_secret")
 
     def __init__(self, secret: bytes) -> None:
         if len(secret) < MIN_KEY_BYTES:
@@ -57,6 +60,7 @@ class PseudoKey:
                 hint="use a long random value, e.g. from: openssl rand -hex 32",
             )
         self._secret = secret
+        self._known: dict[str, str] = {}  # number -> hash, so a load hashes each number once
 
     def __repr__(self) -> str:
         return "PseudoKey(<hidden>)"
@@ -81,6 +85,17 @@ class PseudoKey:
             h.update(value.encode("ascii"))
             out.append(h.hexdigest())
         return out
+
+    def hash_numbers(self, numbers: Iterable[str]) -> list[str]:
+        """HMAC-SHA256 of each number, as :meth:`hmac_hex`, remembering those seen before.
+
+        A load meets the same person in many files; the numbers stay in this process's
+        memory, like the extract rows they come from.
+        """
+        known = self._known
+        new = [n for n in dict.fromkeys(numbers) if n not in known]
+        known.update(zip(new, self.hmac_hex(new), strict=True))
+        return [known[n] for n in numbers]
 
     def check_value(self) -> str:
         """A value that identifies the key without revealing it."""
@@ -175,7 +190,7 @@ def key_rows(
     ``target`` holds one row per distinct number of ``numbers`` (spaces and hyphens
     dropped): its keyed hash when the number is acceptable (status ``ok``), else only
     its status (see :data:`placehealth.data.nhs_number.REFUSED`). Blank cells get a
-    null index. The numbers themselves are read by DuckDB only as the hash is computed.
+    null index. DuckDB is given the hashes, never the numbers.
     """
     text = pc.cast(numbers, pa.string())
     if isinstance(text, pa.ChunkedArray):
@@ -184,23 +199,21 @@ def key_rows(
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     encoded = pc.dictionary_encode(text)
     distinct = encoded.dictionary
-    status = statuses(distinct.to_numpy(zero_copy_only=False), synthetic=synthetic)
+    values = distinct.to_numpy(zero_copy_only=False)
+    status = statuses(values, synthetic=synthetic)
+    ok = status == OK
+    hashes = np.full(len(values), None, dtype=object)
+    hashes[ok] = key.hash_numbers(values[ok].tolist())
     frame = pa.table(
         {
-            "i": pa.array(np.arange(len(distinct), dtype=np.int32)),
-            "n": distinct,
-            "ok": pa.array(status == OK, type=pa.bool_()),
+            "i": pa.array(np.arange(len(values), dtype=np.int32)),
+            "person_key": pa.array(hashes, type=pa.string()),
             "nhs_status": pa.array(status.astype(str), type=pa.string()),
         }
     )
     con.register("nhs_distinct", frame)
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT i, "
-            f"CASE WHEN ok THEN {hmac_sql('n')} END AS person_key, nhs_status "
-            f"FROM nhs_distinct",
-            key.pads(),
-        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT * FROM nhs_distinct")
     finally:
         con.unregister("nhs_distinct")
     return encoded.indices
