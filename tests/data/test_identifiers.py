@@ -150,3 +150,10 @@ def test_placeholder_and_test_range_numbers_are_quarantined(tmp_path: Path, key:
     assert {r[1] for r in problems(result)} == {2, 3}
     added = {f.table: f.rows_added for f in result.files}
     assert added["person"] == 2
+
+
+def test_the_synthetic_numbers_hold_no_placeholder() -> None:
+    """9999999999 is in the test range and passes Modulus 11: synthetic people must not get it."""
+    every = numbers_in_test_range(np.random.default_rng(2), TEST_RANGE_CAPACITY).astype(str)
+    assert (statuses(every, synthetic=True) == OK).all()
+    assert np.char.startswith(every, "999").all() and np.unique(every).size == every.size

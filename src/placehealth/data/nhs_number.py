@@ -71,16 +71,19 @@ def is_valid(numbers: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     return out
 
 
-TEST_RANGE_CAPACITY = 909_091  # stems 999000000–999999999 with a valid check digit
+TEST_RANGE_CAPACITY = 909_090
+"""Stems 999000000–999999999 with a valid check digit, less the placeholder 9999999999."""
 
 
 def numbers_in_test_range(rng: np.random.Generator, n: int) -> npt.NDArray[np.int64]:
-    """``n`` distinct valid NHS numbers from the 999 test range, in random order."""
+    """``n`` distinct valid NHS numbers from the 999 test range, in random order, none of
+    them a placeholder (9999999999 passes Modulus 11 but is refused at ingestion)."""
     if n > TEST_RANGE_CAPACITY:
         raise ValueError(f"the 999 test range holds only {TEST_RANGE_CAPACITY:,} valid numbers")
     stems = TEST_RANGE_PREFIX * 1_000_000 + rng.permutation(1_000_000).astype(np.int64)
     checks = check_digits(stems)
-    numbers = stems[checks != 10] * 10 + checks[checks != 10]
+    keep = (checks != 10) & (stems != 999_999_999)
+    numbers = stems[keep] * 10 + checks[keep]
     return numbers[:n]
 
 
