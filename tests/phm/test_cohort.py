@@ -71,7 +71,7 @@ def _build(folder: Path) -> World:
     write(simulate(3_000, seed=11), extract)
     key = PseudoKey(KEY_TEXT.encode())
     warehouse = folder / "warehouse.duckdb"
-    ingest(extract, warehouse, key)
+    ingest(extract, warehouse, key, synthetic=True)
     coefficients = {t.name: 0.0 for t in TERMS}
     coefficients[_AGE_TERM.name] = AGE / _AGE_TERM.scale / 10  # AGE per decade
     coefficients[_EMERGENCY_TERM.name] = EMERGENCY
