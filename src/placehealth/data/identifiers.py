@@ -25,7 +25,7 @@ A quarantined value is never copied when it is shaped like an NHS number
 from __future__ import annotations
 
 from placehealth.data import columns as c
-from placehealth.data.nhs_number import valid_sql
+from placehealth.data.nhs_number import normalise_sql, valid_sql
 
 MASKED = "_masked"
 SCANNED = (c.Kind.TEXT, c.Kind.CODE)
@@ -87,6 +87,9 @@ def masked_columns_sql(cells: dict[str, tuple[c.Column, str]]) -> str:
 
 
 def shown_sql(value: str) -> str:
-    """SQL: the value as text for a quarantine row, or null when it looks like an NHS number."""
+    """SQL: the value as text for a quarantine row, or null when it looks like an NHS number:
+    shaped like one anywhere in it, or a valid one once its spaces and hyphens are dropped
+    (``94 34 76 59 19``)."""
     text = f"CAST({value} AS VARCHAR)"
-    return f"CASE WHEN {shaped_sql(value)} THEN NULL ELSE {text} END"
+    whole = valid_sql(normalise_sql(value))
+    return f"CASE WHEN {shaped_sql(value)} OR {whole} THEN NULL ELSE {text} END"

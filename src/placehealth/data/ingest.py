@@ -42,7 +42,6 @@ from placehealth.data.extracts import (
     sha256,
     stage,
 )
-from placehealth.data.nhs_number import normalise_sql, valid_sql
 from placehealth.data.pseudonymise import PseudoKey
 from placehealth.data.spill import make_spill_dir, remove_spill_dir
 from placehealth.data.validate import ROW, code_map, problems, typed
@@ -217,11 +216,9 @@ def _load_file(
             _note_deaths(con)
         result.rows_added, result.rows_updated = _upsert(con, table, load_id)
     result.rows_duplicate = accepted - result.rows_added - result.rows_updated
-    # a value that looks like an NHS number (in whatever column) is not copied either
-    looks_like = valid_sql(normalise_sql("value"))
+    # validation never copies a value that looks like an NHS number (identifiers.shown_sql)
     found = con.execute(
-        f"SELECT ? AS file, {ROW} AS row, column_name AS column, reason, "
-        f"CASE WHEN {looks_like} THEN NULL ELSE value END AS value "
+        f"SELECT ? AS file, {ROW} AS row, column_name AS column, reason, value "
         f"FROM problems ORDER BY {ROW}, column_name, reason",
         [name],
     ).df()
