@@ -116,3 +116,20 @@ def test_a_headerless_file_is_refused_without_printing_its_first_row(
     result = run_cli("ingest", str(tmp_path / "in"), "-w", str(tmp_path / "w.duckdb"))
     one_line_error(result, "person.csv", "missing column")
     assert ALIVE not in result.stdout + result.stderr
+
+
+def test_a_ten_digit_record_id_loads_unless_it_is_an_nhs_number(
+    tmp_path: Path, key: PseudoKey
+) -> None:
+    """Source systems number records with digits: a record_id is scanned like a code (a
+    valid NHS number refuses the row), not like a date (where any ten digits would)."""
+    source = tmp_path / "in"
+    geography_csv(source)
+    write_csv(source, "person", PERSON, f"{ALIVE},F,1950-03,,E01SYN001,SYN001")
+    write_csv(source, "apc_spell", f"{SPELL},record_id",
+              f"{ALIVE},2015-01-03,2015-01-09,emergency,J44.1,RQ6,home,1234567890",
+              f"{ALIVE},2015-02-03,2015-02-09,emergency,J44.1,RQ6,home,{OTHER}")  # fmt: skip
+    warehouse = tmp_path / "w.duckdb"
+    result = ingest(source, warehouse, key)
+    assert problems(result) == {("apc_spell.csv", 2, "record_id", REASON)}
+    assert rows(warehouse, "SELECT record_id FROM apc_spell") == [("1234567890",)]

@@ -9,7 +9,8 @@ reported raw.
 
 Which cells count, by what the column holds:
 
-* free text and codes (:data:`SCANNED`), which may legitimately hold digits:
+* free text, codes and record ids (:data:`SCANNED`), which may legitimately hold
+  digits (a source system's record id can be ten digits):
   a valid NHS number (Modulus 11), ten digits alone or grouped 3-3-4 by spaces
   or hyphens, anywhere in the text (:func:`holds_nhs_number_sql`);
 * dates, numbers and categories, where ten digits are never right: anything
@@ -28,7 +29,7 @@ from placehealth.data import columns as c
 from placehealth.data.nhs_number import normalise_sql, valid_sql
 
 MASKED = "_masked"
-SCANNED = (c.Kind.TEXT, c.Kind.CODE)
+SCANNED = (c.Kind.TEXT, c.Kind.CODE, c.Kind.RECORD_ID)
 NOT_SCANNED = (c.Kind.PERSON_KEY, c.Kind.CLINICAL_CODE)
 REASON = (
     "holds an NHS number; identifiers belong only in nhs_number "
