@@ -69,7 +69,7 @@ def warehouse(persons: int, seed: int = SEED) -> Path:
     loading = folder / "loading.duckdb"
     loading.unlink(missing_ok=True)
     subprocess.run(
-        [str(BIN), "ingest", str(extract), "--warehouse", str(loading)],
+        [str(BIN), "ingest", str(extract), "--warehouse", str(loading), "--synthetic"],
         check=True,
         env=env,
         stdout=subprocess.DEVNULL,

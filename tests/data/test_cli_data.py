@@ -108,7 +108,7 @@ def test_synth_then_report_then_ingest(tmp_path: Path, key: object) -> None:
     assert "Life expectancy at birth" in report.stdout and "targets within ±10%" in report.stdout
     rows = json.loads(run_cli("synth", "report", str(out), "--no-noise", "--json").stdout)
     assert {r["id"] for r in rows} >= {"registered", "life_expectancy", "high_risk"}
-    loaded = run_cli("ingest", str(out), "-w", str(tmp_path / "w.duckdb"), "--json")
+    loaded = run_cli("ingest", str(out), "-w", str(tmp_path / "w.duckdb"), "--json", "--synthetic")
     assert loaded.returncode == 0, loaded.stderr
     files = json.loads(loaded.stdout)["files"]
     assert all(f["rows_quarantined"] == 0 for f in files)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -9,14 +11,24 @@ import pytest
 
 from placehealth.data.codes import is_icd10, is_snomed_concept, normalise_icd10, verhoeff_valid
 from placehealth.data.conditions import condition_list
+from placehealth.data.ingest import ingest
 from placehealth.data.nhs_number import (
+    INVALID,
+    OK,
+    PLACEHOLDER,
+    REFUSED,
+    TEST_RANGE,
     TEST_RANGE_CAPACITY,
     check_digits,
     is_valid,
     normalise_sql,
     numbers_in_test_range,
+    statuses,
     valid_sql,
 )
+from placehealth.data.pseudonymise import PseudoKey
+from tests.data.conftest import geography_csv, write_csv
+from tests.data.test_ingest import PERSON, problems
 
 
 def modulus_11(number: str) -> bool:
@@ -101,3 +113,47 @@ def test_condition_groups_by_system() -> None:
     assert codes.group_of("icd10", "F03") == "dementia"
     assert codes.group_of("icd10", "K35.2") is None  # appendicitis: not a long-term condition
     assert codes.group_of("snomed", "999999999") is None
+
+
+def test_every_repdigit_passes_modulus_11_so_it_is_refused_as_a_placeholder() -> None:
+    repdigits = [str(d) * 10 for d in range(10)]
+    assert is_valid(repdigits).all()  # why the check digit alone is not enough
+    assert (statuses(repdigits) == PLACEHOLDER).all()
+    assert (statuses(repdigits, synthetic=True) == PLACEHOLDER).all()
+
+
+def test_the_test_range_is_refused_unless_the_data_is_synthetic() -> None:
+    numbers = ["9434765919", "9990000026", "9990000027", "943476591", "0000000000"]
+    assert statuses(numbers).tolist() == [OK, TEST_RANGE, INVALID, INVALID, PLACEHOLDER]
+    assert statuses(numbers, synthetic=True).tolist() == [OK, OK, INVALID, INVALID, PLACEHOLDER]
+    assert statuses([]).shape == (0,)
+
+
+def test_placeholder_and_test_range_numbers_are_quarantined(tmp_path: Path, key: PseudoKey) -> None:
+    source = tmp_path / "in"
+    geography_csv(source)
+    write_csv(source, "person", PERSON,
+              "9434765919,F,1950-03,,E01SYN001,SYN001",
+              "0000000000,M,1960-01,,E01SYN001,SYN001",  # two unrelated people with
+              "000 000 0000,F,1970-01,,E01SYN002,SYN002",  # the same placeholder
+              "9990000026,M,1980-01,,E01SYN001,SYN001")  # 999: a test number  # fmt: skip
+    result = ingest(source, tmp_path / "w.duckdb", key)
+    assert problems(result) == {
+        ("person.csv", 2, "nhs_number", REFUSED[PLACEHOLDER]),
+        ("person.csv", 3, "nhs_number", REFUSED[PLACEHOLDER]),
+        ("person.csv", 4, "nhs_number", REFUSED[TEST_RANGE]),
+    }
+    assert "--synthetic" in REFUSED[TEST_RANGE]
+    assert result.problems["value"].isna().all()
+    # declared synthetic, the 999 number loads; the placeholders still do not
+    result = ingest(source, tmp_path / "synthetic.duckdb", key, synthetic=True)
+    assert {r[1] for r in problems(result)} == {2, 3}
+    added = {f.table: f.rows_added for f in result.files}
+    assert added["person"] == 2
+
+
+def test_the_synthetic_numbers_hold_no_placeholder() -> None:
+    """9999999999 is in the test range and passes Modulus 11: synthetic people must not get it."""
+    every = numbers_in_test_range(np.random.default_rng(2), TEST_RANGE_CAPACITY).astype(str)
+    assert (statuses(every, synthetic=True) == OK).all()
+    assert np.char.startswith(every, "999").all() and np.unique(every).size == every.size

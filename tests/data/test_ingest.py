@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from placehealth.data.identifiers import REASON as IDENTIFIER_REASON
 from placehealth.data.ingest import ingest
 from placehealth.data.pseudonymise import PseudoKey
 from tests.data.conftest import geography_csv, write_csv
@@ -44,7 +45,7 @@ def test_synthetic_extract_loads_clean_and_keys_are_hmacs(
     extract: Path, tmp_path: Path, key: PseudoKey
 ) -> None:
     warehouse = tmp_path / "w.duckdb"
-    result = ingest(extract, warehouse, key)
+    result = ingest(extract, warehouse, key, synthetic=True)
     assert result.quarantined == 0 and result.report is None
     for f in result.files:
         assert f.rows_added == pq.read_metadata(extract / f.file).num_rows, f.file
@@ -140,7 +141,7 @@ def test_an_nhs_number_in_the_wrong_column_is_not_copied(tmp_path: Path, key: Ps
     write_csv(source, "person", PERSON, f"{ALIVE},F,1950-03,,{DEAD},SYN001",
               f"{DEAD},M,1940-07,,E01SYN001,SYN001")  # fmt: skip
     result = ingest(source, tmp_path / "w.duckdb", key)
-    assert problems(result) == {("person.csv", 1, "lsoa", "not in geo_lsoa.lsoa")}
+    assert problems(result) == {("person.csv", 1, "lsoa", IDENTIFIER_REASON)}
     assert result.problems["value"].isna().all()
     assert rows(tmp_path / "w.duckdb", "SELECT value FROM quarantine") == [(None,)]
 
@@ -152,7 +153,7 @@ def test_orphan_events_and_unknown_geography(tmp_path: Path, key: PseudoKey) -> 
               f"{DEAD},M,1940-07,2016-05-01,E01SYN999,SYN001")  # LSOA not in geo_lsoa  # fmt: skip
     write_csv(source, "ae_attendance", "nhs_number,arrival_date,provider_code,disposal",
               f"{ALIVE},2015-01-03,RQ6,discharged",
-              "9990000026,2015-01-03,RQ6,discharged",  # valid number, nobody loaded has it
+              "9434765870,2015-01-03,RQ6,discharged",  # valid number, nobody loaded has it
               f"{DEAD},2015-01-03,RQ6,discharged")  # person refused, so an orphan  # fmt: skip
     result = ingest(source, tmp_path / "w.duckdb", key)
     orphan = "no person with this NHS number (orphan record)"
@@ -172,8 +173,8 @@ def test_loading_the_same_extract_twice_adds_nothing(
     extract: Path, tmp_path: Path, key: PseudoKey
 ) -> None:
     warehouse = tmp_path / "w.duckdb"
-    ingest(extract, warehouse, key)
-    tables = [f.table for f in ingest(extract, warehouse, key).files]
+    ingest(extract, warehouse, key, synthetic=True)
+    tables = [f.table for f in ingest(extract, warehouse, key, synthetic=True).files]
     counts = {t: rows(warehouse, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     second = rows(warehouse, "SELECT DISTINCT status FROM load_log WHERE load_id = 2")
     assert second == [("skipped",)]
@@ -183,7 +184,7 @@ def test_loading_the_same_extract_twice_adds_nothing(
     for name in ("person", "gp_contact", "death"):
         pq.read_table(extract / f"{name}.parquet").to_pandas().to_csv(csv / f"{name}.csv",
                                                                       index=False)  # fmt: skip
-    third = ingest(csv, warehouse, key)
+    third = ingest(csv, warehouse, key, synthetic=True)
     assert all(f.rows_added == 0 and f.rows_updated == 0 for f in third.files)
     assert all(f.rows_duplicate == f.rows_read for f in third.files)
     assert {t: rows(warehouse, f"SELECT count(*) FROM {t}")[0][0] for t in tables} == counts

@@ -49,7 +49,7 @@ def half_loaded(extract: Path, tmp_path: Path, key: PseudoKey) -> tuple[Path, Pa
     for name in FIRST:
         shutil.copy(extract / f"{name}.parquet", first)
     warehouse = tmp_path / "w.duckdb"
-    ingest(first, warehouse, key)
+    ingest(first, warehouse, key, synthetic=True)
     return extract, warehouse
 
 
@@ -69,12 +69,12 @@ def test_failure_mid_load_changes_nothing(
 
     monkeypatch.setattr(ingest_module, "_append", failing)
     with pytest.raises(OSError, match="simulated"):
-        ingest(extract, warehouse, key)
+        ingest(extract, warehouse, key, synthetic=True)
     assert calls["n"] == 4
     assert same(snapshot(warehouse), before)
     assert digest(warehouse) == before_bytes
     monkeypatch.setattr(ingest_module, "_append", real)
-    ingest(extract, warehouse, key)  # and the same load then succeeds
+    ingest(extract, warehouse, key, synthetic=True)  # and the same load then succeeds
     assert len(snapshot(warehouse)["gp_contact"]) > 0
 
 
@@ -87,7 +87,7 @@ def test_failed_first_load_leaves_no_file(
     monkeypatch.setattr(ingest_module, "_append", failing)
     warehouse = tmp_path / "new.duckdb"
     with pytest.raises(RuntimeError):
-        ingest(extract, warehouse, key)
+        ingest(extract, warehouse, key, synthetic=True)
     assert not warehouse.exists()
     assert not warehouse.with_name("new.duckdb.wal").exists()
 
@@ -106,7 +106,7 @@ KILLER = textwrap.dedent(
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)
     m._append = killing
-    m.ingest(Path(sys.argv[1]), Path(sys.argv[2]), load_key())
+    m.ingest(Path(sys.argv[1]), Path(sys.argv[2]), load_key(), synthetic=True)
     """
 )
 

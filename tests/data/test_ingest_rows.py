@@ -226,11 +226,11 @@ def test_the_synthetic_extract_reloads_as_duplicates_after_a_fix(
 ) -> None:
     """A large re-run: one changed file is read again, unchanged clean files are skipped."""
     warehouse = tmp_path / "w.duckdb"
-    ingest(extract, warehouse, key)
+    ingest(extract, warehouse, key, synthetic=True)
     person = pq.read_table(extract / "person.parquet")
     pq.write_table(person.slice(0, person.num_rows), extract / "person.parquet",
                    compression="gzip")  # the same rows in other bytes  # fmt: skip
-    again = {f.table: f for f in ingest(extract, warehouse, key).files}
+    again = {f.table: f for f in ingest(extract, warehouse, key, synthetic=True).files}
     assert again["person"].status == "loaded"
     assert again["person"].rows_duplicate == person.num_rows
     assert {f.status for t, f in again.items() if t != "person"} == {"skipped"}

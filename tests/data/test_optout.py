@@ -109,6 +109,7 @@ def test_a_list_of_person_keys_works_the_same(tmp_path: Path, key: PseudoKey) ->
     ("header", "lines", "message"),
     [
         ("nhs_number", (ALIVE, "9434765918", "12"), BAD_NHS),
+        ("nhs_number", (ALIVE, "000 000 0000"), "1 line(s) a placeholder NHS number"),
         ("person_key", ("abc",), "1 line(s) not a person key"),
         ("nhs", (ALIVE,), "exactly one column"),
         ("nhs_number", (), "the list is empty"),

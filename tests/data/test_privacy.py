@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
+from placehealth.data import spill
 from placehealth.data.ingest import ingest
 from placehealth.data.pseudonymise import PseudoKey
-from tests.data.conftest import KEY
+from placehealth.private import is_owner_only
+from tests.data.conftest import KEY, geography_csv, write_csv
 
 
 def uncompressed_copy(warehouse: Path, target: Path) -> bytes:
@@ -51,7 +55,7 @@ def test_no_raw_nhs_number_in_the_warehouse(extract: Path, tmp_path: Path, key: 
     contacts = pq.read_table(extract / "gp_contact.parquet").to_pandas().astype(str)
     bad = contacts.head(3).assign(contact_date="not a date")
     pd.concat([contacts, bad]).to_parquet(extract / "gp_contact.parquet")
-    result = ingest(extract, warehouse, key)
+    result = ingest(extract, warehouse, key, synthetic=True)
     assert result.quarantined == 3
     numbers = sorted(
         set(pq.read_table(extract / "person.parquet").column("nhs_number").to_pylist())
@@ -78,3 +82,35 @@ def test_no_raw_nhs_number_in_the_warehouse(extract: Path, tmp_path: Path, key: 
             ).fetchall()[0][0]
             assert hits == 0, f"{table}.{column}"
     con.close()
+
+
+def test_the_warehouse_spill_folder_and_quarantine_report_are_owner_only(
+    tmp_path: Path, key: PseudoKey
+) -> None:
+    """Under the common umask 0022 every file a load writes would be world-readable."""
+    source = tmp_path / "in"
+    geography_csv(source)
+    write_csv(source, "person", "nhs_number,sex,birth_month,death_date,lsoa,practice_code",
+              "9434765919,F,1950-03,,E01SYN001,SYN001",
+              "4010232137,X,1950-03,,E01SYN001,SYN001")  # fmt: skip
+    warehouse = tmp_path / "out" / "w.duckdb"
+    seen: dict[str, bool] = {}
+
+    def during_the_load(table: str) -> None:
+        ours = f"{spill.PREFIX}{os.getpid()}-*"
+        temporary = Path(tempfile.gettempdir())
+        loading = warehouse.parent.glob(f".{warehouse.name}.loading-*")  # a first load's file
+        for path in [*loading, *temporary.glob(ours), *temporary.glob(f"{ours}/*")]:
+            seen[path.name] = is_owner_only(path)
+
+    previous = os.umask(0o022)
+    try:
+        result = ingest(source, warehouse, key, progress=during_the_load)
+    finally:
+        os.umask(previous)
+    assert result.report is not None
+    assert seen and all(seen.values()), seen
+    assert any(name.startswith(spill.PREFIX) for name in seen)
+    assert any(name.startswith(".w.duckdb.loading-") for name in seen)
+    for path in [warehouse, result.report, *warehouse.parent.iterdir()]:
+        assert is_owner_only(path), path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from pathlib import Path
 
 import duckdb
@@ -13,11 +14,15 @@ import pytest
 from placehealth.data.pseudonymise import (
     ENV_KEY,
     ENV_KEY_FILE,
+    MIN_KEY_BITS,
     PseudoKey,
+    estimated_bits,
     hmac_sql,
     load_key,
 )
 from placehealth.errors import ConfigurationError
+
+STRONG = "3f9c2a7e51d04b8896e1c0a2f47d3b65"  # 32 random hex digits
 
 
 def sql_hmac(key: PseudoKey, values: list[str]) -> list[str]:
@@ -63,6 +68,7 @@ def test_short_key_is_refused_without_showing_it(monkeypatch: pytest.MonkeyPatch
 def test_key_file_wins_and_is_stripped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.key"
     path.write_text("file-key-0123456789abcdef\n")
+    path.chmod(0o600)
     monkeypatch.setenv(ENV_KEY, "environment-key-0123456789")
     assert load_key(path).check_value() == PseudoKey(b"file-key-0123456789abcdef").check_value()
     monkeypatch.setenv(ENV_KEY_FILE, str(path))
@@ -75,3 +81,56 @@ def test_the_key_never_shows() -> None:
     key = PseudoKey(b"super-secret-value-123")
     assert "super-secret" not in repr(key)
     assert "super-secret" not in key.check_value()
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620])
+def test_a_key_file_others_can_read_or_change_is_refused_with_the_fix(
+    tmp_path: Path, mode: int
+) -> None:
+    path = tmp_path / "secret.key"
+    path.write_text(STRONG)
+    path.chmod(mode)
+    with pytest.raises(ConfigurationError, match="other users") as err:
+        load_key(path)
+    assert f"chmod 600 {path}" in str(err.value) and f"{mode:o}" in str(err.value)
+    assert STRONG not in str(err.value)
+    path.chmod(0o600)
+    assert load_key(path).check_value() == PseudoKey(STRONG.encode()).check_value()
+
+
+@pytest.mark.parametrize(
+    "secret", ["a" * 40, "passwordpassword", "0000000000000000000000000000", "abababababababababab"]
+)
+def test_a_predictable_key_is_refused_saying_the_minimum(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.delenv(ENV_KEY_FILE, raising=False)
+    monkeypatch.setenv(ENV_KEY, secret)
+    with pytest.raises(ConfigurationError, match="too predictable") as err:
+        load_key()
+    assert f"at least {MIN_KEY_BITS}" in str(err.value) and "openssl rand" in str(err.value)
+    assert secret not in str(err.value)
+    path = tmp_path / "weak.key"
+    path.write_text(secret)
+    path.chmod(0o600)
+    with pytest.raises(ConfigurationError, match="too predictable"):
+        load_key(path)
+
+
+def test_random_keys_pass_the_strength_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_KEY_FILE, raising=False)
+    for _ in range(200):  # openssl rand -hex 32, as the documentation recommends
+        secret = secrets.token_hex(32)
+        monkeypatch.setenv(ENV_KEY, secret)
+        assert load_key().check_value() == PseudoKey(secret.encode()).check_value()
+    assert estimated_bits(b"passwordpassword") == pytest.approx(44.0, abs=0.05)
+    assert estimated_bits(b"0123456789abcdef") == pytest.approx(64.0)
+
+
+def test_hash_numbers_agrees_with_hmac_and_hashes_each_number_once() -> None:
+    key = PseudoKey(STRONG.encode())
+    first = [f"999{i:07d}" for i in range(0, 3000, 7)]
+    again = [*first[::-1], "9434765919", first[0]]
+    assert key.hash_numbers(first) == key.hmac_hex(first)
+    assert key.hash_numbers(again) == key.hmac_hex(again)
+    assert len(key._known) == len(first) + 1

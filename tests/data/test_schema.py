@@ -52,3 +52,23 @@ def test_extracts_carry_nhs_number_instead_of_the_key() -> None:
         names = [c.extract_name for c in table.extract_columns]
         assert names[0] == "nhs_number"
         assert "person_key" not in names
+
+
+def test_the_dictionary_describes_the_identifier_checks() -> None:
+    """The placeholder, test-range and wrong-column checks of issue 10 are documented,
+    for exactly the columns staging scans (identifiers.cell_holds_sql)."""
+    from placehealth.data.dictionary import WRONG_COLUMN_SHAPE, WRONG_COLUMN_TEXT
+    from placehealth.data.identifiers import SCANNED, cell_holds_sql
+
+    text = render()
+    assert "placeholder (all ten digits the same" in text
+    assert "999 test range unless the load is declared synthetic" in text
+    for table in schema.LOADABLE:
+        section = text.split(f"## `{table.name}`")[1].split("\n## ")[0]
+        for column in table.extract_columns:
+            row = next(
+                line for line in section.splitlines() if line.startswith(f"| `{column.name}`")
+            )
+            scanned = cell_holds_sql(column, "x") is not None
+            expected = WRONG_COLUMN_TEXT if column.kind in SCANNED else WRONG_COLUMN_SHAPE
+            assert (expected in row) == scanned, (table.name, column.name)

@@ -34,7 +34,7 @@ LIMITS = ["value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]
 def synthetic_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("synthetic-liverpool")
     write(simulate(PERSONS, seed=SEED), folder / "extract")
-    ingest(folder / "extract", folder / "warehouse.duckdb", KEY)
+    ingest(folder / "extract", folder / "warehouse.duckdb", KEY, synthetic=True)
     return folder / "warehouse.duckdb"
 
 

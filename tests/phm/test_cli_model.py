@@ -131,5 +131,6 @@ def test_truth_without_a_key_fails_before_fitting(
     assert not out.exists()
     key_file = tmp_path / "wrong.key"
     key_file.write_text("a-different-key-of-enough-length")
+    key_file.chmod(0o600)
     wrong = run_cli(*args, "--key-file", str(key_file))
     assert wrong.returncode == 2 and "found in the truth file" in wrong.stderr

@@ -72,7 +72,7 @@ def _build(folder: Path) -> World:
     write(simulate(3_000, seed=11), extract)
     key = PseudoKey(KEY_TEXT.encode())
     warehouse = folder / "warehouse.duckdb"
-    ingest(extract, warehouse, key)
+    ingest(extract, warehouse, key, synthetic=True)
     coefficients = {t.name: 0.0 for t in TERMS}
     coefficients[_AGE_TERM.name] = AGE / _AGE_TERM.scale / 10  # AGE per decade
     coefficients[_EMERGENCY_TERM.name] = EMERGENCY
@@ -239,6 +239,33 @@ def test_hash_patients_normalises_and_drops_invalid_numbers() -> None:
     expected = dict(zip(numbers, key.hmac_hex(numbers), strict=True))
     for number, person_key in zip(hashed["nhs_number"], hashed["person_key"], strict=True):
         assert expected[number] == person_key
+
+
+def test_raw_numbers_are_hashed_in_python_never_given_to_duckdb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 10, "Identifiers leaked": DuckDB can spill stale memory to disk, so case
+    finding hashes --patients and the synthetic truth in Python, as ingestion does."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from placehealth.phm.risk_model import truth_keys
+
+    key = PseudoKey(b"unit-test-key-0123456789")
+    truth = tmp_path / "emergency_risk.parquet"
+    pq.write_table(pa.table({"nhs_number": ["9434765919", "9434765870"],
+                             "financial_year": ["2019/20", "2018/19"],
+                             "emergency_probability": [0.25, 0.5]}), truth)  # fmt: skip
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a raw NHS number was given to DuckDB")
+
+    monkeypatch.setattr(duckdb, "connect", refused)
+    hashed = cf.hash_patients(pd.DataFrame({"nhs_number": ["943-476-5919"]}), key)
+    assert hashed["person_key"].tolist() == key.hmac_hex(["9434765919"])
+    frame = truth_keys(truth, dt.date(2019, 4, 1), key)
+    assert frame["person_key"].tolist() == key.hmac_hex(["9434765919"])
+    assert frame["true_probability"].tolist() == [0.25]
 
 
 def test_hash_patients_needs_the_column() -> None:

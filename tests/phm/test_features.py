@@ -40,7 +40,7 @@ def synthetic_warehouse(root: Path) -> tuple[Path, Path]:
     extract = root / "extract"
     write(simulate(3_000, seed=11), extract)
     warehouse = root / "warehouse.duckdb"
-    ingest(extract, warehouse, PseudoKey(KEY_TEXT.encode()))
+    ingest(extract, warehouse, PseudoKey(KEY_TEXT.encode()), synthetic=True)
     return warehouse, extract / "truth" / "emergency_risk.parquet"
 
 

@@ -41,7 +41,12 @@ def synthetic_warehouse(factory: pytest.TempPathFactory) -> Path:
     if "w" not in _BUILT:
         folder = factory.mktemp("segments")
         write(simulate(3_000, seed=21), folder / "extract")
-        ingest(folder / "extract", folder / "warehouse.duckdb", PseudoKey(KEY_TEXT.encode()))
+        ingest(
+            folder / "extract",
+            folder / "warehouse.duckdb",
+            PseudoKey(KEY_TEXT.encode()),
+            synthetic=True,
+        )
         _BUILT["w"] = folder / "warehouse.duckdb"
     return _BUILT["w"]
 

@@ -87,7 +87,10 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
     warehouse.unlink(missing_ok=True)
     values = out / "indicators.csv"
     _run("synth", "--persons", str(persons), "--seed", str(seed), "--out", str(extract))
-    _run("ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file))
+    _run(
+        "ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file),
+        "--synthetic",
+    )  # fmt: skip
     _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values))
     status = out / "status-one-liverpool-2019.csv"
     plan = str(default_plans_path() / "one-liverpool-2019")

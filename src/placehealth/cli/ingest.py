@@ -31,6 +31,12 @@ def ingest(
         None, "--report", help="Where to write the quarantine report (CSV)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the load summary as JSON."),
+    synthetic: bool = typer.Option(
+        False,
+        "--synthetic",
+        help="The extracts are synthetic: accept NHS numbers of the 999 test range "
+        "(refused otherwise, as never issued to a patient).",
+    ),
 ) -> None:
     """Validate, pseudonymise and load CSV or Parquet extracts in one transaction.
 
@@ -43,7 +49,10 @@ def ingest(
     files again adds nothing, and reads again only files with rows held back, so
     rows refused because of another file load once that file is fixed.
 
-    Example: placehealth ingest out/synth --warehouse out/liverpool.duckdb --key-file secret.key
+    Example: placehealth ingest extracts/ --warehouse out/liverpool.duckdb --key-file secret.key
+
+    Synthetic data (from placehealth synth): placehealth ingest out/synth --warehouse
+    out/liverpool.duckdb --key-file secret.key --synthetic
     """
     key = load_key(key_file)
     total = len(find_extracts(source))
@@ -59,7 +68,9 @@ def ingest(
         def done(table: str) -> None:
             progress.update(task, advance=1, description=table)
 
-        result = run_ingest(source, warehouse, key, report=report, progress=done)
+        result = run_ingest(
+            source, warehouse, key, report=report, progress=done, synthetic=synthetic
+        )
     if as_json:
         print_json(
             {

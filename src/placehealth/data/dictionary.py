@@ -12,12 +12,15 @@ from pathlib import Path
 from placehealth.data import schema as s
 from placehealth.data.codes import ICD10_PATTERN
 from placehealth.data.conditions import condition_list
+from placehealth.data.identifiers import NOT_SCANNED, SCANNED
 
 PATH = Path(__file__).resolve().parents[3] / "docs" / "data-dictionary.md"
 
 _CHECKS = {
     s.Kind.PERSON_KEY: "extract: 10 digits (spaces and hyphens ignored) passing Modulus 11; "
-    "must be a person already loaded or in the same load",
+    "not a placeholder (all ten digits the same, e.g. 0000000000); not from the 999 test "
+    "range unless the load is declared synthetic (`ingest --synthetic`); hashed before "
+    "it is stored; must be a person already loaded or in the same load",
     s.Kind.DATE: "YYYY-MM-DD, between 1900-01-01 and the day of the load",
     s.Kind.MONTH: "YYYY-MM or YYYY-MM-DD, between 1900-01 and the day of the load",
     s.Kind.ICD10: f"ICD-10 shape `{ICD10_PATTERN}`; stored upper case with the dot (J44.1)",
@@ -52,7 +55,15 @@ def _format(column: s.Column) -> str:
         parts.append(f"must exist in `{column.references}`")
     if not column.in_extract:
         parts.append("set by ingestion")
+    elif column.kind in SCANNED:
+        parts.append(WRONG_COLUMN_TEXT)
+    elif column.kind not in NOT_SCANNED:
+        parts.append(WRONG_COLUMN_SHAPE)
     return "; ".join(parts)
+
+
+WRONG_COLUMN_TEXT = "a valid NHS number anywhere in it refuses the row (wrong column)"
+WRONG_COLUMN_SHAPE = "anything shaped like an NHS number refuses the row (wrong column)"
 
 
 def _table(table: s.Table) -> list[str]:
@@ -99,7 +110,9 @@ def render() -> str:
         + ".",
         "",
         "Every required column must be present and non-empty; a row with any problem is "
-        "quarantined (listed in `quarantine` and the load's report) and not loaded.",
+        "quarantined (listed in `quarantine` and the load's report) and not loaded. An NHS "
+        "number belongs in `nhs_number` only: one found in another column refuses its row, "
+        "and no value that looks like an NHS number is copied into the quarantine.",
         "",
     ]
     for table in s.ALL:

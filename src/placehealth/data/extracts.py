@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from placehealth.data.nhs_number import normalise_sql
+from placehealth.data.identifiers import MASKED, masked_columns_sql
+from placehealth.data.pseudonymise import PseudoKey, key_rows
 from placehealth.data.schema import LOADABLE, TABLES, Table
 from placehealth.errors import InputFileError
 
@@ -111,62 +112,78 @@ def check_columns(extract: Extract) -> None:
             )
 
 
-def stage(con: duckdb.DuckDBPyConnection, extract: Extract, target: str = "stage") -> None:
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    extract: Extract,
+    key: PseudoKey,
+    *,
+    synthetic: bool = False,
+    target: str = "stage",
+) -> None:
     """Temp table ``target``: the data-row number and every extract column as text.
 
-    Parquet is read by DuckDB itself (parallel, typed cells cast to text); CSV through
-    Arrow with every column as text, so nothing is guessed (leading zeros survive).
-    NHS numbers lose their spaces and hyphens here. An optional column the file
-    leaves out is empty.
+    Both formats are read through Arrow into process memory: CSV with every column as
+    text, so nothing is guessed (leading zeros survive); Parquet with its own types,
+    cast to text by DuckDB. The NHS number never reaches DuckDB's storage (which can
+    spill to disk): it is replaced by ``person_key`` (its keyed hash) and ``nhs_status``
+    (see :func:`placehealth.data.pseudonymise.key_rows`) before the table is made, and
+    an NHS number in any other column is replaced by null, with the column's name in the
+    row's ``_masked`` list (see :mod:`placehealth.data.identifiers`). An optional column
+    the file leaves out is empty.
     """
     names = {name.strip().lower(): name for name in header(extract)}
-    wanted = [names[c] for c in extract.columns if c in names]
-
-    def text(column: str) -> str:
-        if column not in names:
-            return f"CAST(NULL AS VARCHAR) AS {column}"
-        cell = f'CAST("{names[column]}" AS VARCHAR)'
-        return (
-            f"{normalise_sql(cell)} AS {column}"
-            if column == "nhs_number"
-            else f"{cell} AS {column}"
-        )
-
-    select = ", ".join(text(c) for c in extract.columns)
+    wanted = [names[c] for c in extract.columns if c in names]  # others are not read at all
     try:
-        if extract.format == "parquet" and _PARQUET_ROW not in names:
-            path = str(extract.path).replace("'", "''")
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {_PARQUET_ROW} + 1 AS {ROW}, "
-                f"{select} FROM read_parquet('{path}', file_row_number = true)"
-            )
-            return
-        if extract.format == "parquet":  # a user column has DuckDB's row-number name
+        if extract.format == "parquet":
             raw = pq.read_table(extract.path, columns=wanted)
-            raw = raw.cast(pa.schema([pa.field(n, pa.string()) for n in raw.column_names]))
         else:
             raw = pa_csv.read_csv(
                 extract.path,
                 convert_options=pa_csv.ConvertOptions(
-                    column_types=dict.fromkeys(wanted, pa.string()),
                     include_columns=wanted,
+                    column_types=dict.fromkeys(wanted, pa.string()),
                     strings_can_be_null=True,
                     null_values=[""],
                 ),
             )
-    except (pa.ArrowException, OSError, duckdb.Error) as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise InputFileError(_readable(exc, extract), file=extract.path) from None
+    select = [f"a.{ROW}"]
+    joins = ""
+    if "nhs_number" in extract.columns:
+        nhs = names["nhs_number"]
+        index = key_rows(con, raw.column(nhs), key, synthetic=synthetic)
+        raw = raw.drop_columns([nhs]).append_column("_nhs", index)
+        select += ["k.person_key", "k.nhs_status"]
+        joins = "LEFT JOIN nhs_keys k ON k.i = a._nhs"
+    # an NHS number in any other column is dropped here too, and the column named in _masked
+    cells = {
+        col.extract_name: (col, _cell(names.get(col.extract_name)))
+        for col in extract.table.extract_columns
+        if col.extract_name != "nhs_number"
+    }
+    select += [f"CASE WHEN list_contains(a.{MASKED}, '{name}') THEN NULL ELSE a.{name} END "
+               f"AS {name}" for name in cells]  # fmt: skip
+    select.append(f"a.{MASKED}")
     numbered = raw.append_column(ROW, pa.array(np.arange(1, raw.num_rows + 1, dtype=np.int64)))
+    scanned = [ROW, *(["_nhs"] if joins else [])]
+    scanned += [f"{cell} AS {name}" for name, (_, cell) in cells.items()]
+    scanned.append(f"{masked_columns_sql(cells)} AS {MASKED}")
     con.register("extract_arrow", numbered)
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {ROW}, {select} FROM extract_arrow"
+            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(select)} "
+            f"FROM (SELECT {', '.join(scanned)} FROM extract_arrow) a {joins}"
         )
     finally:
         con.unregister("extract_arrow")
+    if joins:
+        con.execute("DROP TABLE nhs_keys")
 
 
-_PARQUET_ROW = "file_row_number"
+def _cell(name: str | None) -> str:
+    """SQL for a column of the file as text; null for an optional column it leaves out."""
+    return f'CAST("{name}" AS VARCHAR)' if name is not None else "CAST(NULL AS VARCHAR)"
 
 
 def sha256(path: Path) -> str:

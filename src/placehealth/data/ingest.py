@@ -14,8 +14,11 @@ table are not added again, and an event with a ``record_id`` already loaded
 replaces it, so loading the same extract twice adds nothing. When a load
 records a death (or moves it earlier), the person's events dated after it are
 removed from every event table, by the same rules that refuse such rows at
-validation. People who opted out are refused. Raw NHS numbers live only in
-temporary tables of the load and never reach the warehouse file.
+validation. People who opted out are refused.
+
+Raw NHS numbers never enter DuckDB's storage: staging replaces them by their
+keyed hash (see :func:`placehealth.data.extracts.stage`), so neither the
+warehouse nor a spill file of the load holds one.
 """
 
 from __future__ import annotations
@@ -23,8 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +42,12 @@ from placehealth.data.extracts import (
     sha256,
     stage,
 )
-from placehealth.data.nhs_number import normalise_sql, valid_sql
-from placehealth.data.pseudonymise import PseudoKey, hmac_sql
+from placehealth.data.pseudonymise import PseudoKey
+from placehealth.data.spill import make_spill_dir, remove_spill_dir
 from placehealth.data.validate import ROW, code_map, problems, typed
 from placehealth.data.warehouse import open_for_load
 from placehealth.errors import ValidationError
+from placehealth.tables import serialise_table, write_bytes
 
 Progress = Callable[[str], None]
 OPTED_OUT = "opted out (national data opt-out): not loaded"
@@ -98,21 +100,24 @@ def ingest(
     report: Path | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    synthetic: bool = False,
 ) -> LoadResult:
     """Load every extract in ``source`` into ``warehouse`` in one transaction.
 
     Raises :class:`ValidationError` (after rolling the whole load back and writing the
     quarantine report) when a file had rows and none of them could be loaded.
+
+    ``synthetic`` accepts NHS numbers of the 999 test range, which synthetic data uses
+    and real data must not (they were never issued to a patient).
     """
     extracts = find_extracts(source)
     for extract in extracts:  # every fixable file problem before anything is opened
         check_columns(extract)
     digests = {e.path: sha256(e.path) for e in extracts}
-    spill = Path(tempfile.mkdtemp(prefix="placehealth-load-"))
+    spill = make_spill_dir()
     try:
         with open_for_load(warehouse, key, spill) as con:
             load_id = _next_load_id(con)
-            con.execute("CREATE TEMP TABLE nhs_keys (nhs VARCHAR PRIMARY KEY, person_key VARCHAR)")
             con.execute("CREATE TEMP TABLE new_deaths (person_key VARCHAR)")
             result = LoadResult(load_id)
             frames = []
@@ -120,7 +125,7 @@ def ingest(
             for extract in extracts:
                 file_result, found = _load_file(
                     con, extract, digests[extract.path], load_id, key, today or dt.date.today(),
-                    opted_out=opted_out,
+                    synthetic=synthetic, opted_out=opted_out,
                 )  # fmt: skip
                 result.files.append(file_result)
                 if found is not None and len(found):
@@ -135,12 +140,10 @@ def ingest(
     except _NothingLoaded:
         pass
     finally:
-        shutil.rmtree(spill, ignore_errors=True)
+        remove_spill_dir(spill)
     if len(result.problems):
         path = report or warehouse.with_name(f"{warehouse.stem}-load-{load_id}-quarantine.csv")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        result.problems.to_csv(path, index=False)
-        result.report = path
+        result.report = write_bytes(serialise_table(result.problems, ".csv"), path, private=True)
     empty = [f for f in result.files if f.loaded_nothing]
     if empty:
         others = f" (and {len(empty) - 1} other file(s) likewise)" if len(empty) > 1 else ""
@@ -181,16 +184,15 @@ def _load_file(
     key: PseudoKey,
     today: dt.date,
     *,
+    synthetic: bool = False,
     opted_out: bool = False,
 ) -> tuple[FileResult, pd.DataFrame | None]:
     table = extract.table
     name = extract.path.name
     if _already_loaded(con, table.name, digest):
         return FileResult(name, table.name, "skipped", digest), None
-    stage(con, extract)
+    stage(con, extract, key, synthetic=synthetic)
     rows_read = _count(con, "stage")
-    if any(c.kind is s.Kind.PERSON_KEY for c in table.columns):
-        _pseudonymise(con, key)
     if table is s.CONDITION:
         code_map(con, "stage")
     typed(con, table, "stage", "typed")
@@ -214,11 +216,9 @@ def _load_file(
             _note_deaths(con)
         result.rows_added, result.rows_updated = _upsert(con, table, load_id)
     result.rows_duplicate = accepted - result.rows_added - result.rows_updated
-    # a value that looks like an NHS number (in whatever column) is not copied either
-    looks_like = valid_sql(normalise_sql("value"))
+    # validation never copies a value that looks like an NHS number (identifiers.shown_sql)
     found = con.execute(
-        f"SELECT ? AS file, {ROW} AS row, column_name AS column, reason, "
-        f"CASE WHEN {looks_like} THEN NULL ELSE value END AS value "
+        f"SELECT ? AS file, {ROW} AS row, column_name AS column, reason, value "
         f"FROM problems ORDER BY {ROW}, column_name, reason",
         [name],
     ).df()
@@ -232,17 +232,6 @@ def _load_file(
     for temp in ("typed", "problems"):
         con.execute(f"DROP TABLE {temp}")
     return result, found
-
-
-def _pseudonymise(con: duckdb.DuckDBPyConnection, key: PseudoKey) -> None:
-    """Add the keyed hash of every valid NHS number of the stage not hashed yet in this load."""
-    con.execute(
-        f"INSERT INTO nhs_keys SELECT nhs, {hmac_sql('nhs')} FROM ("
-        f"SELECT DISTINCT nhs_number AS nhs FROM stage WHERE nhs_number IS NOT NULL "
-        f"AND {valid_sql('nhs_number')}) n "
-        f"WHERE nhs NOT IN (SELECT nhs FROM nhs_keys)",
-        key.pads(),
-    )
 
 
 def _refuse_opted_out(con: duckdb.DuckDBPyConnection) -> int:

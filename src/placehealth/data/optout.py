@@ -1,6 +1,7 @@
 """Removing people everywhere (the national data opt-out), audited, and for good.
 
-A list of NHS numbers (hashed under the key as they are read, never stored) or
+A list of NHS numbers (hashed under the key in Python as they are read, as
+ingestion hashes them, so DuckDB never holds one) or
 person keys is applied in one transaction: every row of those people goes from
 every table, their keys join ``opted_out`` so that no later load (of an old
 extract, say) can bring them back, and ``removal_log`` records per table how
@@ -10,8 +11,6 @@ and no person key, so the audit trail does not itself say who opted out.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +20,9 @@ import pyarrow.csv as pa_csv
 
 from placehealth.data import schema as s
 from placehealth.data.ingest import log_removal
-from placehealth.data.nhs_number import normalise_sql, valid_sql
-from placehealth.data.pseudonymise import PseudoKey, hmac_sql
+from placehealth.data.nhs_number import INVALID, OK, PLACEHOLDER
+from placehealth.data.pseudonymise import PseudoKey, key_rows
+from placehealth.data.spill import make_spill_dir, remove_spill_dir
 from placehealth.data.warehouse import open_for_load
 from placehealth.errors import InputFileError
 
@@ -48,7 +48,7 @@ def opt_out(listing: Path, warehouse: Path, key: PseudoKey) -> OptOutResult:
     if not warehouse.is_file():
         raise InputFileError("no such warehouse", file=warehouse, hint="give the warehouse file")
     people = _read(listing)
-    spill = Path(tempfile.mkdtemp(prefix="placehealth-optout-"))
+    spill = make_spill_dir()
     try:
         with open_for_load(warehouse, key, spill) as con:
             _keys(con, people, listing, key)
@@ -72,7 +72,7 @@ def opt_out(listing: Path, warehouse: Path, key: PseudoKey) -> OptOutResult:
                     )
             log_removal(con, REASON, removed, None)
     finally:
-        shutil.rmtree(spill, ignore_errors=True)
+        remove_spill_dir(spill)
     return OptOutResult(listed, newly, removed)
 
 
@@ -111,45 +111,55 @@ def _read(listing: Path) -> pa.Table:
 
 
 def _keys(con: duckdb.DuckDBPyConnection, people: pa.Table, listing: Path, key: PseudoKey) -> None:
-    """Temp table ``leaving``: the distinct person keys of the list; bad lines refused."""
-    con.register("listing_arrow", people)
-    try:
-        if "nhs_number" in people.column_names:
-            con.execute(
-                f"CREATE TEMP TABLE listed AS SELECT row, {normalise_sql('nhs_number')} AS nhs "
-                f"FROM listing_arrow"
-            )
-            what, ok = "not a valid NHS number (10 digits, Modulus 11)", valid_sql("nhs")
-        else:
-            con.execute(
-                "CREATE TEMP TABLE listed AS SELECT row, lower(trim(person_key)) AS nhs "
-                "FROM listing_arrow"
-            )
-            what, ok = "not a person key (64 hex characters)", f"regexp_full_match(nhs, '{_HEX64}')"
-    finally:
-        con.unregister("listing_arrow")
-    bad = [int(r[0]) for r in con.execute(
-        f"SELECT row FROM listed WHERE nhs IS NOT NULL AND NOT ({ok}) ORDER BY row"
-    ).fetchall()]  # fmt: skip
-    if bad:
-        rows = ", ".join(map(str, bad[:_SHOWN])) + (", …" if len(bad) > _SHOWN else "")
-        raise InputFileError(
-            f"{len(bad)} line(s) {what}: data row(s) {rows}",
-            file=listing,
-            hint="correct or remove them; nothing was removed",
-        )
+    """Temp table ``leaving``: the distinct person keys of the list; bad lines refused.
+
+    NHS numbers are hashed in Python as ingestion hashes them
+    (:func:`placehealth.data.pseudonymise.key_rows`): DuckDB sees only the hashes.
+    Numbers of the 999 test range are accepted (opting out of synthetic data is
+    harmless); placeholders are refused, like any invalid number.
+    """
     if "nhs_number" in people.column_names:
-        con.execute(
-            f"CREATE TEMP TABLE leaving AS SELECT DISTINCT {hmac_sql('nhs')} AS person_key "
-            f"FROM listed WHERE nhs IS NOT NULL",
-            key.pads(),
+        numbers = people.column("nhs_number")
+        index = key_rows(con, numbers, key, synthetic=True, target="listed_keys")
+        listed = pa.table({"row": people.column("row"), "i": index})
+        select = (
+            "SELECT l.row, k.person_key, k.nhs_status AS status FROM listed_arrow l "
+            "LEFT JOIN listed_keys k ON k.i = l.i WHERE l.i IS NOT NULL"
         )
+        reasons = {
+            INVALID: "not a valid NHS number (10 digits, Modulus 11)",
+            PLACEHOLDER: "a placeholder NHS number (all ten digits the same)",
+        }
     else:
-        con.execute(
-            "CREATE TEMP TABLE leaving AS SELECT DISTINCT nhs AS person_key FROM listed "
-            "WHERE nhs IS NOT NULL"
+        listed = people
+        select = (
+            f"SELECT row, lower(trim(person_key)) AS person_key, CASE WHEN regexp_full_match("
+            f"lower(trim(person_key)), '{_HEX64}') THEN '{OK}' ELSE '{INVALID}' END AS status "
+            f"FROM listed_arrow WHERE nullif(trim(person_key), '') IS NOT NULL"
         )
+        reasons = {INVALID: "not a person key (64 hex characters)"}
+    con.register("listed_arrow", listed)
+    try:
+        con.execute(f"CREATE TEMP TABLE listed AS {select}")
+    finally:
+        con.unregister("listed_arrow")
+    for status, what in reasons.items():
+        bad = [int(r[0]) for r in con.execute(
+            "SELECT row FROM listed WHERE status = ? ORDER BY row", [status]
+        ).fetchall()]  # fmt: skip
+        if bad:
+            rows = ", ".join(map(str, bad[:_SHOWN])) + (", …" if len(bad) > _SHOWN else "")
+            raise InputFileError(
+                f"{len(bad)} line(s) {what}: data row(s) {rows}",
+                file=listing,
+                hint="correct or remove them; nothing was removed",
+            )
+    con.execute(
+        f"CREATE TEMP TABLE leaving AS SELECT DISTINCT person_key FROM listed WHERE status = '{OK}'"
+    )
     con.execute("DROP TABLE listed")
+    if "nhs_number" in people.column_names:
+        con.execute("DROP TABLE listed_keys")
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -8,8 +8,17 @@ refused.
 
 HMAC runs inside DuckDB as SQL over a column (``sha256`` of the padded key and
 the message, RFC 2104), with the padded keys passed as query parameters, never
-written into SQL text. :func:`hmac_hex` is the same in Python (hashlib) and is
-the reference the SQL is tested against.
+written into SQL text, for the tools that hash numbers a user gives them.
+:meth:`PseudoKey.hmac_hex` is the same in Python (hashlib) and is the reference
+the SQL is tested against.
+
+Ingestion never lets DuckDB see a raw number, not even in passing: DuckDB
+spills to disk under memory pressure, whole blocks at a time, and a block can
+carry stale bytes of memory the process used before, so a number DuckDB once
+held could reach a spill file that a killed load leaves behind.
+:func:`key_rows` finds each file's distinct numbers in Arrow, hashes them in
+Python (each number once per load), and hands DuckDB only the hashes; the rows
+of the file carry the index of their number, never the number itself.
 """
 
 from __future__ import annotations
@@ -17,14 +26,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from placehealth.data.nhs_number import OK, statuses
 from placehealth.errors import ConfigurationError
+from placehealth.private import is_owner_only
 
 ENV_KEY = "PLACEHEALTH_PSEUDO_KEY"
 ENV_KEY_FILE = "PLACEHEALTH_PSEUDO_KEY_FILE"
 MIN_KEY_BYTES = 16
+MIN_KEY_BITS = 64
+"""Least randomness of a key, as :func:`estimated_bits` estimates it."""
 BLOCK = 64  # SHA-256 block size in bytes
 _CHECK_TEXT = b"placehealth pseudonymisation key check, version 1"
 
@@ -32,7 +51,7 @@ _CHECK_TEXT = b"placehealth pseudonymisation key check, version 1"
 class PseudoKey:
     """The secret key. Its repr never shows it."""
 
-    __slots__ = ("_secret",)
+    __slots__ = ("_known", "_secret")
 
     def __init__(self, secret: bytes) -> None:
         if len(secret) < MIN_KEY_BYTES:
@@ -41,6 +60,7 @@ class PseudoKey:
                 hint="use a long random value, e.g. from: openssl rand -hex 32",
             )
         self._secret = secret
+        self._known: dict[str, str] = {}  # number -> hash, so a load hashes each number once
 
     def __repr__(self) -> str:
         return "PseudoKey(<hidden>)"
@@ -66,6 +86,17 @@ class PseudoKey:
             out.append(h.hexdigest())
         return out
 
+    def hash_numbers(self, numbers: Iterable[str]) -> list[str]:
+        """HMAC-SHA256 of each number, as :meth:`hmac_hex`, remembering those seen before.
+
+        A load meets the same person in many files; the numbers stay in this process's
+        memory, like the extract rows they come from.
+        """
+        known = self._known
+        new = [n for n in dict.fromkeys(numbers) if n not in known]
+        known.update(zip(new, self.hmac_hex(new), strict=True))
+        return [known[n] for n in numbers]
+
     def check_value(self) -> str:
         """A value that identifies the key without revealing it."""
         return hmac.new(self._secret, _CHECK_TEXT, hashlib.sha256).hexdigest()
@@ -81,10 +112,16 @@ def hmac_sql(column: str) -> str:
 
 def load_key(key_file: Path | None = None) -> PseudoKey:
     """The key from ``key_file``, else the file in ``PLACEHEALTH_PSEUDO_KEY_FILE``, else
-    ``PLACEHEALTH_PSEUDO_KEY`` itself."""
+    ``PLACEHEALTH_PSEUDO_KEY`` itself.
+
+    A key file anyone but its owner can read or change is refused (whoever reads the
+    key can re-identify every person by hashing candidate NHS numbers), and so is a
+    key too short or too predictable to resist guessing.
+    """
     path = key_file or (Path(os.environ[ENV_KEY_FILE]) if os.environ.get(ENV_KEY_FILE) else None)
     if path is not None:
         try:
+            _check_private(path)
             secret = path.read_bytes().strip()
         except OSError as exc:
             raise ConfigurationError(
@@ -92,11 +129,91 @@ def load_key(key_file: Path | None = None) -> PseudoKey:
             ) from None
         if not secret:
             raise ConfigurationError("the key file is empty", file=path)
-        return PseudoKey(secret)
+        return _strong(secret, path)
     value = os.environ.get(ENV_KEY, "")
     if not value:
         raise ConfigurationError(
             "no pseudonymisation key: NHS numbers cannot be replaced without one",
             hint=f"set {ENV_KEY} or pass --key-file (a file holding the key)",
         )
-    return PseudoKey(value.encode("utf-8"))
+    return _strong(value.encode("utf-8"), None)
+
+
+def estimated_bits(secret: bytes) -> float:
+    """Randomness of a key in bits: its length times the entropy of its own characters.
+
+    A rough, conservative estimate: it cannot see patterns (``abcdef…`` scores
+    well), but it catches repeated and few-character keys, and undercounts truly
+    random ones (32 random hex digits score about 110 bits).
+    """
+    counts = np.bincount(np.frombuffer(secret, dtype=np.uint8), minlength=256)
+    share = counts[counts > 0] / len(secret)
+    return float(len(secret) * -(share * np.log2(share)).sum())
+
+
+def _strong(secret: bytes, path: Path | None) -> PseudoKey:
+    key = PseudoKey(secret)  # refuses a short key
+    bits = estimated_bits(secret)
+    if bits < MIN_KEY_BITS:
+        raise ConfigurationError(
+            f"the pseudonymisation key is too predictable: about {bits:.0f} bits of "
+            f"randomness, estimated from how often its characters repeat; at least "
+            f"{MIN_KEY_BITS} are needed",
+            file=path,
+            hint="use a long random value, e.g. from: openssl rand -hex 32",
+        )
+    return key
+
+
+def _check_private(path: Path) -> None:
+    """Refuse a key file that its owner's group or other users can read or write."""
+    if os.name != "posix" or not path.exists() or is_owner_only(path):
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    raise ConfigurationError(
+        f"the key file can be read or changed by other users (mode {mode:o})",
+        file=path,
+        hint=f"make it private: chmod 600 {path}",
+    )
+
+
+def key_rows(
+    con: duckdb.DuckDBPyConnection,
+    numbers: pa.ChunkedArray | pa.Array,
+    key: PseudoKey,
+    *,
+    synthetic: bool = False,
+    target: str = "nhs_keys",
+) -> pa.Array:
+    """Each row's index into temp table ``target`` (``i``, ``person_key``, ``nhs_status``).
+
+    ``target`` holds one row per distinct number of ``numbers`` (spaces and hyphens
+    dropped): its keyed hash when the number is acceptable (status ``ok``), else only
+    its status (see :data:`placehealth.data.nhs_number.REFUSED`). Blank cells get a
+    null index. DuckDB is given the hashes, never the numbers.
+    """
+    text = pc.cast(numbers, pa.string())
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), "[ -]", "")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    encoded = pc.dictionary_encode(text)
+    distinct = encoded.dictionary
+    values = distinct.to_numpy(zero_copy_only=False)
+    status = statuses(values, synthetic=synthetic)
+    ok = status == OK
+    hashes = np.full(len(values), None, dtype=object)
+    hashes[ok] = key.hash_numbers(values[ok].tolist())
+    frame = pa.table(
+        {
+            "i": pa.array(np.arange(len(values), dtype=np.int32)),
+            "person_key": pa.array(hashes, type=pa.string()),
+            "nhs_status": pa.array(status.astype(str), type=pa.string()),
+        }
+    )
+    con.register("nhs_distinct", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT * FROM nhs_distinct")
+    finally:
+        con.unregister("nhs_distinct")
+    return encoded.indices

@@ -2,10 +2,12 @@
 
 A staged extract is a temporary table of text cells with their row numbers.
 :func:`typed` turns it into typed columns next to the raw text (a cell that
-cannot be read becomes null), joined to the pseudonymised person key and to
+cannot be read becomes null), with the pseudonymised person key and the NHS
+number's status from staging (the number itself is never staged), joined to
 the person it refers to. :func:`problems` then collects every problem as one
 row (row, column, reason, value) with one set-based query per check, never a
-loop over rows. Values of NHS-number columns are never copied into problems.
+loop over rows. Values of NHS-number columns, and any value shaped like an NHS
+number, are never copied into problems.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from placehealth.data.codes import (
 )
 from placehealth.data.conditions import condition_list
 from placehealth.data.extracts import ROW
+from placehealth.data.identifiers import MASKED, NOT_SCANNED, shown_sql
+from placehealth.data.identifiers import REASON as IDENTIFIER_REASON
+from placehealth.data.nhs_number import REFUSED
 
 RAW = "r_"  # prefix of the raw text columns in the typed table
-NHS_REASON = "not a valid NHS number (10 digits with a Modulus 11 check digit)"
 CODE_PATTERN = "[A-Za-z0-9]+"
 
 _DATE_FORMATS = "['%Y-%m-%d', '%Y-%m-%d %H:%M:%S']"
@@ -101,14 +105,15 @@ def code_map(con: duckdb.DuckDBPyConnection, stage: str) -> None:
 
 def typed(con: duckdb.DuckDBPyConnection, table: s.Table, stage: str, target: str) -> None:
     """Create temp table ``target``: row number, raw cells, typed cells, the person's dates."""
-    select = [f"st.{ROW}"]
+    select = [f"st.{ROW}", f"st.{MASKED}"]
     joins = []
     for column in table.extract_columns:
-        raw = f"st.{column.extract_name}"
+        if column.kind is s.Kind.PERSON_KEY:  # the stage holds the number's status, not the number
+            select += [f"st.nhs_status AS {RAW}{column.name}", f"st.person_key AS {column.name}"]
+            continue
+        raw = f"st.{column.name}"
         select.append(f"{raw} AS {RAW}{column.name}")
-        if column.kind is s.Kind.PERSON_KEY:
-            select.append(f"k.person_key AS {column.name}")
-        elif column.kind is s.Kind.CLINICAL_CODE:
+        if column.kind is s.Kind.CLINICAL_CODE:
             select += ["cm.code AS code", "cm.shaped AS _code_shaped", "cm.condition AS condition"]
             joins.append(
                 "LEFT JOIN codes cm ON cm.code_system = lower(trim(st.code_system)) "
@@ -116,13 +121,10 @@ def typed(con: duckdb.DuckDBPyConnection, table: s.Table, stage: str, target: st
             )
         else:
             select.append(f"{_typed_expr(column, raw)} AS {column.name}")
-    joins.insert(0, "LEFT JOIN nhs_keys k ON k.nhs = st.nhs_number")
     if table.role is s.Role.EVENT:
         select += ["p.person_key IS NOT NULL AS _known", "p.birth_month AS _birth_month",
                    "p.death_date AS _death_date"]  # fmt: skip
-        joins.append("LEFT JOIN person p ON p.person_key = k.person_key")
-    elif table.role is not s.Role.PERSON:
-        joins = []
+        joins.append("LEFT JOIN person p ON p.person_key = st.person_key")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(select)} "
         f"FROM {stage} st {' '.join(joins)}"
@@ -149,7 +151,7 @@ class _Checks:
 
     def add(self, column: str, where: str, reason: str, value: str | None, *,
             reason_is_sql: bool = False, source: str | None = None) -> None:  # fmt: skip
-        shown = f"CAST({value} AS VARCHAR)" if value else "CAST(NULL AS VARCHAR)"
+        shown = shown_sql(value) if value else "CAST(NULL AS VARCHAR)"
         why = reason if reason_is_sql else _lit(reason)
         self.sql.append(
             f"SELECT {ROW}, '{column}' AS column_name, {why} AS reason, {shown} AS value "
@@ -162,10 +164,14 @@ def _column_checks(checks: _Checks, table: s.Table, column: s.Column, today: dt.
     shown = None if column.kind is s.Kind.PERSON_KEY else raw
     present = f"nullif(trim({raw}), '') IS NOT NULL"
     unread = f"{present} AND {name} IS NULL"
+    masked = f"list_contains({MASKED}, '{label}')"  # the cell held an NHS number (staging)
     if not column.nullable:
-        checks.add(label, f"NOT ({present})", "missing value", shown)
-    if column.kind is s.Kind.PERSON_KEY:
-        checks.add(label, unread, NHS_REASON, None)
+        checks.add(label, f"NOT ({present}) AND NOT {masked}", "missing value", shown)
+    if column.kind not in NOT_SCANNED:
+        checks.add(label, masked, IDENTIFIER_REASON, None)
+    if column.kind is s.Kind.PERSON_KEY:  # raw is the number's status (see extracts.stage)
+        for status, reason in REFUSED.items():
+            checks.add(label, f"{raw} = '{status}'", reason, None)
         if table.role is s.Role.EVENT:
             orphan = "no person with this NHS number (orphan record)"
             checks.add(label, f"{name} IS NOT NULL AND NOT _known", orphan, None)

@@ -4,6 +4,11 @@ The warehouse is a single DuckDB file with the canonical tables of
 :mod:`placehealth.data.schema`. A load opens it, begins a transaction, and
 either commits everything or rolls everything back; a warehouse that the
 failed load itself created is removed again, so nothing is left behind.
+
+Every file a load creates (the warehouse, its write-ahead log, DuckDB's spill
+files) is created owner-only, whatever the user's umask: they hold
+person-level data. An existing warehouse keeps the permissions it has, so a
+deployment that grants a group read access on purpose keeps it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import duckdb
 
 from placehealth.data import schema as s
 from placehealth.data.pseudonymise import PseudoKey
+from placehealth.data.spill import process_alive
 from placehealth.errors import ConfigurationError, InputFileError
+from placehealth.private import private_umask
 
 MEMORY_ENV = "PLACEHEALTH_MEMORY_LIMIT"
 DEFAULT_MEMORY = "4GB"
@@ -98,26 +105,63 @@ def check_warehouse(con: duckdb.DuckDBPyConnection, key: PseudoKey, path: Path) 
 
 @contextmanager
 def open_for_load(path: Path, key: PseudoKey, spill: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection inside one transaction: committed on success, rolled back on any error."""
+    """A connection inside one transaction: committed on success, rolled back on any error.
+
+    A new warehouse is built under a hidden name beside ``path`` (``.NAME.loading-PID``)
+    and renamed into place after its commit, so a first load killed half-way leaves no
+    file under the warehouse's name to block the next; the next load removes it.
+    """
     created = not path.exists()
     if created:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = connect(path, spill=spill)
-    committed = False
-    try:
-        con.execute("BEGIN TRANSACTION")
-        if created:
-            create_tables(con, key)
-        else:
-            check_warehouse(con, key, path)
-        yield con
-        con.execute("COMMIT")
-        committed = True
-    finally:
-        if not committed:
-            with suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-        con.close()
-        if created and not committed:
-            for leftover in (path, path.with_name(path.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+        _remove_dead_loads(path)
+    target = path.with_name(f"{LOADING.format(name=path.name)}{os.getpid()}") if created else path
+    with private_umask():
+        con = connect(target, spill=spill)
+        committed = False
+        try:
+            con.execute("BEGIN TRANSACTION")
+            if created:
+                create_tables(con, key)
+            else:
+                check_warehouse(con, key, path)
+            yield con
+            con.execute("COMMIT")
+            committed = True
+        finally:
+            if not committed:
+                with suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+            con.close()
+            if created and not committed:
+                _remove(target)
+    if created:
+        if path.exists():  # another first load finished meanwhile: keep it, drop ours
+            _remove(target)
+            raise InputFileError(
+                "another load created this warehouse while this one ran; nothing was added",
+                file=path,
+                hint="run the load again: it will add to that warehouse",
+            )
+        wal = target.with_name(target.name + ".wal")
+        if wal.exists():  # normally folded in at close; never leave it behind
+            wal.replace(path.with_name(path.name + ".wal"))
+        target.replace(path)
+
+
+LOADING = ".{name}.loading-"
+"""A first load's warehouse until it commits (the process id follows)."""
+
+
+def _remove(database: Path) -> None:
+    for leftover in (database, database.with_name(database.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _remove_dead_loads(path: Path) -> None:
+    """Remove what first loads of ``path`` killed before their commit left behind."""
+    prefix = LOADING.format(name=path.name)
+    for leftover in path.parent.glob(f"{prefix}*"):
+        pid = leftover.name.removeprefix(prefix).removesuffix(".wal")
+        if pid.isdigit() and not process_alive(int(pid)):
+            leftover.unlink(missing_ok=True)

@@ -24,12 +24,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import duckdb
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
-from placehealth.data.nhs_number import normalise_sql, valid_sql
-from placehealth.data.pseudonymise import PseudoKey, hmac_sql
+from placehealth.data.nhs_number import is_valid
+from placehealth.data.pseudonymise import PseudoKey
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import age_at, band_label, day_number, five_year_band
@@ -281,7 +281,8 @@ def hash_patients(patients: pd.DataFrame, key: PseudoKey, *, file: Any = None) -
     """[nhs_number, person_key] for each valid NHS number in ``patients`` (column nhs_number).
 
     Spaces and hyphens are dropped as at ingestion; numbers failing the Modulus 11
-    check cannot be in the warehouse and are left out. Hashing runs in DuckDB.
+    check cannot be in the warehouse and are left out. Hashing runs in Python, as at
+    ingestion (:meth:`PseudoKey.hash_numbers`), so DuckDB never holds a raw number.
     """
     if "nhs_number" not in patients.columns:
         raise InputFileError(
@@ -289,19 +290,10 @@ def hash_patients(patients: pd.DataFrame, key: PseudoKey, *, file: Any = None) -
             file=file,
             hint=f"columns present: {', '.join(map(str, patients.columns))}",
         )
-    numbers = pd.DataFrame({"raw": patients["nhs_number"].astype("string")})
-    con = duckdb.connect()
-    try:
-        con.register("patients", numbers)
-        clean = normalise_sql("raw")
-        return con.execute(
-            f"SELECT DISTINCT nhs AS nhs_number, {hmac_sql('nhs')} AS {KEY} "
-            f"FROM (SELECT {clean} AS nhs FROM patients WHERE raw IS NOT NULL) "
-            f"WHERE {valid_sql('nhs')}",
-            key.pads(),
-        ).df()
-    finally:
-        con.close()
+    text = patients["nhs_number"].astype("string").str.strip().str.replace("[ -]", "", regex=True)
+    numbers = np.asarray(text.dropna().unique(), dtype=str)
+    valid = numbers[is_valid(numbers)].tolist()
+    return pd.DataFrame({"nhs_number": valid, KEY: key.hash_numbers(valid)})
 
 
 def reidentify(listed: pd.DataFrame, hashed: pd.DataFrame) -> pd.DataFrame:

@@ -455,11 +455,12 @@ def truth_keys(truth: Path, index_date: dt.date, key: PseudoKey | None = None) -
     """[person_key, true_probability] for the financial year starting at the index date.
 
     The synthetic truth is keyed by raw NHS number; it is hashed with the same
-    key as ingestion (``PLACEHEALTH_PSEUDO_KEY`` or its key file), in DuckDB.
+    key as ingestion (``PLACEHEALTH_PSEUDO_KEY`` or its key file), in Python as at
+    ingestion (:meth:`PseudoKey.hash_numbers`), so DuckDB never holds a raw number.
     """
-    import duckdb
-
-    from placehealth.data.pseudonymise import hmac_sql
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     if not truth.is_file():
         raise InputFileError(
@@ -468,18 +469,20 @@ def truth_keys(truth: Path, index_date: dt.date, key: PseudoKey | None = None) -
     start = index_date.year - (index_date.month < 4)
     year = f"{start}/{(start + 1) % 100:02d}"
     key = key or load_key()
-    con = duckdb.connect()
     try:
-        frame = con.execute(
-            f"SELECT {hmac_sql('nhs_number')} AS person_key, "
-            "emergency_probability AS true_probability "
-            "FROM read_parquet($path) WHERE financial_year = $year",
-            {"path": str(truth), "year": year, **key.pads()},
-        ).df()
-    except duckdb.Error as exc:
+        table = pq.read_table(
+            truth, columns=["nhs_number", "emergency_probability", "financial_year"]
+        )
+        rows = table.filter(pc.equal(pc.cast(table["financial_year"], pa.string()), year))
+        numbers = pc.cast(rows["nhs_number"], pa.string()).to_pylist()
+    except (pa.ArrowException, OSError) as exc:
         raise InputFileError(f"cannot read the truth file: {exc}", file=truth) from None
-    finally:
-        con.close()
+    frame = pd.DataFrame(
+        {
+            "person_key": key.hash_numbers(numbers),
+            "true_probability": rows["emergency_probability"].to_numpy(),
+        }
+    )
     if frame.empty:
         raise ValidationError(f"truth file has no rows for {year}", file=truth)
     return frame
