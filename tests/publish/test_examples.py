@@ -105,7 +105,12 @@ def _true_people(people: pd.DataFrame, area_type: str, code: str, segment: str) 
 def indicator_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
     folder = tmp_path_factory.mktemp("indicators")
     write(simulate(4_000, seed=7), folder / "extract")
-    ingest(folder / "extract", folder / "warehouse.duckdb", PseudoKey(b"test-key-publish-0001"))
+    ingest(
+        folder / "extract",
+        folder / "warehouse.duckdb",
+        PseudoKey(b"test-key-publish-0001"),
+        synthetic=True,
+    )
     out = folder / "values.csv"
     result = run_cli(
         "indicators", "compute", "-w", str(folder / "warehouse.duckdb"), "-o", str(out)
