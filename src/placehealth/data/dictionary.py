@@ -27,7 +27,10 @@ _CHECKS = {
     s.Kind.CLINICAL_CODE: "SNOMED CT concept id (6–18 digits, partition 00 or 10, Verhoeff "
     "check digit) or ICD-10 code; must be in the condition code list",
     s.Kind.CODE: "letters and digits",
-    s.Kind.RECORD_ID: "any text; unique within the table (a repeat in one file is refused)",
+    s.Kind.RECORD_ID: (
+        "any text, stored as its keyed hash; unique within the table "
+        "(a repeat in one file is refused)"
+    ),
     s.Kind.INTEGER: "a whole number",
     s.Kind.NUMBER: "a number",
 }

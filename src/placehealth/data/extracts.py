@@ -21,12 +21,13 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from placehealth.data.identifiers import MASKED, masked_columns_sql
 from placehealth.data.pseudonymise import PseudoKey, key_rows
-from placehealth.data.schema import LOADABLE, TABLES, Table
+from placehealth.data.schema import LOADABLE, RECORD_ID, TABLES, Table
 from placehealth.errors import InputFileError
 
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -128,8 +129,9 @@ def stage(
     spill to disk): it is replaced by ``person_key`` (its keyed hash) and ``nhs_status``
     (see :func:`placehealth.data.pseudonymise.key_rows`) before the table is made, and
     an NHS number in any other column is replaced by null, with the column's name in the
-    row's ``_masked`` list (see :mod:`placehealth.data.identifiers`). An optional column
-    the file leaves out is empty.
+    row's ``_masked`` list (see :mod:`placehealth.data.identifiers`). A ``record_id`` is
+    replaced by its keyed hash, so a source system's identifier is never at rest either.
+    An optional column the file leaves out is empty.
     """
     names = {name.strip().lower(): name for name in header(extract)}
     wanted = [names[c] for c in extract.columns if c in names]  # others are not read at all
@@ -156,6 +158,11 @@ def stage(
         raw = raw.drop_columns([nhs]).append_column("_nhs", index)
         select += ["k.person_key", "k.nhs_status"]
         joins = "LEFT JOIN nhs_keys k ON k.i = a._nhs"
+    if RECORD_ID.name in names:  # a source identifier may hold anything: keep only its hash
+        column = names[RECORD_ID.name]
+        ids = pc.cast(raw.column(column), pa.string()).to_pylist()
+        position = raw.column_names.index(column)
+        raw = raw.set_column(position, column, pa.array(key.hash_text(ids), pa.string()))
     # an NHS number in any other column is dropped here too, and the column named in _masked
     cells = {
         col.extract_name: (col, _cell(names.get(col.extract_name)))

@@ -9,8 +9,7 @@ reported raw.
 
 Which cells count, by what the column holds:
 
-* free text, codes and record ids (:data:`SCANNED`), which may legitimately hold
-  digits (a source system's record id can be ten digits):
+* free text and codes (:data:`SCANNED`), which may legitimately hold digits:
   a valid NHS number (Modulus 11), ten digits alone or grouped 3-3-4 by spaces
   or hyphens, anywhere in the text (:func:`holds_nhs_number_sql`);
 * dates, numbers and categories, where ten digits are never right: anything
@@ -29,8 +28,10 @@ from placehealth.data import columns as c
 from placehealth.data.nhs_number import normalise_sql, valid_sql
 
 MASKED = "_masked"
-SCANNED = (c.Kind.TEXT, c.Kind.CODE, c.Kind.RECORD_ID)
-NOT_SCANNED = (c.Kind.PERSON_KEY, c.Kind.CLINICAL_CODE)
+SCANNED = (c.Kind.TEXT, c.Kind.CODE)
+# a record id is kept only as its keyed hash (extracts.stage), so it is never at rest in
+# the clear whatever it holds; refusing ten-digit ids would refuse one numeric id in eleven
+NOT_SCANNED = (c.Kind.PERSON_KEY, c.Kind.CLINICAL_CODE, c.Kind.RECORD_ID)
 REASON = (
     "holds an NHS number; identifiers belong only in nhs_number "
     "(remove it from this column and load the file again)"

@@ -86,6 +86,23 @@ class PseudoKey:
             out.append(h.hexdigest())
         return out
 
+    def hash_text(self, values: Iterable[str | None]) -> list[str | None]:
+        """HMAC-SHA256 of each text (UTF-8), blank and missing values left missing.
+
+        For identifiers that are not NHS numbers (a source system's record id): kept
+        only as a keyed hash, equal where the ids are equal, so corrections still match.
+        """
+        inner = hmac.new(self._secret, digestmod=hashlib.sha256)
+        out: list[str | None] = []
+        for value in values:
+            if value is None or not value.strip():
+                out.append(None)
+                continue
+            h = inner.copy()
+            h.update(value.strip().encode("utf-8"))
+            out.append(h.hexdigest())
+        return out
+
     def hash_numbers(self, numbers: Iterable[str]) -> list[str]:
         """HMAC-SHA256 of each number, as :meth:`hmac_hex`, remembering those seen before.
 
