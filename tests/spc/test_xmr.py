@@ -48,6 +48,15 @@ def test_worked_example_of_the_reference() -> None:
     assert set(result["point_type"]) == {"common_cause"}
 
 
+def test_output_holds_no_internal_columns_and_summary_groups_by_the_users_columns() -> None:
+    """issue 13, "Why": `spc` wrote its own working columns (`_improvement`, `_target`)."""
+    frame = pd.concat([series(STABLE, "2020-01-01").assign(area=a) for a in ("A", "B")])
+    result = xmr(frame, "value", "date", by="area", improvement="increase", target=12.0)
+    assert not [c for c in result.columns if str(c).startswith("_")]
+    assert list(summary(result, by="area")["area"]) == ["A", "B"]
+    assert len(summary(result)) == 2  # found by itself: the series is the area, nothing else
+
+
 def test_stable_process_limits() -> None:
     result = chart(STABLE)
     assert result["mean"].iloc[0] == pytest.approx(11)

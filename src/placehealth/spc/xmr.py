@@ -94,7 +94,7 @@ def xmr(
     lpl, upl = mean - LIMIT * spread, mean + LIMIT * spread
 
     types, high = _special_causes(y, mean, lpl, upl, spread, group, same, short)
-    out = data.drop(columns=["_date"]).copy()
+    out = data.drop(columns=["_date", "_improvement", "_target"]).copy()  # internal only
     out["mean"], out["lpl"], out["upl"] = mean, lpl, upl
     out["lower_2sigma"], out["upper_2sigma"] = _two_sigma(mean, spread)
     flagged = types != ""
@@ -122,11 +122,16 @@ def summary(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.D
     keys = [by] if isinstance(by, str) else list(by or [])
     if not keys:
         known = set(_CHART_COLUMNS)
-        keys = [c for c in result.columns if (c not in known and result[c].dtype == object)
+        keys = [c for c in result.columns if (c not in known and _is_label(result[c]))
                 or c == "series"]  # fmt: skip
     last = result.groupby(keys, sort=False, dropna=False).tail(1) if keys else result.tail(1)
     out = last.rename(columns={"variation_icon": "variation", "assurance_icon": "assurance"})
     return out.reset_index(drop=True)
+
+
+def _is_label(column: pd.Series) -> bool:
+    """A text column (object or pandas' string dtype): a series key, not a measurement."""
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
 
 
 _CHART_COLUMNS = (
