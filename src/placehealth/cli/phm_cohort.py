@@ -26,7 +26,7 @@ from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import AccessDenied, InputFileError, ValidationError
 from placehealth.phm import audit
 from placehealth.phm import cohort as case_finding
-from placehealth.phm.access import ENV_USER, Roles, User, load_roles, user_name
+from placehealth.phm.access import ENV_USER, User, load_roles, user_name
 from placehealth.phm.risk_model import read_model
 from placehealth.phm.scoring import score
 from placehealth.phm.segments import segments
@@ -74,14 +74,22 @@ def read_patients(path: Path) -> pd.DataFrame:
 
 def _who(
     deployment: setup.Deployment, user: str | None, log: audit.Trail, base: dict[str, Any]
-) -> tuple[Roles, str]:
-    """The deployment's roles and the asking user's name; a false name is audited, then refused."""
+) -> tuple[User, dict[str, Any]]:
+    """Who is asking, by the deployment's roles, and the audit fields naming them.
+
+    A false name, or a user the roles file does not know, is audited, then refused.
+    """
     roles = load_roles(deployment.roles)
     login = setup.Caller.current().login()
     try:
-        return roles, user_name(user, identity=deployment.identity, login=login)
+        name = user_name(user, identity=deployment.identity, login=login)
     except AccessDenied as exc:
         _refuse(log, {**base, "user": login}, None, exc)
+    named = {"user": name, **base}
+    try:
+        return roles.user(name), named
+    except AccessDenied as exc:
+        _refuse(log, named, None, exc)
 
 
 def _trail(deployment: setup.Deployment) -> audit.Trail:
@@ -166,12 +174,7 @@ def cohort(
         "warehouse": str(warehouse.resolve()),
         **deployment.audit_fields(),
     }
-    roles_file, name = _who(deployment, user, log, base)
-    base = {"user": name, **base}
-    try:
-        person = roles_file.user(name)
-    except AccessDenied as exc:
-        _refuse(log, base, None, exc)
+    person, base = _who(deployment, user, log, base)
     log.check_ready()
     backend = DuckDBBackend(warehouse)
     try:
@@ -355,15 +358,11 @@ def audit_command(
         "action": "audit-verify" if verify else "audit-read",
         **deployment.audit_fields(),
     }
-    roles_file, name = _who(deployment, user, log, base)
-    base = {"user": name, **base}
-    try:
-        person = roles_file.user(name)
-    except AccessDenied as exc:
-        _refuse(log, base, None, exc)
+    person, base = _who(deployment, user, log, base)
     if not person.can_read_audit():
         denied = AccessDenied(
-            f"user '{name}' ({person.role}) may not read the audit log; the attempt is audited",
+            f"user '{person.name}' ({person.role}) may not read the audit log; "
+            "the attempt is audited",
             hint="the caldicott_guardian and admin roles may",
         )
         _refuse(log, base, person.role, denied)
