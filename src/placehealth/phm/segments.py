@@ -140,7 +140,7 @@ def segments(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
     Columns: person_key, segment, ltc_count, ltc_band, age, the flags of every
     rule (booleans), lsoa and practice_code (for profiles by area).
     """
-    check_index_date(index_date)
+    check_index_date(index_date, backend)
     people = alive(backend, index_date)
     flags = [
         _palliative(backend, index_date),
