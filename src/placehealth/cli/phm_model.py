@@ -37,7 +37,7 @@ SUMMARY = (
 
 model_app = typer.Typer(
     help="The emergency-admission risk model: fit, validate, report.\n\n"
-    "Example: placehealth phm model fit --warehouse out/liverpool.duckdb",
+    "Example: placehealth phm model fit --warehouse out/warehouse.duckdb",
     no_args_is_help=True,
 )
 

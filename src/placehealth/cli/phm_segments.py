@@ -129,7 +129,7 @@ def segments_command(
     within PCNs within the place, segments within all), and the rest rounded to
     5; the disclosure column says why a cell is blank (docs/disclosure.md).
 
-    Example: placehealth phm segments -w out/liverpool.duckdb --by neighbourhood -o segments.csv
+    Example: placehealth phm segments -w out/warehouse.duckdb --by neighbourhood -o segments.csv
     """
     if index_date is not None:
         parse_date(index_date)
@@ -241,7 +241,7 @@ def concentration_command(
     any of the measure in the year (for bed-days, any hospital spell). Seed 002
     (line 184): about 11% of patients account for 74% of bed-days.
 
-    Example: placehealth phm concentration -w out/liverpool.duckdb --year 2017/18 -o lorenz.csv
+    Example: placehealth phm concentration -w out/warehouse.duckdb --year 2017/18 -o lorenz.csv
     """
     column = MEASURES[_choice(measure, tuple(MEASURES), "--measure")]
     if year is not None:
@@ -364,7 +364,7 @@ def allocate_command(
     admissions per head in the 12 months before the date) or both. Whole pounds,
     adding up to the budget.
 
-    Example: placehealth phm allocate -w out/liverpool.duckdb --budget 1000000 --need combined
+    Example: placehealth phm allocate -w out/warehouse.duckdb --budget 1000000 --need combined
     """
     _choice(need, NEEDS, "--need")
     if index_date is not None:

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from placehealth.errors import ConfigurationError, ValidationError
-from placehealth.places.model import PlaceFile
+from placehealth.places.model import PlaceFile, problems
 from placehealth.yamlfile import line_of, load_model
 
 PLACES_DIR = Path(__file__).parent
@@ -51,6 +51,9 @@ def read_place(path: Path) -> PlaceFile:
             "place file not found", file=path, hint="give an existing .yaml place file"
         )
     place = load_model(path, PlaceFile)
+    for location, message in problems(place)[:1]:
+        readable = ".".join(str(part) for part in location)
+        raise ValidationError(f"{readable}: {message}", file=path, line=line_of(path, location))
     if place.deployment is not None and not place.deployment.is_absolute():
         place = place.model_copy(update={"deployment": (path.parent / place.deployment)})
     return place

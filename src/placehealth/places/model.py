@@ -50,11 +50,6 @@ class Codes(_Strict):
     icb: str | None = None
     commissioners: list[Commissioner] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique(self) -> Codes:
-        reject_repeats([c.code for c in self.commissioners], "commissioner code")
-        return self
-
 
 class Neighbourhood(_Strict):
     name: str
@@ -77,20 +72,6 @@ class Geography(_Strict):
     neighbourhoods: list[Neighbourhood] = Field(min_length=1)
     pcns: int = Field(gt=0)
     src: Source | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Geography:
-        if sum(self.imd_deciles) != self.lsoas or min(self.imd_deciles) < 0:
-            raise ValueError(
-                f"imd_deciles add up to {sum(self.imd_deciles)}, not the {self.lsoas} LSOAs"
-            )
-        if len(self.neighbourhoods) > self.lsoas:
-            raise ValueError("more neighbourhoods than LSOAs")
-        reject_repeats([n.name for n in self.neighbourhoods], "neighbourhood name")
-        given = [n.affluence is None for n in self.neighbourhoods]
-        if any(given) and not all(given):
-            raise ValueError("give every neighbourhood an affluence, or none")
-        return self
 
 
 class Population(_Strict):
@@ -125,12 +106,6 @@ class Defaults(_Strict):
     status_plan: str | None = None
     """The plan set against the warehouse's indicator values (one of ``plans``)."""
 
-    @model_validator(mode="after")
-    def _listed(self) -> Defaults:
-        if self.status_plan is not None and self.status_plan not in self.plans:
-            raise ValueError(f"status_plan '{self.status_plan}' is not one of plans")
-        return self
-
 
 class PlaceFile(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
@@ -148,31 +123,64 @@ class PlaceFile(_Strict):
     from a file the caller names."""
     defaults: Defaults = Field(default_factory=Defaults)
 
-    @model_validator(mode="after")
-    def _cross(self) -> PlaceFile:
-        known = {c.code for c in self.codes.commissioners}
-        for n in self.geography.neighbourhoods:
-            if n.commissioner is not None and n.commissioner not in known:
-                raise ValueError(
-                    f"neighbourhood '{n.name}' names commissioner '{n.commissioner}', "
-                    f"not one of {', '.join(sorted(known))}"
-                )
-        named = [n.commissioner for n in self.geography.neighbourhoods]
-        if len(known) > 1 and None in named:
-            raise ValueError("with several commissioners, give each neighbourhood its own")
-        for c in self.codes.commissioners:
-            if len(known) > 1 and c.code not in named:
-                raise ValueError(f"commissioner '{c.code}' has no neighbourhood")
-            share = sum(n.commissioner in (c.code, None) for n in self.geography.neighbourhoods)
-            if c.practices < share:
-                raise ValueError(
-                    f"commissioner '{c.code}' has {c.practices} practices for {share} "
-                    "neighbourhoods: each neighbourhood needs one"
-                )
-        if sum(c.practices for c in self.codes.commissioners) < self.geography.pcns:
-            raise ValueError("more PCNs than practices")
-        return self
-
     @property
     def practices(self) -> int:
         return sum(c.practices for c in self.codes.commissioners)
+
+
+Location = tuple[str | int, ...]
+
+
+def problems(place: PlaceFile) -> list[tuple[Location, str]]:
+    """What the fields cannot say alone, each with the place in the file it belongs to."""
+    found: list[tuple[Location, str]] = []
+    g, commissioners = place.geography, place.codes.commissioners
+    if sum(g.imd_deciles) != g.lsoas or min(g.imd_deciles) < 0:
+        found.append(
+            (("geography", "imd_deciles"),
+             f"imd_deciles add up to {sum(g.imd_deciles)}, not the {g.lsoas} LSOAs")
+        )  # fmt: skip
+    if len(g.neighbourhoods) > g.lsoas:
+        found.append((("geography", "neighbourhoods"), "more neighbourhoods than LSOAs"))
+    codes = [c.code for c in commissioners]
+    lists: list[tuple[Location, list[str], str]] = [
+        (("codes", "commissioners"), codes, "commissioner code"),
+        (("geography", "neighbourhoods"), [n.name for n in g.neighbourhoods], "neighbourhood"),
+    ]
+    for listed, names, what in lists:
+        try:
+            reject_repeats(names, what)
+        except ValueError as exc:
+            found.append((listed, str(exc)))
+    given = [n.affluence is not None for n in g.neighbourhoods]
+    if any(given) and not all(given):
+        index = given.index(False) if given[0] else given.index(True)
+        found.append(
+            (("geography", "neighbourhoods", index),
+             "give every neighbourhood an affluence, or none")
+        )  # fmt: skip
+    owners = [n.commissioner for n in g.neighbourhoods]
+    for i, owner in enumerate(owners):
+        where = ("geography", "neighbourhoods", i, "commissioner")
+        if owner is not None and owner not in codes:
+            found.append((where, f"commissioner '{owner}' is not one of {', '.join(codes)}"))
+        elif owner is None and len(codes) > 1:
+            found.append((where, "with several commissioners, name this neighbourhood's"))
+    for i, c in enumerate(commissioners):
+        served = sum(o in (c.code, None) for o in owners)
+        if served == 0:
+            found.append((("codes", "commissioners", i), f"commissioner '{c.code}' serves no "
+                          "neighbourhood"))  # fmt: skip
+        elif c.practices < served:
+            found.append(
+                (("codes", "commissioners", i, "practices"),
+                 f"{c.practices} practices for {served} neighbourhoods: each needs one")
+            )  # fmt: skip
+    if place.practices < g.pcns:
+        found.append((("geography", "pcns"), f"{g.pcns} PCNs for {place.practices} practices"))
+    d = place.defaults
+    if d.status_plan is not None and d.status_plan not in d.plans:
+        found.append(
+            (("defaults", "status_plan"), f"status_plan '{d.status_plan}' is not one of plans")
+        )
+    return found
