@@ -64,14 +64,21 @@ def warehouse_place(backend: Backend) -> str:
     """The place the warehouse's LSOAs belong to: the name its place-level rows carry.
 
     It was written into the geography by whoever made the extracts (the synthetic
-    generator takes it from the place file), so the warehouse names its own place.
+    generator takes it from the place file), so the warehouse names its own place;
+    a lookup that names none falls back to the default place file's name.
     """
-    places = backend.collect(backend.table(t.LSOA).select("place").unique())["place"]
-    names = sorted({str(p) for p in places.dropna() if str(p).strip()})
-    if len(names) != 1:
-        found = ", ".join(names) if names else "none"
+    lsoa = backend.table(t.LSOA)
+    names: list[str] = []
+    if "place" in lsoa.collect_schema().names():
+        places = backend.collect(lsoa.select("place").unique())["place"]
+        names = sorted({str(p) for p in places.dropna() if str(p).strip()})
+    if not names:
+        from placehealth.places import load_place
+
+        return load_place().name
+    if len(names) > 1:
         raise ConfigurationError(
-            f"the warehouse's LSOAs name {len(names)} places ({found}), not one",
+            f"the warehouse's LSOAs name {len(names)} places ({', '.join(names)}), not one",
             column="--place",
             hint="name the place with --place",
         )
