@@ -7,13 +7,20 @@ neighbourhoods and 34 for South Sefton's (202), and its older age structure (206
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from placehealth.data.synth.geography import neighbourhood_codes, synthetic_geography
+from placehealth.data.synth.model import simulate
 from placehealth.data.synth.people import _ages
+from placehealth.data.synth.report import calibration
+from placehealth.data.synth.write import write
 from placehealth.deployment import SYNTHETIC_NEIGHBOURHOOD, SYNTHETIC_PRACTICE
+from placehealth.errors import ValidationError
 from placehealth.places import load_place
+from tests.test_cli import run_cli
 
 
 def test_sefton_geography_has_the_seed_practices_by_ccg() -> None:
@@ -80,3 +87,17 @@ def test_the_synthetic_ages_are_the_place_files(place: str, over_65: float, over
     # 400,000 draws: a standard error under 0.07 percentage points
     assert (age >= 65).mean() == pytest.approx(over_65, abs=0.003)
     assert (age >= 85).mean() == pytest.approx(over_85, abs=0.001)
+
+
+def test_the_extract_says_its_place_and_the_calibration_report_keeps_to_its_own(
+    tmp_path: Path,
+) -> None:
+    """The calibration targets are Liverpool's seed facts: they are not checked on Sefton."""
+    folder = tmp_path / "sefton"
+    manifest = write(simulate(1_000, seed=2, place=load_place("sefton")), folder)
+    assert manifest["place"] == "sefton"
+    with pytest.raises(ValidationError, match=r"liverpool's \(its seeds\), not sefton's"):
+        calibration(folder, noise=False)
+    result = run_cli("synth", "report", str(folder))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{folder / 'manifest.json'}:" in result.stderr

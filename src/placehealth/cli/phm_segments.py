@@ -22,7 +22,7 @@ from placehealth.periods import financial_year_label
 from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
 from placehealth.phm.concentration import lorenz, top_share
 from placehealth.phm.costs import person_costs
-from placehealth.phm.population import DataWindow, check_is_date, data_window
+from placehealth.phm.population import DataWindow, data_window
 from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
 from placehealth.phm.segments import SEGMENT_NAMES, alive
 from placehealth.publish import Published, write
@@ -46,7 +46,6 @@ def parse_date(text: str, option: str = "--index-date") -> dt.date:
         raise ValidationError(
             f"cannot read date '{text}'", column=option, hint="write YYYY-MM-DD, e.g. 2018-04-01"
         ) from None
-    check_is_date(day)
     return day
 
 
