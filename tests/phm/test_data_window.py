@@ -131,3 +131,19 @@ def test_the_commands_default_to_the_data(later: Path, tmp_path: Path) -> None:
     assert set(place["area_code"]) == {"Sefton"}
     emergency = place[place["indicator_id"] == "emergency-admissions"]
     assert set(emergency["period"]) == {"2019/20", "2020/21", "2021/22", "2022/23", "2023/24"}
+
+
+def test_years_of_a_window_that_starts_and_ends_mid_year() -> None:
+    window = DataWindow(D(2014, 6, 15), D(2019, 2, 10))
+    assert window.financial_years == [2015, 2016, 2017, 2018]  # 1 Aprils inside the data
+    assert window.whole_financial_years == [2015, 2016, 2017]
+    assert window.latest_full_year() == D(2017, 4, 1)
+    window.check(D(2014, 6, 15))
+    with pytest.raises(ValidationError, match=r"outside the data \(2014-06-15 to 2019-02-10\)"):
+        window.check(D(2019, 2, 11))
+    with pytest.raises(ValidationError, match="financial year 2014/15 is outside the data"):
+        window.check_year(D(2014, 4, 1), "2014/15")
+    short = DataWindow(D(2020, 5, 1), D(2020, 12, 31))
+    assert short.financial_years == [] and short.latest_full_year() == D(2020, 5, 1)
+    with pytest.raises(ValidationError, match="the data hold no 1 April"):
+        short.check_year(D(2020, 4, 1), "2020/21")
