@@ -49,7 +49,7 @@ ENV_DEPLOYMENT = "PLACEHEALTH_DEPLOYMENT"
 SYSTEM_PATH = Path("/etc/placehealth/deployment.yaml")
 EXAMPLE = "examples/deployment.yaml"
 
-# The synthetic geography's codes (placehealth.data.geography): NBSYN…, SYN….
+# The synthetic geography's codes (placehealth.data.synth.geography): NBSYN…, SYN….
 SYNTHETIC_NEIGHBOURHOOD = "NBSYN"
 SYNTHETIC_PRACTICE = "SYN"
 SYNTHETIC_ONLY = "a development deployment releases synthetic data only"

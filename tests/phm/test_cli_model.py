@@ -51,7 +51,11 @@ def model_path(paths: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactor
 
 
 def test_fit_writes_the_model_and_its_calibration_plot(model_path: Path) -> None:
-    assert json.loads(model_path.read_text())["validation_index_date"] == "2017-04-01"
+    written = json.loads(model_path.read_text())
+    # no dates given: validated at the last date with 12 months of follow-up in the data
+    # (which end on 2019-03-31), fitted a year before
+    assert written["validation_index_date"] == "2018-04-01"
+    assert written["fit_index_date"] == "2017-04-01"
     assert (model_path.parent / "risk-model-calibration.html").is_file()
 
 

@@ -303,6 +303,14 @@ def _hand_made() -> tuple[DuckDBBackend, nw.LazyFrame[Any]]:
         "geo_practice",
     )
     backend.from_pandas(pd.DataFrame({"lsoa": ["L1"], "neighbourhood": ["A"]}), "geo_lsoa")
+    # the data run from 2014-04-01 to 2019-03-31: the first and last contacts say so
+    contacts = pd.DataFrame(
+        {
+            "person_key": ["P1-0", "P1-1"],
+            "contact_date": [dt.date(2014, 4, 1), dt.date(2019, 3, 31)],
+        }
+    )
+    backend.from_pandas(contacts, "gp_contact")
     return backend, backend.from_pandas(person[["person_key", "risk"]], "risk")
 
 
@@ -332,10 +340,11 @@ def test_neighbourhoods_and_bad_inputs() -> None:
         cf.check_threshold(1.2)
     with pytest.raises(ValidationError, match="not a probability"):
         cf.check_threshold(-0.1)
+    with pytest.raises(ValidationError, match=r"outside the data \(2014-04-01 to 2019-03-31\)"):
+        cf.check_index_date(dt.date(2019, 4, 1), backend)
     with pytest.raises(ValidationError, match="outside the data"):
-        cf.check_index_date(dt.date(2019, 4, 1))
-    with pytest.raises(ValidationError, match="outside the data"):
-        cf.check_index_date(dt.date(2014, 3, 31))
+        cf.check_index_date(dt.date(2014, 3, 31), backend)
+    cf.check_index_date(dt.date(2019, 3, 31), backend)  # the last day of the data is inside
 
 
 def test_day_numbers_give_whole_days_on_every_engine(make_frame: MakeFrame) -> None:

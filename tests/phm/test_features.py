@@ -25,6 +25,7 @@ from placehealth.phm.features import (
     features,
     outcome,
 )
+from placehealth.phm.population import DataWindow
 
 KEY_TEXT = "test-key-phm-model-7d41c0e2"
 INDEX = dt.date(2016, 4, 1)
@@ -232,13 +233,18 @@ def test_outcome_counts_emergency_spells_from_the_index_day(hand: DuckDBBackend)
 
 
 def test_index_dates_need_history_and_follow_up() -> None:
-    check_index(D(2016, 4, 1))
-    check_index(D(2018, 4, 1))
+    data = DataWindow(D(2014, 4, 1), D(2019, 3, 31))
+    check_index(data, D(2016, 4, 1))
+    check_index(data, D(2018, 4, 1))
     with pytest.raises(ValidationError, match="24 months of history"):
-        check_index(D(2016, 3, 31))
+        check_index(data, D(2016, 3, 31))
     with pytest.raises(ValidationError, match="outside the data"):
-        check_index(D(2018, 4, 2))
-    check_index(D(2019, 4, 1), follow_up=False)  # scoring needs no follow-up
+        check_index(data, D(2018, 4, 2))
+    check_index(data, D(2019, 4, 1), follow_up=False)  # scoring needs no follow-up
+    later = DataWindow(D(2019, 4, 1), D(2024, 3, 31))  # the same rule for any years
+    check_index(later, D(2023, 4, 1))
+    with pytest.raises(ValidationError, match="from 2021-04-01 to 2023-04-01"):
+        check_index(later, D(2018, 4, 1))
 
 
 def test_add_months_keeps_the_first() -> None:

@@ -65,7 +65,8 @@ def test_model_file_round_trip(fitted: Model, model_file: Path) -> None:
     data = json.loads(model_file.read_text())
     assert data["feature_spec_sha256"] == spec_hash()
     assert [f["name"] for f in data["features"]] == [t.name for t in TERMS]
-    assert data["fit_index_date"] == "2016-04-01"
+    # no dates given: validated at the last date with a year of follow-up, fitted a year before
+    assert (data["fit_index_date"], data["validation_index_date"]) == ("2017-04-01", "2018-04-01")
     back = read_model(model_file)
     assert back.coefficients == fitted.coefficients
     assert back.intercept == fitted.intercept

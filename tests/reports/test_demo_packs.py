@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.demo import LIVERPOOL_PLANS
 from placehealth.cli.options import default_plans_path
+from placehealth.places import load_place
 from placehealth.plans.load import load_plans
 from placehealth.plans.status import read_actuals
 from placehealth.reports.pack import assemble
@@ -30,7 +30,7 @@ def _pages(pdf: Path) -> list[str]:
     return text.split("\f")[:-1]  # a form feed ends every page
 
 
-@pytest.mark.parametrize("name", LIVERPOOL_PLANS)
+@pytest.mark.parametrize("name", load_place("liverpool").defaults.plans)
 def test_demo_pack_pictures(name: str, tmp_path: Path) -> None:
     _need("pdftoppm")
     folder = default_plans_path() / name

@@ -74,7 +74,7 @@ class FrameworkCode(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    framework: str  # vital_signs, laa, nhs_of, ascof, phof, ccg_ois, bcf, one_liverpool, ...
+    framework: str  # vital_signs, laa, nhs_of, ascof, phof, ccg_ois, bcf, a local strategy's id
     code: str
     tier: str | None = None  # Vital Signs tier A/B/C
     source: Source | None = None

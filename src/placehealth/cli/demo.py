@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -18,28 +19,40 @@ from placehealth.plans.load import load_plans
 from placehealth.plans.show import findings_frame, summary_frame
 from placehealth.tables import write_table
 
+if TYPE_CHECKING:
+    from placehealth.places import PlaceFile
+
 DEMO_PERSONS = 20_000
 
 
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Folder for the outputs."),
     persons: int = typer.Option(
-        DEMO_PERSONS, "--persons", "-n", help="Size of the synthetic Liverpool (500000 = full)."
+        DEMO_PERSONS,
+        "--persons",
+        "-n",
+        help="Size of the synthetic place (its full size is the place file's population).",
     ),
     seed: int = typer.Option(1, "--seed", "-s", help="Random seed of the synthetic population."),
+    place: str | None = typer.Option(
+        None, "--place", help="Place id (e.g. sefton) or place file (default: the default place)."
+    ),
 ) -> None:
-    """Run the main job: plans, a synthetic Liverpool warehouse, its indicators, board packs.
+    """Run the main job: plans, a synthetic place's warehouse, its indicators, board packs.
 
-    Checks every plan and writes the plan summary and findings; generates a
-    synthetic Liverpool (small by default, --persons to scale), loads it into a
-    DuckDB warehouse under a demo key, computes every indicator for every area
-    and year, and sets One Liverpool's ambitions against them; segments the
-    population, fits and validates the emergency-admission risk model and counts
-    the people at risk in each neighbourhood; writes a board pack for each
-    Liverpool plan.
+    Checks every plan and writes the plan summary and findings; generates the
+    synthetic place (small by default, --persons to scale) from its place file
+    (docs/places.md), loads it into a DuckDB warehouse under a demo key, computes
+    every indicator for every area and year, and sets the place's plan against
+    them; segments the population, fits and validates the emergency-admission
+    risk model and counts the people at risk in each neighbourhood; writes a
+    board pack for each of the place's plans.
 
-    Example: placehealth demo --out out/demo --persons 500000
+    Example: placehealth demo --place sefton --out out/sefton --persons 20000
     """
+    from placehealth.places import load_place
+
+    where = load_place(place)
     catalogue = load_catalogue()
     plans = load_plans(default_plans_path())
     findings = check_plans(plans, catalogue)
@@ -52,14 +65,14 @@ def demo(
         + ", ".join(f"{n} {s}" for s, n in counts.items())
     )
     console.print(f"plan summary: {summary_path}\nfindings: {findings_path}")
-    outputs = _warehouse(out, persons, seed)
-    for pack in _board_packs(out):
+    outputs = _warehouse(out, persons, seed, where, place or where.id)
+    packs = _board_packs(out, where.defaults.plans)
+    if not packs:
+        console.print(f"board packs: no plans for {where.name} (defaults.plans in its place file)")
+    for pack in packs:
         console.print(f"board pack: {pack}")
     for what, path in outputs.items():
         console.print(f"{what}: {path}")
-
-
-LIVERPOOL_PLANS = ("ccg-2014", "one-liverpool-2019")
 
 
 def _run(*args: str) -> None:
@@ -69,8 +82,10 @@ def _run(*args: str) -> None:
     app(list(args), standalone_mode=False)
 
 
-def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
-    """Synthetic Liverpool → extracts → pseudonymised warehouse → indicator values.
+def _warehouse(
+    out: Path, persons: int, seed: int, place: PlaceFile, place_arg: str
+) -> dict[str, Path]:
+    """Synthetic place → extracts → pseudonymised warehouse → indicator values.
 
     The demo makes its own random key (``demo.key``, kept beside the warehouse
     so a re-run can read it); a real place keeps its key away from the data.
@@ -78,7 +93,7 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
     with an earlier population.
     """
     extract = out / "synth"
-    warehouse = out / "liverpool.duckdb"
+    warehouse = out / f"{place.id}.duckdb"
     key_file = out / "demo.key"
     if not key_file.exists():
         out.mkdir(parents=True, exist_ok=True)
@@ -86,56 +101,66 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
         key_file.chmod(0o600)
     warehouse.unlink(missing_ok=True)
     values = out / "indicators.csv"
-    _run("synth", "--persons", str(persons), "--seed", str(seed), "--out", str(extract))
+    _run("synth", "--place", place_arg, "--persons", str(persons), "--seed", str(seed),
+         "--out", str(extract))  # fmt: skip
     _run(
         "ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file),
         "--synthetic",
     )  # fmt: skip
     _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values))
-    status = out / "status-one-liverpool-2019.csv"
-    plan = str(default_plans_path() / "one-liverpool-2019")
-    # the synthetic Liverpool has `persons` people: its counts are compared as rates
-    _run("plan", "status", plan, "--actuals", str(values), "--population", str(persons),
-         "-o", str(status))  # fmt: skip
-    outputs = {"warehouse": warehouse, "indicator values": values, "plan status": status}
-    return outputs | _population_health(out, warehouse, extract, key_file)
+    outputs = {"warehouse": warehouse, "indicator values": values}
+    name = place.defaults.status_plan
+    if name is None:
+        console.print(f"plan status: no plans for {place.name} (defaults.status_plan)")
+    else:
+        status = out / f"status-{name}.csv"
+        # the synthetic place has `persons` people: its counts are compared as rates
+        _run("plan", "status", str(default_plans_path() / name), "--actuals", str(values),
+             "--population", str(persons), "-o", str(status))  # fmt: skip
+        outputs["plan status"] = status
+    return outputs | _population_health(out, warehouse, extract, key_file, place)
 
 
-def _population_health(out: Path, warehouse: Path, extract: Path, key: Path) -> dict[str, Path]:
+def _population_health(
+    out: Path, warehouse: Path, extract: Path, key: Path, place: PlaceFile
+) -> dict[str, Path]:
     """Segments and their profiles, the risk model, and the at-risk counts per neighbourhood.
 
     The case list runs under the demo's own deployment, marked ``development:
     true``: its roles file and audit log are the demo's (in ``out``), which a real
     deployment never allows, so it releases synthetic data only.
     """
+    from placehealth.data.synth.geography import neighbourhood_codes
+
+    team = neighbourhood_codes(place)[0]  # the first neighbourhood's team
     segments = out / "segments.csv"
     model = out / "risk-model.json"
     at_risk = out / "at-risk-by-neighbourhood.csv"
-    cohort = out / f"cohort-{DEMO_NEIGHBOURHOOD}.csv"
+    cohort = out / f"cohort-{team}.csv"
     truth = extract / "truth" / "emergency_risk.parquet"
     wh = str(warehouse)
     gate = ["--model", str(model)]
     _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments))
     _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file", str(key),
          "--model", str(model))  # fmt: skip
-    deployment = _demo_deployment(out)
+    deployment = _demo_deployment(out, team)
     with _environment(ENV_DEPLOYMENT, str(deployment)):
         _run("phm", "cohort", "-w", wh, "--summary", *gate, "--user", "analyst",
              "-o", str(at_risk))  # fmt: skip
-        _run("phm", "cohort", "-w", wh, "-n", DEMO_NEIGHBOURHOOD, "--threshold", "0.5", *gate,
+        _run("phm", "cohort", "-w", wh, "-n", team, "--threshold", "0.5", *gate,
              "--user", "team", "-o", str(cohort))  # fmt: skip
     return {
         "segment profile": segments,
         "risk model": model,
         "people at risk by neighbourhood": at_risk,
-        f"case list for {DEMO_NEIGHBOURHOOD} (pseudonymised, audited)": cohort,
+        f"case list for {team} (pseudonymised, audited)": cohort,
         "demo deployment (development: synthetic data only)": deployment,
     }
 
 
-def _demo_deployment(out: Path) -> Path:
+def _demo_deployment(out: Path, neighbourhood: str) -> Path:
     """The demo's deployment and roles file; the audit log is rebuilt with the warehouse."""
-    (out / "roles.yaml").write_text(DEMO_ROLES)
+    (out / "roles.yaml").write_text(DEMO_ROLES.format(neighbourhood=neighbourhood))
     path = out / "deployment.yaml"
     path.write_text(DEMO_DEPLOYMENT)
     (out / "audit.jsonl").unlink(missing_ok=True)
@@ -157,15 +182,14 @@ def _environment(name: str, value: str) -> Iterator[None]:
             os.environ[name] = previous
 
 
-DEMO_NEIGHBOURHOOD = "NBSYN01"
-DEMO_ROLES = f"""\
+DEMO_ROLES = """\
 # Demo users: an analyst (suppressed counts) and one neighbourhood's team.
 users:
   analyst:
     role: analyst
   team:
     role: neighbourhood_team
-    neighbourhoods: [{DEMO_NEIGHBOURHOOD}]
+    neighbourhoods: [{neighbourhood}]
 """
 DEMO_DEPLOYMENT = """\
 # The demo's deployment: development only. Its roles file and audit log sit in the demo's
@@ -179,14 +203,14 @@ development: true
 """
 
 
-def _board_packs(out: Path) -> list[Path]:
-    """A board pack for each Liverpool plan against synthetic monthly actuals.
+def _board_packs(out: Path, names: list[str]) -> list[Path]:
+    """A board pack for each of the place's plans against synthetic monthly actuals.
 
     The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
     warehouse's indicator values feed the pack.
     """
     packs = []
-    for name in LIVERPOOL_PLANS:
+    for name in names:
         folder = str(default_plans_path() / name)
         actuals = str(out / f"sample-actuals-{name}.csv")
         pack = out / f"board-pack-{name}.pdf"

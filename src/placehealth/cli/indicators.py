@@ -34,8 +34,15 @@ def parse_years(text: str) -> list[int]:
 def compute(
     warehouse: Path = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file."),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
-    years: str = typer.Option("2014/15-2018/19", "--years", help="Financial years to compute."),
-    place: str = typer.Option("Liverpool", "--place", help="Name of the place (top area)."),
+    years: str | None = typer.Option(
+        None,
+        "--years",
+        help="Financial years to compute, e.g. 2014/15-2018/19 (default: every whole year "
+        "in the data).",
+    ),
+    place: str | None = typer.Option(
+        None, "--place", help="Name of the place (top area; default: the warehouse's place)."
+    ),
     output: Path = typer.Option(
         Path("out/indicators.parquet"), "--output", "-o", help="CSV, Parquet or Excel file."
     ),
@@ -47,12 +54,20 @@ def compute(
     are hidden, with the counts that would give them back, and the values derived
     from them blanked; the disclosure column says why (docs/disclosure.md).
 
-    Example: placehealth indicators compute --warehouse out/liverpool.duckdb -o values.csv
+    Example: placehealth indicators compute --warehouse out/warehouse.duckdb -o values.csv
     """
-    fys = parse_years(years)
+    fys = parse_years(years) if years is not None else None
+    backend = open_backend(engine, warehouse)
+    if fys is None:
+        from placehealth.engine.window import data_window
+
+        fys = data_window(backend).whole_financial_years
+        if not fys:
+            raise ValidationError(
+                "the data hold no whole financial year", column="--years", hint="name the years"
+            )
     calendar = list(range(fys[0] + 1, fys[-1] + 1))  # whole calendar years inside the span
     pooled = [(y, y + 2) for y in calendar if y + 2 <= calendar[-1]]
-    backend = open_backend(engine, warehouse)
     ctx = Context(backend, years=fys, pooled=pooled, place=place)
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -70,7 +85,7 @@ def compute(
         lsoa, practice = ctx.geography
     backend.close()
     with console.status("disclosure control"):
-        published = publish_indicators(values, lsoa, practice, place=place)
+        published = publish_indicators(values, lsoa, practice, place=ctx.place_name)
     path = write(published, output)
     counts = values.groupby("indicator_id").size()
     hidden = int(published.frame["suppressed"].sum())

@@ -49,10 +49,10 @@ def ingest(
     files again adds nothing, and reads again only files with rows held back, so
     rows refused because of another file load once that file is fixed.
 
-    Example: placehealth ingest extracts/ --warehouse out/liverpool.duckdb --key-file secret.key
+    Example: placehealth ingest extracts/ --warehouse out/warehouse.duckdb --key-file secret.key
 
     Synthetic data (from placehealth synth): placehealth ingest out/synth --warehouse
-    out/liverpool.duckdb --key-file secret.key --synthetic
+    out/warehouse.duckdb --key-file secret.key --synthetic
     """
     key = load_key(key_file)
     total = len(find_extracts(source))
@@ -128,7 +128,7 @@ def optout(
     and never stored. removal_log records per table how many rows went, when, by whom
     and why, with no identifier. A bad line stops the command and removes nothing.
 
-    Example: placehealth optout optouts.csv --warehouse out/liverpool.duckdb --key-file secret.key
+    Example: placehealth optout optouts.csv --warehouse out/warehouse.duckdb --key-file secret.key
     """
     key = load_key(key_file)
     result = opt_out(listing, warehouse, key)

@@ -14,7 +14,7 @@ from placehealth.cli import phm_cohort, phm_model, phm_segments
 phm_app = typer.Typer(
     help=(
         "Population health management: segments, frailty, risk of emergency admission, "
-        "case finding.\n\nExample: placehealth phm segments --warehouse out/liverpool.duckdb"
+        "case finding.\n\nExample: placehealth phm segments --warehouse out/warehouse.duckdb"
     ),
     no_args_is_help=True,
 )

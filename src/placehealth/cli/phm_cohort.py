@@ -154,7 +154,7 @@ def cohort(
     file and the audit log are the deployment's (/etc/placehealth/deployment.yaml
     or $PLACEHEALTH_DEPLOYMENT), never the caller's.
 
-    Example: placehealth phm cohort -w out/liverpool.duckdb -n NBSYN01 --threshold 0.5 --patients practice-list.csv -o cohort.csv
+    Example: placehealth phm cohort -w out/warehouse.duckdb -n NBSYN01 --threshold 0.5 --patients practice-list.csv -o cohort.csv
     """  # noqa: E501
     case_finding.check_threshold(threshold)
     day = parse_date(index_date)

@@ -37,7 +37,7 @@ SUMMARY = (
 
 model_app = typer.Typer(
     help="The emergency-admission risk model: fit, validate, report.\n\n"
-    "Example: placehealth phm model fit --warehouse out/liverpool.duckdb",
+    "Example: placehealth phm model fit --warehouse out/warehouse.duckdb",
     no_args_is_help=True,
 )
 
@@ -55,9 +55,13 @@ def _date(text: str, option: str) -> dt.date:
 def fit_command(
     warehouse: Path = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file."),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
-    fit_index: str = typer.Option("2016-04-01", "--fit-index", help="Index date to fit at."),
-    validate_index: str = typer.Option(
-        "2017-04-01", "--validate-index", help="Later index date to validate at."
+    fit_index: str | None = typer.Option(
+        None, "--fit-index", help="Index date to fit at (default: a year before validation)."
+    ),
+    validate_index: str | None = typer.Option(
+        None,
+        "--validate-index",
+        help="Later index date to validate at (default: the latest the data allow).",
     ),
     truth: Path | None = typer.Option(
         None, "--truth", help="Synthetic truth (EXTRACT/truth/emergency_risk.parquet)."
@@ -79,12 +83,10 @@ def fit_command(
     Example: placehealth phm model fit -w out/wh.duckdb --truth synth/truth/emergency_risk.parquet
     """
     from placehealth.engine import open_backend
-    from placehealth.phm.features import check_index
     from placehealth.phm.risk_model import calibration_chart, fit, write_model
 
-    start, later = _date(fit_index, "--fit-index"), _date(validate_index, "--validate-index")
-    check_index(start, what="fit index date")
-    check_index(later, what="validation index date")
+    start = _date(fit_index, "--fit-index") if fit_index else None
+    later = _date(validate_index, "--validate-index") if validate_index else None
     key = None
     if truth is not None:
         from placehealth.data.pseudonymise import load_key
@@ -107,7 +109,9 @@ def fit_command(
         backend.close()
     write_model(model, model_path)
     charts = calibration_chart(model, model_path.with_name(model_path.stem + "-calibration"))
-    _print_summary(model.metrics, f"Risk model, fitted {start}, validated {later}")
+    _print_summary(
+        model.metrics, f"Risk model, fitted {model.fit_index}, validated {model.validate_index}"
+    )
     console.print(f"model → {model_path}")
     for chart in charts:
         console.print(f"calibration plot → {chart}")

@@ -18,10 +18,11 @@ from placehealth.engine import open_backend
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.errors import ValidationError
+from placehealth.periods import financial_year_label
 from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
 from placehealth.phm.concentration import lorenz, top_share
 from placehealth.phm.costs import person_costs
-from placehealth.phm.population import DATA_END, check_index_date
+from placehealth.phm.population import DataWindow, data_window
 from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
 from placehealth.phm.segments import SEGMENT_NAMES, alive
 from placehealth.publish import Published, write
@@ -38,32 +39,44 @@ ENGINE = typer.Option("duckdb", "--engine", help="duckdb (default) or spark.")
 
 
 def parse_date(text: str, option: str = "--index-date") -> dt.date:
-    """'2018-04-01' → a date inside the data, or a ValidationError saying what to write."""
+    """'2018-04-01' → a date, or a ValidationError saying what to write."""
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(
             f"cannot read date '{text}'", column=option, hint="write YYYY-MM-DD, e.g. 2018-04-01"
         ) from None
-    check_index_date(day)
+    return day
+
+
+def index_date_in(window: DataWindow, text: str | None, option: str = "--index-date") -> dt.date:
+    """The date asked for, inside the data; none asked: the last 1 April with a year after it."""
+    if text is None:
+        return window.latest_full_year()
+    day = parse_date(text, option)
+    window.check(day, option)
     return day
 
 
 def parse_year(text: str) -> dt.date:
-    """'2017/18' → 1 April 2017, a financial year inside the data."""
+    """'2017/18' → 1 April 2017."""
     m = _YEAR.match(text.strip())
     if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
         raise ValidationError(
             f"cannot read financial year '{text}'", column="--year", hint="write e.g. 2017/18"
         )
-    start = dt.date(int(m.group(1)), 4, 1)
-    if not dt.date(2014, 4, 1) <= start <= dt.date(2018, 4, 1):
-        raise ValidationError(
-            f"financial year {text} is outside the data",
-            column="--year",
-            hint="choose one of 2014/15 to 2018/19",
-        )
-    return start
+    return dt.date(int(m.group(1)), 4, 1)
+
+
+def year_in(window: DataWindow, text: str | None) -> tuple[dt.date, str]:
+    """The financial year asked for (its 1 April and label), beginning inside the data; none
+    asked: the last whole year in the data."""
+    if text is None:
+        start = window.latest_full_year()
+        return start, financial_year_label(start.year)
+    start = parse_year(text)
+    window.check_year(start, text.strip())
+    return start, text.strip()
 
 
 def _choice(value: str, allowed: tuple[str, ...] | list[str], option: str) -> str:
@@ -84,8 +97,11 @@ def _count(value: Any) -> str:
 
 def segments_command(
     warehouse: Path = WAREHOUSE,
-    index_date: str = typer.Option(
-        "2018-04-01", "--index-date", help="Date people are segmented at."
+    index_date: str | None = typer.Option(
+        None,
+        "--index-date",
+        help="Date people are segmented at (default: the last 1 April with a year of data "
+        "after it).",
     ),
     by: str | None = typer.Option(
         None, "--by", help="Profile one area type: neighbourhood, pcn, practice or imd_decile."
@@ -93,7 +109,9 @@ def segments_command(
     period: str = typer.Option(
         "after", "--period", help="Activity in the 12 months after (default) or before the date."
     ),
-    place: str = typer.Option("Liverpool", "--place", help="Name of the place (top area)."),
+    place: str | None = typer.Option(
+        None, "--place", help="Name of the place (top area; default: the warehouse's place)."
+    ),
     output: Path = typer.Option(
         Path("out/phm-segments.csv"), "--output", "-o", help="Profile file: CSV, Parquet or Excel."
     ),
@@ -110,14 +128,21 @@ def segments_command(
     within PCNs within the place, segments within all), and the rest rounded to
     5; the disclosure column says why a cell is blank (docs/disclosure.md).
 
-    Example: placehealth phm segments -w out/liverpool.duckdb --by neighbourhood -o segments.csv
+    Example: placehealth phm segments -w out/warehouse.duckdb --by neighbourhood -o segments.csv
     """
-    day = parse_date(index_date)
+    if index_date is not None:
+        parse_date(index_date)
     areas = [_choice(by, AREA_TYPES, "--by")] if by is not None else list(AREA_TYPES)
     _choice(period, ("after", "before"), "--period")
     backend = open_backend(engine, warehouse)
     started = time.perf_counter()
     try:
+        data = data_window(backend)
+        day = index_date_in(data, index_date)
+        if place is None:
+            from placehealth.engine.geography import warehouse_place
+
+            place = warehouse_place(backend)
         with console.status("segmenting and profiling"):
             result = profiles(backend, day, period=period, area_types=areas, place=place)  # type: ignore[arg-type]
     finally:
@@ -160,9 +185,9 @@ def segments_command(
                 f"74% of bed-days are held by {_pct(holding)} of {who}."
             )
     end = window(day, period)[1]  # type: ignore[arg-type]
-    if end > DATA_END + dt.timedelta(days=1):
+    if end > data.end + dt.timedelta(days=1):
         console.print(
-            f"[yellow]Note: the data end on {DATA_END.isoformat()}, so activity after "
+            f"[yellow]Note: the data end on {data.end.isoformat()}, so activity after "
             f"{day.isoformat()} covers less than 12 months.[/yellow]"
         )
     console.print(f"Profile ({len(result.profile):,} rows, {seconds:.1f} s) → {path}")
@@ -196,7 +221,9 @@ def concentration_command(
         help="bed_days, emergency_admissions, ae, or cost (hospital use priced by the "
         "unit costs in phm/codelists/unit-costs.yaml).",
     ),
-    year: str = typer.Option("2017/18", "--year", help="Financial year, e.g. 2017/18."),
+    year: str | None = typer.Option(
+        None, "--year", help="Financial year, e.g. 2017/18 (default: the last whole year)."
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Lorenz curve: CSV, Parquet or Excel."
     ),
@@ -213,12 +240,14 @@ def concentration_command(
     any of the measure in the year (for bed-days, any hospital spell). Seed 002
     (line 184): about 11% of patients account for 74% of bed-days.
 
-    Example: placehealth phm concentration -w out/liverpool.duckdb --year 2017/18 -o lorenz.csv
+    Example: placehealth phm concentration -w out/warehouse.duckdb --year 2017/18 -o lorenz.csv
     """
     column = MEASURES[_choice(measure, tuple(MEASURES), "--measure")]
-    start = parse_year(year)
+    if year is not None:
+        parse_year(year)
     backend = open_backend(engine, warehouse)
     try:
+        start, year = year_in(data_window(backend), year)
         frame = person_amounts(backend, start, column)
     finally:
         backend.close()
@@ -318,8 +347,8 @@ def allocate_command(
     universal_share: float = typer.Option(
         0.5, "--universal-share", help="Share given out per head regardless of need (0-1)."
     ),
-    index_date: str = typer.Option(
-        "2018-04-01", "--index-date", help="Date population is counted."
+    index_date: str | None = typer.Option(
+        None, "--index-date", help="Date population is counted (default: the last 1 April)."
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Allocation table: CSV, Parquet or Excel."
@@ -334,12 +363,14 @@ def allocate_command(
     admissions per head in the 12 months before the date) or both. Whole pounds,
     adding up to the budget.
 
-    Example: placehealth phm allocate -w out/liverpool.duckdb --budget 1000000 --need combined
+    Example: placehealth phm allocate -w out/warehouse.duckdb --budget 1000000 --need combined
     """
     _choice(need, NEEDS, "--need")
-    day = parse_date(index_date)
+    if index_date is not None:
+        parse_date(index_date)
     backend = open_backend(engine, warehouse)
     try:
+        day = index_date_in(data_window(backend), index_date)
         lsoa = neighbourhood_need(backend, day)
     finally:
         backend.close()

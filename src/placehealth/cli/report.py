@@ -98,7 +98,7 @@ def board(
     Actuals marked synthetic=true (as sample-actuals writes them) watermark every page;
     a month given in an optional rebase column starts new SPC limits there.
 
-    Example: placehealth report board -p plans/one-liverpool-2019 -a actuals.csv -o pack.pdf
+    Example: placehealth report board -p plans/my-plan -a actuals.csv -o pack.pdf
     """
     from placehealth.reports.board import write_board
 

@@ -1,4 +1,4 @@
-"""``placehealth synth``: a synthetic Liverpool as extracts, and its calibration report."""
+"""``placehealth synth``: a synthetic place as extracts, and its calibration report."""
 
 from __future__ import annotations
 
@@ -32,25 +32,36 @@ def _progress() -> Progress:
 @synth_app.callback()
 def synth(
     ctx: typer.Context,
-    persons: int = typer.Option(500_000, "--persons", "-n", help="People registered in 2014."),
+    persons: int | None = typer.Option(
+        None, "--persons", "-n", help="People registered in 2014 (default: the place's size)."
+    ),
+    place: str | None = typer.Option(
+        None, "--place", help="Place id (e.g. sefton) or place file (default: the default place)."
+    ),
     seed: int = typer.Option(1, "--seed", "-s", help="Random seed (same seed, same bytes)."),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the extracts."),
     fmt: str = typer.Option("parquet", "--format", help="parquet (default) or csv."),
 ) -> None:
-    """Generate five financial years (2014/15–2018/19) of a synthetic Liverpool.
+    """Generate five financial years (2014/15–2018/19) of a synthetic place.
+
+    The place file (docs/places.md) gives its name, geography and age structure.
 
     Writes one extract per table (raw NHS numbers from the 999 test range, ready for
     placehealth ingest), the geography lookups, truth/emergency_risk.parquet (each
     person's true yearly emergency-admission probability; not ingested) and
     manifest.json. Then check it against the seeds with placehealth synth report.
 
-    Example: placehealth synth --persons 500000 --seed 1 --out out/synth
+    Example: placehealth synth --place sefton --persons 275000 --seed 1 --out out/synth
     """
     if ctx.invoked_subcommand is not None:
         return
     from placehealth.data.synth.model import MAX_PERSONS, simulate
     from placehealth.data.synth.params import YEARS
     from placehealth.data.synth.write import write
+    from placehealth.places import load_place
+
+    the_place = load_place(place)
+    persons = persons if persons is not None else the_place.population.persons
 
     if not 1_000 <= persons <= MAX_PERSONS:
         raise ValidationError(
@@ -66,11 +77,14 @@ def synth(
         def step(name: str) -> None:
             progress.update(task, advance=1, description=name)
 
-        synthetic = simulate(persons, seed, progress=step)
+        synthetic = simulate(persons, seed, progress=step, place=the_place)
         manifest = write(synthetic, out, fmt=fmt, progress=step)
     rows = sum(f["rows"] for f in manifest["files"].values())
     files = len(manifest["files"])
-    console.print(f"{persons:,} persons (seed {seed}): {rows:,} rows in {files} files → {out}")
+    console.print(
+        f"{the_place.name}: {persons:,} persons (seed {seed}): {rows:,} rows in {files} files "
+        f"→ {out}"
+    )
 
 
 @synth_app.command("report")
@@ -88,7 +102,8 @@ def report(
     Example: placehealth synth report out/synth
     """
     from placehealth.data.synth.report import GROUPS, calibration
-    from placehealth.data.synth.targets import TARGETS
+    from placehealth.data.synth.targets import PLACE, TARGETS
+    from placehealth.places import load_place
 
     total = len(TARGETS) + (GROUPS if noise else 0)
     with _progress() as progress:
@@ -100,7 +115,8 @@ def report(
     if as_json:
         print_json([r.as_dict() for r in rows])
     else:
-        table = Table(title=f"Synthetic Liverpool against the seeds ({rows[0].persons:,} persons)")
+        name = load_place(PLACE).name
+        table = Table(title=f"Synthetic {name} against the seeds ({rows[0].persons:,} persons)")
         for name in ("target", "seed", "expected", "generated", "diff", "noise", "±10%"):
             table.add_column(name, justify="left" if name in ("target", "seed") else "right")
         for r in rows:

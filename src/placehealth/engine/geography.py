@@ -13,6 +13,7 @@ import pandas as pd
 
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
+from placehealth.errors import ConfigurationError
 
 
 def lookups(backend: Backend) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -57,3 +58,28 @@ def roll_up(
 
 def _sum(frame: pd.DataFrame, by: list[str], values: Sequence[str]) -> pd.DataFrame:
     return frame.groupby(by, dropna=True, observed=True)[list(values)].sum().reset_index()
+
+
+def warehouse_place(backend: Backend) -> str:
+    """The place the warehouse's LSOAs belong to: the name its place-level rows carry.
+
+    It was written into the geography by whoever made the extracts (the synthetic
+    generator takes it from the place file), so the warehouse names its own place;
+    a lookup that names none falls back to the default place file's name.
+    """
+    lsoa = backend.table(t.LSOA)
+    names: list[str] = []
+    if "place" in lsoa.collect_schema().names():
+        places = backend.collect(lsoa.select("place").unique())["place"]
+        names = sorted({str(p) for p in places.dropna() if str(p).strip()})
+    if not names:
+        from placehealth.places import load_place
+
+        return load_place().name
+    if len(names) > 1:
+        raise ConfigurationError(
+            f"the warehouse's LSOAs name {len(names)} places ({', '.join(names)}), not one",
+            column="--place",
+            hint="name the place with --place",
+        )
+    return names[0]

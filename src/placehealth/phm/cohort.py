@@ -128,7 +128,7 @@ def cohort(
     before it. ``segments`` ([person_key, segment]) adds each person's segment.
     """
     check_threshold(threshold)
-    check_index_date(index_date)
+    check_index_date(index_date, backend)
     found = at_risk(backend, risk, threshold=threshold, index_date=index_date).filter(
         nw.col("neighbourhood") == neighbourhood
     )
@@ -215,7 +215,7 @@ def summary(
     because the threshold and the index date are the user's to choose.
     """
     check_threshold(threshold)
-    check_index_date(index_date)
+    check_index_date(index_date, backend)
     listed = at_risk(backend, risk, threshold=threshold, index_date=index_date)
     everyone = people(backend, index_date).select("practice_code", "neighbourhood").unique()
     found = backend.collect(

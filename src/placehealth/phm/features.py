@@ -22,7 +22,7 @@ from placehealth.engine.expressions import age_at, day_number
 from placehealth.errors import ValidationError
 from placehealth.periods import add_months
 from placehealth.phm.frailty import efi, hfrs
-from placehealth.phm.population import DATA_END, DATA_START, alive_at
+from placehealth.phm.population import DataWindow, alive_at
 
 KEY = "person_key"
 HISTORY_MONTHS = 24
@@ -53,16 +53,25 @@ CONDITIONS = tuple(condition_list().ids())
 CARE_HOME = ("residential", "nursing")
 
 
-def check_index(index_date: dt.date, *, follow_up: bool = True, what: str = "index date") -> None:
+def check_index(
+    window: DataWindow, index_date: dt.date, *, follow_up: bool = True, what: str = "index date"
+) -> None:
     """The index date must leave 24 months of history (and 12 of follow-up) inside the data."""
-    earliest = add_months(DATA_START, HISTORY_MONTHS)
-    latest = add_months(DATA_END + dt.timedelta(days=1), -FOLLOW_UP_MONTHS if follow_up else 0)
+    earliest, latest = index_range(window, follow_up=follow_up)
     if not earliest <= index_date <= latest:
         need = "24 months of history and 12 of follow-up" if follow_up else "24 months of history"
         raise ValidationError(
-            f"{what} {index_date.isoformat()} is outside the data: the model needs {need}",
+            f"{what} {index_date.isoformat()} is outside the data ({window}): the model "
+            f"needs {need}",
             hint=f"choose a date from {earliest.isoformat()} to {latest.isoformat()}",
         )
+
+
+def index_range(window: DataWindow, *, follow_up: bool = True) -> tuple[dt.date, dt.date]:
+    """The first and last index dates with enough history (and follow-up) in the data."""
+    earliest = add_months(window.start, HISTORY_MONTHS)
+    latest = add_months(window.end + dt.timedelta(days=1), -FOLLOW_UP_MONTHS if follow_up else 0)
+    return earliest, latest
 
 
 def activity_columns() -> list[str]:

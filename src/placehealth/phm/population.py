@@ -1,7 +1,9 @@
 """Who is in the population at an index date, and which index dates the data allow.
 
 Segments, risk features and case finding all start from these people, so
-their outputs join one to one.
+their outputs join one to one. The dates the data cover are read from the
+warehouse itself (the first and last day of recorded activity), never assumed:
+a warehouse of any years works.
 """
 
 from __future__ import annotations
@@ -13,27 +15,16 @@ import narwhals as nw
 
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
-from placehealth.errors import ValidationError
+from placehealth.engine.window import DataWindow, check_is_date, data_window
 
-DATA_START = dt.date(2014, 4, 1)
-"""First day of the warehouse's records (financial year 2014/15)."""
-DATA_END = dt.date(2019, 3, 31)
-"""Last day of the warehouse's records (financial year 2018/19)."""
+__all__ = ["DataWindow", "alive_at", "check_index_date", "check_is_date", "data_window"]
 
 
-def check_index_date(index_date: dt.date) -> None:
-    """An index date outside the records cannot be looked back from."""
-    if not isinstance(index_date, dt.date):
-        raise ValidationError(
-            f"index date {index_date!r} is not a date", hint="write e.g. 2018-04-01"
-        )
-    if not DATA_START <= index_date <= DATA_END:
-        raise ValidationError(
-            f"index date {index_date.isoformat()} is outside the data "
-            f"({DATA_START.isoformat()} to {DATA_END.isoformat()})",
-            column="--index-date",
-            hint="choose a date inside the data, e.g. 2018-04-01",
-        )
+def check_index_date(index_date: dt.date, backend: Backend | None = None) -> None:
+    """The index date is a date and, given the warehouse, inside its data."""
+    check_is_date(index_date)
+    if backend is not None:
+        data_window(backend).check(index_date)
 
 
 def alive_at(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:

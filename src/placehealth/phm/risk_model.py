@@ -29,18 +29,19 @@ from scipy.special import expit
 from placehealth.data.pseudonymise import PseudoKey, load_key
 from placehealth.engine.backends import Backend
 from placehealth.errors import InputFileError, ValidationError
+from placehealth.periods import add_months
 from placehealth.phm.features import (
     ACTIVITIES,
     CONDITIONS,
     KEY,
     check_index,
     features,
+    index_range,
     outcome,
 )
+from placehealth.phm.population import data_window
 
 VERSION = 1
-FIT_INDEX = dt.date(2016, 4, 1)
-VALIDATE_INDEX = dt.date(2017, 4, 1)
 TOP_SHARES = (0.005, 0.01, 0.05)
 HIGH_RISK = 0.5
 AGE_KNOTS = (1, 5, 15, 25, 45, 65, 75, 85)
@@ -262,10 +263,21 @@ def training_frame(
     return backend.collect(frame)
 
 
+def default_indexes(
+    backend: Backend, fit_index: dt.date | None, validate_index: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The dates asked for, or: validate at the latest date the data allow, fit a year before."""
+    if validate_index is None:
+        validate_index = index_range(data_window(backend))[1]
+    if fit_index is None:
+        fit_index = add_months(validate_index, -12)
+    return fit_index, validate_index
+
+
 def fit(
     backend: Backend,
-    fit_index: dt.date = FIT_INDEX,
-    validate_index: dt.date = VALIDATE_INDEX,
+    fit_index: dt.date | None = None,
+    validate_index: dt.date | None = None,
     *,
     truth: Path | None = None,
     key: PseudoKey | None = None,
@@ -273,14 +285,19 @@ def fit(
 ) -> Model:
     """Fit at ``fit_index``, validate at ``validate_index`` (scored in the database).
 
+    Unset, they are the last two 1 Aprils-apart dates the data allow: validation at
+    the latest date with 12 months of follow-up, fitting a year before it.
+
     ``key`` hashes the truth file's NHS numbers (default: the key ingestion
     uses). ``progress`` is told the name of each step as it starts.
     """
     step = progress or (lambda _: None)
     from sklearn.linear_model import LogisticRegression
 
-    check_index(fit_index, what="fit index date")
-    check_index(validate_index, what="validation index date")
+    fit_index, validate_index = default_indexes(backend, fit_index, validate_index)
+    window = data_window(backend)
+    check_index(window, fit_index, what="fit index date")
+    check_index(window, validate_index, what="validation index date")
     if validate_index <= fit_index:
         raise ValidationError(
             "the validation index date must come after the fit index date",

@@ -13,6 +13,7 @@ import narwhals as nw
 
 from placehealth.engine.backends import Backend
 from placehealth.phm.features import KEY, check_index, features
+from placehealth.phm.population import data_window
 from placehealth.phm.risk_model import Model
 
 
@@ -41,5 +42,5 @@ def score_features(frame: nw.LazyFrame[Any], model: Model) -> nw.LazyFrame[Any]:
 
 def score(backend: Backend, model: Model, index_date: dt.date) -> nw.LazyFrame[Any]:
     """[person_key, risk] for everyone alive and registered on ``index_date``."""
-    check_index(index_date, follow_up=False)
+    check_index(data_window(backend), index_date, follow_up=False)
     return score_features(features(backend, index_date), model)

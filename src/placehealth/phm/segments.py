@@ -1,6 +1,6 @@
 """Population segments: everyone alive at an index date in exactly one of seven segments.
 
-The seven segments of the One Liverpool strategy (seed 002, lines 172-180) are
+The seven segments of the city strategy of seed 002 (lines 172-180) are
 decided by a hierarchy, first match wins: end of life > frailty and dementia >
 complex lives > disability > mental health > long-term conditions > healthy.
 A person meeting two rules lands in the higher segment, so the segments add up
@@ -140,7 +140,7 @@ def segments(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:
     Columns: person_key, segment, ltc_count, ltc_band, age, the flags of every
     rule (booleans), lsoa and practice_code (for profiles by area).
     """
-    check_index_date(index_date)
+    check_index_date(index_date, backend)
     people = alive(backend, index_date)
     flags = [
         _palliative(backend, index_date),

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from placehealth.catalogue.model import Polarity
 from placehealth.errors import UserError
 from placehealth.periods import parse_period
+from placehealth.places import load_place
 from placehealth.sources import SourceLines
 
 Convention = Literal["sum", "point_to_point", "compound"]
@@ -320,7 +321,8 @@ class Document(_Strict):
     seed: str = Field(pattern=r"^\d{3}$")
     title: str
     date: str | None = None
-    area: str = "Liverpool"
+    # the place the document plans for; unset, the default place's name (placehealth.places)
+    area: str = Field(default_factory=lambda: load_place().name, min_length=1)
     headline_convention: Convention = "point_to_point"
 
 

@@ -1,4 +1,4 @@
-"""The simulation: five financial years of synthetic Liverpool, one year at a time.
+"""The simulation: five financial years of a synthetic place, one year at a time.
 
 Each year: babies are born; everyone present gets this year's rates from their
 state on 1 April (or at birth); deaths are drawn from cause-specific hazards;
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from placehealth.data.geography import Geography, synthetic_liverpool
 from placehealth.data.nhs_number import TEST_RANGE_CAPACITY, numbers_in_test_range
 from placehealth.data.synth import codes
 from placehealth.data.synth import params as p
+from placehealth.data.synth.geography import Geography, synthetic_geography
 from placehealth.data.synth.hazards import (
     CAUSE_IDS,
     State,
@@ -64,6 +64,7 @@ from placehealth.data.synth.social import (
     reablement,
 )
 from placehealth.data.synth.year import Year, open_year
+from placehealth.places import PlaceFile, load_place
 
 MAX_PERSONS = 800_000
 """Births need NHS numbers too, and the 999 test range holds about 909,000 valid ones."""
@@ -74,18 +75,27 @@ PLACES = ("hospital", "home", "care_home", "hospice", "other")
 class Synthetic:
     persons: int
     seed: int
+    place: PlaceFile
     geography: Geography
     people: People
     records: Records
     death_cause: npt.NDArray[np.str_]  # per person ('' if alive at the end)
 
 
-def simulate(persons: int, seed: int, progress: Callable[[str], None] | None = None) -> Synthetic:
-    """Synthetic Liverpool with ``persons`` registered on 1 April 2014."""
+def simulate(
+    persons: int,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+    place: PlaceFile | None = None,
+) -> Synthetic:
+    """A synthetic ``place`` (default: the default place) with ``persons`` registered on
+    1 April 2014: its geography and age structure from the place file."""
+    place = place if place is not None else load_place()
     rng = np.random.default_rng(seed)
-    geo = synthetic_liverpool()
+    geo = synthetic_geography(place)
     pool = numbers_in_test_range(rng, min(TEST_RANGE_CAPACITY, int(persons * 1.15) + 2_000))
-    people = baseline(rng, geo, pool[:persons])
+    ages = np.asarray(place.population.age_bands, dtype=np.float64)
+    people = baseline(rng, geo, pool[:persons], ages)
     _survivors_only(rng, people)
     records = Records()
     cause = np.full(persons, "", dtype="<U6")
@@ -99,7 +109,7 @@ def simulate(persons: int, seed: int, progress: Callable[[str], None] | None = N
             progress(year.label)
     _end_at_death(people, records)
     care_home_episodes(people, records)
-    return Synthetic(persons, seed, geo, people, records, cause)
+    return Synthetic(persons, seed, place, geo, people, records, cause)
 
 
 def _end_at_death(people: People, records: Records) -> None:

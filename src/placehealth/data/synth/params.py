@@ -21,14 +21,9 @@ DAY0_EPOCH = 16161  # days from 1970-01-01 to 2014-04-01 (Arrow date32)
 DAYS_PER_YEAR = 365.25
 
 # --- the population on 1 April 2014 ------------------------------------------
-# Liverpool's registered population by five-year band (0-4 … 90+), after ONS
-# mid-2014 estimates (about 470,000 residents; the GP list of seed 000, 4957–5023,
-# is 497,356): a young city with many students, 14.5% aged 65 and over.
+# The age structure is the place's (population.age_bands in its place file); the
+# share of women in each band is England's shape.
 AGE_BAND_STARTS = np.arange(0, 95, 5)
-AGE_BAND_PEOPLE = np.array(
-    [29.5, 26.0, 23.5, 30.0, 50.0, 38.0, 32.0, 27.0, 29.0, 32.0,
-     32.0, 27.0, 25.0, 21.0, 16.0, 13.0, 9.5, 5.5, 2.5]
-)  # fmt: skip
 FEMALE_SHARE = np.array(
     [0.49, 0.49, 0.49, 0.50, 0.50, 0.49, 0.49, 0.49, 0.50, 0.50,
      0.50, 0.50, 0.51, 0.52, 0.54, 0.56, 0.60, 0.65, 0.72]

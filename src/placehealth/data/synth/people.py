@@ -1,4 +1,4 @@
-"""The people of synthetic Liverpool: who they are on 1 April 2014, and who is born after.
+"""The people of a synthetic place: who they are on 1 April 2014, and who is born after.
 
 Everything is held as columns (numpy arrays, one entry per person) so that
 each year of the simulation is a handful of whole-array operations. Days are
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from placehealth.data.geography import Geography, register_practices
 from placehealth.data.synth import params as p
+from placehealth.data.synth.geography import Geography, register_practices
 from placehealth.data.synth.onset import Gompertz, draw_onset_by, fit
 
 NEVER = np.int32(2**30)
@@ -75,10 +75,11 @@ def record_days(rng: np.random.Generator, onset: AnyInt, condition: int) -> Int:
     return np.minimum(days, NEVER).astype(np.int32)
 
 
-def _ages(rng: np.random.Generator, n: int) -> tuple[Float, npt.NDArray[np.bool_]]:
-    band = rng.choice(len(p.AGE_BAND_PEOPLE), size=n, p=p.AGE_BAND_PEOPLE / p.AGE_BAND_PEOPLE.sum())
-    width = np.where(band == len(p.AGE_BAND_PEOPLE) - 1, 12.0, 5.0)  # 90+ runs to about 102
-    top = band == len(p.AGE_BAND_PEOPLE) - 1
+def _ages(rng: np.random.Generator, n: int, bands: Float) -> tuple[Float, npt.NDArray[np.bool_]]:
+    """Ages and sexes drawn from the place's people per five-year band (0-4 … 90+)."""
+    band = rng.choice(len(bands), size=n, p=bands / bands.sum())
+    width = np.where(band == len(bands) - 1, 12.0, 5.0)  # 90+ runs to about 102
+    top = band == len(bands) - 1
     offset = np.where(top, rng.exponential(3.5, n).clip(0, width), rng.random(n) * width)
     female = rng.random(n) < p.FEMALE_SHARE[band]
     return (p.AGE_BAND_STARTS[band] + offset).astype(np.float64), female
@@ -120,10 +121,12 @@ def newborns(
     )
 
 
-def baseline(rng: np.random.Generator, geo: Geography, nhs: npt.NDArray[np.int64]) -> People:
+def baseline(
+    rng: np.random.Generator, geo: Geography, nhs: npt.NDArray[np.int64], age_bands: Float
+) -> People:
     """The registered population on 1 April 2014, with the conditions it already has."""
     n = nhs.size
-    age, female = _ages(rng, n)
+    age, female = _ages(rng, n, age_bands)
     lsoa = rng.choice(geo.lsoa_weight.size, size=n, p=geo.lsoa_weight)
     people = People(
         nhs=nhs,

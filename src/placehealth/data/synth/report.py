@@ -19,7 +19,8 @@ import duckdb
 import numpy as np
 
 from placehealth.data.synth.measures import MEASURES, open_extracts, restrict
-from placehealth.data.synth.targets import TARGETS, TOLERANCE, Target
+from placehealth.data.synth.targets import PLACE, TARGETS, TOLERANCE, Target
+from placehealth.errors import ValidationError
 
 GROUPS = 5
 
@@ -74,6 +75,15 @@ def calibration(
 ) -> list[Row]:
     """Measure every target on the extracts in ``folder`` (written by ``placehealth synth``)."""
     con, manifest = open_extracts(folder)
+    place = str(manifest.get("place", PLACE))
+    if place != PLACE:
+        con.close()
+        raise ValidationError(
+            f"the calibration targets are {PLACE}'s (its seeds), not {place}'s",
+            file=folder / "manifest.json",
+            hint=f"generate {PLACE} to check the calibration; docs/places.md says how "
+            "another place is checked",
+        )
     persons = int(manifest["persons"])  # type: ignore[call-overload]
     restrict(con, None, GROUPS)
     values = {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+PLACE = "liverpool"
+"""The place file whose seeds these facts are (Liverpool's, seeds 000-003)."""
 FULL_SCALE = 500_000
 TOLERANCE = 0.10
 

@@ -241,6 +241,7 @@ def write(
             progress(name)
     manifest = {
         "generator": f"placehealth {__version__} synth",
+        "place": syn.place.id,
         "persons": syn.persons,
         "seed": syn.seed,
         "financial_years": f"{p.FIRST_YEAR}/{(p.FIRST_YEAR + 1) % 100:02d}-"

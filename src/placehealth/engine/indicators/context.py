@@ -12,7 +12,7 @@ import pandas as pd
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import band_label
-from placehealth.engine.geography import lookups, roll_up
+from placehealth.engine.geography import lookups, roll_up, warehouse_place
 from placehealth.engine.population import Banding, Basis, population
 from placehealth.periods import financial_year_label
 
@@ -26,18 +26,26 @@ CONFIDENCE = (0.95, 0.998)
 
 @dataclass
 class Context:
-    """Periods to compute (financial years, and pooled calendar-year windows) and areas."""
+    """Periods to compute (financial years, and pooled calendar-year windows) and areas.
+
+    ``place`` is the code of the place-level rows; unset, it is the place the
+    warehouse's LSOAs name (written there from the place file).
+    """
 
     backend: Backend
     years: list[int]  # financial years by start year, e.g. [2014, …, 2018]
     pooled: list[tuple[int, int]]  # calendar windows, e.g. [(2015, 2017)]
-    place: str = "Liverpool"
+    place: str | None = None
     area_types: tuple[str, ...] = t.AREA_TYPES
     _populations: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
 
     @cached_property
     def geography(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return lookups(self.backend)
+
+    @cached_property
+    def place_name(self) -> str:
+        return self.place if self.place is not None else warehouse_place(self.backend)
 
     @property
     def calendar_years(self) -> list[int]:
@@ -58,7 +66,7 @@ class Context:
     def roll_up(self, frame: pd.DataFrame, values: list[str], keys: list[str]) -> pd.DataFrame:
         lsoa, practice = self.geography
         return roll_up(
-            frame, values, keys, lsoa, practice, place=self.place, area_types=self.area_types
+            frame, values, keys, lsoa, practice, place=self.place_name, area_types=self.area_types
         )
 
     def rolled_population(
