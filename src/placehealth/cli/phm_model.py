@@ -11,7 +11,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from placehealth.cli.options import console, print_json
-from placehealth.errors import ValidationError
 
 DEFAULT_MODEL = Path("out/phm/risk-model.json")
 SUMMARY = (
@@ -43,12 +42,10 @@ model_app = typer.Typer(
 
 
 def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            f"cannot read the date '{text}'", column=option, hint="write e.g. 2016-04-01"
-        ) from None
+    """A date option by the product's one date rule (01/04/2016 is 1 April)."""
+    from placehealth.dates import read_date
+
+    return read_date(text, option=option).date()
 
 
 @model_app.command("fit")

@@ -39,12 +39,9 @@ ENGINE = typer.Option("duckdb", "--engine", help="duckdb (default) or spark.")
 
 def parse_date(text: str, option: str = "--index-date") -> dt.date:
     """'2018-04-01' → a date inside the data, or a ValidationError saying what to write."""
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            f"cannot read date '{text}'", column=option, hint="write YYYY-MM-DD, e.g. 2018-04-01"
-        ) from None
+    from placehealth.dates import read_date
+
+    day = read_date(text, option=option).date()
     check_index_date(day)
     return day
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console, default_plans_path, print_json
+from placehealth.cli.options import HEADER_ROW, SHEET, console, default_plans_path, print_json
 from placehealth.errors import ValidationError
 from placehealth.plans.check import Severity, check_plans, validate_references
 from placehealth.plans.check.accepted import apply_accepted
@@ -151,6 +151,8 @@ def status(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Latest actual against the trajectory, on/off track, and a forecast for the target.
 
@@ -168,7 +170,7 @@ def status(
     catalogue = load_catalogue()
     plans = load_plans(plan)
     validate_references(plans, catalogue)
-    frame = read_actuals(actuals, catalogue)
+    frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
     result = plan_status(
         plans, catalogue, frame, area=area, all_areas=all_areas, population=population
     )

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console
+from placehealth.cli.options import HEADER_ROW, SHEET, console
 from placehealth.errors import InputFileError
 from placehealth.plans.check import check_plans, validate_references
 from placehealth.plans.load import Plan, load_plans
@@ -45,6 +45,8 @@ def _prepare(
     area: str | None,
     scale: float,
     output: Path,
+    sheet: str | None = None,
+    header_row: int = 1,
 ) -> tuple[list[Plan], PackData]:
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
@@ -54,7 +56,7 @@ def _prepare(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     narrative = load_notes(notes, plans) if notes is not None else None
-    frame = read_actuals(actuals, catalogue)
+    frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
     data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
     attach_spc(data)
     pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
@@ -90,6 +92,8 @@ def board(
     area: str = _AREA,
     title: str = _TITLE,
     scale: float = _SCALE,
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Board pack: cover, summary of every ambition (unit and basis on each row), cards by
     objective, the ambitions without data in one list, exception pages, methods and
@@ -103,7 +107,7 @@ def board(
     from placehealth.reports.board import write_board
 
     _check_suffix(output, {".html", ".htm", ".pdf"})
-    plans, data = _prepare(plan, actuals, month, notes, area, scale, output)
+    plans, data = _prepare(plan, actuals, month, notes, area, scale, output, sheet, header_row)
     findings = check_plans(plans, load_catalogue())
     with console.status(f"writing {output}"):
         path = write_board(data, findings, output, title=title, source=actuals.name)
@@ -123,6 +127,8 @@ def exceptions(
     area: str = _AREA,
     title: str = _TITLE,
     scale: float = _SCALE,
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Exception report: every ambition off trajectory or showing special cause of concern
     in the month, with its chart, numbers and the lead's narrative.
@@ -134,7 +140,9 @@ def exceptions(
 
     _check_suffix(output, {".html", ".htm", ".pdf", *WRITABLE})
     charts = output.suffix.lower() in {".html", ".htm", ".pdf"}
-    _, data = _prepare(plan, actuals, month, notes, area, scale if charts else 0.0, output)
+    _, data = _prepare(
+        plan, actuals, month, notes, area, scale if charts else 0.0, output, sheet, header_row
+    )
     path = write_exceptions(data, output, title=title, source=actuals.name)
     console.print(
         f"{len(data.exceptions())} of {len(data.ambitions)} ambitions are exceptions "
