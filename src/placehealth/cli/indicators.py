@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from placehealth.cli.options import console
+from placehealth.cli.place import PLACE_HELP, warehouse_place
 from placehealth.engine import open_backend
 from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
@@ -35,7 +36,7 @@ def compute(
     warehouse: Path = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file."),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
     years: str = typer.Option("2014/15-2018/19", "--years", help="Financial years to compute."),
-    place: str = typer.Option("Liverpool", "--place", help="Name of the place (top area)."),
+    place: str = typer.Option(None, "--place", help=PLACE_HELP),
     output: Path = typer.Option(
         Path("out/indicators.parquet"), "--output", "-o", help="CSV, Parquet or Excel file."
     ),
@@ -53,6 +54,11 @@ def compute(
     calendar = list(range(fys[0] + 1, fys[-1] + 1))  # whole calendar years inside the span
     pooled = [(y, y + 2) for y in calendar if y + 2 <= calendar[-1]]
     backend = open_backend(engine, warehouse)
+    try:
+        place = warehouse_place(backend, place)
+    except ValidationError:
+        backend.close()
+        raise
     ctx = Context(backend, years=fys, pooled=pooled, place=place)
     columns = (
         TextColumn("[bold]{task.description}"),

@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from placehealth.cli.options import console, print_json
+from placehealth.cli.place import PLACE_HELP, warehouse_place
 from placehealth.engine import open_backend
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
@@ -90,7 +91,7 @@ def segments_command(
     period: str = typer.Option(
         "after", "--period", help="Activity in the 12 months after (default) or before the date."
     ),
-    place: str = typer.Option("Liverpool", "--place", help="Name of the place (top area)."),
+    place: str = typer.Option(None, "--place", help=PLACE_HELP),
     output: Path = typer.Option(
         Path("out/phm-segments.csv"), "--output", "-o", help="Profile file: CSV, Parquet or Excel."
     ),
@@ -115,6 +116,7 @@ def segments_command(
     backend = open_backend(engine, warehouse)
     started = time.perf_counter()
     try:
+        place = warehouse_place(backend, place)
         with console.status("segmenting and profiling"):
             result = profiles(backend, day, period=period, area_types=areas, place=place)  # type: ignore[arg-type]
     finally:

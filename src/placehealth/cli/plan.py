@@ -146,8 +146,9 @@ def status(
     strict: bool = typer.Option(
         False,
         "--strict",
-        help="Stop with exit 2 at the first ambition that cannot be compared (a conversion "
-        "that cannot be made, a comparator missing for a gap) instead of reporting it.",
+        help="Stop with exit 2 when no actual matches any ambition, or at the first ambition "
+        "that cannot be compared (a conversion that cannot be made, a comparator missing for "
+        "a gap), instead of reporting it.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
@@ -171,6 +172,11 @@ def status(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
+    from placehealth.plans.coverage import coverage, refuse_or_warn
+
+    found = coverage(plans, catalogue, frame, area=area, all_areas=all_areas)
+    if note := refuse_or_warn(found, actuals, strict=strict):
+        _notes.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
     result = plan_status(
         plans, catalogue, frame, area=area, all_areas=all_areas, population=population
     )

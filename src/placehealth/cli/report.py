@@ -32,6 +32,11 @@ _NOTES = typer.Option(
 )
 _AREA = typer.Option(None, "--area", help="Area to report (default: each plan's area).")
 _TITLE = typer.Option(None, "--title", help="Title (default: the plan's title).")
+_STRICT = typer.Option(
+    False,
+    "--strict",
+    help="Exit 2 instead of writing a report when no actual matches any ambition.",
+)
 _SCALE = typer.Option(
     1.0, "--scale", min=0.2, max=4.0, help="Chart size factor (smaller renders faster)."
 )
@@ -47,6 +52,7 @@ def _prepare(
     output: Path,
     sheet: str | None = None,
     header_row: int = 1,
+    strict: bool = False,
 ) -> tuple[list[Plan], PackData]:
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
@@ -57,6 +63,11 @@ def _prepare(
     validate_references(plans, catalogue)
     narrative = load_notes(notes, plans) if notes is not None else None
     frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
+    from placehealth.plans.coverage import coverage, refuse_or_warn
+
+    found = coverage(plans, catalogue, frame, area=area)
+    if note := refuse_or_warn(found, actuals, strict=strict):
+        typer.echo(f"warning: {note}", err=True)
     data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
     attach_spc(data)
     pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
@@ -94,6 +105,7 @@ def board(
     scale: float = _SCALE,
     sheet: str = SHEET,
     header_row: int = HEADER_ROW,
+    strict: bool = _STRICT,
 ) -> None:
     """Board pack: cover, summary of every ambition (unit and basis on each row), cards by
     objective, the ambitions without data in one list, exception pages, methods and
@@ -107,7 +119,9 @@ def board(
     from placehealth.reports.board import write_board
 
     _check_suffix(output, {".html", ".htm", ".pdf"})
-    plans, data = _prepare(plan, actuals, month, notes, area, scale, output, sheet, header_row)
+    plans, data = _prepare(
+        plan, actuals, month, notes, area, scale, output, sheet, header_row, strict
+    )
     findings = check_plans(plans, load_catalogue())
     with console.status(f"writing {output}"):
         path = write_board(data, findings, output, title=title, source=actuals.name)
@@ -129,6 +143,7 @@ def exceptions(
     scale: float = _SCALE,
     sheet: str = SHEET,
     header_row: int = HEADER_ROW,
+    strict: bool = _STRICT,
 ) -> None:
     """Exception report: every ambition off trajectory or showing special cause of concern
     in the month, with its chart, numbers and the lead's narrative.
@@ -141,8 +156,9 @@ def exceptions(
     _check_suffix(output, {".html", ".htm", ".pdf", *WRITABLE})
     charts = output.suffix.lower() in {".html", ".htm", ".pdf"}
     _, data = _prepare(
-        plan, actuals, month, notes, area, scale if charts else 0.0, output, sheet, header_row
-    )
+        plan, actuals, month, notes, area, scale if charts else 0.0, output, sheet, header_row,
+        strict,
+    )  # fmt: skip
     path = write_exceptions(data, output, title=title, source=actuals.name)
     console.print(
         f"{len(data.exceptions())} of {len(data.ambitions)} ambitions are exceptions "
