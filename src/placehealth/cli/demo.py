@@ -11,22 +11,21 @@ from pathlib import Path
 import typer
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console, default_plans_path
+from placehealth.cli.options import DEFAULT_PERSONS, PERSONS_HELP, console, default_plans_path
 from placehealth.deployment import ENV_DEPLOYMENT
 from placehealth.plans.check import Severity, check_plans
 from placehealth.plans.load import load_plans
 from placehealth.plans.show import findings_frame, summary_frame
 from placehealth.tables import write_table
 
-DEMO_PERSONS = 20_000
+DEMO_PERSONS = DEFAULT_PERSONS
 
 
 def demo(
-    out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Folder for the outputs."),
-    persons: int = typer.Option(
-        DEMO_PERSONS, "--persons", "-n", help="Size of the synthetic Liverpool (500000 = full)."
-    ),
+    out: Path = typer.Option(Path("out/demo"), "--output", "-o", help="Folder for the outputs."),
+    persons: int = typer.Option(DEMO_PERSONS, "--persons", help=PERSONS_HELP),
     seed: int = typer.Option(1, "--seed", "-s", help="Random seed of the synthetic population."),
+    old_out: Path = typer.Option(None, "--out", hidden=True, help="Old spelling of --output."),
 ) -> None:
     """Run the main job: plans, a synthetic Liverpool warehouse, its indicators, board packs.
 
@@ -38,8 +37,9 @@ def demo(
     the people at risk in each neighbourhood; writes a board pack for each
     Liverpool plan.
 
-    Example: placehealth demo --out out/demo --persons 500000
+    Example: placehealth demo --output out/demo --persons 500000
     """
+    out = old_out or out
     catalogue = load_catalogue()
     plans = load_plans(default_plans_path())
     findings = check_plans(plans, catalogue)
@@ -86,7 +86,7 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
         key_file.chmod(0o600)
     warehouse.unlink(missing_ok=True)
     values = out / "indicators.csv"
-    _run("synth", "--persons", str(persons), "--seed", str(seed), "--out", str(extract))
+    _run("synth", "--persons", str(persons), "--seed", str(seed), "--output", str(extract))
     _run(
         "ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file),
         "--synthetic",

@@ -16,7 +16,11 @@ from placehealth.errors import ValidationError
 from placehealth.publish import write
 from placehealth.publish.indicators import publish_indicators
 
-indicators_app = typer.Typer(help="Indicators computed from the warehouse.", no_args_is_help=True)
+indicators_app = typer.Typer(
+    help="Indicators computed from the warehouse.\n\n"
+    "Example: placehealth indicators compute -w out/liverpool.duckdb -o values.csv",
+    no_args_is_help=True,
+)
 
 _YEARS = re.compile(r"^(\d{4})/\d{2}-(\d{4})/\d{2}$")
 

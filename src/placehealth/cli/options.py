@@ -15,6 +15,10 @@ from rich.console import Console
 console = Console()
 
 DEFAULT_PLANS = Path("plans")
+# The synthetic Liverpool's size wherever one is made (demo, synth): quick to build, big
+# enough for every indicator; 500000 is the full place.
+DEFAULT_PERSONS = 20_000
+PERSONS_HELP = "People registered in 2014 in the synthetic Liverpool (500000 = the full place)."
 
 # Options every command that reads a table or dates offers, spelt and explained once.
 SHEET = typer.Option(

@@ -65,7 +65,10 @@ def fit_command(
         help="Pseudonymisation key file for --truth (default: $PLACEHEALTH_PSEUDO_KEY_FILE, "
         "then $PLACEHEALTH_PSEUDO_KEY).",
     ),
-    model_path: Path = typer.Option(DEFAULT_MODEL, "--model", "-o", help="Model file to write."),
+    model_path: Path = typer.Option(
+        DEFAULT_MODEL, "--output", "-o", help="Model file to write (JSON)."
+    ),
+    old_model: Path = typer.Option(None, "--model", hidden=True, help="Old spelling of --output."),
 ) -> None:
     """Fit at one index date, validate at a later one, write the model and its calibration plot.
 
@@ -75,6 +78,7 @@ def fit_command(
 
     Example: placehealth phm model fit -w out/wh.duckdb --truth synth/truth/emergency_risk.parquet
     """
+    model_path = old_model or model_path
     from placehealth.engine import open_backend
     from placehealth.phm.features import check_index
     from placehealth.phm.risk_model import calibration_chart, fit, write_model
@@ -112,7 +116,7 @@ def fit_command(
 
 @model_app.command("report")
 def report_command(
-    model_path: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model file."),
+    model_path: Path = typer.Option(DEFAULT_MODEL, "--model", help="Model file."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Print a model file's validation figures, after checking it against the features.

@@ -20,7 +20,8 @@ from placehealth.plans.show import trajectory_rows
 from placehealth.plans.status import plan_status, read_actuals
 
 plan_app = typer.Typer(
-    help="Plans as code: show ambitions, check their arithmetic, track status.",
+    help="Plans as code: show ambitions, check their arithmetic, track status.\n\n"
+    "Example: placehealth plan check plans/",
     no_args_is_help=True,
 )
 

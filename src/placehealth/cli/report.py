@@ -16,7 +16,8 @@ from placehealth.plans.status import read_actuals
 from placehealth.reports.pack import PackData, assemble
 
 report_app = typer.Typer(
-    help="Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.",
+    help="Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.\n\n"
+    "Example: placehealth report board -p plans/ccg-2014 -a examples/actuals.csv -o pack.html",
     no_args_is_help=True,
 )
 
@@ -28,7 +29,7 @@ _MONTH = typer.Option(
     None, "--month", "-m", help="Report month, YYYY-MM (default: the latest in the actuals)."
 )
 _NOTES = typer.Option(
-    None, "--notes", "-n", help="YAML: ambition id → {lead, narrative} for exception pages."
+    None, "--notes", help="YAML: ambition id → {lead, narrative} for exception pages."
 )
 _AREA = typer.Option(None, "--area", help="Area to report (default: each plan's area).")
 _TITLE = typer.Option(None, "--title", help="Title (default: the plan's title).")
@@ -170,7 +171,9 @@ def exceptions(
 def sample(
     plan: Path = _PLAN,
     output: Path = typer.Option(..., "--output", "-o", help="actuals.csv, .parquet or .xlsx"),
-    seed: int = typer.Option(..., "--seed", help="Random seed: the same seed, the same numbers."),
+    seed: int = typer.Option(
+        ..., "--seed", "-s", help="Random seed: the same seed, the same numbers."
+    ),
     months: int = typer.Option(24, "--months", help="Number of months."),
     start: str = typer.Option(None, "--start", help="First month, YYYY-MM (default: when due)."),
     areas: str = typer.Option(

@@ -252,7 +252,7 @@ def isr_cmd(
 @stats_app.command("mean")
 def mean_cmd(
     input_path: Path = INPUT,
-    values: str = typer.Option(..., "--values", help="Column of values to average."),
+    values: str = typer.Option(..., "--value", help="Column of values to average."),
     by: str = BY,
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
@@ -261,7 +261,7 @@ def mean_cmd(
 ) -> None:
     """Means with Student's t limits.
 
-    Example: placehealth stats mean waits.csv --values days --by provider -o means.csv
+    Example: placehealth stats mean waits.csv --value days --by provider -o means.csv
     """
     _run(
         input_path,
@@ -319,7 +319,7 @@ def sii_cmd(
     by: str = BY,
     multiplier: float = typer.Option(1, "--multiplier", help="Scale (negative flips polarity)."),
     repetitions: int = typer.Option(100_000, "--repetitions", help="Simulations per group."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same limits)."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Random seed (same seed, same limits)."),
     transform: bool = typer.Option(False, "--transform", help="Regress on log/logit scale."),
     confidence: str = typer.Option("0.95", "--confidence", help="Confidence levels."),
     output: Path | None = OUTPUT,
@@ -351,7 +351,7 @@ def quantiles_cmd(
     input_path: Path = INPUT,
     value: str = typer.Option(..., "--value", help="Value column to rank."),
     by: str = BY,
-    n: int = typer.Option(10, "--n", help="Number of quantiles (10 = deciles)."),
+    n: int = typer.Option(10, "--quantiles", help="Number of quantiles (10 = deciles)."),
     invert: bool = typer.Option(
         True, "--invert/--no-invert", help="Quantile 1 holds the highest values (default)."
     ),
@@ -364,7 +364,7 @@ def quantiles_cmd(
 ) -> None:
     """Assign areas to quantiles within each group (e.g. deciles within region).
 
-    Example: placehealth stats quantiles lsoa.csv --value imd_score --by region --n 10
+    Example: placehealth stats quantiles lsoa.csv --value imd_score --by region --quantiles 10
     """
     _run(
         input_path,
