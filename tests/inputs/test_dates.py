@@ -45,6 +45,8 @@ def test_01_04_2022_is_the_first_of_april(tmp_path: Path) -> None:
     assert means.iloc[:6].nunique() == 1 and means.iloc[6:].nunique() == 1
     assert means.iloc[0] == pytest.approx(10.0) and means.iloc[6] == pytest.approx(20.0)
     assert read_dates(pd.Series(["01/04/2022"])).iloc[0] == pd.Timestamp(2022, 4, 1)
+    assert "'01/01/2022' read as" not in said  # the same either way: nothing to say
+    assert "dates: '01/02/2022' read as 1 February 2022 (give --month-first" in said
 
 
 def test_rebase_option_is_read_day_first(tmp_path: Path) -> None:

@@ -88,6 +88,10 @@ def spc(
                 f"[yellow]warning:[/] {len(names)} series with a group of fewer than "
                 f"{min_points} points {says}: {'; '.join(names.head(10))}"
             )
+    from placehealth.dates import ambiguity_note
+
+    if note := ambiguity_note(frame[date], month_first=month_first):
+        console.print(f"dates: {note}", highlight=False)
     n_series = result.groupby(keys).ngroups if keys else 1
     console.print(f"{n_series} series, {len(result):,} points → {path}")
 
