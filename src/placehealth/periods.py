@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from placehealth.dates import month_label
 from placehealth.errors import ValidationError
 
 # the kinds, from the shortest to the longest
@@ -225,6 +226,8 @@ def readings(label: str) -> list[Period]:
         first, second = _century(m.group(1)), _century(m.group(2))
         if second == first + 1:
             found.append(_financial_year(first, text))
+    elif named := month_label(text):  # Apr-21, Mar-2016, April 2021 (placehealth.dates)
+        found.append(_month(*named, text))
     return found
 
 

@@ -20,8 +20,17 @@ READABLE = {".csv", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls"}
 WRITABLE = {".csv", ".parquet", ".pq", ".xlsx"}
 
 
-def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
-    """Read a CSV, Parquet or Excel file into a data frame, or raise a clear error."""
+def read_table(
+    path: str | Path, *, sheet: str | int | None = None, header_row: int = 1, text: bool = False
+) -> pd.DataFrame:
+    """Read a CSV, Parquet or Excel file into a data frame, or raise a clear error.
+
+    ``sheet`` is an Excel sheet's name or number (1 is the first; the default);
+    ``header_row`` the file row holding the column names (1 is the first), for
+    exports with a title or notes above the table. The file row of the first
+    value is kept in ``frame.attrs["first_row"]`` so messages name the right row.
+    ``text`` reads CSV and Excel cells as text, so identifiers keep every digit.
+    """
     path = Path(path)
     if not path.exists():
         raise InputFileError("file not found", file=path, hint="check the path")
@@ -32,16 +41,61 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
             file=path,
             hint="use .csv, .parquet or .xlsx",
         )
+    if header_row < 1:
+        raise InputFileError(
+            f"--header-row {header_row} is not a row", file=path, hint="rows count from 1"
+        )
+    excel = suffix not in {".csv", ".parquet", ".pq"}
+    if sheet is not None and not excel:
+        raise InputFileError(
+            "--sheet applies to Excel files only", file=path, hint="leave out --sheet"
+        )
+    if header_row != 1 and suffix in {".parquet", ".pq"}:
+        raise InputFileError(
+            "--header-row applies to CSV and Excel files only",
+            file=path,
+            hint="leave out --header-row",
+        )
     try:
         if suffix == ".csv":
-            return pd.read_csv(path)
-        if suffix in {".parquet", ".pq"}:
-            return pd.read_parquet(path)
-        return pd.read_excel(path, sheet_name=sheet)
+            frame = pd.read_csv(path, skiprows=range(header_row - 1), dtype=str if text else None)
+        elif not excel:
+            frame = pd.read_parquet(path)
+        else:
+            frame = _read_excel(path, sheet, header_row, text)
     except InputFileError:
         raise
     except Exception as exc:  # any parser failure is the file's fault, not ours
         raise InputFileError(f"cannot read file: {exc}", file=path) from None
+    frame.attrs["first_row"] = header_row + 1
+    return frame
+
+
+def _read_excel(path: Path, sheet: str | int | None, header_row: int, text: bool) -> pd.DataFrame:
+    """One sheet, chosen by name or number, with its headings on ``header_row``."""
+    with pd.ExcelFile(path) as book:
+        names = [str(n) for n in book.sheet_names]
+        chosen: str | int = 0
+        if sheet is not None:
+            wanted = str(sheet).strip()
+            if wanted in names:
+                chosen = wanted
+            elif wanted.isdigit() and 1 <= int(wanted) <= len(names):
+                chosen = int(wanted) - 1
+            else:
+                raise InputFileError(
+                    f"no sheet '{wanted}'",
+                    file=path,
+                    hint=f"sheets: {', '.join(names)} (give --sheet NAME or a number from 1)",
+                )
+        return pd.read_excel(
+            book, sheet_name=chosen, header=header_row - 1, dtype=str if text else None
+        )
+
+
+def file_row(frame: pd.DataFrame, position: int) -> int:
+    """The file row (as a spreadsheet numbers it) of the value at ``position``."""
+    return position + int(frame.attrs.get("first_row", 2))
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").

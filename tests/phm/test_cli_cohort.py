@@ -319,7 +319,7 @@ def test_summary_for_an_analyst_hides_one_to_seven(
         (["-n", "NBSYN01", "--index-date", "2013-04-01"], "outside the data"),
         (["-n", "NBSYN01", "--index-date", "2019-06-01"], "outside the data"),
         (["-n", "NBSYN01", "--index-date", "2015-04-01"], "24 months of history"),
-        (["-n", "NBSYN01", "--index-date", "first of april"], "cannot read date"),
+        (["-n", "NBSYN01", "--index-date", "first of april"], "is not a date"),
         (["-n", "NBSYN01", "-o", "cohort.txt"], "unsupported output type"),
         ([], "no neighbourhood given"),
     ],

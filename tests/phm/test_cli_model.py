@@ -97,7 +97,7 @@ def test_a_date_outside_the_data_is_one_line(paths: tuple[Path, Path], tmp_path:
     )
     assert late.returncode != 0 and "12 of follow-up" in late.stderr
     bad = run_cli("phm", "model", "fit", "--warehouse", str(paths[0]), "--fit-index", "April")
-    assert bad.returncode != 0 and "cannot read the date" in bad.stderr
+    assert bad.returncode != 0 and "is not a date" in bad.stderr
     assert not (tmp_path / "m.json").exists()
 
 

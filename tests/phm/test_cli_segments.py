@@ -56,7 +56,7 @@ def test_segments_json(warehouse: Path, tmp_path: Path) -> None:
     [
         (["--index-date", "2013-04-01"], "outside the data"),
         (["--index-date", "2019-04-01"], "outside the data"),
-        (["--index-date", "1 April 2018"], "cannot read date"),
+        (["--index-date", "first of April"], "is not a date"),
         (["--by", "ward"], "unknown --by"),
         (["--period", "during"], "unknown --period"),
     ],

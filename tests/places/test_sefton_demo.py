@@ -24,7 +24,7 @@ PERSONS = 1_500
 @pytest.fixture(scope="module")
 def sefton(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sefton")
-    result = run_cli("demo", "--place", "sefton", "--out", str(out), "--persons", str(PERSONS))
+    result = run_cli("demo", "--place", "sefton", "--output", str(out), "--persons", str(PERSONS))
     assert result.returncode == 0, result.stderr
     return out
 
@@ -85,7 +85,7 @@ def test_a_place_without_plans_says_so(tmp_path: Path) -> None:
     place = tmp_path / "elsewhere.yaml"
     place.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("demo", "--place", str(place), "--out", str(out), "--persons", "1000")
+    result = run_cli("demo", "--place", str(place), "--output", str(out), "--persons", "1000")
     assert result.returncode == 0, result.stderr
     assert "no plans for Elsewhere" in result.stdout
     assert not list(out.glob("board-pack-*")) and not list(out.glob("status-*"))

@@ -109,7 +109,7 @@ def test_each_method_runs_from_csv(
                 "ratio",
             ],
         ),
-        "mean": (ref("testdata_Mean__testdata_Mean.csv"), ["--values", "values", "--by", "area"]),
+        "mean": (ref("testdata_Mean__testdata_Mean.csv"), ["--value", "values", "--by", "area"]),
         "life-expectancy": (
             le,
             [
@@ -146,7 +146,7 @@ def test_each_method_runs_from_csv(
             ref("testdata_Quantiles__testdata_Quantiles.csv").query(
                 "GroupSet == 'IndSex' and Test == 'Gooddata'"
             ),
-            ["--value", "Value", "--polarity", "Polarity", "--n", "7"],
+            ["--value", "Value", "--polarity", "Polarity", "--quantiles", "7"],
         ),
         "funnel": (
             ref("testdata_funnel_prop_inputs.csv").drop(columns="significance"),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console, default_plans_path
+from placehealth.cli.options import DEFAULT_PERSONS, PERSONS_HELP, console, default_plans_path
 from placehealth.deployment import ENV_DEPLOYMENT
 from placehealth.plans.check import Severity, check_plans
 from placehealth.plans.load import load_plans
@@ -22,21 +22,17 @@ from placehealth.tables import write_table
 if TYPE_CHECKING:
     from placehealth.places import PlaceFile
 
-DEMO_PERSONS = 20_000
+DEMO_PERSONS = DEFAULT_PERSONS
 
 
 def demo(
-    out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Folder for the outputs."),
-    persons: int = typer.Option(
-        DEMO_PERSONS,
-        "--persons",
-        "-n",
-        help="Size of the synthetic place (its full size is the place file's population).",
-    ),
+    out: Path = typer.Option(Path("out/demo"), "--output", "-o", help="Folder for the outputs."),
+    persons: int = typer.Option(DEMO_PERSONS, "--persons", help=PERSONS_HELP),
     seed: int = typer.Option(1, "--seed", "-s", help="Random seed of the synthetic population."),
     place: str | None = typer.Option(
         None, "--place", help="Place id (e.g. sefton) or place file (default: the default place)."
     ),
+    old_out: Path = typer.Option(None, "--out", hidden=True, help="Old spelling of --output."),
 ) -> None:
     """Run the main job: plans, a synthetic place's warehouse, its indicators, board packs.
 
@@ -48,10 +44,11 @@ def demo(
     risk model and counts the people at risk in each neighbourhood; writes a
     board pack for each of the place's plans.
 
-    Example: placehealth demo --place sefton --out out/sefton --persons 20000
+    Example: placehealth demo --place sefton --output out/sefton --persons 20000
     """
     from placehealth.places import load_place
 
+    out = old_out or out
     where = load_place(place)
     catalogue = load_catalogue()
     plans = load_plans(default_plans_path())
@@ -102,7 +99,7 @@ def _warehouse(
     warehouse.unlink(missing_ok=True)
     values = out / "indicators.csv"
     _run("synth", "--place", place_arg, "--persons", str(persons), "--seed", str(seed),
-         "--out", str(extract))  # fmt: skip
+         "--output", str(extract))  # fmt: skip
     _run(
         "ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file),
         "--synthetic",

@@ -9,13 +9,19 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from placehealth.cli.options import console
+from placehealth.cli.place import PLACE_HELP
 from placehealth.engine import open_backend
+from placehealth.engine.geography import warehouse_place
 from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
 from placehealth.publish import write
 from placehealth.publish.indicators import publish_indicators
 
-indicators_app = typer.Typer(help="Indicators computed from the warehouse.", no_args_is_help=True)
+indicators_app = typer.Typer(
+    help="Indicators computed from the warehouse.\n\n"
+    "Example: placehealth indicators compute -w out/warehouse.duckdb -o values.csv",
+    no_args_is_help=True,
+)
 
 _YEARS = re.compile(r"^(\d{4})/\d{2}-(\d{4})/\d{2}$")
 
@@ -40,9 +46,7 @@ def compute(
         help="Financial years to compute, e.g. 2014/15-2018/19 (default: every whole year "
         "in the data).",
     ),
-    place: str | None = typer.Option(
-        None, "--place", help="Name of the place (top area; default: the warehouse's place)."
-    ),
+    place: str | None = typer.Option(None, "--place", help=PLACE_HELP),
     output: Path = typer.Option(
         Path("out/indicators.parquet"), "--output", "-o", help="CSV, Parquet or Excel file."
     ),
@@ -58,14 +62,19 @@ def compute(
     """
     fys = parse_years(years) if years is not None else None
     backend = open_backend(engine, warehouse)
-    if fys is None:
-        from placehealth.engine.window import data_window
+    try:
+        if fys is None:
+            from placehealth.engine.window import data_window
 
-        fys = data_window(backend).whole_financial_years
-        if not fys:
-            raise ValidationError(
-                "the data hold no whole financial year", column="--years", hint="name the years"
-            )
+            fys = data_window(backend).whole_financial_years
+            if not fys:
+                raise ValidationError(
+                    "the data hold no whole financial year", column="--years", hint="name the years"
+                )
+        place = warehouse_place(backend, place)
+    except ValidationError:
+        backend.close()
+        raise
     calendar = list(range(fys[0] + 1, fys[-1] + 1))  # whole calendar years inside the span
     pooled = [(y, y + 2) for y in calendar if y + 2 <= calendar[-1]]
     ctx = Context(backend, years=fys, pooled=pooled, place=place)

@@ -58,7 +58,7 @@ def run() -> None:
     line and the path of a crash report (owner-only, identifiers masked).
     """
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as n
     except UserError as exc:
         err_console.print(
             f"[bold red]error:[/] {mask_identifiers(exc.render())}", highlight=False, soft_wrap=True
@@ -90,3 +90,5 @@ def run() -> None:
             soft_wrap=True,
         )
         sys.exit(70)  # EX_SOFTWARE
+    if isinstance(code, int) and code:
+        sys.exit(code)

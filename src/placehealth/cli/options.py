@@ -9,11 +9,30 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import typer
 from rich.console import Console
 
 console = Console()
 
 DEFAULT_PLANS = Path("plans")
+# The synthetic place's size wherever one is made (demo, synth): quick to build, big
+# enough for every indicator; the place file gives the full size.
+DEFAULT_PERSONS = 20_000
+PERSONS_HELP = "People registered in 2014 in the synthetic place (full size: the place file)."
+
+# Options every command that reads a table or dates offers, spelt and explained once.
+SHEET = typer.Option(
+    None, "--sheet", help="Excel input: the sheet to read, by name or number (default: the first)."
+)
+HEADER_ROW = typer.Option(
+    1, "--header-row", min=1, help="Row of the input holding the column names (default: 1)."
+)
+MONTH_FIRST = typer.Option(
+    False,
+    "--month-first/--day-first",
+    help="Read dates such as 01/04/2022 month first (4 January); by default they are day "
+    "first (1 April), as UK files write them.",
+)
 
 
 def print_json(data: Any) -> None:

@@ -19,7 +19,7 @@ import typer
 from rich.table import Table
 
 from placehealth import deployment as setup
-from placehealth.cli.options import console, print_json
+from placehealth.cli.options import HEADER_ROW, SHEET, console, print_json
 from placehealth.data.pseudonymise import load_key
 from placehealth.engine import tables as t
 from placehealth.engine.backends import DuckDBBackend
@@ -40,12 +40,10 @@ USER_HELP = (
 
 
 def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            f"cannot read date '{text}'", column="--index-date", hint="write e.g. 2018-04-01"
-        ) from None
+    """The index date by the product's one date rule (01/04/2018 is 1 April)."""
+    from placehealth.dates import read_date
+
+    return read_date(text, option="--index-date").date()
 
 
 def check_output(path: Path | None) -> None:
@@ -62,14 +60,9 @@ def serialise(frame: pd.DataFrame, path: Path | None) -> bytes:
     return serialise_table(frame, path.suffix if path is not None else ".csv")
 
 
-def read_patients(path: Path) -> pd.DataFrame:
-    """The team's own NHS numbers; CSV is read as text so no digit is lost."""
-    if path.suffix.lower() == ".csv" and path.exists():
-        try:
-            return pd.read_csv(path, dtype=str)
-        except Exception as exc:  # any parser failure is the file's fault
-            raise InputFileError(f"cannot read file: {exc}", file=path) from None
-    return read_table(path)
+def read_patients(path: Path, sheet: str | None = None, header_row: int = 1) -> pd.DataFrame:
+    """The team's own NHS numbers; CSV and Excel are read as text so no digit is lost."""
+    return read_table(path, sheet=sheet, header_row=header_row, text=True)
 
 
 def _who(
@@ -144,6 +137,8 @@ def cohort(
         False, "--summary", help="Counts per neighbourhood and practice (any role), suppressed."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """List a neighbourhood's people at or above a risk threshold for its team to review.
 
@@ -184,7 +179,7 @@ def cohort(
         else:
             _list(
                 backend, person, base, log, model, day, threshold, neighbourhood, patients,
-                key_file, output, as_json, deployment,
+                key_file, output, as_json, deployment, (sheet, header_row),
             )  # fmt: skip
     finally:
         backend.close()
@@ -288,6 +283,7 @@ def _list(
     output: Path | None,
     as_json: bool,
     deployment: setup.Deployment,
+    layout: tuple[str | None, int] = (None, 1),
 ) -> None:
     case_finding.check_neighbourhood(backend, neighbourhood)
     if not person.can_identify(neighbourhood):
@@ -305,7 +301,7 @@ def _list(
     if patients is not None:
         key = load_key(key_file)
         case_finding.key_matches(backend, key)
-        hashed = case_finding.hash_patients(read_patients(patients), key, file=patients)
+        hashed = case_finding.hash_patients(read_patients(patients, *layout), key, file=patients)
         try:
             setup.check_test_numbers(deployment, hashed["nhs_number"])
         except AccessDenied as exc:

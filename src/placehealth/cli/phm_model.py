@@ -11,7 +11,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from placehealth.cli.options import console, print_json
-from placehealth.errors import ValidationError
 
 DEFAULT_MODEL = Path("out/phm/risk-model.json")
 SUMMARY = (
@@ -43,12 +42,10 @@ model_app = typer.Typer(
 
 
 def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            f"cannot read the date '{text}'", column=option, hint="write e.g. 2016-04-01"
-        ) from None
+    """A date option by the product's one date rule (01/04/2016 is 1 April)."""
+    from placehealth.dates import read_date
+
+    return read_date(text, option=option).date()
 
 
 @model_app.command("fit")
@@ -72,7 +69,10 @@ def fit_command(
         help="Pseudonymisation key file for --truth (default: $PLACEHEALTH_PSEUDO_KEY_FILE, "
         "then $PLACEHEALTH_PSEUDO_KEY).",
     ),
-    model_path: Path = typer.Option(DEFAULT_MODEL, "--model", "-o", help="Model file to write."),
+    model_path: Path = typer.Option(
+        DEFAULT_MODEL, "--output", "-o", help="Model file to write (JSON)."
+    ),
+    old_model: Path = typer.Option(None, "--model", hidden=True, help="Old spelling of --output."),
 ) -> None:
     """Fit at one index date, validate at a later one, write the model and its calibration plot.
 
@@ -82,6 +82,7 @@ def fit_command(
 
     Example: placehealth phm model fit -w out/wh.duckdb --truth synth/truth/emergency_risk.parquet
     """
+    model_path = old_model or model_path
     from placehealth.engine import open_backend
     from placehealth.phm.risk_model import calibration_chart, fit, write_model
 
@@ -119,7 +120,7 @@ def fit_command(
 
 @model_app.command("report")
 def report_command(
-    model_path: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model file."),
+    model_path: Path = typer.Option(DEFAULT_MODEL, "--model", help="Model file."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Print a model file's validation figures, after checking it against the features.

@@ -14,9 +14,11 @@ import typer
 from rich.table import Table
 
 from placehealth.cli.options import console, print_json
+from placehealth.cli.place import PLACE_HELP
 from placehealth.engine import open_backend
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
+from placehealth.engine.geography import warehouse_place
 from placehealth.errors import ValidationError
 from placehealth.periods import financial_year_label
 from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
@@ -39,14 +41,10 @@ ENGINE = typer.Option("duckdb", "--engine", help="duckdb (default) or spark.")
 
 
 def parse_date(text: str, option: str = "--index-date") -> dt.date:
-    """'2018-04-01' → a date, or a ValidationError saying what to write."""
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            f"cannot read date '{text}'", column=option, hint="write YYYY-MM-DD, e.g. 2018-04-01"
-        ) from None
-    return day
+    """'2018-04-01' (or 01/04/2018, day first) → a date, or an error saying what to write."""
+    from placehealth.dates import read_date
+
+    return read_date(text, option=option).date()
 
 
 def index_date_in(window: DataWindow, text: str | None, option: str = "--index-date") -> dt.date:
@@ -109,9 +107,7 @@ def segments_command(
     period: str = typer.Option(
         "after", "--period", help="Activity in the 12 months after (default) or before the date."
     ),
-    place: str | None = typer.Option(
-        None, "--place", help="Name of the place (top area; default: the warehouse's place)."
-    ),
+    place: str | None = typer.Option(None, "--place", help=PLACE_HELP),
     output: Path = typer.Option(
         Path("out/phm-segments.csv"), "--output", "-o", help="Profile file: CSV, Parquet or Excel."
     ),
@@ -139,10 +135,7 @@ def segments_command(
     try:
         data = data_window(backend)
         day = index_date_in(data, index_date)
-        if place is None:
-            from placehealth.engine.geography import warehouse_place
-
-            place = warehouse_place(backend)
+        place = warehouse_place(backend, place)
         with console.status("segmenting and profiling"):
             result = profiles(backend, day, period=period, area_types=areas, place=place)  # type: ignore[arg-type]
     finally:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console, default_plans_path, print_json
+from placehealth.cli.options import HEADER_ROW, SHEET, console, default_plans_path, print_json
 from placehealth.errors import ValidationError
 from placehealth.plans.check import Severity, check_plans, validate_references
 from placehealth.plans.check.accepted import apply_accepted
@@ -20,7 +20,8 @@ from placehealth.plans.show import trajectory_rows
 from placehealth.plans.status import plan_status, read_actuals
 
 plan_app = typer.Typer(
-    help="Plans as code: show ambitions, check their arithmetic, track status.",
+    help="Plans as code: show ambitions, check their arithmetic, track status.\n\n"
+    "Example: placehealth plan check plans/",
     no_args_is_help=True,
 )
 
@@ -146,11 +147,14 @@ def status(
     strict: bool = typer.Option(
         False,
         "--strict",
-        help="Stop with exit 2 at the first ambition that cannot be compared (a conversion "
-        "that cannot be made, a comparator missing for a gap) instead of reporting it.",
+        help="Stop with exit 2 when no actual matches any ambition, or at the first ambition "
+        "that cannot be compared (a conversion that cannot be made, a comparator missing for "
+        "a gap), instead of reporting it.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Latest actual against the trajectory, on/off track, and a forecast for the target.
 
@@ -168,7 +172,12 @@ def status(
     catalogue = load_catalogue()
     plans = load_plans(plan)
     validate_references(plans, catalogue)
-    frame = read_actuals(actuals, catalogue)
+    frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
+    from placehealth.plans.coverage import coverage, refuse_or_warn
+
+    found = coverage(plans, catalogue, frame, area=area, all_areas=all_areas)
+    if note := refuse_or_warn(found, actuals, strict=strict):
+        _notes.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
     result = plan_status(
         plans, catalogue, frame, area=area, all_areas=all_areas, population=population
     )

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console
+from placehealth.cli.options import HEADER_ROW, SHEET, console
 from placehealth.errors import InputFileError
 from placehealth.plans.check import check_plans, validate_references
 from placehealth.plans.load import Plan, load_plans
@@ -16,7 +16,8 @@ from placehealth.plans.status import read_actuals
 from placehealth.reports.pack import PackData, assemble
 
 report_app = typer.Typer(
-    help="Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.",
+    help="Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.\n\n"
+    "Example: placehealth report board -p plans/ccg-2014 -a examples/actuals.csv -o pack.html",
     no_args_is_help=True,
 )
 
@@ -28,10 +29,15 @@ _MONTH = typer.Option(
     None, "--month", "-m", help="Report month, YYYY-MM (default: the latest in the actuals)."
 )
 _NOTES = typer.Option(
-    None, "--notes", "-n", help="YAML: ambition id → {lead, narrative} for exception pages."
+    None, "--notes", help="YAML: ambition id → {lead, narrative} for exception pages."
 )
 _AREA = typer.Option(None, "--area", help="Area to report (default: each plan's area).")
 _TITLE = typer.Option(None, "--title", help="Title (default: the plan's title).")
+_STRICT = typer.Option(
+    False,
+    "--strict",
+    help="Exit 2 instead of writing a report when no actual matches any ambition.",
+)
 _SCALE = typer.Option(
     1.0, "--scale", min=0.2, max=4.0, help="Chart size factor (smaller renders faster)."
 )
@@ -45,6 +51,9 @@ def _prepare(
     area: str | None,
     scale: float,
     output: Path,
+    sheet: str | None = None,
+    header_row: int = 1,
+    strict: bool = False,
 ) -> tuple[list[Plan], PackData]:
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
@@ -54,7 +63,12 @@ def _prepare(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     narrative = load_notes(notes, plans) if notes is not None else None
-    frame = read_actuals(actuals, catalogue)
+    frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
+    from placehealth.plans.coverage import coverage, refuse_or_warn
+
+    found = coverage(plans, catalogue, frame, area=area)
+    if note := refuse_or_warn(found, actuals, strict=strict):
+        typer.echo(f"warning: {note}", err=True)
     data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
     attach_spc(data)
     pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
@@ -90,6 +104,9 @@ def board(
     area: str = _AREA,
     title: str = _TITLE,
     scale: float = _SCALE,
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
+    strict: bool = _STRICT,
 ) -> None:
     """Board pack: cover, summary of every ambition (unit and basis on each row), cards by
     objective, the ambitions without data in one list, exception pages, methods and
@@ -103,7 +120,9 @@ def board(
     from placehealth.reports.board import write_board
 
     _check_suffix(output, {".html", ".htm", ".pdf"})
-    plans, data = _prepare(plan, actuals, month, notes, area, scale, output)
+    plans, data = _prepare(
+        plan, actuals, month, notes, area, scale, output, sheet, header_row, strict
+    )
     findings = check_plans(plans, load_catalogue())
     with console.status(f"writing {output}"):
         path = write_board(data, findings, output, title=title, source=actuals.name)
@@ -123,6 +142,9 @@ def exceptions(
     area: str = _AREA,
     title: str = _TITLE,
     scale: float = _SCALE,
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
+    strict: bool = _STRICT,
 ) -> None:
     """Exception report: every ambition off trajectory or showing special cause of concern
     in the month, with its chart, numbers and the lead's narrative.
@@ -134,7 +156,10 @@ def exceptions(
 
     _check_suffix(output, {".html", ".htm", ".pdf", *WRITABLE})
     charts = output.suffix.lower() in {".html", ".htm", ".pdf"}
-    _, data = _prepare(plan, actuals, month, notes, area, scale if charts else 0.0, output)
+    _, data = _prepare(
+        plan, actuals, month, notes, area, scale if charts else 0.0, output, sheet, header_row,
+        strict,
+    )  # fmt: skip
     path = write_exceptions(data, output, title=title, source=actuals.name)
     console.print(
         f"{len(data.exceptions())} of {len(data.ambitions)} ambitions are exceptions "
@@ -146,7 +171,9 @@ def exceptions(
 def sample(
     plan: Path = _PLAN,
     output: Path = typer.Option(..., "--output", "-o", help="actuals.csv, .parquet or .xlsx"),
-    seed: int = typer.Option(..., "--seed", help="Random seed: the same seed, the same numbers."),
+    seed: int = typer.Option(
+        ..., "--seed", "-s", help="Random seed: the same seed, the same numbers."
+    ),
     months: int = typer.Option(24, "--months", help="Number of months."),
     start: str = typer.Option(None, "--start", help="First month, YYYY-MM (default: when due)."),
     areas: str = typer.Option(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from placehealth.cli.options import console
+from placehealth.cli.options import HEADER_ROW, MONTH_FIRST, SHEET, console
 from placehealth.errors import ValidationError
 from placehealth.spc import MIN_POINTS, xmr
 from placehealth.tables import read_table, write_table
@@ -22,7 +22,9 @@ def spc(
         "neutral", "--improvement", help="increase, decrease or neutral (or a column name)."
     ),
     rebase: str = typer.Option(
-        None, "--rebase", help="Dates that start new limits, e.g. 2021-04-01."
+        None,
+        "--rebase",
+        help="Dates that start new limits, comma-separated, e.g. 2021-04-01 or 01/04/2021.",
     ),
     fix_after: int = typer.Option(None, "--fix-after", help="Fix the limits after N points."),
     min_points: int = typer.Option(MIN_POINTS, "--min-points", help="Fewest points for limits."),
@@ -38,11 +40,16 @@ def spc(
         "between points rebases from the next point.",
     ),
     output: Path = typer.Option(..., "--output", "-o", help="CSV, Parquet or Excel file."),
+    month_first: bool = MONTH_FIRST,
+    sheet: str = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """XmR chart columns for every series: mean, limits, special causes and icons.
 
     Writes the input columns plus mean, lpl, upl, special_cause_flag,
-    special_cause_type, point_type, variation_icon and assurance_icon.
+    special_cause_type, point_type, variation_icon and assurance_icon. Dates are read
+    day first (01/04/2022 is 1 April) unless --month-first; ISO dates (2022-04-01)
+    and month labels (Apr-22, April 2022) are read as written.
 
     Example: placehealth spc ae.csv --value waits --date month --by trust
     --improvement decrease --target 4 -o ae_spc.csv
@@ -50,7 +57,7 @@ def spc(
     Example: placehealth spc new_service.csv --value visits --date week --trial-limits
     --rebase 2024-04-01 --rebase-exact -o visits_spc.csv
     """
-    frame = read_table(input_path)
+    frame = read_table(input_path, sheet=sheet, header_row=header_row)
     keys = [c.strip() for c in by.split(",")] if by else []
     goal: float | str | None = None
     if target is not None:
@@ -63,7 +70,7 @@ def spc(
         result = xmr(
             frame, value, date, keys, improvement=improvement, target=goal, rebase=dates,
             fix_after=fix_after, min_points=min_points, trial_limits=trial_limits,
-            rebase_exact=rebase_exact,
+            rebase_exact=rebase_exact, month_first=month_first,
         )  # fmt: skip
     except ValidationError as exc:
         raise ValidationError(
@@ -81,6 +88,10 @@ def spc(
                 f"[yellow]warning:[/] {len(names)} series with a group of fewer than "
                 f"{min_points} points {says}: {'; '.join(names.head(10))}"
             )
+    from placehealth.dates import ambiguity_note
+
+    if note := ambiguity_note(frame[date], month_first=month_first):
+        console.print(f"dates: {note}", highlight=False)
     n_series = result.groupby(keys).ngroups if keys else 1
     console.print(f"{n_series} series, {len(result):,} points → {path}")
 

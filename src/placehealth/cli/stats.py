@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from placehealth import stats
+from placehealth.cli.options import HEADER_ROW, SHEET
 from placehealth.errors import UserError, ValidationError
 from placehealth.tables import read_table, write_table
 
@@ -76,9 +77,11 @@ def _run(
     compute: Callable[[pd.DataFrame], pd.DataFrame],
     *,
     status: str | None = None,
+    sheet: str | None = None,
+    header_row: int = 1,
 ) -> None:
     """Read, compute, write; a user error gets the input file's name attached."""
-    data = read_table(input_path)
+    data = read_table(input_path, sheet=sheet, header_row=header_row)
     try:
         if status:
             with err.status(status):
@@ -110,6 +113,8 @@ def proportion_cmd(
     confidence: str = CONFIDENCE,
     missing: str = MISSING_NA,
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Proportions with Wilson score limits, summed per group.
 
@@ -124,6 +129,7 @@ def proportion_cmd(
             confidence=_levels(confidence),
             missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
+        sheet=sheet, header_row=header_row,
     )  # fmt: skip
 
 
@@ -137,6 +143,8 @@ def rate_cmd(
     confidence: str = CONFIDENCE,
     missing: str = MISSING_NA,
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Crude rates: exact Poisson limits below 10 events, Byar's otherwise.
 
@@ -151,6 +159,7 @@ def rate_cmd(
             confidence=_levels(confidence),
             missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
+        sheet=sheet, header_row=header_row,
     )  # fmt: skip
 
 
@@ -171,6 +180,8 @@ def dsr_cmd(
     multiplier: float = typer.Option(100_000, "--multiplier", help="Rate per this many."),
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Directly age-standardised rates with Dobson limits (ESP2013 by default).
 
@@ -185,6 +196,7 @@ def dsr_cmd(
             standard_column=standard_column, event_frequency=event_frequency,
             multiplier=multiplier, confidence=_levels(confidence),
         ),
+        sheet=sheet, header_row=header_row,
     )  # fmt: skip
 
 
@@ -213,6 +225,8 @@ def isr_cmd(
         help="A missing population: error (refuse) or zero (the band adds nothing, as PHE).",
     ),
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Indirectly standardised rates or ratios (observed / expected).
 
@@ -231,25 +245,30 @@ def isr_cmd(
             multiplier=multiplier, confidence=_levels(confidence),
             missing=_choice("--missing", missing, ("error", "zero")),  # type: ignore[arg-type]
         ),
+        sheet=sheet, header_row=header_row,
     )  # fmt: skip
 
 
 @stats_app.command("mean")
 def mean_cmd(
     input_path: Path = INPUT,
-    values: str = typer.Option(..., "--values", help="Column of values to average."),
+    values: str = typer.Option(..., "--value", help="Column of values to average."),
     by: str = BY,
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Means with Student's t limits.
 
-    Example: placehealth stats mean waits.csv --values days --by provider -o means.csv
+    Example: placehealth stats mean waits.csv --value days --by provider -o means.csv
     """
     _run(
         input_path,
         output,
         lambda d: stats.mean(d, values, _columns(by), confidence=_levels(confidence)),
+        sheet=sheet,
+        header_row=header_row,
     )
 
 
@@ -266,6 +285,8 @@ def life_expectancy_cmd(
     ),
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Life expectancy (Chiang II abridged life table, 0, 1-4 ... 90+) with Silcocks limits.
 
@@ -280,6 +301,7 @@ def life_expectancy_cmd(
             d, deaths, population, _columns(by), age_band=age_band, ages=wanted,
             confidence=_levels(confidence), invalid="suppress" if suppress else "error",
         ),
+        sheet=sheet, header_row=header_row,
     )  # fmt: skip
 
 
@@ -297,10 +319,12 @@ def sii_cmd(
     by: str = BY,
     multiplier: float = typer.Option(1, "--multiplier", help="Scale (negative flips polarity)."),
     repetitions: int = typer.Option(100_000, "--repetitions", help="Simulations per group."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same limits)."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Random seed (same seed, same limits)."),
     transform: bool = typer.Option(False, "--transform", help="Regress on log/logit scale."),
     confidence: str = typer.Option("0.95", "--confidence", help="Confidence levels."),
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Slope and relative index of inequality with simulated limits.
 
@@ -318,6 +342,7 @@ def sii_cmd(
             confidence=_levels(confidence),
         ),
         status=f"simulating {repetitions:,} repetitions per group",
+        sheet=sheet, header_row=header_row,
     )  # fmt: skip
 
 
@@ -326,7 +351,7 @@ def quantiles_cmd(
     input_path: Path = INPUT,
     value: str = typer.Option(..., "--value", help="Value column to rank."),
     by: str = BY,
-    n: int = typer.Option(10, "--n", help="Number of quantiles (10 = deciles)."),
+    n: int = typer.Option(10, "--quantiles", help="Number of quantiles (10 = deciles)."),
     invert: bool = typer.Option(
         True, "--invert/--no-invert", help="Quantile 1 holds the highest values (default)."
     ),
@@ -334,10 +359,12 @@ def quantiles_cmd(
         None, "--polarity", help="Column of polarity (True/False or 'Low is good')."
     ),
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Assign areas to quantiles within each group (e.g. deciles within region).
 
-    Example: placehealth stats quantiles lsoa.csv --value imd_score --by region --n 10
+    Example: placehealth stats quantiles lsoa.csv --value imd_score --by region --quantiles 10
     """
     _run(
         input_path,
@@ -345,6 +372,8 @@ def quantiles_cmd(
         lambda d: stats.quantiles(
             d, value, _columns(by), n=n, invert=invert, invert_column=polarity
         ),
+        sheet=sheet,
+        header_row=header_row,
     )
 
 
@@ -365,6 +394,8 @@ def funnel_cmd(
         "significance", "--table", help="significance (per area), limits or points."
     ),
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Funnel plot limits (95% and 99.8%) and each area's significance.
 
@@ -392,7 +423,7 @@ def funnel_cmd(
             )  # fmt: skip
         raise ValidationError(f"unknown table '{table}'", hint="significance, limits or points")
 
-    _run(input_path, output, compute)
+    _run(input_path, output, compute, sheet=sheet, header_row=header_row)
 
 
 @stats_app.command("pyll")
@@ -407,6 +438,8 @@ def pyll_cmd(
     multiplier: float = typer.Option(100_000, "--multiplier", help="Rate per this many."),
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    sheet: str | None = SHEET,
+    header_row: int = HEADER_ROW,
 ) -> None:
     """Potential years of life lost before 75, per 100,000 (age-standardised or crude).
 
@@ -421,6 +454,7 @@ def pyll_cmd(
             kind=kind,  # type: ignore[arg-type]
             standard=standard, multiplier=multiplier, confidence=_levels(confidence),
         ),
+        sheet=sheet, header_row=header_row,
     )  # fmt: skip
 
 

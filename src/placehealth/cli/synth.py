@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from placehealth.cli.options import console, print_json
+from placehealth.cli.options import DEFAULT_PERSONS, PERSONS_HELP, console, print_json
 from placehealth.errors import ValidationError
 
 DEFAULT_OUT = Path("out/synth")
@@ -32,15 +32,14 @@ def _progress() -> Progress:
 @synth_app.callback()
 def synth(
     ctx: typer.Context,
-    persons: int | None = typer.Option(
-        None, "--persons", "-n", help="People registered in 2014 (default: the place's size)."
-    ),
+    persons: int = typer.Option(DEFAULT_PERSONS, "--persons", help=PERSONS_HELP),
     place: str | None = typer.Option(
         None, "--place", help="Place id (e.g. sefton) or place file (default: the default place)."
     ),
     seed: int = typer.Option(1, "--seed", "-s", help="Random seed (same seed, same bytes)."),
-    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the extracts."),
+    out: Path = typer.Option(DEFAULT_OUT, "--output", "-o", help="Folder for the extracts."),
     fmt: str = typer.Option("parquet", "--format", help="parquet (default) or csv."),
+    old_out: Path = typer.Option(None, "--out", hidden=True, help="Old spelling of --output."),
 ) -> None:
     """Generate five financial years (2014/15–2018/19) of a synthetic place.
 
@@ -51,17 +50,17 @@ def synth(
     person's true yearly emergency-admission probability; not ingested) and
     manifest.json. Then check it against the seeds with placehealth synth report.
 
-    Example: placehealth synth --place sefton --persons 275000 --seed 1 --out out/synth
+    Example: placehealth synth --place sefton --persons 275000 --seed 1 --output out/synth
     """
     if ctx.invoked_subcommand is not None:
         return
+    out = old_out or out
     from placehealth.data.synth.model import MAX_PERSONS, simulate
     from placehealth.data.synth.params import YEARS
     from placehealth.data.synth.write import write
     from placehealth.places import load_place
 
     the_place = load_place(place)
-    persons = persons if persons is not None else the_place.population.persons
 
     if not 1_000 <= persons <= MAX_PERSONS:
         raise ValidationError(

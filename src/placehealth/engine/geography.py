@@ -13,7 +13,7 @@ import pandas as pd
 
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
-from placehealth.errors import ConfigurationError
+from placehealth.errors import ConfigurationError, ValidationError
 
 
 def lookups(backend: Backend) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -60,12 +60,14 @@ def _sum(frame: pd.DataFrame, by: list[str], values: Sequence[str]) -> pd.DataFr
     return frame.groupby(by, dropna=True, observed=True)[list(values)].sum().reset_index()
 
 
-def warehouse_place(backend: Backend) -> str:
-    """The place the warehouse's LSOAs belong to: the name its place-level rows carry.
+def warehouse_place(backend: Backend, asked: str | None = None) -> str:
+    """The place the warehouse's LSOAs belong to, checked against a place asked for.
 
     It was written into the geography by whoever made the extracts (the synthetic
     generator takes it from the place file), so the warehouse names its own place;
-    a lookup that names none falls back to the default place file's name.
+    a lookup that names none takes the place asked for, else the default place
+    file's name. Naming the top area after a place whose data this is not would
+    put another place's name on these numbers, so a different place is refused.
     """
     lsoa = backend.table(t.LSOA)
     names: list[str] = []
@@ -73,13 +75,24 @@ def warehouse_place(backend: Backend) -> str:
         places = backend.collect(lsoa.select("place").unique())["place"]
         names = sorted({str(p) for p in places.dropna() if str(p).strip()})
     if not names:
+        if asked:
+            return asked.strip()
         from placehealth.places import load_place
 
         return load_place().name
-    if len(names) > 1:
-        raise ConfigurationError(
-            f"the warehouse's LSOAs name {len(names)} places ({', '.join(names)}), not one",
-            column="--place",
-            hint="name the place with --place",
+    if asked is None:
+        if len(names) > 1:
+            raise ConfigurationError(
+                f"the warehouse's LSOAs name {len(names)} places ({', '.join(names)}), not one",
+                column="--place",
+                hint="name the place with --place",
+            )
+        return names[0]
+    same = [p for p in names if p.lower() == asked.strip().lower()]
+    if not same:
+        raise ValidationError(
+            f"--place '{asked}' is not in this warehouse, which holds {', '.join(names)}",
+            hint="leave out --place to use the warehouse's own, or point -w at the "
+            f"warehouse of {asked}",
         )
-    return names[0]
+    return same[0]

@@ -59,9 +59,14 @@ _ALIASES = {
 }
 
 
-def read_actuals(path: Path, catalogue: Catalogue) -> pd.DataFrame:
-    """Read actuals (ours or a Fingertips download) into indicator, area, period, value, CIs."""
-    raw = read_table(path)
+def read_actuals(
+    path: Path, catalogue: Catalogue, *, sheet: str | int | None = None, header_row: int = 1
+) -> pd.DataFrame:
+    """Read actuals (ours or a Fingertips download) into indicator, area, period, value, CIs.
+
+    ``sheet`` and ``header_row`` choose the table in an Excel export (see ``read_table``).
+    """
+    raw = read_table(path, sheet=sheet, header_row=header_row)
     if "indicator_id" in raw.columns and "indicator" not in raw.columns:
         raw = _from_long_format(raw, path)
     if "Indicator ID" in raw.columns or "Time period" in raw.columns:

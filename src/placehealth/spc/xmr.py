@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from placehealth.dates import read_dates
 from placehealth.errors import ValidationError
 from placehealth.spc.groups import group_mean, position_in_group, run_lengths
 
@@ -43,6 +44,7 @@ def xmr(
     min_points: int = MIN_POINTS,
     trial_limits: bool = False,
     rebase_exact: bool = False,
+    month_first: bool = False,
 ) -> pd.DataFrame:
     """The input rows (sorted by series and date) plus the chart's columns.
 
@@ -55,6 +57,8 @@ def xmr(
     Added columns: ``mean``, ``lpl``, ``upl``, ``lower_2sigma``, ``upper_2sigma``,
     ``special_cause_flag``, ``special_cause_type``, ``point_type``, ``variation_icon``,
     ``assurance_icon`` (the last two per series, on every row), ``trial_limits`` and ``note``.
+    Dates (in the column and in ``rebase``) are read by :func:`placehealth.dates.read_dates`:
+    01/04/2022 is 1 April unless ``month_first``.
     """
     keys = [by] if isinstance(by, str) else list(by or [])
     if fix_after is not None and fix_after < MIN_FIX_AFTER:
@@ -62,13 +66,14 @@ def xmr(
             f"limits can be fixed after at least {MIN_FIX_AFTER} points (got {fix_after})",
             hint=f"give {MIN_FIX_AFTER} or more points, as Making Data Count asks",
         )
-    data = _validated(frame, value, date, keys, improvement, target)
+    data = _validated(frame, value, date, keys, improvement, target, month_first)
     n = len(data)
     series = _codes(data, keys)
     dates = data["_date"].to_numpy()
     segment = np.zeros(n, np.intp)
     if rebase is not None:
-        cuts = np.sort(pd.to_datetime(list(rebase)).to_numpy())
+        given = pd.Series(list(rebase), dtype=object)
+        cuts = np.sort(read_dates(given, month_first=month_first, option="--rebase").to_numpy())
         if rebase_exact:  # only a point dated on a rebase date starts a group
             segment = np.cumsum(np.isin(dates, cuts)).astype(np.intp)
         else:
@@ -153,6 +158,7 @@ def _validated(
     keys: list[str],
     improvement: str,
     target: float | str | None,
+    month_first: bool = False,
 ) -> pd.DataFrame:
     for column in [value, date, *keys]:
         if column not in frame.columns:
@@ -162,16 +168,8 @@ def _validated(
                 hint=f"columns present: {', '.join(map(str, frame.columns))}",
             )
     data = frame.copy()
-    if data[date].isna().any():
-        row = int(np.flatnonzero(data[date].isna().to_numpy())[0])
-        raise ValidationError("a point has no date", row=row + 2, column=date)
-    parsed = pd.to_datetime(data[date], errors="coerce")
-    if parsed.isna().any():
-        row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-        raise ValidationError(
-            f"'{data[date].iloc[row]}' is not a date", row=row + 2, column=date,
-            hint="write dates as 2024-04-01",
-        )  # fmt: skip
+    first_row = int(frame.attrs.get("first_row", 2))
+    parsed = read_dates(data[date], month_first=month_first, column=date, first_row=first_row)
     numbers = pd.to_numeric(data[value], errors="coerce")
     if numbers.isna().any():
         row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
