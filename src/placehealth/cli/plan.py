@@ -126,6 +126,21 @@ def show(
         console.print(table)
 
 
+# Which rows of a Fingertips download to read (shared with report board).
+SEX_OPTION = typer.Option(
+    "persons",
+    "--sex",
+    help="Fingertips rows to read: persons (default: an indicator's Persons rows, or its "
+    "rows by sex when it has no Persons rows, never added together), male, female or all.",
+)
+AGE_OPTION = typer.Option(
+    None,
+    "--age",
+    help="Fingertips age band to read (default: All ages, else the indicator's only band), "
+    "e.g. '65+ yrs', or all.",
+)
+
+
 @plan_app.command("status")
 def status(
     plan: Path = typer.Argument(..., help="A plan file or folder."),
@@ -149,6 +164,8 @@ def status(
         help="Stop with exit 2 at the first ambition that cannot be compared (a conversion "
         "that cannot be made, a comparator missing for a gap) instead of reporting it.",
     ),
+    sex: str = SEX_OPTION,
+    age: str = AGE_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
 ) -> None:
@@ -161,14 +178,18 @@ def status(
     interval is not a miss. The forecast is a linear trend over non-overlapping points
     with a 95% prediction interval, at the target period.
 
+    A comparator the ambition names (England, the core cities) is shown beside it, and
+    a gap ambition is evaluated against it.
+
     Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv --population 20000
+    Example: placehealth plan status plans/one-liverpool-2019 -a fingertips.csv --sex all
     """
     if area and all_areas:
         raise ValidationError("give --area or --all-areas, not both")
     catalogue = load_catalogue()
     plans = load_plans(plan)
     validate_references(plans, catalogue)
-    frame = read_actuals(actuals, catalogue)
+    frame = read_actuals(actuals, catalogue, sex=sex, age=age)
     result = plan_status(
         plans, catalogue, frame, area=area, all_areas=all_areas, population=population
     )
@@ -184,6 +205,8 @@ def status(
     table = Table(title="Status against trajectory")
     shown = ["document", "ambition", "area", "latest_period", "actual", "expected", "status",
              "comparison", "forecast_end", "forecast_verdict", "target"]  # fmt: skip
+    if result["comparator"].notna().any():
+        shown += ["comparator", "comparator_value"]
     for column in shown:
         table.add_column(column)
     colours = {"on track": "green", "off track": "red", "not yet due": "cyan", "no data": "dim",

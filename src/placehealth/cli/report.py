@@ -9,6 +9,7 @@ from rich.progress import Progress
 
 from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import console
+from placehealth.cli.plan import AGE_OPTION, SEX_OPTION
 from placehealth.errors import InputFileError
 from placehealth.plans.check import check_plans, validate_references
 from placehealth.plans.load import Plan, load_plans
@@ -45,6 +46,9 @@ def _prepare(
     area: str | None,
     scale: float,
     output: Path,
+    *,
+    sex: str = "persons",
+    age: str | None = None,
 ) -> tuple[list[Plan], PackData]:
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
@@ -54,7 +58,7 @@ def _prepare(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     narrative = load_notes(notes, plans) if notes is not None else None
-    frame = read_actuals(actuals, catalogue)
+    frame = read_actuals(actuals, catalogue, sex=sex, age=age)
     data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
     attach_spc(data)
     pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
@@ -90,6 +94,8 @@ def board(
     area: str = _AREA,
     title: str = _TITLE,
     scale: float = _SCALE,
+    sex: str = SEX_OPTION,
+    age: str = AGE_OPTION,
 ) -> None:
     """Board pack: cover, summary of every ambition (unit and basis on each row), cards by
     objective, the ambitions without data in one list, exception pages, methods and
@@ -103,7 +109,7 @@ def board(
     from placehealth.reports.board import write_board
 
     _check_suffix(output, {".html", ".htm", ".pdf"})
-    plans, data = _prepare(plan, actuals, month, notes, area, scale, output)
+    plans, data = _prepare(plan, actuals, month, notes, area, scale, output, sex=sex, age=age)
     findings = check_plans(plans, load_catalogue())
     with console.status(f"writing {output}"):
         path = write_board(data, findings, output, title=title, source=actuals.name)

@@ -19,6 +19,7 @@ import pandas as pd
 from placehealth.catalogue.comparators import Comparators, load_comparators
 from placehealth.catalogue.model import Aggregation, Catalogue, Indicator, Polarity, value_range
 from placehealth.errors import ValidationError
+from placehealth.fingertips import ALL_AGES, is_fingertips, read_fingertips
 from placehealth.periods import Period, decimal_year, is_period, midpoint, parse_period, readings
 from placehealth.plans.comparators import (
     Resolved,
@@ -42,23 +43,9 @@ from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.tables import read_table, require_columns
 
-# Fingertips downloads use these headings; ours are the DESIGN §4 long format.
-_FINGERTIPS = {
-    "Indicator ID": "indicator_code",
-    "Indicator Name": "indicator_name",
-    "Area Code": "area_code",
-    "Area Name": "area",
-    "Time period": "period",
-    "Value": "value",
-    "Lower CI 95.0 limit": "lower",
-    "Upper CI 95.0 limit": "upper",
-    "Sex": "sex",
-    "Age": "age_band",
-}
 _SEXES = {"persons": "persons", "person": "persons", "all": "persons", "p": "persons",
           "people": "persons", "m": "male", "male": "male", "males": "male", "f": "female",
           "female": "female", "females": "female"}  # fmt: skip
-ALL_AGES = "all ages"
 _ALIASES = {
     "lower95_0cl": "lower",
     "upper95_0cl": "upper",
@@ -67,17 +54,22 @@ _ALIASES = {
 }
 
 
-def read_actuals(path: Path, catalogue: Catalogue) -> pd.DataFrame:
-    """Read actuals (ours or a Fingertips download) into indicator, area, period, value, CIs."""
+def read_actuals(
+    path: Path, catalogue: Catalogue, *, sex: str = "persons", age: str | None = None
+) -> pd.DataFrame:
+    """Read actuals (ours, the engine's or a Fingertips download) into indicator, area,
+    period, value, CIs, sex and age band.
+
+    ``sex`` and ``age`` choose the rows of a Fingertips download (persons and all ages
+    by default; see :mod:`placehealth.fingertips`); in other files ``sex`` male or
+    female, or a named ``age`` band, keeps only those rows.
+    """
     raw = read_table(path)
     if "indicator_id" in raw.columns and "indicator" not in raw.columns:
         raw = _from_long_format(raw, path)
-    if "Indicator ID" in raw.columns or "Time period" in raw.columns:
-        require_columns(raw, ["Indicator Name", "Area Name", "Time period", "Value"], file=path)
-        frame = raw.rename(columns=_FINGERTIPS)[
-            [c for c in _FINGERTIPS.values() if c in raw.rename(columns=_FINGERTIPS).columns]
-        ]
-        frame["indicator"] = _match_fingertips(frame, catalogue, path)
+    if is_fingertips(raw.columns):
+        frame = read_fingertips(path, catalogue, sex=sex, age=age, raw=raw)
+        frame = frame[frame["value"].notna()]  # a suppressed value has nothing to compare
     else:
         frame = raw.rename(columns=_ALIASES)
         require_columns(frame, ["indicator", "area", "period", "value"], file=path)
@@ -111,6 +103,13 @@ def read_actuals(path: Path, catalogue: Catalogue) -> pd.DataFrame:
     frame["period"] = frame["period"].astype(str)
     frame["area"] = frame["area"].astype(str)
     _normalise_sex_and_age(frame, path)
+    if not is_fingertips(raw.columns):
+        if sex in ("male", "female"):
+            frame = frame[frame["sex"] == sex]
+        if age is not None and age.strip().lower() != "all":
+            wanted = ALL_AGES if age.strip().lower() == ALL_AGES else age.strip()
+            frame = frame[frame["age_band"] == wanted]
+    frame = frame.copy()
     _attach_dates(frame, path)
     return frame.reset_index(drop=True)
 
@@ -156,25 +155,6 @@ def _from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 def _one_reading(label: str) -> bool:
     return len(readings(label)) == 1
-
-
-def _match_fingertips(frame: pd.DataFrame, catalogue: Catalogue, path: Path) -> pd.Series:
-    by_name = {ind.name.strip().lower(): ind.id for ind in catalogue.indicators.values()}
-    names = frame["indicator_name"].astype(str).str.strip().str.lower().map(by_name)
-    if "indicator_code" in frame.columns:
-        unique = frame["indicator_code"].astype(str).unique()
-        by_code = {c: found[0].id for c in unique if (found := catalogue.lookup_code(c))}
-        names = names.fillna(frame["indicator_code"].astype(str).map(by_code))
-    if names.isna().any():
-        bad = int(np.flatnonzero(names.isna().to_numpy())[0])
-        raise ValidationError(
-            f"indicator '{frame['indicator_name'].iloc[bad]}' is not in the catalogue",
-            file=path,
-            row=bad + 2,
-            column="Indicator Name",
-            hint="add a 'fingertips' code with its Indicator ID to the catalogue entry",
-        )
-    return names
 
 
 def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
