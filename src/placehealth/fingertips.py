@@ -24,6 +24,7 @@ download read and written comes back as it was.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -174,12 +175,29 @@ _POOLED_FY = re.compile(r"(\d{4})/(\d{2}) - (\d{2})/(\d{2})")
 _MONTH_RANGE = re.compile(r"([A-Z][a-z]{2}) (\d{4}) - ([A-Z][a-z]{2}) (\d{4})")
 
 
+def _by_value(series: pd.Series, fn: Callable[[object], object]) -> pd.Series:
+    """``fn`` applied to each distinct value once and spread back (a column of a million
+    rows holds a few dozen sexes, ages, names or periods)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(u) for u in uniques]
+    return pd.Series(mapped[codes] if len(codes) else [], index=series.index, dtype=object)
+
+
+def _text(value: object) -> str:
+    """A cell as stripped text; a missing cell is empty."""
+    return (
+        ""
+        if value is None or (isinstance(value, float) and np.isnan(value))
+        else str(value).strip()
+    )
+
+
 def _not_a_category(frame: pd.DataFrame) -> np.ndarray:
     """Rows that are the area's own value, not one of its categories."""
     if "Category Type" not in frame.columns:
         return np.ones(len(frame), dtype=bool)
-    kind = frame["Category Type"]
-    return (kind.isna() | (kind.astype(str).str.strip() == "")).to_numpy()
+    return (_by_value(frame["Category Type"], _text) == "").to_numpy()
 
 
 def _indicators(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
@@ -187,8 +205,8 @@ def _indicators(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
     ids = pd.to_numeric(frame["fingertips_id"], errors="coerce")
     found = ids.map({float(k): v.id for k, v in catalogue.by_fingertips.items()})
     by_name = {ind.name.strip().lower(): ind.id for ind in catalogue.indicators.values()}
-    names = frame["indicator_name"].astype(str).str.strip().str.lower()
-    return found.fillna(names.map(by_name)).astype(object)
+    names = _by_value(frame["indicator_name"], lambda v: by_name.get(_text(v).lower()))
+    return found.astype(object).where(found.notna(), names)
 
 
 def _skipped(frame: pd.DataFrame) -> list[str]:
@@ -207,8 +225,10 @@ def _numbers(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         if column not in out.columns:
             continue
         numbers = pd.to_numeric(out[column], errors="coerce")
-        text = out[column].astype(str).str.strip()
-        bad = numbers.isna() & out[column].notna() & (text != "")
+        suspect = numbers.isna() & out[column].notna()  # blank or text: look closer
+        bad = pd.Series(False, index=out.index)
+        if suspect.any():
+            bad[suspect] = _by_value(out.loc[suspect, column], _text) != ""
         if bad.any():
             at = int(np.flatnonzero(bad.to_numpy())[0])
             raise ValidationError(
@@ -228,7 +248,7 @@ def _labels(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Sex as persons/male/female, age 'all ages' or the band, periods as our labels."""
     out = frame.copy()
     if "sex" in out.columns:
-        sex = out["sex"].astype(str).str.strip().str.lower().map(_SEX)
+        sex = _by_value(out["sex"], lambda v: _SEX.get(_text(v).lower()))
         if sex.isna().any():
             at = int(np.flatnonzero(sex.isna().to_numpy())[0])
             raise ValidationError(
@@ -242,14 +262,12 @@ def _labels(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     else:
         out["sex"] = "persons"
     if "age_band" in out.columns:
-        age = out["age_band"].astype(str).str.strip()
-        blank = out["age_band"].isna() | (age.str.lower() == ALL_AGES)
-        out["age_band"] = age.where(~blank, ALL_AGES)
+        out["age_band"] = _by_value(
+            out["age_band"], lambda v: ALL_AGES if _text(v).lower() in ("", ALL_AGES) else _text(v)
+        )
     else:
         out["age_band"] = ALL_AGES
-    labels = out["period"].astype(str).str.strip()
-    unique = labels.unique()
-    out["period"] = labels.map(dict(zip(unique, map(period_label, unique), strict=True)))
+    out["period"] = _by_value(out["period"], lambda v: period_label(_text(v)))
     return out
 
 
