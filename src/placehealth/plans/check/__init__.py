@@ -13,6 +13,7 @@ from placehealth.plans.check.codes import ambition_codes, plan_maps
 from placehealth.plans.check.consistency import (
     conflicting_values,
     implied_populations,
+    overlapping_periods,
     restatements,
     statements,
 )
@@ -91,6 +92,7 @@ def check_plans(plans: list[Plan], catalogue: Catalogue) -> list[Finding]:
         findings.extend(ambition_codes(plan, catalogue))
         findings.extend(plan_maps(plan, catalogue))
     findings.extend(conflicting_values(plans))
+    findings.extend(overlapping_periods(plans))
     findings.extend(statements(plans))
     findings.extend(implied_populations(plans, catalogue))
     unique = {f.id: f for f in findings}
