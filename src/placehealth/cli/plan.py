@@ -179,10 +179,10 @@ def status(
     with a 95% prediction interval, at the target period.
 
     A comparator the ambition names (England, the core cities) is shown beside it, and
-    a gap ambition is evaluated against it.
+    a gap ambition is evaluated against it. A Fingertips download is read as it comes
+    (examples/fingertips-download.csv); --sex and --age choose its rows.
 
     Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv --population 20000
-    Example: placehealth plan status plans/one-liverpool-2019 -a fingertips.csv --sex all
     """
     if area and all_areas:
         raise ValidationError("give --area or --all-areas, not both")
