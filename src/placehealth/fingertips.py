@@ -97,24 +97,28 @@ def read_fingertips(
     require_columns(table, REQUIRED, file=path)
     order = [str(c) for c in table.columns]
     frame = table.rename(columns=COLUMNS)
-    frame.insert(0, "row", np.arange(len(frame)) + 2)  # the file's line, for messages
-    frame = frame[_not_a_category(frame)]
-    frame["indicator"] = _indicators(frame, catalogue)
-    skipped = _skipped(frame)
-    frame = frame[frame["indicator"].notna()]
-    if frame.empty and len(table):
+    # which rows to keep is worked out on a few columns; the wide frame is cut once
+    keep = np.array(_not_a_category(frame), dtype=bool)  # a writable copy
+    indicator = _indicators(frame, catalogue)
+    skipped = _skipped(frame, indicator, keep)
+    keep &= indicator.notna().to_numpy()
+    if not keep.any() and len(table):
         raise ValidationError(
             f"no indicator in this Fingertips download is in the catalogue ({skipped[0]}, …)",
             file=path,
             hint="add 'fingertips: <Indicator ID>' to the catalogue entry it measures",
         )
-    frame = _numbers(frame, path)
-    frame = _labels(frame, path)
-    frame = _one_sex(frame, sex)
-    frame = _one_age(frame, age, path)
-    frame = frame.drop(columns="row").reset_index(drop=True)
-    frame.attrs = {"fingertips_columns": order, "skipped": skipped}
-    return frame
+    sexes = _sexes(frame, keep, path)
+    ages = _ages(frame)
+    keep &= _one_sex(indicator, sexes, keep, sex)
+    keep &= _one_age(frame, indicator, ages, keep, age, path)
+    out = frame.loc[keep].assign(
+        indicator=indicator[keep], sex=sexes[keep], age_band=ages[keep],
+        period=_by_value(frame.loc[keep, "period"], lambda v: period_label(_text(v))),
+    )  # fmt: skip
+    out = _numbers(out, np.flatnonzero(keep) + 2, path).reset_index(drop=True)
+    out.attrs = {"fingertips_columns": order, "skipped": skipped}
+    return out
 
 
 def write_fingertips(frame: pd.DataFrame, path: Path, catalogue: Catalogue | None = None) -> Path:
@@ -209,98 +213,109 @@ def _indicators(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
     return found.astype(object).where(found.notna(), names)
 
 
-def _skipped(frame: pd.DataFrame) -> list[str]:
+def _skipped(frame: pd.DataFrame, indicator: pd.Series, keep: np.ndarray) -> list[str]:
     """'<id> <name>' of each indicator left out (not in the catalogue)."""
-    out = frame.loc[frame["indicator"].isna(), ["fingertips_id", "indicator_name"]]
+    out = frame.loc[keep & indicator.isna().to_numpy(), ["fingertips_id", "indicator_name"]]
     out = out.drop_duplicates()
-    return (
-        out["fingertips_id"].astype(str) + " '" + out["indicator_name"].astype(str) + "'"
-    ).tolist()
+    labels = out["fingertips_id"].astype(str) + " '" + out["indicator_name"].astype(str) + "'"
+    return labels.tolist()
 
 
-def _numbers(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Numeric columns as floats; a blank stays blank (suppressed), text is an error."""
-    out = frame.copy()
+def _numbers(frame: pd.DataFrame, lines: np.ndarray, path: Path) -> pd.DataFrame:
+    """Numeric columns as floats; a blank stays blank (suppressed), text is an error
+    naming its line of the file (``lines``)."""
+    out = frame
     for column in NUMBERS:
         if column not in out.columns:
             continue
         numbers = pd.to_numeric(out[column], errors="coerce")
-        suspect = numbers.isna() & out[column].notna()  # blank or text: look closer
-        bad = pd.Series(False, index=out.index)
+        suspect = (numbers.isna() & out[column].notna()).to_numpy()  # blank or text?
+        bad = np.zeros(len(out), dtype=bool)
         if suspect.any():
-            bad[suspect] = _by_value(out.loc[suspect, column], _text) != ""
+            bad[suspect] = (_by_value(out.loc[suspect, column], _text) != "").to_numpy()
         if bad.any():
-            at = int(np.flatnonzero(bad.to_numpy())[0])
+            at = int(np.flatnonzero(bad)[0])
             raise ValidationError(
                 f"'{out[column].iloc[at]}' is not a number",
                 file=path,
-                row=int(out["row"].iloc[at]),
+                row=int(lines[at]),
                 column=next(k for k, v in COLUMNS.items() if v == column),
                 hint="leave a suppressed value blank (its reason goes in 'Value note')",
             )
-        out[column] = numbers.astype(float)
+        out = out.assign(**{column: numbers.astype(float)})
     if "value_note" in out.columns:
-        out["value_note"] = out["value_note"].astype(object).where(out["value_note"].notna(), None)
+        notes = out["value_note"].astype(object)
+        out = out.assign(value_note=notes.where(notes.notna(), None))
     return out
 
 
-def _labels(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Sex as persons/male/female, age 'all ages' or the band, periods as our labels."""
-    out = frame.copy()
-    if "sex" in out.columns:
-        sex = _by_value(out["sex"], lambda v: _SEX.get(_text(v).lower()))
-        if sex.isna().any():
-            at = int(np.flatnonzero(sex.isna().to_numpy())[0])
-            raise ValidationError(
-                f"unknown sex '{out['sex'].iloc[at]}'",
-                file=path,
-                row=int(out["row"].iloc[at]),
-                column="Sex",
-                hint="Fingertips writes Persons, Male or Female",
-            )
-        out["sex"] = sex
-    else:
-        out["sex"] = "persons"
-    if "age_band" in out.columns:
-        out["age_band"] = _by_value(
-            out["age_band"], lambda v: ALL_AGES if _text(v).lower() in ("", ALL_AGES) else _text(v)
+def _sexes(frame: pd.DataFrame, keep: np.ndarray, path: Path) -> pd.Series:
+    """Sex as persons, male or female (an unknown one, in a row kept, is an error)."""
+    if "sex" not in frame.columns:
+        return pd.Series("persons", index=frame.index, dtype=object)
+    sex = _by_value(frame["sex"], lambda v: _SEX.get(_text(v).lower()))
+    unknown = keep & sex.isna().to_numpy()
+    if unknown.any():
+        at = int(np.flatnonzero(unknown)[0])
+        raise ValidationError(
+            f"unknown sex '{frame['sex'].iloc[at]}'",
+            file=path,
+            row=at + 2,
+            column="Sex",
+            hint="Fingertips writes Persons, Male or Female",
         )
-    else:
-        out["age_band"] = ALL_AGES
-    out["period"] = _by_value(out["period"], lambda v: period_label(_text(v)))
-    return out
+    return sex
 
 
-def _one_sex(frame: pd.DataFrame, sex: str) -> pd.DataFrame:
+def _ages(frame: pd.DataFrame) -> pd.Series:
+    """Age bands as written, 'all ages' for All ages or a blank."""
+    if "age_band" not in frame.columns:
+        return pd.Series(ALL_AGES, index=frame.index, dtype=object)
+    return _by_value(
+        frame["age_band"], lambda v: ALL_AGES if _text(v).lower() in ("", ALL_AGES) else _text(v)
+    )
+
+
+def _one_sex(indicator: pd.Series, sexes: pd.Series, keep: np.ndarray, sex: str) -> np.ndarray:
+    """Rows of the chosen sex; for persons, an indicator's Persons rows where it has any,
+    else its rows by sex as they are (never added together)."""
     if sex == "all":
-        return frame
+        return np.ones(len(sexes), dtype=bool)
     if sex != "persons":
-        return frame[frame["sex"] == sex]
-    # persons where the indicator has persons rows; else its rows by sex, as they are
-    has_persons = frame.groupby("indicator")["sex"].transform(lambda s: (s == "persons").any())
-    return frame[(frame["sex"] == "persons") | ~has_persons.astype(bool)]
+        return (sexes == sex).to_numpy()
+    persons = (sexes == "persons").to_numpy()
+    with_persons = indicator[keep & persons].unique()
+    return persons | ~indicator.isin(with_persons).to_numpy()
 
 
-def _one_age(frame: pd.DataFrame, age: str | None, path: Path) -> pd.DataFrame:
+def _one_age(
+    frame: pd.DataFrame,
+    indicator: pd.Series,
+    ages: pd.Series,
+    keep: np.ndarray,
+    age: str | None,
+    path: Path,
+) -> np.ndarray:
+    """Rows of the chosen age band, else an indicator's only band; several bands and not
+    the chosen one is an error naming them."""
     if age is not None and age.strip().lower() == "all":
-        return frame
+        return np.ones(len(ages), dtype=bool)
     wanted = ALL_AGES if age is None or age.strip().lower() == ALL_AGES else age.strip()
-    grouped = frame.groupby("indicator")["age_band"]
-    has_wanted = grouped.transform(lambda a: (a == wanted).any()).astype(bool)
-    bands = grouped.transform("nunique")
-    keep = (has_wanted & (frame["age_band"] == wanted)) | (~has_wanted & (bands == 1))
-    unclear = ~has_wanted & (bands > 1)
+    is_wanted = (ages == wanted).to_numpy()
+    with_wanted = indicator.isin(indicator[keep & is_wanted].unique()).to_numpy()
+    bands = ages[keep].groupby(indicator[keep]).nunique()
+    single = indicator.isin(bands.index[bands == 1]).to_numpy()
+    unclear = keep & ~with_wanted & ~single
     if unclear.any():
-        at = int(np.flatnonzero(unclear.to_numpy())[0])
-        indicator = frame["indicator"].iloc[at]
-        found = sorted(frame.loc[frame["indicator"] == indicator, "age_band"].unique())
+        at = int(np.flatnonzero(unclear)[0])
+        found = sorted(ages[keep & (indicator == indicator.iloc[at]).to_numpy()].unique())
         raise ValidationError(
             f"indicator {frame['fingertips_id'].iloc[at]} '{frame['indicator_name'].iloc[at]}' "
             f"has age bands {', '.join(found)} and no '{wanted}'",
             file=path,
-            row=int(frame["row"].iloc[at]),
+            row=at + 2,
             column="Age",
             hint=f"choose one with --age (e.g. --age '{found[0]}'), or --age all to keep "
             "every band",
         )
-    return frame[keep.to_numpy()]
+    return (with_wanted & is_wanted) | (~with_wanted & single)
