@@ -210,3 +210,16 @@ def test_plan_status_sex_option_from_the_example(tmp_path: Path) -> None:
     (row,) = json.loads(male.stdout)
     assert row["status"] == "not comparable"
     assert "for male, not female" in row["comparison"]
+
+
+def test_an_unknown_sex_option_is_one_line_for_any_actuals(tmp_path: Path) -> None:
+    ours = tmp_path / "actuals.csv"
+    pd.DataFrame({"indicator": ["infant-mortality"], "area": ["Liverpool"], "period": ["2019"],
+                  "value": [5.0]}).to_csv(ours, index=False)  # fmt: skip
+    for actuals in (EXAMPLE, ours):
+        result = run_cli("plan", "status", str(ROOT / "plans/one-liverpool-2019"), "-a",
+                         str(actuals), "--sex", "both")  # fmt: skip
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "unknown sex 'both'" in result.stderr and "persons, male, female, all" in (
+            result.stderr
+        )

@@ -19,7 +19,7 @@ import pandas as pd
 from placehealth.catalogue.comparators import Comparators, load_comparators
 from placehealth.catalogue.model import Aggregation, Catalogue, Indicator, Polarity, value_range
 from placehealth.errors import ValidationError
-from placehealth.fingertips import ALL_AGES, is_fingertips, read_fingertips
+from placehealth.fingertips import ALL_AGES, SEXES, is_fingertips, read_fingertips
 from placehealth.periods import Period, decimal_year, is_period, midpoint, parse_period, readings
 from placehealth.plans.comparators import (
     Resolved,
@@ -64,6 +64,8 @@ def read_actuals(
     by default; see :mod:`placehealth.fingertips`); in other files ``sex`` male or
     female, or a named ``age`` band, keeps only those rows.
     """
+    if sex not in SEXES:
+        raise ValidationError(f"unknown sex '{sex}'", hint="use " + ", ".join(SEXES))
     raw = read_table(path)
     if "indicator_id" in raw.columns and "indicator" not in raw.columns:
         raw = _from_long_format(raw, path)
