@@ -129,6 +129,14 @@ def _record(rows: list[dict[str, object]], same: bool, *, done: bool) -> None:
             "Fingertips' layout back through the product's one Excel writer (openpyxl, with "
             "formula-leading text kept as text); pandas reads and writes without checks. "
             f"Same number of rows read: {same}. One run each (repeat=1) at this size. "
+            + (
+                f"The Excel part writes the first {EXCEL_ROWS:,} rows "
+                "(BENCH_FINGERTIPS_EXCEL_ROWS): both writers go through openpyxl cell by cell, "
+                "about 1 ms a row on this busy machine, so all the rows would take some 20 "
+                "minutes each; unset it to write them all (Excel holds 1,048,576 rows). "
+                if EXCEL_ROWS < ROWS
+                else ""
+            )
             + ("" if done else "The Excel writing had not finished when this was recorded. ")
             + f"Load average during the run: {os.getloadavg()[0]:.1f} (shared machine, "
             "2 cores)."
