@@ -27,9 +27,20 @@ def _packaged() -> Catalogue:
 def _load(folder: Path) -> Catalogue:
     indicators: list[Indicator] = []
     seen: dict[str, Path] = {}
+    fingertips: dict[int, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         doc = load_model(path, CatalogueFile)
         for index, indicator in enumerate(doc.indicators):
+            if indicator.fingertips is not None and indicator.fingertips in fingertips:
+                raise ValidationError(
+                    f"Fingertips id {indicator.fingertips} is already given to "
+                    f"'{fingertips[indicator.fingertips]}'",
+                    file=path,
+                    line=line_of(path, ("indicators", index, "fingertips")),
+                    hint="a Fingertips indicator is one catalogue indicator: give the id once",
+                )
+            if indicator.fingertips is not None:
+                fingertips[indicator.fingertips] = indicator.id
             if indicator.id in seen:
                 raise ValidationError(
                     f"indicator id '{indicator.id}' is already defined in {seen[indicator.id]}",

@@ -99,6 +99,8 @@ class Indicator(BaseModel):
     gap_of: str | None = None
     comparator: str | None = None  # area name or code, e.g. England
     codes: list[FrameworkCode] = Field(default_factory=list)
+    # the Fingertips (OHID) Indicator ID its downloads carry, where there is one
+    fingertips: int | None = Field(default=None, ge=1)
     lead: list[str] = Field(default_factory=list)  # lead organisations (LAA)
     group: str | None = None  # objective / programme / goal the document files it under
     sources: list[Source] = Field(min_length=1)
@@ -135,8 +137,11 @@ class Catalogue:
     def __init__(self, indicators: list[Indicator]) -> None:
         self.indicators: dict[str, Indicator] = {}
         self.by_code: dict[str, list[Indicator]] = {}
+        self.by_fingertips: dict[int, Indicator] = {}
         for indicator in indicators:
             self.indicators[indicator.id] = indicator
+            if indicator.fingertips is not None:
+                self.by_fingertips[indicator.fingertips] = indicator
             for code in indicator.codes:
                 self.by_code.setdefault(normalise_code(code.code), []).append(indicator)
 

@@ -62,3 +62,18 @@ def default_plans_path() -> Path:
     if DEFAULT_PLANS.exists():
         return DEFAULT_PLANS
     return Path(__file__).resolve().parents[3] / "plans"
+
+
+# Which rows of a Fingertips download to read (docs/plans.md).
+SEX_OPTION = typer.Option(
+    "persons",
+    "--sex",
+    help="Fingertips rows to read: persons (default: an indicator's Persons rows, or its "
+    "rows by sex when it has no Persons rows, never added together), male, female or all.",
+)
+AGE_OPTION = typer.Option(
+    None,
+    "--age",
+    help="Fingertips age band to read (default: All ages, else the indicator's only band), "
+    "e.g. '65+ yrs', or all.",
+)

@@ -10,7 +10,15 @@ from rich.console import Console
 from rich.table import Table
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import HEADER_ROW, SHEET, console, default_plans_path, print_json
+from placehealth.cli.options import (
+    AGE_OPTION,
+    HEADER_ROW,
+    SEX_OPTION,
+    SHEET,
+    console,
+    default_plans_path,
+    print_json,
+)
 from placehealth.errors import ValidationError
 from placehealth.plans.check import Severity, check_plans, validate_references
 from placehealth.plans.check.accepted import apply_accepted
@@ -127,6 +135,9 @@ def show(
         console.print(table)
 
 
+# Which rows of a Fingertips download to read (shared with report board).
+
+
 @plan_app.command("status")
 def status(
     plan: Path = typer.Argument(..., help="A plan file or folder."),
@@ -151,6 +162,8 @@ def status(
         "that cannot be compared (a conversion that cannot be made, a comparator missing for "
         "a gap), instead of reporting it.",
     ),
+    sex: str = SEX_OPTION,
+    age: str = AGE_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
     sheet: str = SHEET,
@@ -165,6 +178,10 @@ def status(
     interval is not a miss. The forecast is a linear trend over non-overlapping points
     with a 95% prediction interval, at the target period.
 
+    A comparator the ambition names (England, the core cities) is shown beside it, and
+    a gap ambition is evaluated against it. A Fingertips download is read as it comes
+    (examples/fingertips-download.csv); --sex and --age choose its rows.
+
     Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv --population 20000
     """
     if area and all_areas:
@@ -172,7 +189,7 @@ def status(
     catalogue = load_catalogue()
     plans = load_plans(plan)
     validate_references(plans, catalogue)
-    frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
+    frame = read_actuals(actuals, catalogue, sex=sex, age=age, sheet=sheet, header_row=header_row)
     from placehealth.plans.coverage import coverage, refuse_or_warn
 
     found = coverage(plans, catalogue, frame, area=area, all_areas=all_areas)
@@ -193,6 +210,8 @@ def status(
     table = Table(title="Status against trajectory")
     shown = ["document", "ambition", "area", "latest_period", "actual", "expected", "status",
              "comparison", "forecast_end", "forecast_verdict", "target"]  # fmt: skip
+    if result["comparator"].notna().any():
+        shown += ["comparator", "comparator_value"]
     for column in shown:
         table.add_column(column)
     colours = {"on track": "green", "off track": "red", "not yet due": "cyan", "no data": "dim",

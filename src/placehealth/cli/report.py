@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import HEADER_ROW, SHEET, console
+from placehealth.cli.options import AGE_OPTION, HEADER_ROW, SEX_OPTION, SHEET, console
 from placehealth.errors import InputFileError
 from placehealth.plans.check import check_plans, validate_references
 from placehealth.plans.load import Plan, load_plans
@@ -54,6 +54,9 @@ def _prepare(
     sheet: str | None = None,
     header_row: int = 1,
     strict: bool = False,
+    *,
+    sex: str = "persons",
+    age: str | None = None,
 ) -> tuple[list[Plan], PackData]:
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
@@ -63,7 +66,7 @@ def _prepare(
     plans = load_plans(plan)
     validate_references(plans, catalogue)
     narrative = load_notes(notes, plans) if notes is not None else None
-    frame = read_actuals(actuals, catalogue, sheet=sheet, header_row=header_row)
+    frame = read_actuals(actuals, catalogue, sex=sex, age=age, sheet=sheet, header_row=header_row)
     from placehealth.plans.coverage import coverage, refuse_or_warn
 
     found = coverage(plans, catalogue, frame, area=area)
@@ -107,6 +110,8 @@ def board(
     sheet: str = SHEET,
     header_row: int = HEADER_ROW,
     strict: bool = _STRICT,
+    sex: str = SEX_OPTION,
+    age: str = AGE_OPTION,
 ) -> None:
     """Board pack: cover, summary of every ambition (unit and basis on each row), cards by
     objective, the ambitions without data in one list, exception pages, methods and
@@ -121,8 +126,9 @@ def board(
 
     _check_suffix(output, {".html", ".htm", ".pdf"})
     plans, data = _prepare(
-        plan, actuals, month, notes, area, scale, output, sheet, header_row, strict
-    )
+        plan, actuals, month, notes, area, scale, output, sheet, header_row, strict,
+        sex=sex, age=age,
+    )  # fmt: skip
     findings = check_plans(plans, load_catalogue())
     with console.status(f"writing {output}"):
         path = write_board(data, findings, output, title=title, source=actuals.name)

@@ -60,6 +60,8 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--reference": (None, "a separate reference table"),
     "--kind": (None, "which result to give (rate or ratio; standardised or crude)"),
     "--ages": (None, "only these ages"),
+    "--sex": (None, "Fingertips rows to read by sex: persons (default), male, female or all"),
+    "--age": (None, "Fingertips age band to read (default: All ages)"),
     "--suppress-invalid": (None, "blank an invalid group with a note instead of an error"),
     "--quantile": (None, "the quantile column"),
     "--quantiles": (None, "the number of quantiles"),
@@ -93,7 +95,7 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--noise": (None, "estimate sampling noise"),
     "--no-noise": (None, "do not estimate sampling noise"),
     # population health management
-    "--place": (None, "the place (top area): the warehouse's own"),
+    "--place": (None, "the place: its id or place file (synth, demo); the warehouse's own"),
     "--neighbourhood": ("-n", "the neighbourhood"),
     "--index-date": (None, "the date people are counted or scored at"),
     "--fit-index": (None, "the index date to fit at"),

@@ -221,6 +221,33 @@ Method = Annotated[
 ]
 
 
+class Comparator(_Strict):
+    """What an ambition measures itself against: one area (England, the North West) or a
+    peer group's mean, or the mean of its ``best`` n (seed 000: "the average of the 5 best
+    performing core cities"). Areas and peer groups are defined once, in
+    ``catalogue/comparators.yaml``."""
+
+    area: str | None = None  # an area name or GSS code: England, North West, E92000001
+    peers: str | None = None  # a peer group id: core-cities
+    best: int | None = Field(default=None, ge=1)  # mean of the best n peers; default: all
+    src: SourceLines | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Comparator:
+        if (self.area is None) == (self.peers is None):
+            raise ValueError("a comparator names exactly one of area or peers")
+        if self.best is not None and self.peers is None:
+            raise ValueError("best: applies to a peer group (peers:), not to one area")
+        return self
+
+    def describe(self, peer_name: str | None = None) -> str:
+        """How status names it: 'England', 'mean of the best 5 core cities'."""
+        if self.area is not None:
+            return self.area
+        name = peer_name or self.peers
+        return f"mean of the best {self.best} {name}" if self.best else f"mean of the {name}"
+
+
 class SeasonalProfile(_Strict):
     """Shares of a year by quarter (4) or month (12), e.g. last year's profile."""
 
@@ -259,6 +286,8 @@ class Ambition(_Strict):
     denominator: Denominator | None = None
     restated: list[Restatement] = Field(default_factory=list)
     profile: SeasonalProfile | None = None
+    # default: the catalogue's (a gap indicator's comparator area)
+    comparator: Comparator | None = None
     src: SourceLines | None = None
     notes: str | None = None
 

@@ -16,9 +16,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from placehealth.catalogue.comparators import Comparators, load_comparators
 from placehealth.catalogue.model import Aggregation, Catalogue, Indicator, Polarity, value_range
 from placehealth.errors import ValidationError
+from placehealth.fingertips import ALL_AGES, SEXES, is_fingertips, read_fingertips
 from placehealth.periods import Period, decimal_year, is_period, midpoint, parse_period, readings
+from placehealth.plans.comparators import (
+    Resolved,
+    comparator_rows,
+    comparator_series,
+    keys_of,
+    resolve,
+)
 from placehealth.plans.compare import PER_YEAR, Points, compare, pool_rows
 from placehealth.plans.forecast import (
     LIKELY,
@@ -34,23 +43,9 @@ from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.tables import read_table, require_columns
 
-# Fingertips downloads use these headings; ours are the DESIGN §4 long format.
-_FINGERTIPS = {
-    "Indicator ID": "indicator_code",
-    "Indicator Name": "indicator_name",
-    "Area Code": "area_code",
-    "Area Name": "area",
-    "Time period": "period",
-    "Value": "value",
-    "Lower CI 95.0 limit": "lower",
-    "Upper CI 95.0 limit": "upper",
-    "Sex": "sex",
-    "Age": "age_band",
-}
 _SEXES = {"persons": "persons", "person": "persons", "all": "persons", "p": "persons",
           "people": "persons", "m": "male", "male": "male", "males": "male", "f": "female",
           "female": "female", "females": "female"}  # fmt: skip
-ALL_AGES = "all ages"
 _ALIASES = {
     "lower95_0cl": "lower",
     "upper95_0cl": "upper",
@@ -60,21 +55,30 @@ _ALIASES = {
 
 
 def read_actuals(
-    path: Path, catalogue: Catalogue, *, sheet: str | int | None = None, header_row: int = 1
+    path: Path,
+    catalogue: Catalogue,
+    *,
+    sex: str = "persons",
+    age: str | None = None,
+    sheet: str | int | None = None,
+    header_row: int = 1,
 ) -> pd.DataFrame:
-    """Read actuals (ours or a Fingertips download) into indicator, area, period, value, CIs.
+    """Read actuals (ours, the engine's or a Fingertips download) into indicator, area,
+    period, value, CIs, sex and age band.
 
-    ``sheet`` and ``header_row`` choose the table in an Excel export (see ``read_table``).
+    ``sex`` and ``age`` choose the rows of a Fingertips download (persons and all ages
+    by default; see :mod:`placehealth.fingertips`); in other files ``sex`` male or
+    female, or a named ``age`` band, keeps only those rows. ``sheet`` and
+    ``header_row`` choose the table in an Excel export (see ``read_table``).
     """
+    if sex not in SEXES:
+        raise ValidationError(f"unknown sex '{sex}'", hint="use " + ", ".join(SEXES))
     raw = read_table(path, sheet=sheet, header_row=header_row)
     if "indicator_id" in raw.columns and "indicator" not in raw.columns:
         raw = _from_long_format(raw, path)
-    if "Indicator ID" in raw.columns or "Time period" in raw.columns:
-        require_columns(raw, ["Indicator Name", "Area Name", "Time period", "Value"], file=path)
-        frame = raw.rename(columns=_FINGERTIPS)[
-            [c for c in _FINGERTIPS.values() if c in raw.rename(columns=_FINGERTIPS).columns]
-        ]
-        frame["indicator"] = _match_fingertips(frame, catalogue, path)
+    if is_fingertips(raw.columns):
+        frame = read_fingertips(path, catalogue, sex=sex, age=age, raw=raw)
+        frame = frame[frame["value"].notna()]  # a suppressed value has nothing to compare
     else:
         frame = raw.rename(columns=_ALIASES)
         require_columns(frame, ["indicator", "area", "period", "value"], file=path)
@@ -108,6 +112,13 @@ def read_actuals(
     frame["period"] = frame["period"].astype(str)
     frame["area"] = frame["area"].astype(str)
     _normalise_sex_and_age(frame, path)
+    if not is_fingertips(raw.columns):
+        if sex in ("male", "female"):
+            frame = frame[frame["sex"] == sex]
+        if age is not None and age.strip().lower() != "all":
+            wanted = ALL_AGES if age.strip().lower() == ALL_AGES else age.strip()
+            frame = frame[frame["age_band"] == wanted]
+    frame = frame.copy()
     _attach_dates(frame, path)
     return frame.reset_index(drop=True)
 
@@ -155,25 +166,6 @@ def _one_reading(label: str) -> bool:
     return len(readings(label)) == 1
 
 
-def _match_fingertips(frame: pd.DataFrame, catalogue: Catalogue, path: Path) -> pd.Series:
-    by_name = {ind.name.strip().lower(): ind.id for ind in catalogue.indicators.values()}
-    names = frame["indicator_name"].astype(str).str.strip().str.lower().map(by_name)
-    if "indicator_code" in frame.columns:
-        unique = frame["indicator_code"].astype(str).unique()
-        by_code = {c: found[0].id for c in unique if (found := catalogue.lookup_code(c))}
-        names = names.fillna(frame["indicator_code"].astype(str).map(by_code))
-    if names.isna().any():
-        bad = int(np.flatnonzero(names.isna().to_numpy())[0])
-        raise ValidationError(
-            f"indicator '{frame['indicator_name'].iloc[bad]}' is not in the catalogue",
-            file=path,
-            row=bad + 2,
-            column="Indicator Name",
-            hint="add a 'fingertips' code with its Indicator ID to the catalogue entry",
-        )
-    return names
-
-
 def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
     """Start, end, midpoint and kind of every row's period.
 
@@ -204,9 +196,9 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
 
 COLUMNS = ["document", "ambition", "indicator", "area", "latest_period", "actual", "lower",
            "upper", "compared", "expected", "expected_period", "difference", "status",
-           "comparison", "forecast_end", "forecast_lower", "forecast_upper", "forecast_period",
-           "forecast_method", "forecast_verdict", "target", "target_period",
-           "forecast_meets_target"]  # fmt: skip
+           "comparison", "comparator", "comparator_value", "forecast_end", "forecast_lower",
+           "forecast_upper", "forecast_period", "forecast_method", "forecast_verdict", "target",
+           "target_period", "forecast_meets_target"]  # fmt: skip
 
 
 def _decimal_year(dates: pd.Series) -> np.ndarray:
@@ -221,13 +213,17 @@ def plan_status(
     area: str | None = None,
     all_areas: bool = False,
     population: float | None = None,
+    comparators: Comparators | None = None,
 ) -> pd.DataFrame:
     """One row per ambition × area: latest comparable actual, expected value, status, the
     conversion made (or why none could be), and a forecast at the target period.
 
     ``population``: the population the actuals' counts come from, when it is not the
     plan's (a synthetic sample, a neighbourhood); counts are then compared as rates.
+    ``comparators``: the named comparator areas and peer groups (default: the packaged
+    ones); a gap is computed against the ambition's comparator.
     """
+    comparators = comparators or load_comparators()
     out = []
     actuals = actuals.reset_index(drop=True)  # row positions below, whatever the index was
     area_keys = actuals["area"].str.lower()
@@ -250,16 +246,25 @@ def plan_status(
             in_area = (area_keys.to_numpy()[rows] == wanted) | (
                 code_keys.to_numpy()[rows] == wanted
             )
-            if indicator.comparator is not None:
-                comparator = indicator.comparator.lower()
-                of = (area_keys.to_numpy()[rows] == comparator) | (
-                    code_keys.to_numpy()[rows] == comparator
+            comparator = resolve(a, indicator, comparators)
+            comparison_series, comparator_missing = pd.DataFrame(), ""
+            if comparator is not None:
+                place_keys = comparators.area_keys(where) | {wanted}
+                of = comparator_rows(actuals, rows, comparator, place_keys)
+                comparison_series, comparator_missing = comparator_series(
+                    actuals, rows, comparator, place_keys, polarity_of(a, indicator)
                 )
-                place = rows[~of] if all_areas else rows[in_area]
-                series, why = _gap_series(actuals, place, rows[of], indicator)
+                places = rows[~of] if comparator.area_keys else rows
+            else:
+                places = rows
+            places = places if all_areas else rows[in_area]
+            if indicator.gap_of is not None and comparator is not None:
+                series, why = _gap_series(
+                    actuals, places, comparison_series, comparator_missing, indicator
+                )
                 reason = reason or why
             else:
-                series = actuals.iloc[rows if all_areas else rows[in_area]]
+                series = actuals.iloc[places]
             base = {
                 "document": plan.document.id,
                 "ambition": a.id,
@@ -280,30 +285,31 @@ def plan_status(
                 reason = "the plan gives no dated values to compare with"
             if series.empty or reason:
                 missing = f"no actuals for '{source}' in {where}" + (
-                    f" (the gap to {indicator.comparator} is computed from it)"
-                    if indicator.comparator
+                    f" (the gap to {comparator.label} is computed from it)"
+                    if comparator is not None and indicator.gap_of
                     else ""
                 )
-                out.append(_without_comparison(series, base, where, reason, missing))
+                done = _without_comparison(series, base, where, reason, missing)
+                out.append(_with_comparator(done, comparator, comparison_series,
+                                            comparator_missing))  # fmt: skip
                 continue
             scale, note = _population_scale(t, indicator, population)
-            out.append(
-                _series_status(
-                    series,
-                    Points.of(
-                        [p for p, _ in dated],
-                        np.asarray([v for _, v in dated], dtype=float),
-                        a.baseline.period if a.baseline and a.baseline.value is not None else None,
-                    ),
-                    a,
-                    indicator,
-                    polarity_of(a, indicator),
-                    base,
-                    scale,
-                    note,
-                    t.multiplier or 1.0,
-                )
+            done = _series_status(
+                series,
+                Points.of(
+                    [p for p, _ in dated],
+                    np.asarray([v for _, v in dated], dtype=float),
+                    a.baseline.period if a.baseline and a.baseline.value is not None else None,
+                ),
+                a,
+                indicator,
+                polarity_of(a, indicator),
+                base,
+                scale,
+                note,
+                t.multiplier or 1.0,
             )
+            out.append(_with_comparator(done, comparator, comparison_series, comparator_missing))
     result = pd.concat(out, ignore_index=True)
     for column in COLUMNS:
         if column not in result.columns:
@@ -345,20 +351,42 @@ def _same_sex_and_age(
 
 
 def _gap_series(
-    actuals: pd.DataFrame, place: np.ndarray, comparator: np.ndarray, indicator: Indicator
+    actuals: pd.DataFrame,
+    place: np.ndarray,
+    comparator: pd.DataFrame,
+    missing: str,
+    indicator: Indicator,
 ) -> tuple[pd.DataFrame, str]:
     """The gap (comparator less place) for every period both have, or why there is none."""
-    if place.size and not comparator.size:
+    if place.size and missing:
         return actuals.iloc[:0], (
-            f"the gap to {indicator.comparator} needs {indicator.comparator}'s "
-            f"'{indicator.gap_of}' in the actuals (e.g. from a Fingertips download); none found"
+            f"{missing} (the gap needs its '{indicator.gap_of}' rows, "
+            "e.g. from a Fingertips download)"
         )
-    keys = ["period", "sex", "age_band"]
+    if comparator.empty:
+        return actuals.iloc[:0], ""
     ours = actuals.iloc[place].drop(columns=["lower", "upper"], errors="ignore")
-    theirs = actuals.iloc[comparator][[*keys, "value"]].drop_duplicates(keys)
-    both = ours.merge(theirs, on=keys, suffixes=("", "_comparator"))
+    keys = keys_of(actuals)
+    both = ours.merge(comparator[[*keys, "value"]], on=keys, suffixes=("", "_comparator"))
     both["value"] = both["value_comparator"] - both["value"]
     return both.drop(columns="value_comparator"), ""
+
+
+def _with_comparator(
+    done: pd.DataFrame, comparator: Resolved | None, series: pd.DataFrame, missing: str
+) -> pd.DataFrame:
+    """The comparator's name and its value for each row's latest period."""
+    if comparator is None:
+        return done
+    if missing:
+        return done.assign(comparator=missing.removeprefix("comparator "), comparator_value=np.nan)
+    if "latest_period" not in done.columns or series.empty:
+        return done.assign(comparator=comparator.label, comparator_value=np.nan)
+    by_period = series.drop_duplicates("period").set_index("period")["value"]
+    return done.assign(
+        comparator=comparator.label,
+        comparator_value=done["latest_period"].map(by_period).astype(float),
+    )
 
 
 def _without_comparison(

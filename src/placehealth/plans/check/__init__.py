@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from placehealth.catalogue.comparators import load_comparators
 from placehealth.catalogue.model import Catalogue
 from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
@@ -12,6 +13,7 @@ from placehealth.plans.check.codes import ambition_codes, plan_maps
 from placehealth.plans.check.consistency import (
     conflicting_values,
     implied_populations,
+    overlapping_periods,
     restatements,
     statements,
 )
@@ -26,7 +28,8 @@ __all__ = ["Finding", "Severity", "check_plans", "validate_references"]
 
 def validate_references(plans: list[Plan], catalogue: Catalogue) -> None:
     """Stop with one clear message for what makes a plan unreadable rather than wrong:
-    an indicator the catalogue lacks, or published periods out of order."""
+    an indicator the catalogue lacks, an undefined peer group, or published periods out of
+    order."""
     for plan in plans:
         for a in plan.ambitions:
             file = plan.files[a.id]
@@ -38,6 +41,16 @@ def validate_references(plans: list[Plan], catalogue: Catalogue) -> None:
                     file=file,
                     line=line_of(file, ("ambitions", index, "indicator")),
                     hint="add it to a catalogue file or use an existing id",
+                )
+            peers = a.comparator.peers if a.comparator is not None else None
+            if peers is not None and peers not in load_comparators().peer_groups:
+                raise ValidationError(
+                    f"ambition '{a.id}' compares with peer group '{peers}', which is not defined",
+                    file=file,
+                    line=line_of(file, ("ambitions", index, "comparator", "peers")),
+                    hint="use a peer group id from catalogue/comparators.yaml ("
+                    + ", ".join(sorted(load_comparators().peer_groups))
+                    + ") or define it there",
                 )
             starts = [parse_period(p.period) for p in a.published]
             for n, (before, after) in enumerate(itertools.pairwise(starts)):
@@ -79,6 +92,7 @@ def check_plans(plans: list[Plan], catalogue: Catalogue) -> list[Finding]:
         findings.extend(ambition_codes(plan, catalogue))
         findings.extend(plan_maps(plan, catalogue))
     findings.extend(conflicting_values(plans))
+    findings.extend(overlapping_periods(plans))
     findings.extend(statements(plans))
     findings.extend(implied_populations(plans, catalogue))
     unique = {f.id: f for f in findings}

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from placehealth.catalogue.model import Catalogue
-from placehealth.periods import parse_period
+from placehealth.periods import Period, parse_period
 from placehealth.plans.check.findings import Finding, Severity, agrees, fmt
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Restatement, Statement
@@ -161,6 +161,77 @@ def conflicting_values(plans: list[Plan]) -> Iterator[Finding]:
             sources=list(dict.fromkeys(c.where for c in claims)),
             why=why,
         )
+
+
+def overlapping_periods(plans: list[Plan]) -> Iterator[Finding]:
+    """Values for overlapping periods of different kinds (a calendar year beside the
+    financial year that shares nine of its months): a note stating the overlap.
+
+    Not the same period, so they need not agree, but a reader comparing them should know
+    how much they share. Only pairs that share at least half the months of each period,
+    from different ambitions, with different values; one finding per pair of periods.
+    """
+    claims: dict[tuple[str, str], list[_Claim]] = defaultdict(list)
+    for plan in plans:
+        for a in plan.ambitions:
+            area = a.area or plan.document.area
+            points = [("baseline", a.baseline), ("target", a.target)]
+            points += [("value", p) for p in a.published]
+            for what, point in points:
+                if point is None or point.value is None:
+                    continue
+                where = cite(plan.seed, point.src or a.src)
+                claim = _Claim(plan.document.id, a.id, what, point.value, point.period, where)
+                claims[(a.indicator, area)].append(claim)
+    for (indicator, area), found in sorted(claims.items()):
+        pairs: dict[tuple[str, str], list[tuple[_Claim, _Claim]]] = defaultdict(list)
+        for x, y in itertools.combinations(found, 2):
+            if (x.document, x.ambition) == (y.document, y.ambition) or _same(x.value, y.value):
+                continue
+            first, second = sorted((x, y), key=lambda c: (parse_period(c.label), c.label))
+            one, two = parse_period(first.label), parse_period(second.label)
+            if one.kind == two.kind or one.months == 0 or two.months == 0:
+                continue
+            shared = _shared_months(one, two)
+            if 2 * shared < max(one.months, two.months):
+                continue
+            pairs[(first.label, second.label)].append((first, second))
+        for (a_label, b_label), matched in pairs.items():
+            one, two = parse_period(a_label), parse_period(b_label)
+            shared = _shared_months(one, two)
+            start, end = max(one.start, two.start), min(one.end, two.end)
+            overlap = f"{start:%b %Y}–{end:%b %Y}"
+            listed = "; ".join(
+                dict.fromkeys(
+                    f"{fmt(x.value)} for {x.label} ({x.what} in {x.document}/{x.ambition}) and "
+                    f"{fmt(y.value)} for {y.label} ({y.what} in {y.document}/{y.ambition})"
+                    for x, y in matched
+                )
+            )
+            yield Finding(
+                id=f"overlap/{indicator}/{area}/{a_label}/{b_label}",
+                severity=Severity.NOTE,
+                check="overlapping-periods",
+                document=",".join(dict.fromkeys(c.document for p in matched for c in p)),
+                subject=",".join(dict.fromkeys(c.ambition for p in matched for c in p)),
+                message=f"{indicator} ({area}): {listed}; the periods share {shared} months "
+                f"({overlap})",
+                stated=matched[0][1].value,
+                expected=matched[0][0].value,
+                sources=list(dict.fromkeys(c.where for p in matched for c in p)),
+                why=f"the same indicator ({indicator}) and area ({area}) for overlapping periods "
+                f"of different kinds: {a_label} ({one.describe()}) and {b_label} "
+                f"({two.describe()}) share {shared} of their {one.months} and {two.months} "
+                f"months ({overlap}); need not agree, as the periods differ",
+            )
+
+
+def _shared_months(one: Period, two: Period) -> int:
+    """Whole months two periods have in common."""
+    start, end = max(one.start, two.start), min(one.end, two.end)
+    if end < start:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def _distinct(claims: list[_Claim]) -> list[float]:
