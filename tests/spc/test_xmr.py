@@ -266,3 +266,41 @@ def test_an_empty_series_gives_an_empty_chart() -> None:
     assert len(result) == 0
     for column in ("mean", "lpl", "upl", "point_type", "variation_icon", "assurance_icon"):
         assert column in result.columns
+
+
+CHART_COLUMNS = [
+    "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma", "special_cause_flag",
+    "special_cause_type", "point_type", "trial_limits", "note", "variation_icon",
+    "assurance_icon",
+]  # fmt: skip
+
+
+def test_output_is_the_input_columns_then_the_chart_columns_in_date_order() -> None:
+    """docs/spc.md's column list, nothing more (no stray index column), rows renumbered."""
+    frame = series(STABLE).assign(area="A").iloc[::-1]  # given newest first
+    frame.index = range(100, 120)
+    result = xmr(frame, "value", "date", by="area")
+    assert list(result.columns) == ["date", "value", "area", *CHART_COLUMNS]
+    assert list(result.index) == list(range(20))
+    assert result["date"].is_monotonic_increasing
+
+
+def test_min_points_of_two_gives_a_two_point_series_limits() -> None:
+    """Two points have one moving range, so limits: 11 ± 2.66 × 2; one point has none."""
+    two = chart([10.0, 12.0], min_points=2)
+    assert two["upl"].tolist() == [11 + 2.66 * 2] * 2
+    assert not two["trial_limits"].any() and two["note"].isna().all()
+    one = chart([10.0], min_points=1)
+    assert one["upl"].isna().all() and one["point_type"].tolist() == ["insufficient_data"]
+
+
+def test_limits_are_fixed_after_the_first_points_of_each_series() -> None:
+    """fix_after counts from each series' own first point (the reference groups by facet)."""
+    values = [10.0, 12.0] * 6 + [15.0, 16.0, 15.5, 16.5, 15.0, 16.0, 15.5, 16.0]
+    a = series(values).assign(area="A")
+    b = series([v * 2 for v in values], "2021-01-01").assign(area="B")
+    together = xmr(pd.concat([a, b]), "value", "date", by="area", fix_after=12)
+    for area, alone in (("A", a), ("B", b)):
+        part = together[together["area"] == area].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, xmr(alone, "value", "date", by="area", fix_after=12))
+    assert together["mean"].tolist() == [11.0] * 20 + [22.0] * 20
