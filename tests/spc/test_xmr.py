@@ -304,3 +304,54 @@ def test_limits_are_fixed_after_the_first_points_of_each_series() -> None:
         part = together[together["area"] == area].reset_index(drop=True)
         pd.testing.assert_frame_equal(part, xmr(alone, "value", "date", by="area", fix_after=12))
     assert together["mean"].tolist() == [11.0] * 20 + [22.0] * 20
+
+
+def test_a_bad_value_names_its_row_and_series() -> None:
+    frame = pd.concat(
+        [series(STABLE).assign(area="A", sex="f"), series(STABLE).assign(area="B", sex="m")]
+    )
+    frame["value"] = frame["value"].astype(object)
+    frame.iloc[23, frame.columns.get_loc("value")] = "n/a"
+    with pytest.raises(ValidationError) as refused:
+        xmr(frame, "value", "date", by=["area", "sex"])
+    assert str(refused.value) == "row 25, column 'value': 'n/a' is not a number (area=B, sex=m)"
+    with pytest.raises(ValidationError) as refused:
+        xmr(frame[frame["area"] == "B"], "value", "date")
+    assert str(refused.value) == "row 5, column 'value': 'n/a' is not a number"
+
+
+def test_series_with_a_missing_key_are_each_their_own_series() -> None:
+    """Persons rows with no sex, in two areas: two series, not one (and none dropped)."""
+    a = series(STABLE).assign(area="A", sex=None)
+    b = series([v + 100 for v in STABLE]).assign(area="B", sex=None)
+    result = xmr(pd.concat([a, b]), "value", "date", by=["area", "sex"])
+    assert result["mean"].tolist() == [11.0] * 20 + [111.0] * 20
+    rows = summary(result, by=["area", "sex"])
+    assert rows["area"].tolist() == ["A", "B"] and rows["mean"].tolist() == [11.0, 111.0]
+
+
+def test_summary_is_the_last_point_of_each_series_in_the_charts_order() -> None:
+    """Found by itself (text columns, or a column named series), or as given; the icons
+    renamed; numbered 0, 1, …; a text column that is not a key is not used when ``by``
+    is given."""
+    frames = [
+        series([*STABLE[:-1], 40.0 + i]).assign(sex=sex, area=area, comment=[f"c{j}" for j in range(20)])
+        for i, (area, sex) in enumerate([("A", "f"), ("A", "m"), ("B", "f"), ("B", "m")])
+    ]  # fmt: skip
+    result = xmr(pd.concat(frames), "value", "date", by=["area", "sex"], improvement="increase")
+    rows = summary(result, by=["area", "sex"])
+    assert list(rows.index) == [0, 1, 2, 3] and "index" not in rows.columns
+    assert list(zip(rows["area"], rows["sex"], strict=True)) == [
+        ("A", "f"), ("A", "m"), ("B", "f"), ("B", "m")
+    ]  # fmt: skip
+    assert rows["value"].tolist() == [40.0, 41.0, 42.0, 43.0]
+    assert set(rows["variation"]) == {"improvement_high"} and rows["assurance"].isna().all()
+    assert "variation_icon" not in rows.columns and "assurance_icon" not in rows.columns
+    found = summary(result.drop(columns="comment"))
+    assert found["value"].tolist() == [40.0, 41.0, 42.0, 43.0]
+    numbered = xmr(pd.concat([series(STABLE).assign(series=1), series(STABLE).assign(series=2)]),
+                   "value", "date", by="series")  # fmt: skip
+    assert summary(numbered)["series"].tolist() == [1, 2]
+    one = summary(chart([*STABLE, 13.0], target=30.0, improvement="increase"))
+    assert len(one) == 1 and one["value"].iloc[0] == 13.0
+    assert one["assurance"].iloc[0] == "consistent_fail"
