@@ -334,10 +334,11 @@ def test_summary_is_the_last_point_of_each_series_in_the_charts_order() -> None:
     """Found by itself (text columns, or a column named series), or as given; the icons
     renamed; numbered 0, 1, …; a text column that is not a key is not used when ``by``
     is given."""
+    comments = [f"c{j}" for j in range(20)]
     frames = [
-        series([*STABLE[:-1], 40.0 + i]).assign(sex=sex, area=area, comment=[f"c{j}" for j in range(20)])
+        series([*STABLE[:-1], 40.0 + i]).assign(sex=sex, area=area, comment=comments)
         for i, (area, sex) in enumerate([("A", "f"), ("A", "m"), ("B", "f"), ("B", "m")])
-    ]  # fmt: skip
+    ]
     result = xmr(pd.concat(frames), "value", "date", by=["area", "sex"], improvement="increase")
     rows = summary(result, by=["area", "sex"])
     assert list(rows.index) == [0, 1, 2, 3] and "index" not in rows.columns
