@@ -356,3 +356,44 @@ def test_summary_is_the_last_point_of_each_series_in_the_charts_order() -> None:
     one = summary(chart([*STABLE, 13.0], target=30.0, improvement="increase"))
     assert len(one) == 1 and one["value"].iloc[0] == 13.0
     assert one["assurance"].iloc[0] == "consistent_fail"
+
+
+def refusal(frame: pd.DataFrame, *args: object, **kwargs: object) -> str:
+    with pytest.raises(ValidationError) as refused:
+        xmr(frame, *args, **kwargs)  # type: ignore[arg-type]
+    return str(refused.value)
+
+
+def test_bad_input_messages_name_the_column_the_series_and_the_fix() -> None:
+    two = pd.concat([series(STABLE).assign(area="A"), series(STABLE).assign(area="B")])
+    assert refusal(series(STABLE), "value", "when") == (
+        "column 'when': missing column 'when' (columns present: date, value)"
+    )
+    assert refusal(series(STABLE), "value", "date", improvement="up") == (
+        "column 'improvement': unknown improvement direction 'up' "
+        "(use increase, decrease or neutral)"
+    )
+    assert refusal(series(STABLE), "value", "date", target="goal") == (
+        "column 'goal': missing target column 'goal'"
+    )
+    doubled = pd.concat([two, two.iloc[[25]]])
+    assert refusal(doubled, "value", "date", by="area") == (
+        "column 'date': area=B has two points dated 2020-06-01 "
+        "(give one value per date in each series)"
+    )
+    assert refusal(pd.concat([series(STABLE), series(STABLE).iloc[[3]]]), "value", "date") == (
+        "column 'date': the series has two points dated 2020-04-01 "
+        "(give one value per date in each series)"
+    )
+
+
+def test_improvement_and_target_from_columns_apply_per_series() -> None:
+    """``improvement`` and ``target`` may name columns (constant within each series)."""
+    up = series([*STABLE[:-1], 40.0]).assign(area="A", better="increase", goal=30.0)
+    down = series([*STABLE[:-1], 40.0]).assign(area="B", better="decrease", goal="2")
+    result = xmr(pd.concat([up, down]), "value", "date", by="area", improvement="better",
+                 target="goal")  # fmt: skip
+    rows = summary(result, by="area")
+    assert rows["variation"].tolist() == ["improvement_high", "concern_high"]
+    assert rows["assurance"].tolist() == ["consistent_fail", "consistent_fail"]
+    assert result["better"].tolist() == ["increase"] * 20 + ["decrease"] * 20
