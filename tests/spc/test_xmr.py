@@ -376,9 +376,9 @@ def test_bad_input_messages_name_the_column_the_series_and_the_fix() -> None:
     assert refusal(series(STABLE), "value", "date", target="goal") == (
         "column 'goal': missing target column 'goal'"
     )
-    doubled = pd.concat([two, two.iloc[[25]]])
-    assert refusal(doubled, "value", "date", by="area") == (
-        "column 'date': area=B has two points dated 2020-06-01 "
+    doubled = pd.concat([two, two.iloc[[25]].assign(value=99.0)])  # same date, other value
+    assert refusal(doubled.assign(sex="m"), "value", "date", by=["area", "sex"]) == (
+        "column 'date': area=B, sex=m has two points dated 2020-06-01 "
         "(give one value per date in each series)"
     )
     assert refusal(pd.concat([series(STABLE), series(STABLE).iloc[[3]]]), "value", "date") == (
@@ -397,6 +397,15 @@ def test_improvement_and_target_from_columns_apply_per_series() -> None:
     assert rows["variation"].tolist() == ["improvement_high", "concern_high"]
     assert rows["assurance"].tolist() == ["consistent_fail", "consistent_fail"]
     assert result["better"].tolist() == ["increase"] * 20 + ["decrease"] * 20
+    no_target = xmr(pd.concat([up, down.assign(goal="n/a")]), "value", "date", by="area",
+                improvement="better", target="goal")  # fmt: skip
+    assurance = summary(no_target, by="area")["assurance"]
+    assert assurance.iloc[0] == "consistent_fail" and pd.isna(assurance.iloc[1])  # no target
+    one_bad = up.assign(better=["sideways", *["increase"] * 19])
+    assert refusal(one_bad, "value", "date", improvement="better") == (
+        "column 'improvement': unknown improvement direction 'sideways' "
+        "(use increase, decrease or neutral)"
+    )
 
 
 @pytest.mark.parametrize(
