@@ -4,7 +4,8 @@ A part is a module (``placehealth.spc.xmr``) or a function in it
 (``placehealth.spc.xmr.x__icons``). Reads mutmut's per-file results under
 ``mutants/`` and prints, per part:
 killed, timed out, survived, no tests, score = (killed + timed out) / checked, and
-the name of every surviving mutant (``uv run mutmut show NAME`` shows its diff).
+the name of every surviving mutant (``uv run mutmut show NAME`` shows its diff);
+then one total line per package (``spc``, ``stats``) over the parts given.
 """
 
 from __future__ import annotations
@@ -30,7 +31,22 @@ def meta_file(part: str) -> Path | None:
     return None
 
 
+def line(label: str, status: dict[str, str]) -> str:
+    """``label: score% of N checked mutants caught (killed …, timeout …, …)``."""
+    count = Counter(status.values())
+    caught = count["killed"] + count["timeout"] + count["caught by type check"]
+    checked = caught + count["survived"] + count["suspicious"] + count["segfault"]
+    score = 100 * caught / checked if checked else float("nan")
+    return (
+        f"{label}: {score:.1f}% of {checked} checked mutants caught "
+        f"(killed {count['killed']}, timeout {count['timeout']}, survived "
+        f"{count['survived']}, no tests {count['no tests']}, not checked "
+        f"{count['not checked']})"
+    )
+
+
 def main(parts: list[str]) -> int:
+    packages: dict[str, dict[str, str]] = {}
     for module in parts:
         meta = meta_file(module)
         if meta is None:
@@ -42,18 +58,12 @@ def main(parts: list[str]) -> int:
             for name, code in codes.items()
             if fnmatch(name, module + "*")
         }
-        count = Counter(status.values())
-        caught = count["killed"] + count["timeout"] + count["caught by type check"]
-        checked = caught + count["survived"] + count["suspicious"] + count["segfault"]
-        score = 100 * caught / checked if checked else float("nan")
-        print(
-            f"{module}: {score:.1f}% of {checked} checked mutants caught "
-            f"(killed {count['killed']}, timeout {count['timeout']}, survived "
-            f"{count['survived']}, no tests {count['no tests']}, not checked "
-            f"{count['not checked']})"
-        )
+        print(line(module, status))
         for name in sorted(n for n, s in status.items() if s in ("survived", "suspicious")):
             print(f"    survived: {name}")
+        packages.setdefault(module.split(".")[1], {}).update(status)
+    for package, status in packages.items():
+        print(line(f"total {package}/ (the parts above)", status))
     return 0
 
 

@@ -22,6 +22,7 @@ STABLE = [10.0, 12.0] * 10  # mean 11, every moving range 2
 BASE12 = [10.0, 12.0] * 6  # the first 12 points when limits are fixed after 12
 UPL = 11 + ptd.LIMIT * 2.0  # the fixed upper limit, computed as the reference does
 LPL = 11 - ptd.LIMIT * 2.0
+FIXED20 = [*BASE12, 15.0, 16.0, 15.5, 16.5, 15.0, 16.0, 15.5, 16.0]  # fixed, then a shift
 NLPL = 11 - ptd.LIMITCLOSE * 2.0
 NUPL = 11 + ptd.LIMITCLOSE * 2.0  # the fixed upper 2-sigma line
 POINTS_TESTS = "NHSRplotthedots 0.2.2 tests/testthat/test-ptd_calculate_point_type.R"
@@ -231,8 +232,18 @@ CASES = [
         "fix_after_12_points",
         CODE + "ptd_spc_standard.R: fix_y keeps the first fix_after_n_points values "
         "(ptd_spc_options.R: at least 12)",
-        [*BASE12, 15.0, 16.0, 15.5, 16.5, 15.0, 16.0, 15.5, 16.0],
+        FIXED20,
         ["7 Points Above CL", "2 in 3 Above CL"],
+        fix_after=12,
+        improvement="increase",
+    ),
+    case(
+        "fix_after_in_each_rebase_group",
+        CODE + "ptd_spc_standard.R: fix_y is row_number() <= fix_after_n_points within "
+        "each facet and rebase_group, so each group's limits come from its own first 12",
+        [*FIXED20, *(v + 10 for v in FIXED20)],
+        ["7 Points Above CL", "2 in 3 Above CL"],
+        rebase=["2021-09-01"],
         fix_after=12,
         improvement="increase",
     ),

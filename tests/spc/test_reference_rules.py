@@ -123,8 +123,45 @@ def test_a_constant_series_with_a_target_is_inconsistent_as_the_reference() -> N
 
 @pytest.mark.parametrize("fix_after", [0, 1, 2, 11])
 def test_fix_after_below_12_is_refused_as_the_reference(fix_after: int) -> None:
-    with pytest.raises(ValidationError, match="at least 12 points"):
+    with pytest.raises(ValidationError, match="at least 12 points") as refused:
         run(BY_NAME["fix_after_12_points"], fix_after=fix_after)
+    assert refused.value.hint == "give 12 or more points, as Making Data Count asks"
+
+
+@pytest.mark.parametrize("case", FIXTURES, ids=[c["name"] for c in FIXTURES])
+def test_two_sigma_lines_as_the_reference(case: dict[str, Any]) -> None:
+    """The reference's nlpl/nupl are mean ∓ 2 × (2.66 / 3) × amr, i.e. two thirds of the
+    way from the mean to each limit: derived from its printed mean and limits, so equal
+    to within one unit of their 7th significant digit."""
+    got = run(case)
+    exp = case["expected"]
+    for ours, limit in (("lower_2sigma", "lpl"), ("upper_2sigma", "upl")):
+        for i, (g, m, lim) in enumerate(zip(got[ours], exp["mean"], exp[limit], strict=True)):
+            if lim is None:
+                assert math.isnan(g), (ours, i, g)
+                continue
+            line = m + (lim - m) * 2 / 3
+            unit = 10 ** (math.floor(math.log10(max(abs(m), abs(lim)))) - 6)
+            assert abs(g - line) <= unit, (ours, i, g, line)
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_rebase_on_a_point_date_is_the_same_under_either_rebase_rule(exact: bool) -> None:
+    """Where the rebase date is a point's date, ``rebase_exact`` changes nothing: both
+    give the reference's two groups (the fixture)."""
+    case = BY_NAME["rebase_on_a_point_date"]
+    got = run(case, rebase_exact=exact)
+    assert_printed(got["mean"], case["expected"]["mean"], "mean")
+    assert_printed(got["upl"], case["expected"]["upl"], "upl")
+
+
+def test_by_default_a_rebase_date_between_points_starts_the_next_point() -> None:
+    """docs/spc.md: our default (no ``rebase_exact``) starts the group at the first point
+    on or after the date, where the reference ignores the date."""
+    case = BY_NAME["rebase_between_points_is_ignored_by_the_reference"]
+    frame = pd.DataFrame({"date": pd.to_datetime(case["dates"]), "value": case["values"]})
+    got = xmr(frame, "value", "date", improvement="increase", rebase=case["options"]["rebase"])
+    assert got["mean"].iloc[19] == 11 and got["mean"].iloc[20] == 21
 
 
 def test_short_groups_get_no_limits_unless_trial_limits_are_asked_for() -> None:

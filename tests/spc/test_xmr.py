@@ -266,3 +266,158 @@ def test_an_empty_series_gives_an_empty_chart() -> None:
     assert len(result) == 0
     for column in ("mean", "lpl", "upl", "point_type", "variation_icon", "assurance_icon"):
         assert column in result.columns
+
+
+CHART_COLUMNS = [
+    "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma", "special_cause_flag",
+    "special_cause_type", "point_type", "trial_limits", "note", "variation_icon",
+    "assurance_icon",
+]  # fmt: skip
+
+
+def test_output_is_the_input_columns_then_the_chart_columns_in_date_order() -> None:
+    """docs/spc.md's column list, nothing more (no stray index column), rows renumbered."""
+    frame = series(STABLE).assign(area="A").iloc[::-1]  # given newest first
+    frame.index = range(100, 120)
+    result = xmr(frame, "value", "date", by="area")
+    assert list(result.columns) == ["date", "value", "area", *CHART_COLUMNS]
+    assert list(result.index) == list(range(20))
+    assert result["date"].is_monotonic_increasing
+
+
+def test_min_points_of_two_gives_a_two_point_series_limits() -> None:
+    """Two points have one moving range, so limits: 11 ± 2.66 × 2; one point has none."""
+    two = chart([10.0, 12.0], min_points=2)
+    assert two["upl"].tolist() == [11 + 2.66 * 2] * 2
+    assert not two["trial_limits"].any() and two["note"].isna().all()
+    one = chart([10.0], min_points=1)
+    assert one["upl"].isna().all() and one["point_type"].tolist() == ["insufficient_data"]
+
+
+def test_limits_are_fixed_after_the_first_points_of_each_series() -> None:
+    """fix_after counts from each series' own first point (the reference groups by facet)."""
+    values = [10.0, 12.0] * 6 + [15.0, 16.0, 15.5, 16.5, 15.0, 16.0, 15.5, 16.0]
+    a = series(values).assign(area="A")
+    b = series([v * 2 for v in values], "2021-01-01").assign(area="B")
+    together = xmr(pd.concat([a, b]), "value", "date", by="area", fix_after=12)
+    for area, alone in (("A", a), ("B", b)):
+        part = together[together["area"] == area].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, xmr(alone, "value", "date", by="area", fix_after=12))
+    assert together["mean"].tolist() == [11.0] * 20 + [22.0] * 20
+
+
+def test_a_bad_value_names_its_row_and_series() -> None:
+    frame = pd.concat(
+        [series(STABLE).assign(area="A", sex="f"), series(STABLE).assign(area="B", sex="m")]
+    )
+    frame["value"] = frame["value"].astype(object)
+    frame.iloc[23, frame.columns.get_loc("value")] = "n/a"
+    with pytest.raises(ValidationError) as refused:
+        xmr(frame, "value", "date", by=["area", "sex"])
+    assert str(refused.value) == "row 25, column 'value': 'n/a' is not a number (area=B, sex=m)"
+    with pytest.raises(ValidationError) as refused:
+        xmr(frame[frame["area"] == "B"], "value", "date")
+    assert str(refused.value) == "row 5, column 'value': 'n/a' is not a number"
+
+
+def test_series_with_a_missing_key_are_each_their_own_series() -> None:
+    """Persons rows with no sex, in two areas: two series, not one (and none dropped)."""
+    a = series(STABLE).assign(area="A", sex=None)
+    b = series([v + 100 for v in STABLE]).assign(area="B", sex=None)
+    result = xmr(pd.concat([a, b]), "value", "date", by=["area", "sex"])
+    assert result["mean"].tolist() == [11.0] * 20 + [111.0] * 20
+    rows = summary(result, by=["area", "sex"])
+    assert rows["area"].tolist() == ["A", "B"] and rows["mean"].tolist() == [11.0, 111.0]
+
+
+def test_summary_is_the_last_point_of_each_series_in_the_charts_order() -> None:
+    """Found by itself (text columns, or a column named series), or as given; the icons
+    renamed; numbered 0, 1, …; a text column that is not a key is not used when ``by``
+    is given."""
+    comments = [f"c{j}" for j in range(20)]
+    frames = [
+        series([*STABLE[:-1], 40.0 + i]).assign(sex=sex, area=area, comment=comments)
+        for i, (area, sex) in enumerate([("A", "f"), ("A", "m"), ("B", "f"), ("B", "m")])
+    ]
+    result = xmr(pd.concat(frames), "value", "date", by=["area", "sex"], improvement="increase")
+    rows = summary(result, by=["area", "sex"])
+    assert list(rows.index) == [0, 1, 2, 3] and "index" not in rows.columns
+    assert list(zip(rows["area"], rows["sex"], strict=True)) == [
+        ("A", "f"), ("A", "m"), ("B", "f"), ("B", "m")
+    ]  # fmt: skip
+    assert rows["value"].tolist() == [40.0, 41.0, 42.0, 43.0]
+    assert set(rows["variation"]) == {"improvement_high"} and rows["assurance"].isna().all()
+    assert "variation_icon" not in rows.columns and "assurance_icon" not in rows.columns
+    found = summary(result.drop(columns="comment"))
+    assert found["value"].tolist() == [40.0, 41.0, 42.0, 43.0]
+    numbered = xmr(pd.concat([series(STABLE).assign(series=1), series(STABLE).assign(series=2)]),
+                   "value", "date", by="series")  # fmt: skip
+    assert summary(numbered)["series"].tolist() == [1, 2]
+    one = summary(chart([*STABLE, 13.0], target=30.0, improvement="increase"))
+    assert len(one) == 1 and one["value"].iloc[0] == 13.0
+    assert one["assurance"].iloc[0] == "consistent_fail"
+
+
+def refusal(frame: pd.DataFrame, *args: object, **kwargs: object) -> str:
+    with pytest.raises(ValidationError) as refused:
+        xmr(frame, *args, **kwargs)  # type: ignore[arg-type]
+    return str(refused.value)
+
+
+def test_bad_input_messages_name_the_column_the_series_and_the_fix() -> None:
+    two = pd.concat([series(STABLE).assign(area="A"), series(STABLE).assign(area="B")])
+    assert refusal(series(STABLE), "value", "when") == (
+        "column 'when': missing column 'when' (columns present: date, value)"
+    )
+    assert refusal(series(STABLE), "value", "date", improvement="up") == (
+        "column 'improvement': unknown improvement direction 'up' "
+        "(use increase, decrease or neutral)"
+    )
+    assert refusal(series(STABLE), "value", "date", target="goal") == (
+        "column 'goal': missing target column 'goal'"
+    )
+    doubled = pd.concat([two, two.iloc[[25]].assign(value=99.0)])  # same date, other value
+    assert refusal(doubled.assign(sex="m"), "value", "date", by=["area", "sex"]) == (
+        "column 'date': area=B, sex=m has two points dated 2020-06-01 "
+        "(give one value per date in each series)"
+    )
+    assert refusal(pd.concat([series(STABLE), series(STABLE).iloc[[3]]]), "value", "date") == (
+        "column 'date': the series has two points dated 2020-04-01 "
+        "(give one value per date in each series)"
+    )
+
+
+def test_improvement_and_target_from_columns_apply_per_series() -> None:
+    """``improvement`` and ``target`` may name columns (constant within each series)."""
+    up = series([*STABLE[:-1], 40.0]).assign(area="A", better="increase", goal=30.0)
+    down = series([*STABLE[:-1], 40.0]).assign(area="B", better="decrease", goal="2")
+    result = xmr(pd.concat([up, down]), "value", "date", by="area", improvement="better",
+                 target="goal")  # fmt: skip
+    rows = summary(result, by="area")
+    assert rows["variation"].tolist() == ["improvement_high", "concern_high"]
+    assert rows["assurance"].tolist() == ["consistent_fail", "consistent_fail"]
+    assert result["better"].tolist() == ["increase"] * 20 + ["decrease"] * 20
+    no_target = xmr(pd.concat([up, down.assign(goal="n/a")]), "value", "date", by="area",
+                improvement="better", target="goal")  # fmt: skip
+    assurance = summary(no_target, by="area")["assurance"]
+    assert assurance.iloc[0] == "consistent_fail" and pd.isna(assurance.iloc[1])  # no target
+    one_bad = up.assign(better=["sideways", *["increase"] * 19])
+    assert refusal(one_bad, "value", "date", improvement="better") == (
+        "column 'improvement': unknown improvement direction 'sideways' "
+        "(use increase, decrease or neutral)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"), [(None, "a point has no date"), ("2020-13-45", "'2020-13-45'")]
+)
+def test_a_missing_or_bad_date_names_its_row_and_column(bad: str | None, says: str) -> None:
+    """Row numbers count the header line, as the file's line numbers do (index 4: row 6)."""
+    frame = series(STABLE)
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d").astype(object)
+    frame.iloc[4, frame.columns.get_loc("date")] = bad
+    with pytest.raises(ValidationError) as refused:
+        xmr(frame, "value", "date")
+    assert refused.value.row == 6 and refused.value.column == "date"
+    assert says == refused.value.message if bad is None else says in refused.value.message
+    assert bad is None or refused.value.hint  # how to write a date

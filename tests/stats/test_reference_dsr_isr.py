@@ -232,3 +232,13 @@ def test_isr_bad_input_messages(changes: dict, kind: str, message: str, column: 
     assert caught.value.column == column
     if kind == "rates":
         assert caught.value.hint == "rate or ratio"
+
+
+def test_isr_missing_population_is_refused_saying_how_to_count_it_as_zero() -> None:
+    with pytest.raises(ValidationError) as caught:
+        isr(small_isr(n=[10, None]), "x", "n", "area")
+    assert caught.value.message == "group area='a': population is missing"
+    assert caught.value.column == "n"
+    assert caught.value.hint == (
+        "fill the cell, or count it as 0 as the reference does (--missing zero)"
+    )

@@ -12,6 +12,11 @@ Rates and proportions are drawn on the log / logit scale (their standard
 errors come from their 95% limits on that scale). With ``transform=True``
 the regression itself runs on that scale and the results are transformed
 back: SII = f(beta0 + beta1) - f(beta0), RII = f(beta0 + beta1) / f(beta0).
+Their limits, as the reference's, come from the simulated slope alone, laid
+about the fitted line's midpoint m = beta0 + beta1 / 2 of the point estimate:
+SII = f(m + s/2) - f(m - s/2) and RII = f(m + s/2) / f(m - s/2) for a simulated
+slope s (the simulated intercept is not used). Both rise with s, so their
+percentiles are those of the slope, mapped.
 """
 
 from __future__ import annotations
@@ -73,6 +78,15 @@ def _indices(
             top, bottom = _back(b0 + b1, kind), _back(b0, kind)
             return top - bottom, top / bottom, bottom
         return b1, (b0 + b1) / b0, b0
+
+
+def _about_midpoint(
+    slope: np.ndarray, midpoint: np.ndarray, kind: ValueType
+) -> tuple[np.ndarray, np.ndarray]:
+    """(SII, RII) of a line with this slope through the fitted midpoint (transformed scale)."""
+    top, bottom = _back(midpoint + slope / 2, kind), _back(midpoint - slope / 2, kind)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return top - bottom, top / bottom
 
 
 def sii(
@@ -171,8 +185,9 @@ def sii(
     y = _forward(grid_v, value_type) if transform else grid_v
     beta = np.einsum("gkq,gq->gk", op, sqrt_a * y)
     point_sii, point_rii, intercept = _indices(beta, value_type, transform)
+    midpoint = beta[:, 0] + beta[:, 1] / 2 if transform else None
     sims = _simulate(
-        _forward(grid_v, value_type), grid_s, sqrt_a, op, value_type, transform,
+        _forward(grid_v, value_type), grid_s, sqrt_a, op, value_type, midpoint,
         int(repetitions), levels, np.random.default_rng(seed),
     )  # fmt: skip
     return _output(
@@ -194,12 +209,16 @@ def _simulate(
     sqrt_a: np.ndarray,
     op: np.ndarray,
     kind: ValueType,
-    transform: bool,
+    midpoint: np.ndarray | None,
     reps: int,
     levels: Sequence[float],
     rng: np.random.Generator,
 ) -> dict[float, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Percentile limits of simulated SII and RII: {level: (sii_lo, sii_hi, rii_lo, rii_hi)}."""
+    """Percentile limits of simulated SII and RII: {level: (sii_lo, sii_hi, rii_lo, rii_hi)}.
+
+    ``midpoint`` (per group) means the fit is on the transformed scale: each draw's
+    slope is laid about it (``_about_midpoint``), as the reference does.
+    """
     g, nq = centre.shape
     out = {level: tuple(np.empty(g) for _ in range(4)) for level in levels}
     positions = {}
@@ -214,9 +233,12 @@ def _simulate(
         draws = centre[part, None, :] + spread[part, None, :] * rng.standard_normal(
             (part.stop - part.start, reps, nq)
         )
-        sample = draws if transform else _back(draws, kind)
+        sample = draws if midpoint is not None else _back(draws, kind)
         beta = np.einsum("gkq,grq->grk", op[part], sample * sqrt_a[part, None, :])
-        s_sii, s_rii, _ = _indices(beta, kind, transform)
+        if midpoint is not None:
+            s_sii, s_rii = _about_midpoint(beta[..., 1], midpoint[part, None], kind)
+        else:
+            s_sii, s_rii, _ = _indices(beta, kind, transform=False)
         s_sii.sort(axis=1)
         s_rii.sort(axis=1)
         for level, (lo, hi) in positions.items():
