@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console, default_plans_path
+from placehealth.cli.options import PLAIN_UTF8, console, default_plans_path
 from placehealth.deployment import ENV_DEPLOYMENT
 from placehealth.plans.check import Severity, check_plans
 from placehealth.plans.load import load_plans
@@ -27,6 +27,7 @@ def demo(
         DEMO_PERSONS, "--persons", "-n", help="Size of the synthetic Liverpool (500000 = full)."
     ),
     seed: int = typer.Option(1, "--seed", "-s", help="Random seed of the synthetic population."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Run the main job: plans, a synthetic Liverpool warehouse, its indicators, board packs.
 
@@ -43,8 +44,10 @@ def demo(
     catalogue = load_catalogue()
     plans = load_plans(default_plans_path())
     findings = check_plans(plans, catalogue)
-    summary_path = write_table(summary_frame(plans, catalogue), out / "plan_summary.csv")
-    findings_path = write_table(findings_frame(findings), out / "plan_findings.csv")
+    bom = not plain_utf8
+    summary_path = write_table(summary_frame(plans, catalogue), out / "plan_summary.csv", bom=bom)
+    findings_path = write_table(findings_frame(findings), out / "plan_findings.csv", bom=bom)
+    csv = ("--plain-utf8",) if plain_utf8 else ()  # the same choice for every CSV written
     n_ambitions = sum(len(p.ambitions) for p in plans)
     counts = {s: sum(f.severity == s for f in findings) for s in Severity}
     console.print(
@@ -52,8 +55,8 @@ def demo(
         + ", ".join(f"{n} {s}" for s, n in counts.items())
     )
     console.print(f"plan summary: {summary_path}\nfindings: {findings_path}")
-    outputs = _warehouse(out, persons, seed)
-    for pack in _board_packs(out):
+    outputs = _warehouse(out, persons, seed, csv)
+    for pack in _board_packs(out, csv):
         console.print(f"board pack: {pack}")
     for what, path in outputs.items():
         console.print(f"{what}: {path}")
@@ -69,7 +72,7 @@ def _run(*args: str) -> None:
     app(list(args), standalone_mode=False)
 
 
-def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
+def _warehouse(out: Path, persons: int, seed: int, csv: tuple[str, ...]) -> dict[str, Path]:
     """Synthetic Liverpool → extracts → pseudonymised warehouse → indicator values.
 
     The demo makes its own random key (``demo.key``, kept beside the warehouse
@@ -89,19 +92,21 @@ def _warehouse(out: Path, persons: int, seed: int) -> dict[str, Path]:
     _run("synth", "--persons", str(persons), "--seed", str(seed), "--out", str(extract))
     _run(
         "ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file),
-        "--synthetic",
+        "--synthetic", *csv,
     )  # fmt: skip
-    _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values))
+    _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values), *csv)
     status = out / "status-one-liverpool-2019.csv"
     plan = str(default_plans_path() / "one-liverpool-2019")
     # the synthetic Liverpool has `persons` people: its counts are compared as rates
     _run("plan", "status", plan, "--actuals", str(values), "--population", str(persons),
-         "-o", str(status))  # fmt: skip
+         "-o", str(status), *csv)  # fmt: skip
     outputs = {"warehouse": warehouse, "indicator values": values, "plan status": status}
-    return outputs | _population_health(out, warehouse, extract, key_file)
+    return outputs | _population_health(out, warehouse, extract, key_file, csv)
 
 
-def _population_health(out: Path, warehouse: Path, extract: Path, key: Path) -> dict[str, Path]:
+def _population_health(
+    out: Path, warehouse: Path, extract: Path, key: Path, csv: tuple[str, ...]
+) -> dict[str, Path]:
     """Segments and their profiles, the risk model, and the at-risk counts per neighbourhood.
 
     The case list runs under the demo's own deployment, marked ``development:
@@ -115,14 +120,14 @@ def _population_health(out: Path, warehouse: Path, extract: Path, key: Path) -> 
     truth = extract / "truth" / "emergency_risk.parquet"
     wh = str(warehouse)
     gate = ["--model", str(model)]
-    _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments))
+    _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments), *csv)
     _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file", str(key),
          "--model", str(model))  # fmt: skip
     deployment = _demo_deployment(out)
     with _environment(ENV_DEPLOYMENT, str(deployment)):
-        _run("phm", "cohort", "-w", wh, "--summary", *gate, "--user", "analyst",
+        _run("phm", "cohort", "-w", wh, "--summary", *gate, *csv, "--user", "analyst",
              "-o", str(at_risk))  # fmt: skip
-        _run("phm", "cohort", "-w", wh, "-n", DEMO_NEIGHBOURHOOD, "--threshold", "0.5", *gate,
+        _run("phm", "cohort", "-w", wh, "-n", DEMO_NEIGHBOURHOOD, "--threshold", "0.5", *gate, *csv,
              "--user", "team", "-o", str(cohort))  # fmt: skip
     return {
         "segment profile": segments,
@@ -179,7 +184,7 @@ development: true
 """
 
 
-def _board_packs(out: Path) -> list[Path]:
+def _board_packs(out: Path, csv: tuple[str, ...]) -> list[Path]:
     """A board pack for each Liverpool plan against synthetic monthly actuals.
 
     The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
@@ -190,7 +195,7 @@ def _board_packs(out: Path) -> list[Path]:
         folder = str(default_plans_path() / name)
         actuals = str(out / f"sample-actuals-{name}.csv")
         pack = out / f"board-pack-{name}.pdf"
-        _run("report", "sample-actuals", "-p", folder, "--seed", "1", "-o", actuals)
+        _run("report", "sample-actuals", "-p", folder, "--seed", "1", "-o", actuals, *csv)
         _run("report", "board", "-p", folder, "-a", actuals, "-o", str(pack), "--scale", "0.8")
         packs.append(pack)
     return packs

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from placehealth.cli.options import console
+from placehealth.cli.options import PLAIN_UTF8, console
 from placehealth.engine import open_backend
 from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
@@ -39,6 +39,7 @@ def compute(
     output: Path = typer.Option(
         Path("out/indicators.parquet"), "--output", "-o", help="CSV, Parquet or Excel file."
     ),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Compute every indicator for every area and period, in the long format.
 
@@ -71,7 +72,7 @@ def compute(
     backend.close()
     with console.status("disclosure control"):
         published = publish_indicators(values, lsoa, practice, place=place)
-    path = write(published, output)
+    path = write(published, output, bom=not plain_utf8)
     counts = values.groupby("indicator_id").size()
     hidden = int(published.frame["suppressed"].sum())
     console.print(

@@ -9,11 +9,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import typer
 from rich.console import Console
 
 console = Console()
 
 DEFAULT_PLANS = Path("plans")
+
+# One option, the same in every command that writes a CSV: by default a CSV starts with
+# the UTF-8 byte-order mark so Excel shows £, – and × (placehealth.tables.serialise_table).
+PLAIN_UTF8: Any = typer.Option(
+    False,
+    "--plain-utf8",
+    help="Write CSV as plain UTF-8, without the byte-order mark that tells Excel the "
+    "file is UTF-8 (for tools that do not expect one).",
+)
 
 
 def print_json(data: Any) -> None:

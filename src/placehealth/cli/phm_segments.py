@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from placehealth.cli.options import console, print_json
+from placehealth.cli.options import PLAIN_UTF8, console, print_json
 from placehealth.engine import open_backend
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
@@ -99,6 +99,7 @@ def segments_command(
     ),
     engine: str = ENGINE,
     as_json: bool = typer.Option(False, "--json", help="Print the place-level tables as JSON."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Segment everyone alive at the index date and profile the segments by area.
 
@@ -123,7 +124,7 @@ def segments_command(
     finally:
         backend.close()
     seconds = time.perf_counter() - started
-    path = write(Published(result.profile), output)
+    path = write(Published(result.profile), output, bom=not plain_utf8)
     if as_json:
         print_json(
             {
@@ -203,6 +204,7 @@ def concentration_command(
     chart: Path | None = typer.Option(None, "--chart", help="Lorenz chart: .svg, .png or .html."),
     engine: str = ENGINE,
     as_json: bool = typer.Option(False, "--json", help="Print the shares as JSON."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """How concentrated hospital use is: the share held by the heaviest x% of people.
 
@@ -230,7 +232,7 @@ def concentration_command(
     patients = top_share(values[base], TOP)
     curve = lorenz(values, points=1001)
     if output is not None:
-        write_table(curve, output)
+        write_table(curve, output, bom=not plain_utf8)
     if chart is not None:
         _chart(curve, chart, f"{measure} {year}")
     if as_json:
@@ -326,6 +328,7 @@ def allocate_command(
     ),
     engine: str = ENGINE,
     as_json: bool = typer.Option(False, "--json", help="Print the allocation as JSON."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Share a budget across neighbourhoods by proportionate universalism.
 
@@ -359,7 +362,7 @@ def allocate_command(
         unit=1.0 if whole else None,
     ).reset_index()
     if output is not None:
-        write_table(table, output)
+        write_table(table, output, bom=not plain_utf8)
     if as_json:
         print_json(_records(table))
         return

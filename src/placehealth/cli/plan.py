@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import console, default_plans_path, print_json
+from placehealth.cli.options import PLAIN_UTF8, console, default_plans_path, print_json
 from placehealth.errors import ValidationError
 from placehealth.plans.check import Severity, check_plans, validate_references
 from placehealth.plans.check.accepted import apply_accepted
@@ -151,6 +151,7 @@ def status(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Latest actual against the trajectory, on/off track, and a forecast for the target.
 
@@ -177,7 +178,7 @@ def status(
     if output is not None:
         from placehealth.tables import write_table
 
-        write_table(result, output)
+        write_table(result, output, bom=not plain_utf8)
     if as_json:
         print_json(result.to_dict(orient="records"))
         return

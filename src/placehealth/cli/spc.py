@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from placehealth.cli.options import console
+from placehealth.cli.options import PLAIN_UTF8, console
 from placehealth.errors import ValidationError
 from placehealth.spc import MIN_POINTS, xmr
 from placehealth.tables import read_table, write_table
@@ -38,6 +38,7 @@ def spc(
         "between points rebases from the next point.",
     ),
     output: Path = typer.Option(..., "--output", "-o", help="CSV, Parquet or Excel file."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """XmR chart columns for every series: mean, limits, special causes and icons.
 
@@ -69,7 +70,7 @@ def spc(
         raise ValidationError(
             exc.message, file=input_path, row=exc.row, column=exc.column, hint=exc.hint
         ) from None
-    path = write_table(result, output)
+    path = write_table(result, output, bom=not plain_utf8)
     label = keys or [value]
     for rows, says in (
         (result[result["point_type"] == "insufficient_data"], "have no limits"),

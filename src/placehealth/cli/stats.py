@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from placehealth import stats
+from placehealth.cli.options import PLAIN_UTF8
 from placehealth.errors import UserError, ValidationError
 from placehealth.tables import read_table, write_table
 
@@ -76,6 +77,7 @@ def _run(
     compute: Callable[[pd.DataFrame], pd.DataFrame],
     *,
     status: str | None = None,
+    bom: bool = True,
 ) -> None:
     """Read, compute, write; a user error gets the input file's name attached."""
     data = read_table(input_path)
@@ -96,7 +98,7 @@ def _run(
     if output is None:
         result.to_csv(sys.stdout, index=False)
     else:
-        write_table(result, output)
+        write_table(result, output, bom=bom)
         err.print(f"wrote {len(result)} rows to {output}", highlight=False)
 
 
@@ -110,6 +112,7 @@ def proportion_cmd(
     confidence: str = CONFIDENCE,
     missing: str = MISSING_NA,
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Proportions with Wilson score limits, summed per group.
 
@@ -124,6 +127,7 @@ def proportion_cmd(
             confidence=_levels(confidence),
             missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -137,6 +141,7 @@ def rate_cmd(
     confidence: str = CONFIDENCE,
     missing: str = MISSING_NA,
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Crude rates: exact Poisson limits below 10 events, Byar's otherwise.
 
@@ -151,6 +156,7 @@ def rate_cmd(
             confidence=_levels(confidence),
             missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -171,6 +177,7 @@ def dsr_cmd(
     multiplier: float = typer.Option(100_000, "--multiplier", help="Rate per this many."),
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Directly age-standardised rates with Dobson limits (ESP2013 by default).
 
@@ -185,6 +192,7 @@ def dsr_cmd(
             standard_column=standard_column, event_frequency=event_frequency,
             multiplier=multiplier, confidence=_levels(confidence),
         ),
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -213,6 +221,7 @@ def isr_cmd(
         help="A missing population: error (refuse) or zero (the band adds nothing, as PHE).",
     ),
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Indirectly standardised rates or ratios (observed / expected).
 
@@ -231,6 +240,7 @@ def isr_cmd(
             multiplier=multiplier, confidence=_levels(confidence),
             missing=_choice("--missing", missing, ("error", "zero")),  # type: ignore[arg-type]
         ),
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -241,6 +251,7 @@ def mean_cmd(
     by: str = BY,
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Means with Student's t limits.
 
@@ -250,6 +261,7 @@ def mean_cmd(
         input_path,
         output,
         lambda d: stats.mean(d, values, _columns(by), confidence=_levels(confidence)),
+        bom=not plain_utf8,
     )
 
 
@@ -266,6 +278,7 @@ def life_expectancy_cmd(
     ),
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Life expectancy (Chiang II abridged life table, 0, 1-4 ... 90+) with Silcocks limits.
 
@@ -280,6 +293,7 @@ def life_expectancy_cmd(
             d, deaths, population, _columns(by), age_band=age_band, ages=wanted,
             confidence=_levels(confidence), invalid="suppress" if suppress else "error",
         ),
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -301,6 +315,7 @@ def sii_cmd(
     transform: bool = typer.Option(False, "--transform", help="Regress on log/logit scale."),
     confidence: str = typer.Option("0.95", "--confidence", help="Confidence levels."),
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Slope and relative index of inequality with simulated limits.
 
@@ -318,6 +333,7 @@ def sii_cmd(
             confidence=_levels(confidence),
         ),
         status=f"simulating {repetitions:,} repetitions per group",
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -334,6 +350,7 @@ def quantiles_cmd(
         None, "--polarity", help="Column of polarity (True/False or 'Low is good')."
     ),
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Assign areas to quantiles within each group (e.g. deciles within region).
 
@@ -345,6 +362,7 @@ def quantiles_cmd(
         lambda d: stats.quantiles(
             d, value, _columns(by), n=n, invert=invert, invert_column=polarity
         ),
+        bom=not plain_utf8,
     )
 
 
@@ -365,6 +383,7 @@ def funnel_cmd(
         "significance", "--table", help="significance (per area), limits or points."
     ),
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Funnel plot limits (95% and 99.8%) and each area's significance.
 
@@ -392,7 +411,7 @@ def funnel_cmd(
             )  # fmt: skip
         raise ValidationError(f"unknown table '{table}'", hint="significance, limits or points")
 
-    _run(input_path, output, compute)
+    _run(input_path, output, compute, bom=not plain_utf8)
 
 
 @stats_app.command("pyll")
@@ -407,6 +426,7 @@ def pyll_cmd(
     multiplier: float = typer.Option(100_000, "--multiplier", help="Rate per this many."),
     confidence: str = CONFIDENCE,
     output: Path | None = OUTPUT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Potential years of life lost before 75, per 100,000 (age-standardised or crude).
 
@@ -421,6 +441,7 @@ def pyll_cmd(
             kind=kind,  # type: ignore[arg-type]
             standard=standard, multiplier=multiplier, confidence=_levels(confidence),
         ),
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
