@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from placehealth.cli.options import PLAIN_UTF8, console
 from placehealth.engine import open_backend
+from placehealth.engine.geography import area_names
 from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
 from placehealth.publish import write
@@ -46,7 +47,10 @@ def compute(
     Three-year pooled windows (mortality, life expectancy) are the calendar years
     fully inside the financial years asked for. Numerators and denominators of 1-7
     are hidden, with the counts that would give them back, and the values derived
-    from them blanked; the disclosure column says why (docs/disclosure.md).
+    from them blanked; the disclosure column says why (docs/disclosure.md). Each row
+    carries the area's name, the indicator's unit and polarity, and a value note
+    saying why a blank value is blank (disclosure control, too few events, no
+    denominator).
 
     Example: placehealth indicators compute --warehouse out/liverpool.duckdb -o values.csv
     """
@@ -69,9 +73,10 @@ def compute(
 
         values = compute_all(ctx, progress=done)
         lsoa, practice = ctx.geography
+        names = area_names(backend, place)
     backend.close()
     with console.status("disclosure control"):
-        published = publish_indicators(values, lsoa, practice, place=place)
+        published = publish_indicators(values, lsoa, practice, place=place, names=names)
     path = write(published, output, bom=not plain_utf8)
     counts = values.groupby("indicator_id").size()
     hidden = int(published.frame["suppressed"].sum())
