@@ -216,6 +216,12 @@ def write_table(
     :func:`serialise_table`). Returns the resolved path, which is what commands
     print and record.
     """
+    path = check_writable(path)
+    return write_bytes(serialise_table(frame, path.suffix, bom=bom), path, private=private)
+
+
+def check_writable(path: str | Path) -> Path:
+    """Refuse an output file type we cannot write, before any work is done."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITABLE:
@@ -224,7 +230,7 @@ def write_table(
             file=path,
             hint="use .csv, .parquet or .xlsx",
         )
-    return write_bytes(serialise_table(frame, suffix, bom=bom), path, private=private)
+    return path
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], *, file: str | Path) -> None:

@@ -38,19 +38,42 @@ def spc(
         "between points rebases from the next point.",
     ),
     output: Path = typer.Option(..., "--output", "-o", help="CSV, Parquet or Excel file."),
+    chart: Path = typer.Option(
+        None, "--chart", help="Also draw the charts, one panel a series: .svg, .png or .html."
+    ),
+    summary: Path = typer.Option(
+        None,
+        "--summary",
+        help="Also write one row a series (latest point, mean, limits, variation and "
+        "assurance, in words): CSV, Parquet or Excel.",
+    ),
     plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """XmR chart columns for every series: mean, limits, special causes and icons.
 
     Writes the input columns plus mean, lpl, upl, special_cause_flag,
-    special_cause_type, point_type, variation_icon and assurance_icon.
+    special_cause_type, point_type, variation_icon and assurance_icon; with
+    --chart, the charts (the file's suffix picks SVG, PNG or a page that opens
+    offline); with --summary, a row a series saying where it is and what its
+    icons mean (docs/spc.md).
 
     Example: placehealth spc ae.csv --value waits --date month --by trust
     --improvement decrease --target 4 -o ae_spc.csv
 
     Example: placehealth spc new_service.csv --value visits --date week --trial-limits
     --rebase 2024-04-01 --rebase-exact -o visits_spc.csv
+
+    Example: placehealth spc ae.csv --value waits --date month --by trust
+    --improvement decrease --target 4 -o ae_spc.csv --chart ae_spc.svg --summary ae_summary.xlsx
     """
+    from placehealth.reports.charts import check_chart_path
+    from placehealth.tables import check_writable
+
+    for path in (output, summary):
+        if path is not None:
+            check_writable(path)
+    if chart is not None:
+        check_chart_path(chart)
     frame = read_table(input_path)
     keys = [c.strip() for c in by.split(",")] if by else []
     goal: float | str | None = None
@@ -71,6 +94,17 @@ def spc(
             exc.message, file=input_path, row=exc.row, column=exc.column, hint=exc.hint
         ) from None
     path = write_table(result, output, bom=not plain_utf8)
+    if summary is not None:
+        from placehealth.spc.summary import series_summary
+
+        table = series_summary(result, value, date, keys, target=goal)
+        written = write_table(table, summary, bom=not plain_utf8)
+        console.print(f"summary of {len(table)} series → {written}")
+    if chart is not None:
+        from placehealth.reports.charts import spc_panels, write_chart
+
+        spec = spc_panels(result, value=value, date=date, by=keys, target=goal)
+        console.print(f"chart → {write_chart(spec, chart)}")
     label = keys or [value]
     for rows, says in (
         (result[result["point_type"] == "insufficient_data"], "have no limits"),
