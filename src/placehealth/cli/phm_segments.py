@@ -265,15 +265,13 @@ def concentration_command(
 
 
 def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
-    """The Lorenz curve against the line of equality, with altair."""
+    """The Lorenz curve against the line of equality, with altair, written by the one
+    chart writer (placehealth.reports.charts.write_chart)."""
     import altair as alt
 
-    if path.suffix.lower() not in (".svg", ".png", ".html"):
-        raise ValidationError(
-            f"unsupported chart type '{path.suffix}'",
-            column="--chart",
-            hint="use .svg, .png or .html",
-        )
+    from placehealth.reports.charts import check_chart_path, write_chart
+
+    check_chart_path(path)
     base = alt.Chart(curve).encode(
         x=alt.X(
             "people_share:Q", title="Share of people (lightest first)", axis=alt.Axis(format="%")
@@ -288,8 +286,7 @@ def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
     layered = (equality + base.mark_line()).properties(
         title=f"Lorenz curve: {title}", width=400, height=400
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    layered.save(str(path))
+    write_chart(layered.to_dict(), path)
 
 
 def neighbourhood_need(backend: Backend, day: dt.date) -> pd.DataFrame:
