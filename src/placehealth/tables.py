@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from placehealth.errors import InputFileError
@@ -126,11 +127,20 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def serialise_table(frame: pd.DataFrame, suffix: str) -> bytes:
+BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark: tells Excel the CSV is UTF-8 (£, –, ×)
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_SAMPLE = 1000  # rows looked at to size a column: enough to be sensible, cheap at a million
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
+
+
+def serialise_table(frame: pd.DataFrame, suffix: str, *, bom: bool = True) -> bytes:
     """A table's file bytes (CSV, Parquet or Excel), with formula-leading text neutralised.
 
     Made in memory so a caller can hash or audit the bytes before they reach a
-    file; every table the product writes goes through here.
+    file; every table the product writes goes through here. A CSV starts with
+    the UTF-8 byte-order mark unless ``bom=False``: without it Excel reads the
+    file as the local code page and garbles £, – and ×. An Excel sheet gets
+    real date cells, fitted columns, a frozen header and a filter.
     """
     suffix = suffix.lower()
     buffer = io.BytesIO()
@@ -138,11 +148,16 @@ def serialise_table(frame: pd.DataFrame, suffix: str) -> bytes:
         frame.to_parquet(buffer, index=False)
         return buffer.getvalue()
     if suffix == ".csv":
+        if bom:
+            buffer.write(BOM)
         buffer.write(neutralise_formulas(frame).to_csv(index=False).encode("utf-8"))
     elif suffix == ".xlsx":  # a text cell is never run in Excel, so it keeps its text as given
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False)
-            _no_formula_cells(writer.sheets[next(iter(writer.sheets))])
+        sheet_frame = excel_ready(frame)
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:  # dates: YYYY-MM-DD
+            sheet_frame.to_excel(writer, index=False, freeze_panes=(1, 0), autofilter=True)
+            sheet = writer.sheets[next(iter(writer.sheets))]
+            _no_formula_cells(sheet, sheet_frame)
+            _lay_out(sheet, sheet_frame)
     else:
         raise InputFileError(
             f"unsupported output type '{suffix}'", hint="use .csv, .parquet or .xlsx"
@@ -150,12 +165,77 @@ def serialise_table(frame: pd.DataFrame, suffix: str) -> bytes:
     return buffer.getvalue()
 
 
-def _no_formula_cells(sheet: Any) -> None:
-    """openpyxl stores any text starting with '=' as a formula; mark such cells as text."""
-    for row in sheet.iter_rows():
-        for cell in row:
+def excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its dates as values Excel stores as dates, not text.
+
+    ISO date text (2021-04-01, as a CSV reads back) becomes a date; a date-time
+    column with no time of day becomes dates (shown without 00:00); a
+    time-zone-aware column keeps its local wall time (Excel has no zones).
+    Financial years (2014/15) and other text are left alone.
+    """
+    out = frame
+    for column in frame.columns:
+        series = frame[column]
+        converted = _as_excel_dates(series)
+        if converted is not None:
+            if out is frame:
+                out = frame.copy()
+            out[column] = converted
+    return out
+
+
+def _as_excel_dates(series: pd.Series) -> pd.Series | None:
+    """The column as dates (or date-times) for Excel, or None if it is not a date column."""
+    zoned = isinstance(series.dtype, pd.DatetimeTZDtype)
+    if zoned:
+        series = series.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        present = series.dropna()
+        if len(present) and (present == present.dt.normalize()).all():
+            return series.dt.date.where(series.notna(), None).astype(object)
+        return series if zoned else None
+    if series.dtype.kind != "O" and not isinstance(series.dtype, pd.StringDtype):
+        return None
+    present = series.dropna()
+    if not len(present) or not all(isinstance(v, str) for v in present.head(_SAMPLE)):
+        return None
+    text = present.astype("string")
+    if not text.str.fullmatch(_ISO_DATE).all():
+        return None
+    parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
+    if parsed.notna().sum() != len(present):  # 2021-02-30 is text that looks like a date
+        return None
+    return parsed.dt.date.where(parsed.notna(), None).astype(object)
+
+
+def _no_formula_cells(sheet: Any, frame: pd.DataFrame) -> None:
+    """openpyxl stores any text starting with '=' as a formula; mark such cells as text.
+
+    The cells are found column by column without visiting the rest of the sheet.
+    """
+    for j, column in enumerate(frame.columns, start=1):
+        if str(column).startswith("="):
+            sheet.cell(row=1, column=j).data_type = "s"
+        series = frame[column]
+        if series.dtype.kind != "O" and not isinstance(series.dtype, pd.StringDtype):
+            continue
+        leads = series.astype("string").str.startswith("=").fillna(False).to_numpy(dtype=bool)
+        for i in np.flatnonzero(leads):
+            cell = sheet.cell(row=int(i) + 2, column=j)
             if cell.data_type == "f":
                 cell.data_type = "s"
+
+
+def _lay_out(sheet: Any, frame: pd.DataFrame) -> None:
+    """Columns sized to their header and first rows (the header is frozen by the writer)."""
+    from openpyxl.utils import get_column_letter
+
+    sample = frame.head(_SAMPLE)
+    for j, column in enumerate(frame.columns, start=1):
+        cells = sample[column].dropna().astype(str).str.len()
+        longest = max(len(str(column)), int(cells.max()) if len(cells) else 0)
+        width = min(max(longest + 2, _MIN_WIDTH), _MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(j)].width = width
 
 
 def write_bytes(data: bytes, path: str | Path, *, private: bool = False) -> Path:
@@ -181,11 +261,21 @@ def write_bytes(data: bytes, path: str | Path, *, private: bool = False) -> Path
     return path
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, private: bool = False) -> Path:
+def write_table(
+    frame: pd.DataFrame, path: str | Path, *, private: bool = False, bom: bool = True
+) -> Path:
     """Write a data frame as CSV, Parquet or Excel, chosen by the file's suffix.
 
-    Returns the resolved path, which is what commands print and record.
+    A CSV carries the UTF-8 byte-order mark unless ``bom=False`` (see
+    :func:`serialise_table`). Returns the resolved path, which is what commands
+    print and record.
     """
+    path = check_writable(path)
+    return write_bytes(serialise_table(frame, path.suffix, bom=bom), path, private=private)
+
+
+def check_writable(path: str | Path) -> Path:
+    """Refuse an output file type we cannot write, before any work is done."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITABLE:
@@ -194,7 +284,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, private: bool = False)
             file=path,
             hint="use .csv, .parquet or .xlsx",
         )
-    return write_bytes(serialise_table(frame, suffix), path, private=private)
+    return path
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], *, file: str | Path) -> None:

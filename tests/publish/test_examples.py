@@ -14,10 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from placehealth.data.ingest import ingest
-from placehealth.data.pseudonymise import PseudoKey
-from placehealth.data.synth.model import simulate
-from placehealth.data.synth.write import write
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.engine.geography import lookups
 from placehealth.engine.indicators import Context, compute_all
@@ -99,24 +95,6 @@ def _row(frame: pd.DataFrame, area_type: str, code: str, segment: str) -> int:
 def _true_people(people: pd.DataFrame, area_type: str, code: str, segment: str) -> int:
     chosen = people if area_type == "place" else people[people[area_type] == code]
     return int(len(chosen) if segment == "all" else (chosen["segment"] == segment).sum())
-
-
-@pytest.fixture(scope="module")
-def indicator_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
-    folder = tmp_path_factory.mktemp("indicators")
-    write(simulate(4_000, seed=7), folder / "extract")
-    ingest(
-        folder / "extract",
-        folder / "warehouse.duckdb",
-        PseudoKey(b"test-key-publish-0001"),
-        synthetic=True,
-    )
-    out = folder / "values.csv"
-    result = run_cli(
-        "indicators", "compute", "-w", str(folder / "warehouse.duckdb"), "-o", str(out)
-    )
-    assert result.returncode == 0, result.stderr
-    return folder / "warehouse.duckdb", pd.read_csv(out)
 
 
 def test_indicator_values_publish_no_numerator_of_one_to_seven(

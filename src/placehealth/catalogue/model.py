@@ -62,6 +62,13 @@ def value_range(unit: Unit) -> tuple[float, float]:
     return (float("-inf"), float("inf"))
 
 
+def unit_label(unit: Unit, multiplier: float | None) -> str:
+    """What a value measures, in a table's or chart's words: 'per 100,000', '%', 'years'."""
+    if unit == Unit.RATE and multiplier:
+        return f"per {multiplier:,.0f}"
+    return {Unit.PERCENT: "%"}.get(unit, str(unit).replace("_", "/"))
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -114,6 +121,10 @@ class Indicator(BaseModel):
         if self.aggregation is None:
             self.aggregation = DEFAULT_AGGREGATION.get(self.unit, Aggregation.LEVEL)
         return self
+
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit, self.multiplier)
 
     @property
     def kind(self) -> Aggregation:

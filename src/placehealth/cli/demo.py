@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import DEFAULT_PERSONS, PERSONS_HELP, console, default_plans_path
+from placehealth.cli.options import (
+    DEFAULT_PERSONS,
+    PERSONS_HELP,
+    PLAIN_UTF8,
+    console,
+    default_plans_path,
+)
 from placehealth.deployment import ENV_DEPLOYMENT
 from placehealth.plans.check import Severity, check_plans
 from placehealth.plans.load import load_plans
@@ -32,6 +38,7 @@ def demo(
     place: str | None = typer.Option(
         None, "--place", help="Place id (e.g. sefton) or place file (default: the default place)."
     ),
+    plain_utf8: bool = PLAIN_UTF8,
     old_out: Path = typer.Option(None, "--out", hidden=True, help="Old spelling of --output."),
 ) -> None:
     """Run the main job: plans, a synthetic place's warehouse, its indicators, board packs.
@@ -53,8 +60,10 @@ def demo(
     catalogue = load_catalogue()
     plans = load_plans(default_plans_path())
     findings = check_plans(plans, catalogue)
-    summary_path = write_table(summary_frame(plans, catalogue), out / "plan_summary.csv")
-    findings_path = write_table(findings_frame(findings), out / "plan_findings.csv")
+    bom = not plain_utf8
+    summary_path = write_table(summary_frame(plans, catalogue), out / "plan_summary.csv", bom=bom)
+    findings_path = write_table(findings_frame(findings), out / "plan_findings.csv", bom=bom)
+    csv = ("--plain-utf8",) if plain_utf8 else ()  # the same choice for every CSV written
     n_ambitions = sum(len(p.ambitions) for p in plans)
     counts = {s: sum(f.severity == s for f in findings) for s in Severity}
     console.print(
@@ -62,8 +71,8 @@ def demo(
         + ", ".join(f"{n} {s}" for s, n in counts.items())
     )
     console.print(f"plan summary: {summary_path}\nfindings: {findings_path}")
-    outputs = _warehouse(out, persons, seed, where, place or where.id)
-    packs = _board_packs(out, where.defaults.plans)
+    outputs = _warehouse(out, persons, seed, where, place or where.id, csv)
+    packs = _board_packs(out, where.defaults.plans, csv)
     if not packs:
         console.print(f"board packs: no plans for {where.name} (defaults.plans in its place file)")
     for pack in packs:
@@ -80,7 +89,7 @@ def _run(*args: str) -> None:
 
 
 def _warehouse(
-    out: Path, persons: int, seed: int, place: PlaceFile, place_arg: str
+    out: Path, persons: int, seed: int, place: PlaceFile, place_arg: str, csv: tuple[str, ...]
 ) -> dict[str, Path]:
     """Synthetic place → extracts → pseudonymised warehouse → indicator values.
 
@@ -102,9 +111,9 @@ def _warehouse(
          "--output", str(extract))  # fmt: skip
     _run(
         "ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file),
-        "--synthetic",
+        "--synthetic", *csv,
     )  # fmt: skip
-    _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values))
+    _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values), *csv)
     outputs = {"warehouse": warehouse, "indicator values": values}
     name = place.defaults.status_plan
     if name is None:
@@ -113,13 +122,13 @@ def _warehouse(
         status = out / f"status-{name}.csv"
         # the synthetic place has `persons` people: its counts are compared as rates
         _run("plan", "status", str(default_plans_path() / name), "--actuals", str(values),
-             "--population", str(persons), "-o", str(status))  # fmt: skip
+             "--population", str(persons), "-o", str(status), *csv)  # fmt: skip
         outputs["plan status"] = status
-    return outputs | _population_health(out, warehouse, extract, key_file, place)
+    return outputs | _population_health(out, warehouse, extract, key_file, place, csv)
 
 
 def _population_health(
-    out: Path, warehouse: Path, extract: Path, key: Path, place: PlaceFile
+    out: Path, warehouse: Path, extract: Path, key: Path, place: PlaceFile, csv: tuple[str, ...]
 ) -> dict[str, Path]:
     """Segments and their profiles, the risk model, and the at-risk counts per neighbourhood.
 
@@ -137,14 +146,14 @@ def _population_health(
     truth = extract / "truth" / "emergency_risk.parquet"
     wh = str(warehouse)
     gate = ["--model", str(model)]
-    _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments))
+    _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments), *csv)
     _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file", str(key),
          "--model", str(model))  # fmt: skip
     deployment = _demo_deployment(out, team)
     with _environment(ENV_DEPLOYMENT, str(deployment)):
-        _run("phm", "cohort", "-w", wh, "--summary", *gate, "--user", "analyst",
+        _run("phm", "cohort", "-w", wh, "--summary", *gate, *csv, "--user", "analyst",
              "-o", str(at_risk))  # fmt: skip
-        _run("phm", "cohort", "-w", wh, "-n", team, "--threshold", "0.5", *gate,
+        _run("phm", "cohort", "-w", wh, "-n", team, "--threshold", "0.5", *gate, *csv,
              "--user", "team", "-o", str(cohort))  # fmt: skip
     return {
         "segment profile": segments,
@@ -200,7 +209,7 @@ development: true
 """
 
 
-def _board_packs(out: Path, names: list[str]) -> list[Path]:
+def _board_packs(out: Path, names: list[str], csv: tuple[str, ...]) -> list[Path]:
     """A board pack for each of the place's plans against synthetic monthly actuals.
 
     The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
@@ -211,7 +220,7 @@ def _board_packs(out: Path, names: list[str]) -> list[Path]:
         folder = str(default_plans_path() / name)
         actuals = str(out / f"sample-actuals-{name}.csv")
         pack = out / f"board-pack-{name}.pdf"
-        _run("report", "sample-actuals", "-p", folder, "--seed", "1", "-o", actuals)
+        _run("report", "sample-actuals", "-p", folder, "--seed", "1", "-o", actuals, *csv)
         _run("report", "board", "-p", folder, "-a", actuals, "-o", str(pack), "--scale", "0.8")
         packs.append(pack)
     return packs

@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from placehealth.cli.options import console
+from placehealth.cli.options import PLAIN_UTF8, console
 from placehealth.cli.place import PLACE_HELP
 from placehealth.engine import open_backend
-from placehealth.engine.geography import warehouse_place
+from placehealth.engine.geography import area_names, warehouse_place
 from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
 from placehealth.publish import write
@@ -50,13 +50,17 @@ def compute(
     output: Path = typer.Option(
         Path("out/indicators.parquet"), "--output", "-o", help="CSV, Parquet or Excel file."
     ),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Compute every indicator for every area and period, in the long format.
 
     Three-year pooled windows (mortality, life expectancy) are the calendar years
     fully inside the financial years asked for. Numerators and denominators of 1-7
     are hidden, with the counts that would give them back, and the values derived
-    from them blanked; the disclosure column says why (docs/disclosure.md).
+    from them blanked; the disclosure column says why (docs/disclosure.md). Each row
+    carries the area's name, the indicator's unit and polarity, and a value note
+    saying why a blank value is blank (disclosure control, too few events, no
+    denominator).
 
     Example: placehealth indicators compute --warehouse out/warehouse.duckdb -o values.csv
     """
@@ -92,10 +96,11 @@ def compute(
 
         values = compute_all(ctx, progress=done)
         lsoa, practice = ctx.geography
+        names = area_names(backend, place)
     backend.close()
     with console.status("disclosure control"):
-        published = publish_indicators(values, lsoa, practice, place=ctx.place_name)
-    path = write(published, output)
+        published = publish_indicators(values, lsoa, practice, place=place, names=names)
+    path = write(published, output, bom=not plain_utf8)
     counts = values.groupby("indicator_id").size()
     hidden = int(published.frame["suppressed"].sum())
     console.print(

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from placehealth.cli.options import console, print_json
+from placehealth.cli.options import PLAIN_UTF8, console, print_json
 from placehealth.data.extracts import find_extracts
 from placehealth.data.ingest import LoadResult
 from placehealth.data.ingest import ingest as run_ingest
@@ -37,6 +37,7 @@ def ingest(
         help="The extracts are synthetic: accept NHS numbers of the 999 test range "
         "(refused otherwise, as never issued to a patient).",
     ),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Validate, pseudonymise and load CSV or Parquet extracts in one transaction.
 
@@ -69,8 +70,9 @@ def ingest(
             progress.update(task, advance=1, description=table)
 
         result = run_ingest(
-            source, warehouse, key, report=report, progress=done, synthetic=synthetic
-        )
+            source, warehouse, key, report=report, progress=done, synthetic=synthetic,
+            bom=not plain_utf8,
+        )  # fmt: skip
     if as_json:
         print_json(
             {

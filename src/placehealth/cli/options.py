@@ -34,6 +34,15 @@ MONTH_FIRST = typer.Option(
     "first (1 April), as UK files write them.",
 )
 
+# One option, the same in every command that writes a CSV: by default a CSV starts with
+# the UTF-8 byte-order mark so Excel shows £, – and × (placehealth.tables.serialise_table).
+PLAIN_UTF8: Any = typer.Option(
+    False,
+    "--plain-utf8",
+    help="Write CSV as plain UTF-8, without the byte-order mark that tells Excel the "
+    "file is UTF-8 (for tools that do not expect one).",
+)
+
 
 def print_json(data: Any) -> None:
     """Machine output: plain JSON on stdout, nothing else; a missing number is ``null``.

@@ -19,7 +19,7 @@ import typer
 from rich.table import Table
 
 from placehealth import deployment as setup
-from placehealth.cli.options import HEADER_ROW, SHEET, console, print_json
+from placehealth.cli.options import HEADER_ROW, PLAIN_UTF8, SHEET, console, print_json
 from placehealth.data.pseudonymise import load_key
 from placehealth.engine import tables as t
 from placehealth.engine.backends import DuckDBBackend
@@ -55,9 +55,9 @@ def check_output(path: Path | None) -> None:
         )
 
 
-def serialise(frame: pd.DataFrame, path: Path | None) -> bytes:
+def serialise(frame: pd.DataFrame, path: Path | None, *, bom: bool = True) -> bytes:
     """The file's bytes, made in memory so they can be hashed and audited before writing."""
-    return serialise_table(frame, path.suffix if path is not None else ".csv")
+    return serialise_table(frame, path.suffix if path is not None else ".csv", bom=bom)
 
 
 def read_patients(path: Path, sheet: str | None = None, header_row: int = 1) -> pd.DataFrame:
@@ -139,6 +139,7 @@ def cohort(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     sheet: str = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """List a neighbourhood's people at or above a risk threshold for its team to review.
 
@@ -175,11 +176,13 @@ def cohort(
     try:
         _synthetic_only(backend, deployment, log, base, person)
         if summary:
-            _summary(backend, person, base, log, model, day, threshold, output, as_json)
+            _summary(
+                backend, person, base, log, model, day, threshold, output, as_json, not plain_utf8
+            )
         else:
             _list(
                 backend, person, base, log, model, day, threshold, neighbourhood, patients,
-                key_file, output, as_json, deployment, (sheet, header_row),
+                key_file, output, as_json, deployment, (sheet, header_row), not plain_utf8,
             )  # fmt: skip
     finally:
         backend.close()
@@ -223,9 +226,10 @@ def _release(
     identifiable: bool,
     output: Path | None,
     as_json: bool,
+    bom: bool,
 ) -> None:
     """Audit, then write or show: a list the log does not hold never leaves."""
-    data = serialise(frame, output)
+    data = serialise(frame, output, bom=bom)
     fields = {**base, "role": person.role, "model_sha256": model_sha}
     log.append(
         **fields,
@@ -260,12 +264,13 @@ def _summary(
     threshold: float,
     output: Path | None,
     as_json: bool,
+    bom: bool,
 ) -> None:
     risk, model_sha = _risk(backend, model, day)
     frame = case_finding.summary(backend, risk, threshold=threshold, index_date=day)
     _release(
         frame, log=log, base=base, person=person, model_sha=model_sha, identifiable=False,
-        output=output, as_json=as_json,
+        output=output, as_json=as_json, bom=bom,
     )  # fmt: skip
 
 
@@ -284,6 +289,7 @@ def _list(
     as_json: bool,
     deployment: setup.Deployment,
     layout: tuple[str | None, int] = (None, 1),
+    bom: bool = True,
 ) -> None:
     case_finding.check_neighbourhood(backend, neighbourhood)
     if not person.can_identify(neighbourhood):
@@ -328,7 +334,7 @@ def _list(
         }
     _release(
         frame, log=log, base=base, person=person, model_sha=model_sha, identifiable=True,
-        output=output, as_json=as_json,
+        output=output, as_json=as_json, bom=bom,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from placehealth.cli.options import console, print_json
+from placehealth.cli.options import PLAIN_UTF8, console, print_json
 from placehealth.cli.place import PLACE_HELP
 from placehealth.engine import open_backend
 from placehealth.engine import tables as t
@@ -113,6 +113,7 @@ def segments_command(
     ),
     engine: str = ENGINE,
     as_json: bool = typer.Option(False, "--json", help="Print the place-level tables as JSON."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Segment everyone alive at the index date and profile the segments by area.
 
@@ -141,7 +142,7 @@ def segments_command(
     finally:
         backend.close()
     seconds = time.perf_counter() - started
-    path = write(Published(result.profile), output)
+    path = write(Published(result.profile), output, bom=not plain_utf8)
     if as_json:
         print_json(
             {
@@ -223,6 +224,7 @@ def concentration_command(
     chart: Path | None = typer.Option(None, "--chart", help="Lorenz chart: .svg, .png or .html."),
     engine: str = ENGINE,
     as_json: bool = typer.Option(False, "--json", help="Print the shares as JSON."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """How concentrated hospital use is: the share held by the heaviest x% of people.
 
@@ -252,7 +254,7 @@ def concentration_command(
     patients = top_share(values[base], TOP)
     curve = lorenz(values, points=1001)
     if output is not None:
-        write_table(curve, output)
+        write_table(curve, output, bom=not plain_utf8)
     if chart is not None:
         _chart(curve, chart, f"{measure} {year}")
     if as_json:
@@ -285,15 +287,13 @@ def concentration_command(
 
 
 def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
-    """The Lorenz curve against the line of equality, with altair."""
+    """The Lorenz curve against the line of equality, with altair, written by the one
+    chart writer (placehealth.reports.charts.write_chart)."""
     import altair as alt
 
-    if path.suffix.lower() not in (".svg", ".png", ".html"):
-        raise ValidationError(
-            f"unsupported chart type '{path.suffix}'",
-            column="--chart",
-            hint="use .svg, .png or .html",
-        )
+    from placehealth.reports.charts import check_chart_path, write_chart
+
+    check_chart_path(path)
     base = alt.Chart(curve).encode(
         x=alt.X(
             "people_share:Q", title="Share of people (lightest first)", axis=alt.Axis(format="%")
@@ -308,8 +308,7 @@ def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
     layered = (equality + base.mark_line()).properties(
         title=f"Lorenz curve: {title}", width=400, height=400
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    layered.save(str(path))
+    write_chart(layered.to_dict(), path)
 
 
 def neighbourhood_need(backend: Backend, day: dt.date) -> pd.DataFrame:
@@ -348,6 +347,7 @@ def allocate_command(
     ),
     engine: str = ENGINE,
     as_json: bool = typer.Option(False, "--json", help="Print the allocation as JSON."),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Share a budget across neighbourhoods by proportionate universalism.
 
@@ -383,7 +383,7 @@ def allocate_command(
         unit=1.0 if whole else None,
     ).reset_index()
     if output is not None:
-        write_table(table, output)
+        write_table(table, output, bom=not plain_utf8)
     if as_json:
         print_json(_records(table))
         return

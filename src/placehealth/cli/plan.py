@@ -13,6 +13,7 @@ from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import (
     AGE_OPTION,
     HEADER_ROW,
+    PLAIN_UTF8,
     SEX_OPTION,
     SHEET,
     console,
@@ -168,6 +169,7 @@ def status(
     output: Path = typer.Option(None, "--output", "-o", help="Also write CSV/Parquet/Excel."),
     sheet: str = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Latest actual against the trajectory, on/off track, and a forecast for the target.
 
@@ -203,7 +205,7 @@ def status(
     if output is not None:
         from placehealth.tables import write_table
 
-        write_table(result, output)
+        write_table(result, output, bom=not plain_utf8)
     if as_json:
         print_json(result.to_dict(orient="records"))
         return

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from placehealth.catalogue import load_catalogue
-from placehealth.cli.options import AGE_OPTION, HEADER_ROW, SEX_OPTION, SHEET, console
+from placehealth.cli.options import AGE_OPTION, HEADER_ROW, PLAIN_UTF8, SEX_OPTION, SHEET, console
 from placehealth.errors import InputFileError
 from placehealth.plans.check import check_plans, validate_references
 from placehealth.plans.load import Plan, load_plans
@@ -151,6 +151,7 @@ def exceptions(
     sheet: str = SHEET,
     header_row: int = HEADER_ROW,
     strict: bool = _STRICT,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Exception report: every ambition off trajectory or showing special cause of concern
     in the month, with its chart, numbers and the lead's narrative.
@@ -166,7 +167,7 @@ def exceptions(
         plan, actuals, month, notes, area, scale if charts else 0.0, output, sheet, header_row,
         strict,
     )  # fmt: skip
-    path = write_exceptions(data, output, title=title, source=actuals.name)
+    path = write_exceptions(data, output, title=title, source=actuals.name, bom=not plain_utf8)
     console.print(
         f"{len(data.exceptions())} of {len(data.ambitions)} ambitions are exceptions "
         f"in {data.month}: {path}"
@@ -185,6 +186,7 @@ def sample(
     areas: str = typer.Option(
         None, "--areas", help="Comma-separated areas (default: each ambition's area)."
     ),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Synthetic monthly actuals around each ambition's trajectory, some drifting off track.
 
@@ -204,7 +206,7 @@ def sample(
 
     frame = sample_actuals(plans, catalogue, seed=seed, months=months, areas=names, start=start)
     # marked, so every report made from them carries the synthetic watermark
-    path = write_table(frame.assign(**{SYNTHETIC: True}), output)
+    path = write_table(frame.assign(**{SYNTHETIC: True}), output, bom=not plain_utf8)
     indicators = frame["indicator"].nunique()
     console.print(f"{len(frame)} synthetic actuals ({indicators} indicators): {path}")
 

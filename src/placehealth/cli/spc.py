@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from placehealth.cli.options import HEADER_ROW, MONTH_FIRST, SHEET, console
+from placehealth.cli.options import HEADER_ROW, MONTH_FIRST, PLAIN_UTF8, SHEET, console
 from placehealth.errors import ValidationError
 from placehealth.spc import MIN_POINTS, xmr
 from placehealth.tables import read_table, write_table
@@ -43,20 +43,44 @@ def spc(
     month_first: bool = MONTH_FIRST,
     sheet: str = SHEET,
     header_row: int = HEADER_ROW,
+    chart: Path = typer.Option(
+        None, "--chart", help="Also draw the charts, one panel a series: .svg, .png or .html."
+    ),
+    summary: Path = typer.Option(
+        None,
+        "--summary-table",
+        help="Also write one row a series (latest point, mean, limits, variation and "
+        "assurance, in words): CSV, Parquet or Excel.",
+    ),
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """XmR chart columns for every series: mean, limits, special causes and icons.
 
     Writes the input columns plus mean, lpl, upl, special_cause_flag,
-    special_cause_type, point_type, variation_icon and assurance_icon. Dates are read
-    day first (01/04/2022 is 1 April) unless --month-first; ISO dates (2022-04-01)
-    and month labels (Apr-22, April 2022) are read as written.
+    special_cause_type, point_type, variation_icon and assurance_icon; with
+    --chart, the charts (the file's suffix picks SVG, PNG or a page that opens
+    offline); with --summary-table, a row a series saying where it is and what its
+    icons mean (docs/spc.md). Dates are read day first (01/04/2022 is 1 April)
+    unless --month-first; ISO dates (2022-04-01) and month labels (Apr-22, April
+    2022) are read as written.
 
     Example: placehealth spc ae.csv --value waits --date month --by trust
     --improvement decrease --target 4 -o ae_spc.csv
 
     Example: placehealth spc new_service.csv --value visits --date week --trial-limits
     --rebase 2024-04-01 --rebase-exact -o visits_spc.csv
+
+    Example: placehealth spc ae.csv --value waits --date month --by trust
+    --improvement decrease --target 4 -o ae_spc.csv --chart ae_spc.svg --summary-table ae_summary.xlsx
     """
+    from placehealth.reports.charts import check_chart_path
+    from placehealth.tables import check_writable
+
+    for path in (output, summary):
+        if path is not None:
+            check_writable(path)
+    if chart is not None:
+        check_chart_path(chart)
     frame = read_table(input_path, sheet=sheet, header_row=header_row)
     keys = [c.strip() for c in by.split(",")] if by else []
     goal: float | str | None = None
@@ -76,7 +100,18 @@ def spc(
         raise ValidationError(
             exc.message, file=input_path, row=exc.row, column=exc.column, hint=exc.hint
         ) from None
-    path = write_table(result, output)
+    path = write_table(result, output, bom=not plain_utf8)
+    if summary is not None:
+        from placehealth.spc.summary import series_summary
+
+        table = series_summary(result, value, date, keys, target=goal)
+        written = write_table(table, summary, bom=not plain_utf8)
+        console.print(f"summary of {len(table)} series → {written}")
+    if chart is not None:
+        from placehealth.reports.charts import spc_panels, write_chart
+
+        spec = spc_panels(result, value=value, date=date, by=keys, target=goal)
+        console.print(f"chart → {write_chart(spec, chart)}")
     label = keys or [value]
     for rows, says in (
         (result[result["point_type"] == "insufficient_data"], "have no limits"),

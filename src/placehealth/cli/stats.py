@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from placehealth import stats
-from placehealth.cli.options import HEADER_ROW, SHEET
+from placehealth.cli.options import HEADER_ROW, PLAIN_UTF8, SHEET
 from placehealth.errors import UserError, ValidationError
 from placehealth.tables import read_table, write_table
 
@@ -79,6 +79,7 @@ def _run(
     status: str | None = None,
     sheet: str | None = None,
     header_row: int = 1,
+    bom: bool = True,
 ) -> None:
     """Read, compute, write; a user error gets the input file's name attached."""
     data = read_table(input_path, sheet=sheet, header_row=header_row)
@@ -99,7 +100,7 @@ def _run(
     if output is None:
         result.to_csv(sys.stdout, index=False)
     else:
-        write_table(result, output)
+        write_table(result, output, bom=bom)
         err.print(f"wrote {len(result)} rows to {output}", highlight=False)
 
 
@@ -115,6 +116,7 @@ def proportion_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Proportions with Wilson score limits, summed per group.
 
@@ -130,6 +132,7 @@ def proportion_cmd(
             missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
         sheet=sheet, header_row=header_row,
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -145,6 +148,7 @@ def rate_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Crude rates: exact Poisson limits below 10 events, Byar's otherwise.
 
@@ -160,6 +164,7 @@ def rate_cmd(
             missing=_choice("--missing", missing, ("error", "na")),  # type: ignore[arg-type]
         ),
         sheet=sheet, header_row=header_row,
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -182,6 +187,7 @@ def dsr_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Directly age-standardised rates with Dobson limits (ESP2013 by default).
 
@@ -197,6 +203,7 @@ def dsr_cmd(
             multiplier=multiplier, confidence=_levels(confidence),
         ),
         sheet=sheet, header_row=header_row,
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -227,6 +234,7 @@ def isr_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Indirectly standardised rates or ratios (observed / expected).
 
@@ -246,6 +254,7 @@ def isr_cmd(
             missing=_choice("--missing", missing, ("error", "zero")),  # type: ignore[arg-type]
         ),
         sheet=sheet, header_row=header_row,
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -258,6 +267,7 @@ def mean_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Means with Student's t limits.
 
@@ -269,6 +279,7 @@ def mean_cmd(
         lambda d: stats.mean(d, values, _columns(by), confidence=_levels(confidence)),
         sheet=sheet,
         header_row=header_row,
+        bom=not plain_utf8,
     )
 
 
@@ -287,6 +298,7 @@ def life_expectancy_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Life expectancy (Chiang II abridged life table, 0, 1-4 ... 90+) with Silcocks limits.
 
@@ -302,6 +314,7 @@ def life_expectancy_cmd(
             confidence=_levels(confidence), invalid="suppress" if suppress else "error",
         ),
         sheet=sheet, header_row=header_row,
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -325,6 +338,7 @@ def sii_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Slope and relative index of inequality with simulated limits.
 
@@ -343,6 +357,7 @@ def sii_cmd(
         ),
         status=f"simulating {repetitions:,} repetitions per group",
         sheet=sheet, header_row=header_row,
+        bom=not plain_utf8,
     )  # fmt: skip
 
 
@@ -361,6 +376,7 @@ def quantiles_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Assign areas to quantiles within each group (e.g. deciles within region).
 
@@ -374,6 +390,7 @@ def quantiles_cmd(
         ),
         sheet=sheet,
         header_row=header_row,
+        bom=not plain_utf8,
     )
 
 
@@ -396,6 +413,7 @@ def funnel_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Funnel plot limits (95% and 99.8%) and each area's significance.
 
@@ -423,7 +441,7 @@ def funnel_cmd(
             )  # fmt: skip
         raise ValidationError(f"unknown table '{table}'", hint="significance, limits or points")
 
-    _run(input_path, output, compute, sheet=sheet, header_row=header_row)
+    _run(input_path, output, compute, sheet=sheet, header_row=header_row, bom=not plain_utf8)
 
 
 @stats_app.command("pyll")
@@ -440,6 +458,7 @@ def pyll_cmd(
     output: Path | None = OUTPUT,
     sheet: str | None = SHEET,
     header_row: int = HEADER_ROW,
+    plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Potential years of life lost before 75, per 100,000 (age-standardised or crude).
 
@@ -455,6 +474,7 @@ def pyll_cmd(
             standard=standard, multiplier=multiplier, confidence=_levels(confidence),
         ),
         sheet=sheet, header_row=header_row,
+        bom=not plain_utf8,
     )  # fmt: skip
 
 

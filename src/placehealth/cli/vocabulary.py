@@ -18,6 +18,7 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--month-first": (None, "read 01/04/2022 as 4 January (default: day first, 1 April)"),
     "--day-first": (None, "read 01/04/2022 as 1 April (the default)"),
     "--json": (None, "print machine-readable JSON on stdout"),
+    "--plain-utf8": (None, "write CSV without the byte-order mark Excel needs"),
     "--strict": (None, "exit non-zero instead of reporting a problem and going on"),
     "--warehouse": ("-w", "the DuckDB warehouse file"),
     "--key-file": (None, "the file holding the pseudonymisation key"),
@@ -112,6 +113,7 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--patients": (None, "NHS numbers the team already holds"),
     "--user": (None, "who is asking"),
     "--summary": (None, "counts only, for any role"),
+    "--summary-table": (None, "also write a summary row per series to this file"),
     "--verify": (None, "check the audit log's chain"),
     "--last": (None, "the last N entries"),
     # the program itself

@@ -101,6 +101,7 @@ def ingest(
     progress: Progress | None = None,
     today: dt.date | None = None,
     synthetic: bool = False,
+    bom: bool = True,
 ) -> LoadResult:
     """Load every extract in ``source`` into ``warehouse`` in one transaction.
 
@@ -108,7 +109,8 @@ def ingest(
     quarantine report) when a file had rows and none of them could be loaded.
 
     ``synthetic`` accepts NHS numbers of the 999 test range, which synthetic data uses
-    and real data must not (they were never issued to a patient).
+    and real data must not (they were never issued to a patient). ``bom``: the
+    quarantine report starts with the UTF-8 byte-order mark (see ``write_table``).
     """
     extracts = find_extracts(source)
     for extract in extracts:  # every fixable file problem before anything is opened
@@ -143,7 +145,8 @@ def ingest(
         remove_spill_dir(spill)
     if len(result.problems):
         path = report or warehouse.with_name(f"{warehouse.stem}-load-{load_id}-quarantine.csv")
-        result.report = write_bytes(serialise_table(result.problems, ".csv"), path, private=True)
+        data = serialise_table(result.problems, ".csv", bom=bom)
+        result.report = write_bytes(data, path, private=True)
     empty = [f for f in result.files if f.loaded_nothing]
     if empty:
         others = f" (and {len(empty) - 1} other file(s) likewise)" if len(empty) > 1 else ""

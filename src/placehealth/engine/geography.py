@@ -96,3 +96,38 @@ def warehouse_place(backend: Backend, asked: str | None = None) -> str:
             f"warehouse of {asked}",
         )
     return same[0]
+
+
+# the name each area type's code takes in the lookups (the place is named by itself)
+_NAMES = {
+    "lsoa": (t.LSOA, "lsoa", "lsoa_name"),
+    "neighbourhood": (t.LSOA, "neighbourhood", "neighbourhood_name"),
+    "practice": (t.PRACTICE, "practice_code", "practice_name"),
+    "pcn": (t.PRACTICE, "pcn", "pcn_name"),
+}
+
+
+def decile_name(decile: int) -> str:
+    """'IMD decile 1 (most deprived)' … 'IMD decile 10 (least deprived)'."""
+    end = {1: " (most deprived)", 10: " (least deprived)"}.get(decile, "")
+    return f"IMD decile {decile}{end}"
+
+
+def area_names(backend: Backend, place: str) -> pd.DataFrame:
+    """Every area's name by (area_type, area_code), from the geography lookups.
+
+    A lookup without a name column (a minimal warehouse) names no areas of that
+    type; the reader then sees the code alone.
+    """
+    tables = {name: backend.collect(backend.table(name)) for name in (t.LSOA, t.PRACTICE)}
+    parts = [pd.DataFrame({"area_type": ["place"], "area_code": [place], "area_name": [place]})]
+    for area_type, (table, code, name) in _NAMES.items():
+        frame = tables[table]
+        if name in frame.columns:
+            pairs = frame[[code, name]].dropna().drop_duplicates(code)
+            parts.append(pd.DataFrame({"area_type": area_type, "area_code": pairs[code].astype(str),
+                                       "area_name": pairs[name].astype(str)}))  # fmt: skip
+    deciles = range(1, 11)
+    parts.append(pd.DataFrame({"area_type": "imd_decile", "area_code": [str(d) for d in deciles],
+                               "area_name": [decile_name(d) for d in deciles]}))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)

@@ -19,15 +19,24 @@ Values and confidence limits are blanked wherever the numerator or denominator i
 hidden (with the denominator they would give the numerator back). Indicator
 periods are fixed (financial years, pooled calendar years), so counts are not
 rounded: the published rate would give the exact count back anyway.
+
+Each row also says what it is for a reader: the area's name, the indicator's unit
+and polarity (from the catalogue), and a value note for every blank value.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
+from placehealth.catalogue.load import load_catalogue
+from placehealth.catalogue.model import Catalogue
 from placehealth.publish.linked import Hierarchy
 from placehealth.publish.published import Published, suppress_long
+from placehealth.publish.rules import DERIVED as DERIVED_RULE
+from placehealth.publish.rules import DISCLOSURE
 
 KEYS = ["indicator_id", "area_type", "area_code", "period", "sex", "age_band"]
 SERIES = ("indicator_id", "period", "sex", "age_band")
@@ -36,12 +45,26 @@ COUNTS = ["numerator", "denominator"]
 PERSONS, ALL_AGES = "persons", "all ages"
 POOLED_FROM = {"infant-mortality": "infant-deaths"}  # pooled windows of calendar-year counts
 YEARS = "numerator (years)"
+SUPPRESSED = "suppressed by disclosure control: "  # then the disclosure column's reason
+NOT_CALCULATED = "not calculated"  # a blank no rule explains; the tests allow none
+_DERIVED = r"(?:; )?[^;]*" + re.escape(DERIVED_RULE.format(what=""))
 
 
 def publish_indicators(
-    values: pd.DataFrame, lsoa: pd.DataFrame, practice: pd.DataFrame, *, place: str
+    values: pd.DataFrame,
+    lsoa: pd.DataFrame,
+    practice: pd.DataFrame,
+    *,
+    place: str,
+    names: pd.DataFrame | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Published:
-    """The long table of indicator values with small counts and what they give away hidden."""
+    """The long table of indicator values with small counts and what they give away hidden.
+
+    ``names`` (area_type, area_code, area_name; ``placehealth.engine.geography.area_names``)
+    names each area, the code standing in where it has none; ``catalogue`` (default:
+    the packaged one) gives each indicator's unit and polarity.
+    """
     frame = values.copy()
     frame["area_code"] = frame["area_code"].astype(str)
     numerator = pd.to_numeric(frame["numerator"], errors="coerce")
@@ -60,8 +83,58 @@ def publish_indicators(
     years = published.pop(YEARS).notna().to_numpy()
     out = published["numerator"].astype("Float64")
     out[~whole] = numerator.to_numpy()[~whole]
-    published["numerator"] = out.where(whole | years)
-    return Published(published)
+    published["numerator"] = as_counts(out.where(whole | years))
+    return Published(_described(published, names, catalogue or load_catalogue()))
+
+
+def as_counts(numbers: pd.Series) -> pd.Series:
+    """Whole numbers as integers, blanks kept blank: 5573, not 5573.0.
+
+    A nullable integer column when every number is whole; where some are not
+    (years of life lost), whole ones become integers and the rest stay decimals.
+    """
+    present = numbers.dropna().to_numpy(dtype=float)
+    if (present == np.round(present)).all():
+        return numbers.astype("Int64")
+    whole = numbers.notna() & (numbers == numbers.round())
+    mixed = numbers.astype(object).where(numbers.notna(), None)
+    mixed[whole.to_numpy(dtype=bool)] = numbers[whole].astype("Int64").astype(object)
+    return mixed
+
+
+def _described(
+    frame: pd.DataFrame, names: pd.DataFrame | None, catalogue: Catalogue
+) -> pd.DataFrame:
+    """Area name, unit, polarity and a note for every blank value, beside the numbers."""
+    out = frame.copy()
+    area_name = out["area_code"]
+    if names is not None:
+        keyed = names.drop_duplicates(["area_type", "area_code"]).astype(str)
+        found = out[["area_type", "area_code"]].merge(keyed, how="left", validate="m:1")
+        area_name = found["area_name"].fillna(out["area_code"]).set_axis(out.index)
+    out.insert(_after(out, "area_code"), "area_name", area_name)
+    ids = out["indicator_id"].astype(str)
+    known = {i: catalogue[i] for i in ids.unique() if i in catalogue}
+    at = _after(out, "value")
+    out.insert(at, "unit", ids.map({i: ind.unit_label for i, ind in known.items()}))
+    out.insert(at + 1, "polarity", ids.map({i: str(ind.polarity) for i, ind in known.items()}))
+    blank = out["value"].isna()
+    hidden = blank & out["suppressed"].astype(bool)
+    engine = out["value_note"] if "value_note" in out.columns else None
+    note = pd.Series(None, index=out.index, dtype=object)
+    if engine is not None:
+        note = engine.where(blank & engine.notna(), None)
+    # the counts hidden say why; "value … blank: from a hidden count" repeats the blank
+    reason = SUPPRESSED + out[DISCLOSURE].astype(str).str.replace(_DERIVED, "", regex=True)
+    note = note.mask(hidden, np.where(note.notna(), reason + "; " + note.astype(str), reason))
+    note = note.mask(blank & note.isna(), NOT_CALCULATED)
+    out = out.drop(columns=["value_note"], errors="ignore")
+    out.insert(_after(out, "value"), "value_note", note)
+    return out
+
+
+def _after(frame: pd.DataFrame, column: str) -> int:
+    return list(frame.columns).index(column) + 1
 
 
 def _areas(lsoa: pd.DataFrame, practice: pd.DataFrame, place: str) -> Hierarchy:

@@ -114,8 +114,11 @@ def _append(notes: np.ndarray, where: np.ndarray, text: str) -> np.ndarray:
     return np.where(where, joined, notes)
 
 
-def write(published: Published, path: str | Path) -> Path:
-    """Write a published table through the one safe writer; returns the resolved path."""
+def write(published: Published, path: str | Path, *, bom: bool = True) -> Path:
+    """Write a published table through the one safe writer; returns the resolved path.
+
+    ``bom``: a CSV starts with the UTF-8 byte-order mark (see ``write_table``).
+    """
     if not isinstance(published, Published):
         raise TypeError("only a Published table may be written as an aggregate output")
-    return write_table(published.frame, path)
+    return write_table(published.frame, path, bom=bom)

@@ -8,12 +8,18 @@ Liberation Sans, whose metrics the PDF renderer shares (DESIGN §3).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import vl_convert as vlc
 
+from placehealth.errors import ValidationError
+from placehealth.tables import write_bytes
+
 FONT = "Liberation Sans"
+CHART_SUFFIXES = (".svg", ".png", ".html")
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 COLOURS = {  # Making Data Count palette
     "special_cause_improvement": "#41B6E6",
@@ -34,6 +40,8 @@ SHAPES = {  # point shapes, so the kinds of point differ in greyscale too
 # lines that must not be confused: limits fine dots, trajectory bold long dashes
 LIMIT_LINE = {"color": "#231F20", "strokeDash": [1, 3], "strokeWidth": 1.2}
 TRAJECTORY_LINE = {"strokeDash": [10, 4], "strokeWidth": 2.5}
+GROUP = "_limit_group"  # the chart's own column: runs of points under one set of limits
+SPC_KEY = "Solid line: mean. Dotted lines: process limits. Red dashed line: target."
 LABELS = {
     "special_cause_improvement": "Improvement",
     "special_cause_concern": "Concern",
@@ -87,15 +95,21 @@ def spc_chart(
     target: float | None = None,
     width: int = 560,
     height: int = 220,
+    group: str | None = None,
 ) -> dict[str, Any]:
     """An XmR chart from :func:`placehealth.spc.xmr` output: points coloured by type,
-    mean, process limits, and the target (or trajectory) where the frame has one."""
-    columns = [date, value, "mean", "lpl", "upl", "point_type"]
+    mean, process limits, and the target (or trajectory) where the frame has one.
+
+    ``group`` names a column numbering the runs of points under one set of limits
+    (rebase groups): the mean and limits are then drawn as separate steps.
+    """
+    columns = [date, value, "mean", "lpl", "upl", "point_type", *([group] if group else [])]
     extra = [c for c in ("target", "expected") if c in frame.columns and frame[c].notna().any()]
     data = _records(
         frame.assign(label=frame["point_type"].map(LABELS)), [*columns, *extra, "label"]
     )
     x = {"field": date, "type": "temporal", "title": None}
+    steps = {"detail": {"field": group, "type": "nominal"}} if group else {}
     domain = list(dict.fromkeys(LABELS.values()))
     kinds = dict(zip(LABELS.values(), LABELS, strict=True)).values()
     colours = [COLOURS[k] for k in kinds]
@@ -105,11 +119,11 @@ def spc_chart(
          "encoding": {"x": x, "y": {"field": value, "type": "quantitative", "title": y_title,
                                     "scale": {"zero": False}}}},
         {"mark": {"type": "line", "color": "#231F20", "strokeWidth": 1},
-         "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}}},
+         "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}, **steps}},
         {"mark": {"type": "line", **LIMIT_LINE},
-         "encoding": {"x": x, "y": {"field": "lpl", "type": "quantitative"}}},
+         "encoding": {"x": x, "y": {"field": "lpl", "type": "quantitative"}, **steps}},
         {"mark": {"type": "line", **LIMIT_LINE},
-         "encoding": {"x": x, "y": {"field": "upl", "type": "quantitative"}}},
+         "encoding": {"x": x, "y": {"field": "upl", "type": "quantitative"}, **steps}},
         {"mark": {"type": "point", "filled": True, "size": 45},
          "encoding": {
              "x": x,
@@ -214,3 +228,76 @@ def to_svg(spec: dict[str, Any], *, scale: float = 1.0) -> str:
 def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
     """Render a spec to PNG bytes, offline."""
     return bytes(vlc.vegalite_to_png(spec, scale=scale))
+
+
+def spc_panels(
+    result: pd.DataFrame,
+    *,
+    value: str,
+    date: str,
+    by: Sequence[str] = (),
+    target: float | str | None = None,
+    width: int = 560,
+    height: int = 200,
+) -> dict[str, Any]:
+    """One :func:`spc_chart` per series of :func:`placehealth.spc.xmr` output, stacked.
+
+    Each panel is titled by its series (``area = A``); a target column is drawn as a
+    line, a single target as a rule.
+    """
+    from placehealth.spc.summary import limit_groups
+
+    keys = list(by)
+    frame = result.copy()
+    frame[date] = pd.to_datetime(result[date])
+    frame[GROUP] = limit_groups(result, keys)
+    if isinstance(target, str):
+        frame = frame.assign(target=pd.to_numeric(result[target], errors="coerce"))
+    goal = None if isinstance(target, str) else target
+    groups = frame.groupby(keys, sort=False, dropna=False) if keys else [((), frame)]
+    panels = []
+    for label, rows in groups:
+        labels = label if isinstance(label, tuple) else (label,)
+        title = ", ".join(f"{k} = {v}" for k, v in zip(keys, labels, strict=True)) or value
+        spec = spc_chart(rows, value=value, date=date, title=title, y_title=value,
+                         target=goal, width=width, height=height, group=GROUP)  # fmt: skip
+        panels.append({k: v for k, v in spec.items() if k not in ("$schema", "config")})
+    if len(panels) == 1:
+        heading: dict[str, Any] = {"text": panels[0].pop("title"), "subtitle": SPC_KEY}
+        return {"$schema": SCHEMA, **panels[0], "title": heading, "config": CONFIG}
+    heading = {"text": f"{value}: XmR charts", "subtitle": SPC_KEY}
+    return {"$schema": SCHEMA, "title": heading, "vconcat": panels, "config": CONFIG}
+
+
+def check_chart_path(path: Path) -> None:
+    """Refuse a chart file type we cannot draw before any work is done."""
+    if path.suffix.lower() not in CHART_SUFFIXES:
+        raise ValidationError(
+            f"unsupported chart type '{path.suffix}'",
+            column="--chart",
+            hint="use .svg, .png or .html",
+        )
+
+
+def render(spec: dict[str, Any], suffix: str) -> bytes:
+    """The chart's file bytes: SVG, PNG (2x, for print) or a self-contained HTML page.
+
+    The HTML page carries the Vega libraries inside it, so it opens offline.
+    """
+    suffix = suffix.lower()
+    if suffix == ".svg":
+        return to_svg(spec).encode("utf-8")
+    if suffix == ".png":
+        return to_png(spec)
+    if suffix == ".html":
+        return str(vlc.vegalite_to_html(spec, bundle=True)).encode("utf-8")
+    raise ValidationError(
+        f"unsupported chart type '{suffix}'", column="--chart", hint="use .svg, .png or .html"
+    )
+
+
+def write_chart(spec: dict[str, Any], path: str | Path) -> Path:
+    """Write a chart by its file's suffix (.svg, .png or .html), whole or not at all."""
+    path = Path(path)
+    check_chart_path(path)
+    return write_bytes(render(spec, path.suffix), path)

@@ -64,9 +64,17 @@ def exceptions_html(data: PackData, *, title: str | None = None, source: str | N
 
 
 def write_exceptions(
-    data: PackData, path: Path, *, title: str | None = None, source: str | None = None
+    data: PackData,
+    path: Path,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    bom: bool = True,
 ) -> Path:
-    """Write the report as .html, .pdf or .csv (also .xlsx, .parquet), by suffix."""
+    """Write the report as .html, .pdf or .csv (also .xlsx, .parquet), by suffix.
+
+    ``bom``: a CSV starts with the UTF-8 byte-order mark (see ``write_table``).
+    """
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES | {".pdf"}:
         return write_document(exceptions_html(data, title=title, source=source), path, data.images)
@@ -74,4 +82,4 @@ def write_exceptions(
         raise InputFileError(
             f"unsupported output type '{suffix}'", file=path, hint="use .html, .pdf or .csv"
         )
-    return write_table(exception_frame(data), path)
+    return write_table(exception_frame(data), path, bom=bom)

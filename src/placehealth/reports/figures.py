@@ -19,6 +19,7 @@ import pandas as pd
 from placehealth import spc
 from placehealth.catalogue.model import Polarity
 from placehealth.reports import charts
+from placehealth.reports.icons import SPC_ASSURANCE
 from placehealth.reports.pack import AmbitionView, PackData
 from placehealth.spc.xmr import RUN
 
@@ -27,8 +28,6 @@ _IMPROVEMENT = {
     Polarity.LOWER: "decrease",
     Polarity.NEUTRAL: "neutral",
 }
-# spc.summary's assurance names → the icons' keys; "insufficient_data" has no icon
-_ASSURANCE = {"consistent_pass": "pass", "consistent_fail": "fail", "inconsistent": "inconsistent"}
 _KEY = "_series"
 _SEGMENT = "_segment"  # limits restart at each rebase the actuals mark
 # PNG pixels per chart pixel: 1.5 prints a 100 mm chart at about 150 dpi; 2 looks no
@@ -81,7 +80,7 @@ def attach_spc(data: PackData) -> None:
         view.step_changes = steps.get(index, [])
         variation = last["variation_icon"]
         view.variation = None if variation == "insufficient_data" else str(variation)
-        view.assurance = _ASSURANCE.get(str(last["assurance_icon"]))
+        view.assurance = SPC_ASSURANCE.get(str(last["assurance_icon"]))
 
 
 def step_changes(result: pd.DataFrame, run: int = RUN) -> dict[int, list[str]]:

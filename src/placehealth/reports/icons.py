@@ -32,6 +32,12 @@ ASSURANCE: dict[str, tuple[str, str, str]] = {
     "fail": (CONCERN, "F", "Assurance: consistently failing the target"),
     "inconsistent": (COMMON, "?", "Assurance: hit and miss, the target lies within the limits"),
 }
+# placehealth.spc's assurance types (the reference's names) → the keys above
+SPC_ASSURANCE = {
+    "consistent_pass": "pass",
+    "consistent_fail": "fail",
+    "inconsistent": "inconsistent",
+}
 NO_VARIATION = "Variation: too few points for an SPC chart"
 NO_ASSURANCE = "Assurance: no target to assure against"
 

@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from placehealth.catalogue.model import Aggregation, Catalogue, Indicator, Polarity, Unit
+from placehealth.catalogue.model import (
+    Aggregation,
+    Catalogue,
+    Indicator,
+    Polarity,
+    Unit,
+    unit_label,
+)
 from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
 from placehealth.plans.load import Plan
@@ -106,11 +113,7 @@ class AmbitionView:
     @property
     def unit_label(self) -> str:
         """What the numbers measure, in the indicator's unit."""
-        if self.unit == Unit.RATE and self.multiplier:
-            return f"per {self.multiplier:,.0f}"
-        if self.unit == Unit.COUNT:
-            return "count"
-        return {Unit.PERCENT: "%", Unit.YEARS: "years"}.get(self.unit, str(self.unit))
+        return unit_label(self.unit, self.multiplier)
 
     @property
     def plan_basis(self) -> str | None:

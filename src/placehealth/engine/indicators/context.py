@@ -19,9 +19,14 @@ from placehealth.periods import financial_year_label
 VALUE_COLUMNS = [
     "indicator_id", "area_type", "area_code", "period", "sex", "age_band", "numerator",
     "denominator", "value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl",
-    "method", "suppressed",
+    "method", "value_note", "suppressed",
 ]  # fmt: skip
 CONFIDENCE = (0.95, 0.998)
+# why a value is blank, in words a reader of the table understands (see value_notes)
+TOO_FEW_EVENTS = "too few events for a rate: fewer than "  # then the least count
+NO_DENOMINATOR = "no denominator: no people counted in the area and period"
+NO_RATE = "no rate: events in an age band with no people"
+_TOO_FEW = r"NA for total count < (\d+)"  # how placehealth.stats marks a rate not given
 
 
 @dataclass
@@ -154,4 +159,27 @@ def long_format(
     for column in VALUE_COLUMNS:
         if column not in out.columns:
             out[column] = np.nan
+    out["value_note"] = value_notes(out, out.get("note"), out.get("_statistic"))
     return out[VALUE_COLUMNS]
+
+
+def value_notes(
+    frame: pd.DataFrame, note: pd.Series | None, statistic: pd.Series | None
+) -> pd.Series:
+    """Why each blank value is blank (None where there is a value), vectorised.
+
+    In order: the statistics' own reason (life expectancy's rules), too few events
+    for a rate (a DSR needs 10), no denominator; disclosure control adds its own
+    reason when the value is published (placehealth.publish.indicators).
+    """
+    blank = frame["value"].isna()
+    out = pd.Series(None, index=frame.index, dtype=object)
+    denominator = pd.to_numeric(frame["denominator"], errors="coerce")
+    out = out.mask(blank & ~(denominator > 0), NO_DENOMINATOR)
+    if statistic is not None:
+        few = statistic.astype("string").str.extract(_TOO_FEW, expand=False)
+        out = out.mask(blank & few.notna(), TOO_FEW_EVENTS + few)
+    if note is not None:
+        given = note.where(note.astype("string").str.len() > 0)
+        out = out.mask(blank & given.notna(), given)
+    return out.astype(object).where(out.notna(), None)

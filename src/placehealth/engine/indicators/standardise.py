@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from placehealth import stats
-from placehealth.engine.indicators.context import CONFIDENCE, long_format
+from placehealth.engine.indicators.context import CONFIDENCE, NO_RATE, long_format
 
 AREA_KEYS = ["area_type", "area_code", "period"]
 
@@ -51,7 +51,7 @@ def directly_standardised(
     )  # fmt: skip
     if undefined.any():
         missing = full.loc[undefined.to_numpy(), list(keys)].drop_duplicates()
-        result = pd.concat([result, missing], ignore_index=True)
+        result = pd.concat([result, missing.assign(note=NO_RATE)], ignore_index=True)
     # report the real people counted, not the stand-in ones given to empty bands
     result = result.drop(columns=["numerator", "denominator"], errors="ignore").merge(
         totals.rename(columns={count: "numerator", "population": "denominator"}).reset_index(),
