@@ -59,9 +59,11 @@ ambitions:
 """
 
 
-def _pack(tmp_path: Path, actuals: pd.DataFrame, charts_too: bool = False) -> tuple[PackData, str]:
+def _pack(
+    tmp_path: Path, actuals: pd.DataFrame, charts_too: bool = False, plan: str = PLAN
+) -> tuple[PackData, str]:
     catalogue = load_catalogue()
-    plans = load_plans(write_plan(tmp_path, PLAN))
+    plans = load_plans(write_plan(tmp_path, plan))
     path = tmp_path / "actuals.csv"
     actuals.to_csv(path, index=False)
     data = assemble(plans, catalogue, read_actuals(path, catalogue))
@@ -170,6 +172,25 @@ def test_limits_are_rebased_at_a_rebase_in_the_actuals(tmp_path: Path) -> None:
     assert view.spc is not None and view.spc["mean"].nunique() == 1
     assert view.step_changes == ["2015-04"]
     assert "possible step change" in html and "2015-04" in html
+
+
+def test_limits_are_rebased_at_a_change_the_plan_states(tmp_path: Path) -> None:
+    # the same step, unmarked in the actuals, but stated in the plan with its reason
+    stated = PLAN.replace(
+        "    target: {period: 2014/15, value: 82.0}\n",
+        "    target: {period: 2014/15, value: 82.0}\n"
+        "    rebase: [{period: 2015-04, reason: new service model from April 2015}]\n",
+        1,
+    )
+    assert stated != PLAN
+    levels = {"reablement-91-days": steady(80.0, 12) + steady(90.0, 12)}
+    data, html = _pack(tmp_path, actuals_rows(levels), plan=stated)
+    view = next(v for v in data.ambitions if v.id == "old-reablement")
+    assert view.spc is not None
+    means = view.spc.groupby(view.spc["date"] >= pd.Timestamp("2015-04-01"))["mean"].first()
+    assert abs(means[False] - 80.0) < 0.5 and abs(means[True] - 90.0) < 0.5
+    assert view.rebased == ["2015-04"] and view.step_changes == []
+    assert "new service model from April 2015" in unescape(html)
 
 
 def test_trajectory_is_drawn_unlike_the_limits_and_points_differ_by_shape(tmp_path: Path) -> None:

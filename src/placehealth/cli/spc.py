@@ -71,7 +71,8 @@ def spc(
     --rebase 2024-04-01 --rebase-exact -o visits_spc.csv
 
     Example: placehealth spc ae.csv --value waits --date month --by trust
-    --improvement decrease --target 4 -o ae_spc.csv --chart ae_spc.svg --summary-table ae_summary.xlsx
+    --improvement decrease --target 4 -o ae_spc.csv --chart ae_spc.svg
+    --summary-table ae_summary.xlsx
     """
     from placehealth.reports.charts import check_chart_path
     from placehealth.tables import check_writable

@@ -90,6 +90,15 @@ class Restatement(_Strict):
     note: str | None = None
 
 
+class Rebase(_Strict):
+    """A known change from which an indicator's SPC limits start again (a new service, a
+    new definition), stated in the plan so every chart of it rebases there."""
+
+    period: PeriodLabel  # the first month under the change: 2015-04
+    reason: str
+    src: SourceLines | None = None
+
+
 class Denominator(_Strict):
     """The population a rate is per: count = rate × value / multiplier."""
 
@@ -288,6 +297,7 @@ class Ambition(_Strict):
     profile: SeasonalProfile | None = None
     # default: the catalogue's (a gap indicator's comparator area)
     comparator: Comparator | None = None
+    rebase: list[Rebase] = Field(default_factory=list)  # known step changes
     src: SourceLines | None = None
     notes: str | None = None
 

@@ -61,9 +61,17 @@ def data_notes(data: PackData) -> list[str]:
         for v in data.ambitions
         for month in v.step_changes
     )
-    rebased = [f"{v.id} at {', '.join(v.rebased)}" for v in data.ambitions if v.rebased]
+    rebased = [
+        f"{v.id} at {', '.join(v.rebased)}"
+        + "".join(f" ({r.period}: {r.reason})" for r in v.ambition.rebase)
+        for v in data.ambitions
+        if v.rebased
+    ]
     if rebased:
-        notes.append(f"SPC limits restart where the actuals mark a rebase: {'; '.join(rebased)}.")
+        notes.append(
+            "SPC limits restart at a known change, stated in the plan or marked in the "
+            f"actuals: {'; '.join(rebased)}."
+        )
     month_start = pd.Period(data.month, freq="M").start_time.date()
     stale = [
         v.id

@@ -25,7 +25,7 @@ from placehealth.catalogue.model import (
 from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
 from placehealth.plans.load import Plan
-from placehealth.plans.model import Ambition
+from placehealth.plans.model import Ambition, Rebase
 from placehealth.plans.sample_actuals import dated_periods, expected_by_month, expected_stock
 from placehealth.plans.status import plan_status
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
@@ -52,6 +52,17 @@ def _rebase_marks(rows: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(rows), bool)
     text = rows[REBASE].fillna("").astype(str).str.strip().str.lower()
     return (~text.isin(["", "0", "false", "no", "nan"])).to_numpy()
+
+
+def _plan_rebases(starts: pd.Series, rebases: list[Rebase]) -> np.ndarray:
+    """True at the first actual starting on or after each rebase the plan states."""
+    marks = np.zeros(len(starts), bool)
+    when = pd.DatetimeIndex(starts).to_numpy()
+    for rebase in rebases:
+        after = np.flatnonzero(when >= np.datetime64(parse_period(rebase.period).start))
+        if after.size:
+            marks[after[np.argmin(when[after])]] = True
+    return marks
 
 
 @dataclass
@@ -268,7 +279,7 @@ def assemble(
             t = compute(a, catalogue)
             where = str(row["area"])
             rows = by_series.get((a.indicator, where.lower()))
-            series = _series(rows, t, indicator)
+            series = _series(rows, t, indicator, a.rebase)
             views.append(
                 AmbitionView(
                     document=plan.document.id,
@@ -343,8 +354,14 @@ def _outcome(row: dict[Any, Any], when: pd.Period) -> str | None:
     return "achieved" if row["status"] == "on track" else "not achieved"
 
 
-def _series(rows: pd.DataFrame | None, t: Trajectory, indicator: Indicator) -> pd.DataFrame:
-    """Actuals with the value the trajectory expects beside each (as plan status sets it)."""
+def _series(
+    rows: pd.DataFrame | None, t: Trajectory, indicator: Indicator, rebases: list[Rebase]
+) -> pd.DataFrame:
+    """Actuals with the value the trajectory expects beside each (as plan status sets it).
+
+    A rebase is marked where the actuals mark one, and at the first actual on or after
+    each change the plan states, so a known step change starts new limits either way.
+    """
     unit = indicator.unit
     columns = ["period", "start", "value", "lower", "upper", "expected", "rebase"]
     if rows is None or rows.empty:
@@ -352,7 +369,7 @@ def _series(rows: pd.DataFrame | None, t: Trajectory, indicator: Indicator) -> p
     rows = rows.sort_values("start")
     frame = pd.DataFrame(
         {
-            "rebase": _rebase_marks(rows),
+            "rebase": _rebase_marks(rows) | _plan_rebases(rows["start"], rebases),
             "period": rows["period"].to_numpy(),
             "start": rows["start"].to_numpy(),
             "value": rows["value"].to_numpy(dtype=float),
