@@ -10,13 +10,7 @@ from pathlib import Path
 
 import typer
 
-from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import console, default_plans_path
-from placehealth.deployment import ENV_DEPLOYMENT
-from placehealth.plans.check import Severity, check_plans
-from placehealth.plans.load import load_plans
-from placehealth.plans.show import findings_frame, summary_frame
-from placehealth.tables import write_table
 
 DEMO_PERSONS = 20_000
 
@@ -40,6 +34,12 @@ def demo(
 
     Example: placehealth demo --out out/demo --persons 500000
     """
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import Severity, check_plans
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.show import findings_frame, summary_frame
+    from placehealth.tables import write_table
+
     catalogue = load_catalogue()
     plans = load_plans(default_plans_path())
     findings = check_plans(plans, catalogue)
@@ -108,6 +108,8 @@ def _population_health(out: Path, warehouse: Path, extract: Path, key: Path) -> 
     true``: its roles file and audit log are the demo's (in ``out``), which a real
     deployment never allows, so it releases synthetic data only.
     """
+    from placehealth.deployment import ENV_DEPLOYMENT
+
     segments = out / "segments.csv"
     model = out / "risk-model.json"
     at_risk = out / "at-risk-by-neighbourhood.csv"

@@ -9,11 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from placehealth.cli.options import console
-from placehealth.engine import open_backend
-from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
-from placehealth.publish import write
-from placehealth.publish.indicators import publish_indicators
 
 indicators_app = typer.Typer(help="Indicators computed from the warehouse.", no_args_is_help=True)
 
@@ -49,6 +45,11 @@ def compute(
 
     Example: placehealth indicators compute --warehouse out/liverpool.duckdb -o values.csv
     """
+    from placehealth.engine import open_backend
+    from placehealth.engine.indicators import PIPELINES, Context, compute_all
+    from placehealth.publish import write
+    from placehealth.publish.indicators import publish_indicators
+
     fys = parse_years(years)
     calendar = list(range(fys[0] + 1, fys[-1] + 1))  # whole calendar years inside the span
     pooled = [(y, y + 2) for y in calendar if y + 2 <= calendar[-1]]

@@ -6,26 +6,18 @@ import datetime as dt
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import narwhals as nw
-import pandas as pd
 import typer
 from rich.table import Table
 
 from placehealth.cli.options import console, print_json
-from placehealth.engine import open_backend
-from placehealth.engine import tables as t
-from placehealth.engine.backends import Backend
 from placehealth.errors import ValidationError
-from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
-from placehealth.phm.concentration import lorenz, top_share
-from placehealth.phm.costs import person_costs
-from placehealth.phm.population import DATA_END, check_index_date
-from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
-from placehealth.phm.segments import SEGMENT_NAMES, alive
-from placehealth.publish import Published, write
-from placehealth.tables import write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from placehealth.engine.backends import Backend
 
 TOP = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
 MEASURES = {"bed_days": "bed_days", "emergency_admissions": "emergency_admissions",
@@ -39,6 +31,8 @@ ENGINE = typer.Option("duckdb", "--engine", help="duckdb (default) or spark.")
 
 def parse_date(text: str, option: str = "--index-date") -> dt.date:
     """'2018-04-01' → a date inside the data, or a ValidationError saying what to write."""
+    from placehealth.phm.population import check_index_date
+
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
@@ -75,10 +69,14 @@ def _choice(value: str, allowed: tuple[str, ...] | list[str], option: str) -> st
 
 
 def _pct(value: Any) -> str:
+    import pandas as pd
+
     return "—" if pd.isna(value) else f"{float(value):.1%}"
 
 
 def _count(value: Any) -> str:
+    import pandas as pd
+
     return "—" if pd.isna(value) else f"{int(value):,}"
 
 
@@ -112,6 +110,12 @@ def segments_command(
 
     Example: placehealth phm segments -w out/liverpool.duckdb --by neighbourhood -o segments.csv
     """
+    from placehealth.engine import open_backend
+    from placehealth.phm.population import DATA_END
+    from placehealth.phm.profiles import AREA_TYPES, profiles, window
+    from placehealth.phm.segments import SEGMENT_NAMES
+    from placehealth.publish import Published, write
+
     day = parse_date(index_date)
     areas = [_choice(by, AREA_TYPES, "--by")] if by is not None else list(AREA_TYPES)
     _choice(period, ("after", "before"), "--period")
@@ -175,6 +179,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 def person_amounts(backend: Backend, start: dt.date, measure: str) -> pd.DataFrame:
     """Everyone alive on ``start`` with their amount of ``measure`` in the following year."""
+    import narwhals as nw
+
+    from placehealth.phm.costs import person_costs
+    from placehealth.phm.profiles import SPELLS, activity, window
+    from placehealth.phm.segments import alive
+
     people = alive(backend, start).select("person_key")
     if measure == "cost":
         end = window(start, "after")[1]
@@ -215,6 +225,11 @@ def concentration_command(
 
     Example: placehealth phm concentration -w out/liverpool.duckdb --year 2017/18 -o lorenz.csv
     """
+    from placehealth.engine import open_backend
+    from placehealth.phm.concentration import lorenz, top_share
+    from placehealth.phm.profiles import PATIENTS
+    from placehealth.tables import write_table
+
     column = MEASURES[_choice(measure, tuple(MEASURES), "--measure")]
     start = parse_year(year)
     backend = open_backend(engine, warehouse)
@@ -265,6 +280,7 @@ def concentration_command(
 def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
     """The Lorenz curve against the line of equality, with altair."""
     import altair as alt
+    import pandas as pd
 
     if path.suffix.lower() not in (".svg", ".png", ".html"):
         raise ValidationError(
@@ -293,6 +309,12 @@ def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
 def neighbourhood_need(backend: Backend, day: dt.date) -> pd.DataFrame:
     """Per LSOA: people alive at ``day``, emergency admissions in the 12 months before, and
     the LSOA's neighbourhood and IMD decile."""
+    import narwhals as nw
+
+    from placehealth.engine import tables as t
+    from placehealth.phm.profiles import activity
+    from placehealth.phm.segments import alive
+
     people = alive(backend, day).group_by("lsoa").agg(nw.len().alias("population"))
     admissions = (
         activity(backend, day, "before")
@@ -336,6 +358,10 @@ def allocate_command(
 
     Example: placehealth phm allocate -w out/liverpool.duckdb --budget 1000000 --need combined
     """
+    from placehealth.engine import open_backend
+    from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
+    from placehealth.tables import write_table
+
     _choice(need, NEEDS, "--need")
     day = parse_date(index_date)
     backend = open_backend(engine, warehouse)

@@ -8,8 +8,6 @@ import typer
 
 from placehealth.cli.options import console
 from placehealth.errors import ValidationError
-from placehealth.spc import MIN_POINTS, xmr
-from placehealth.tables import read_table, write_table
 
 
 def spc(
@@ -25,7 +23,9 @@ def spc(
         None, "--rebase", help="Dates that start new limits, e.g. 2021-04-01."
     ),
     fix_after: int = typer.Option(None, "--fix-after", help="Fix the limits after N points."),
-    min_points: int = typer.Option(MIN_POINTS, "--min-points", help="Fewest points for limits."),
+    min_points: int | None = typer.Option(
+        None, "--min-points", help="Fewest points for limits (default: 12, Making Data Count)."
+    ),
     trial_limits: bool = typer.Option(
         False,
         "--trial-limits",
@@ -50,6 +50,11 @@ def spc(
     Example: placehealth spc new_service.csv --value visits --date week --trial-limits
     --rebase 2024-04-01 --rebase-exact -o visits_spc.csv
     """
+    from placehealth.spc import MIN_POINTS, xmr
+    from placehealth.tables import read_table, write_table
+
+    if min_points is None:
+        min_points = MIN_POINTS
     frame = read_table(input_path)
     keys = [c.strip() for c in by.split(",")] if by else []
     goal: float | str | None = None
