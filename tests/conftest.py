@@ -1,4 +1,8 @@
-"""Shared fixtures: reference data paths, and a ban on the global random generators."""
+"""Shared fixtures: reference data paths, and a ban on the global random generators.
+
+Reference figures (tests/reference-data) are in the repository. The seed documents
+are not: tests that read their text use ../shared/seeds (or $PLACEHEALTH_SHARED).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(
     os.environ.get("PLACEHEALTH_SHARED") or ROOT.parent / "shared"
 )  # mutation runs copy tests
-REFERENCE = SHARED / "reference"
+REFERENCE = ROOT / "tests" / "reference-data"  # published reference figures, with provenance
 SEEDS = SHARED / "seeds"
 
 
@@ -29,7 +33,10 @@ def shared_file(relative: str) -> Path:
 
 
 def reference_file(relative: str) -> Path:
-    return shared_file(f"reference/{relative}")
+    """A file of reference figures kept with the tests (tests/reference-data)."""
+    path = REFERENCE / relative
+    assert path.exists(), f"reference file missing from the repository: {path}"
+    return path
 
 
 def seed_lines(seed: str, first: int, last: int | None = None) -> str:
