@@ -6,9 +6,11 @@ are not: tests that read their text use ../shared/seeds (or $PLACEHEALTH_SHARED)
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -37,6 +39,28 @@ def reference_file(relative: str) -> Path:
     path = REFERENCE / relative
     assert path.exists(), f"reference file missing from the repository: {path}"
     return path
+
+
+@functools.cache
+def _seed_snapshot() -> dict[str, Any]:
+    from tests.seed_figures import load
+
+    return load()["seeds"]  # type: ignore[no-any-return]
+
+
+def seed_figures(seed: str, first: int, last: int | None = None) -> str:
+    """The numbers printed on lines ``first``–``last`` of seed ``seed``: a line of them for
+    each line, from the snapshot tests/seed-figures.json (no document needed)."""
+    cited = _seed_snapshot()[seed]["lines"]
+    numbers = range(first, (last or first) + 1)
+    missing = [n for n in numbers if str(n) not in cited]
+    if missing:
+        pytest.fail(
+            f"seed {seed} lines {missing} are not in tests/seed-figures.json: cite them in a "
+            "plan, or call seed_figures with literal arguments, then rebuild it with "
+            "`python -m tests.seed_figures` where ../shared/seeds is present"
+        )
+    return "\n".join(cited[str(n)] for n in numbers)
 
 
 def seed_lines(seed: str, first: int, last: int | None = None) -> str:

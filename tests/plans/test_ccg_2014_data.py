@@ -13,7 +13,7 @@ from placehealth.plans.check import check_plans
 from placehealth.plans.load import load_plans
 from placehealth.plans.methods import point_to_point_pct
 from placehealth.plans.model import EqualSteps, YearlyChanges
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_figures, seed_lines
 from tests.plans.helpers import SeedPlan
 
 SEED = SeedPlan("ccg-2014")
@@ -58,7 +58,7 @@ def test_restated_numbers_are_on_their_lines(
     ambition_id: str, value: float, first: int, last: int
 ) -> None:
     """Every baseline or target printed a second time is on the seed 000 lines cited."""
-    assert value in printed(seed_lines("000", first, last)), (ambition_id, first, last)
+    assert value in printed(seed_figures("000", first, last)), (ambition_id, first, last)
 
 
 def _statements() -> list[tuple[str, float | str, int, int]]:
@@ -109,12 +109,12 @@ def test_eq5d_last_row_is_modelled_from_the_text() -> None:
     (1396, 1412); the plan takes 2018/19 from the text, 71.0 (1355–1356, 643, 292), and
     steps of 1.4 from 65.4 — the 2017/18 → 2018/19 change 69.6 → 71.0 is 2.0%, and with it
     the yearly changes from 2014/15 sum to the Plan on a Page's 8.4% (461–463)."""
-    assert seed_lines("000", 1403) == seed_lines("000", 1396) == "63.0"
-    assert seed_lines("000", 1418) == seed_lines("000", 1412) == "1.6%"
+    assert seed_figures("000", 1403) == seed_figures("000", 1396) == "63.0"
+    assert seed_figures("000", 1418) == seed_figures("000", 1412) == "1.6%"
     a = ambition("eq5d")
     last = a.published[-1]
     assert (last.period, last.value) == ("2018/19", 71.0)
-    assert last.src is not None and "71.0" in seed_lines("000", last.src.first, last.src.last)
+    assert last.src is not None and "71.0" in seed_figures("000", last.src.first, last.src.last)
     assert isinstance(a.method, EqualSteps) and a.method.step == 1.4
     changes = [p.change_pct for p in a.published if p.change_pct is not None][2:]
     assert sum(changes) + round(point_to_point_pct(69.6, 71.0), 1) == pytest.approx(8.4)

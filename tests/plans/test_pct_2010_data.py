@@ -10,7 +10,7 @@ import pytest
 
 from placehealth.catalogue import load_catalogue
 from placehealth.plans.model import Ambition
-from tests.conftest import seed_lines
+from tests.conftest import seed_figures, seed_lines
 from tests.plans.helpers import SeedPlan
 
 SEED = SeedPlan("pct-2010")
@@ -111,7 +111,7 @@ def test_smoking_quit_rate_and_its_restatements() -> None:
     assert a.target is not None and (a.target.value, a.target.count) == (1378, 4935)
     assert [r.src.first for r in a.restated] == [1951, 1993]
     for line in (452, 1951, 1993):
-        assert "1378 per 100,000" in seed_lines("003", line) and "4935" in seed_lines("003", line)
+        assert "1378 per 100,000" in seed_lines("003", line) and "4935" in seed_figures("003", line)
 
 
 def test_health_checks_trajectory() -> None:
