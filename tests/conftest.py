@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import random
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,43 @@ def seed_figures(seed: str, first: int, last: int | None = None) -> str:
             "`python -m tests.seed_figures` where ../shared/seeds is present"
         )
     return "\n".join(cited[str(n)] for n in numbers)
+
+
+class WordsNotChecked(UserWarning):
+    """A quotation's words were not compared with its document: the documents are not here."""
+
+
+def seed_quote(
+    phrase: str, seed: str, first: int, last: int | None = None, *, flat: bool = False
+) -> bool:
+    """``phrase`` is printed on lines ``first``–``last`` of seed ``seed`` (``flat``: with
+    whitespace collapsed and case ignored, as extracted tables break lines).
+
+    Its numbers are checked against the snapshot everywhere; its words against the
+    document's text where the documents are (CI: their absence is a failure). On a
+    plain clone the words are left unchecked with a warning, never silently.
+    """
+    from tests.seed_figures import figures
+
+    def numbers(text: str) -> set[str]:
+        return {n.rstrip("%") for n in figures(text).split()}
+
+    missing = sorted(numbers(phrase) - numbers(seed_figures(seed, first, last)))
+    assert not missing, f"{missing} of {phrase!r} not printed on seed {seed} {first}–{last}"
+    if SEEDS.is_dir() or os.environ.get("CI") == "true":
+        text = seed_lines(seed, first, last)
+        if flat:
+            phrase, text = " ".join(phrase.split()).lower(), " ".join(text.split()).lower()
+        assert phrase in text, f"{phrase!r} not on seed {seed} lines {first}–{last}"
+    else:
+        warnings.warn(
+            WordsNotChecked(
+                "quotations of the seed documents: numbers checked against "
+                "tests/seed-figures.json, words not (../shared/seeds is not here)"
+            ),
+            stacklevel=2,
+        )
+    return True
 
 
 def seed_lines(seed: str, first: int, last: int | None = None) -> str:

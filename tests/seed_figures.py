@@ -31,7 +31,8 @@ SNAPSHOT = ROOT / "tests" / "seed-figures.json"
 # commas and decimals, and a percent sign
 NUMBER = re.compile(r"(?:(?<![\w.,%])[-−])?\d(?:[\d,]*\d)?(?:\.\d+)?%?")
 RANGE = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
-READER = "seed_figures"  # the test helper whose literal calls cite lines too
+# the test helpers whose literal calls cite lines too, and where their seed argument is
+READERS = {"seed_figures": 0, "seed_quote": 1}
 
 
 def figures(line: str) -> str:
@@ -68,7 +69,8 @@ def _walk(node: Any, seed: str | None, out: dict[str, set[int]]) -> None:
 
 
 def _test_citations(out: dict[str, set[int]]) -> None:
-    """Literal calls ``seed_figures("002", 850)`` or ``seed_figures(SEED, 131, 146)`` in tests."""
+    """Literal calls ``seed_figures("002", 850)``, ``seed_figures(SEED, 131, 146)`` or
+    ``seed_quote("117 infant deaths", "002", 850)`` in the tests."""
     for path in sorted((ROOT / "tests").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = {
@@ -79,11 +81,11 @@ def _test_citations(out: dict[str, set[int]]) -> None:
             if isinstance(t, ast.Name)
         }
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == READER):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in READERS):
                 continue
             args = [
                 a.value if isinstance(a, ast.Constant) else constants.get(getattr(a, "id", ""))
-                for a in node.args
+                for a in node.args[READERS[node.func.id] :]  # type: ignore[attr-defined]
             ]
             if len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], int):
                 last = args[2] if len(args) > 2 and isinstance(args[2], int) else args[1]
@@ -91,7 +93,8 @@ def _test_citations(out: dict[str, set[int]]) -> None:
 
 
 def citations() -> dict[str, set[int]]:
-    """Every seed line cited by the plans, the indicator catalogue and the tests."""
+    """Every seed line cited by the plans, the indicator catalogue, the synthetic
+    population's calibration targets and the tests."""
     out: dict[str, set[int]] = {}
     for path in sorted((ROOT / "plans").rglob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -100,7 +103,18 @@ def citations() -> dict[str, set[int]]:
     for path in sorted((ROOT / "src" / "placehealth" / "catalogue" / "data").glob("*.yaml")):
         _walk(yaml.safe_load(path.read_text(encoding="utf-8")), None, out)
     _test_citations(out)
+    _calibration_citations(out)
     return out
+
+
+def _calibration_citations(out: dict[str, set[int]]) -> None:
+    """The synthetic population's calibration targets: ``seed`` as "000, 4711; 002, 145"."""
+    from placehealth.data.synth.targets import TARGETS
+
+    for target in TARGETS:
+        for part in target.seed.split(";"):
+            seed, *lines = (p.strip() for p in part.split(","))
+            out.setdefault(seed, set()).update(int(n) for n in lines)
 
 
 def build(seeds: Path) -> dict[str, Any]:

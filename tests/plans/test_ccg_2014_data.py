@@ -13,7 +13,7 @@ from placehealth.plans.check import check_plans
 from placehealth.plans.load import load_plans
 from placehealth.plans.methods import point_to_point_pct
 from placehealth.plans.model import EqualSteps, YearlyChanges
-from tests.conftest import ROOT, seed_figures, seed_lines
+from tests.conftest import ROOT, seed_figures, seed_quote
 from tests.plans.helpers import SeedPlan
 
 SEED = SeedPlan("ccg-2014")
@@ -28,7 +28,7 @@ def printed(text: str) -> set[float]:
 
 def percent_column(first: int, last: int) -> list[float]:
     """A table's % column, one signed number per extracted line, in row order."""
-    text = seed_lines("000", first, last)
+    text = seed_figures("000", first, last)
     return [float(n) for n in re.findall(r"(-?\d+(?:\.\d+)?)%", text)]
 
 
@@ -70,11 +70,10 @@ def test_stated_facts_are_on_their_lines(
     key: str, value: float | str, first: int, last: int
 ) -> None:
     """Every stated fact (numbers, or words such as 'The Welsh Model') is on its lines."""
-    text = seed_lines("000", first, last)
     if isinstance(value, str):
-        assert value.lower() in " ".join(text.split()).lower(), key
+        assert seed_quote(value, "000", first, last, flat=True), key
     else:
-        assert abs(value) in printed(text), key
+        assert abs(value) in printed(seed_figures("000", first, last)), key
 
 
 @pytest.mark.parametrize(

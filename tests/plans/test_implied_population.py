@@ -5,7 +5,7 @@ from __future__ import annotations
 from placehealth.catalogue import load_catalogue
 from placehealth.plans.check import Severity, check_plans
 from placehealth.plans.load import load_plans
-from tests.conftest import ROOT, seed_figures, seed_lines
+from tests.conftest import ROOT, seed_figures, seed_quote
 
 
 def test_care_home_admissions_imply_different_populations_seed_001_323_seed_000_4711() -> None:
@@ -26,7 +26,7 @@ def test_care_home_admissions_imply_different_populations_seed_001_323_seed_000_
 def test_threshold_operators_are_kept_seed_003_lines_643_1837() -> None:
     """Seed 003 643 'HbA1c is 7 or less' and 1837 'HbA1c < 7': the same number, another
     threshold; 1751's '7.5 or less' differs in the number."""
-    assert "7 or less" in seed_lines("003", 643) and "HbA1c < 7" in seed_lines("003", 1837)
+    assert seed_quote("7 or less", "003", 643) and seed_quote("HbA1c < 7", "003", 1837)
     findings = check_plans(load_plans(ROOT / "plans/pct-2010"), load_catalogue())
     (fact,) = [f for f in findings if f.subject == "hba1c-threshold-diabetes-vital-sign"]
     # one finding for the fact, with its three readings as printed, operators kept

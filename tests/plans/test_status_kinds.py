@@ -23,7 +23,7 @@ from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.sample_actuals import sample_actuals
 from placehealth.plans.status import plan_status, read_actuals
 from placehealth.plans.trajectory import compute
-from tests.conftest import ROOT, seed_figures, seed_lines
+from tests.conftest import ROOT, seed_figures, seed_quote
 from tests.plans.helpers import SeedPlan, plans_from
 
 CATALOGUE = load_catalogue()
@@ -69,8 +69,8 @@ def test_catalogue_aggregations_default_by_unit_and_are_stated_where_not() -> No
 def test_part_year_rate_is_scaled_to_its_period_seed_000_lines_4737_4740(tmp_path: Path) -> None:
     """Seed 000 4737-4740: 1055.7 avoidable admissions per 100,000 in April-September 2014,
     a half-year's rate. A quarter's rate is doubled to set it beside it, and says so."""
-    assert "1055.7" in seed_figures("000", 4737) and "April - September 2014" in seed_lines(
-        "000", 4740
+    assert "1055.7" in seed_figures("000", 4737) and seed_quote(
+        "April - September 2014", "000", 4740
     )
     plans = only(CCG.plan, "bcf-avoidable-admissions")
     quarter = row("emergency-admissions-composite", "2014/15 Q1", 520.0,
@@ -89,7 +89,7 @@ def test_part_year_rate_is_scaled_to_its_period_seed_000_lines_4737_4740(tmp_pat
 def test_stock_target_interpolates_at_the_date_seed_000_lines_4483_4485(tmp_path: Path) -> None:
     """Seed 000 4483-4485: 200 people care-planned now, all 4,561 by December 2015: a count
     at a date, interpolated between the dates, never a share of a year."""
-    assert "December 2015" in seed_lines("000", 4485)
+    assert seed_quote("December 2015", "000", 4485)
     plans = only(CCG.plan, "high-risk-care-plans")
     got = status_of(tmp_path, plans, [row("high-risk-proactive-care-plans", "2014-12", 2000.0)])
     start, end, when = dt.date(2014, 3, 31), dt.date(2015, 12, 31), dt.date(2014, 12, 31)
