@@ -123,13 +123,13 @@ def test_population_health_management_shares() -> None:
     60% of A&E attendances, 85% of admissions, 92% of mental health and 91% of community
     contacts, in the order the sentence gives them."""
     facts = {s.key: s.value for s in plan().statements}
-    assert [int(x) for x in re.findall(r"(\d+)%", seed_lines(SEED, 184))] == [
+    assert [int(x) for x in re.findall(r"(\d+)%", seed_figures(SEED, 184))] == [
         facts["share-of-patients-holding-74pct-of-bed-days"],
         facts["bed-days-share-of-top-11pct-patients"],
     ]
     keys = ["population-share", "share-of-ae-attendances", "share-of-admissions"]
     keys += ["share-of-mental-health-contacts", "share-of-community-contacts"]
-    assert [int(x) for x in re.findall(r"(\d+)%", seed_lines(SEED, 186))] == [
+    assert [int(x) for x in re.findall(r"(\d+)%", seed_figures(SEED, 186))] == [
         facts[f"ltc-{k}"] for k in keys
     ]
 
