@@ -28,7 +28,10 @@ def shared_file(relative: str) -> Path:
     """A file under ../shared; missing is a failure under CI and a skip elsewhere."""
     path = SHARED / relative
     if not path.exists():
-        message = f"shared file missing: {path}"
+        message = (
+            f"shared file missing: {path} (the seed documents are kept outside the repository; "
+            "CI has them at ../shared)"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
