@@ -3,7 +3,7 @@
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: setup system demo test lint typecheck unit bench docs-check mutation
+.PHONY: setup system demo test lint typecheck unit coverage bench docs-check mutation
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -23,10 +23,20 @@ lint: setup
 typecheck: setup
 	$(UV) run mypy
 
-unit: setup system
-	$(UV) run pytest
+# The suite runs in parallel (pytest-xdist, docs/testing.md): a worker per core, each
+# test file on one worker so a module's fixtures are built once. WORKERS=1: one process.
+WORKERS ?= auto
+PARALLEL = -n $(WORKERS) --dist loadfile
 
-test: lint typecheck unit
+unit: setup system
+	$(UV) run pytest $(PARALLEL)
+
+# The suite with line and branch coverage of src/ (the CLI run as a subprocess included),
+# printed at the end; below the floor in pyproject.toml ([tool.coverage.report]) it fails.
+coverage: setup system
+	$(UV) run pytest $(PARALLEL) --cov --cov-report=term
+
+test: lint typecheck coverage
 
 bench: setup
 	$(UV) run python -m benchmarks

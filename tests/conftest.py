@@ -1,10 +1,17 @@
-"""Shared fixtures: reference data paths, and a ban on the global random generators."""
+"""Shared fixtures: reference data paths, and a ban on the global random generators.
+
+Reference figures (tests/reference-data) are in the repository. The seed documents
+are not: tests that read their text use ../shared/seeds (or $PLACEHEALTH_SHARED).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import random
+import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(
     os.environ.get("PLACEHEALTH_SHARED") or ROOT.parent / "shared"
 )  # mutation runs copy tests
-REFERENCE = SHARED / "reference"
+REFERENCE = ROOT / "tests" / "reference-data"  # published reference figures, with provenance
 SEEDS = SHARED / "seeds"
 
 
@@ -21,7 +28,10 @@ def shared_file(relative: str) -> Path:
     """A file under ../shared; missing is a failure under CI and a skip elsewhere."""
     path = SHARED / relative
     if not path.exists():
-        message = f"shared file missing: {path}"
+        message = (
+            f"shared file missing: {path} (the seed documents are kept outside the repository; "
+            "CI has them at ../shared)"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -29,7 +39,69 @@ def shared_file(relative: str) -> Path:
 
 
 def reference_file(relative: str) -> Path:
-    return shared_file(f"reference/{relative}")
+    """A file of reference figures kept with the tests (tests/reference-data)."""
+    path = REFERENCE / relative
+    assert path.exists(), f"reference file missing from the repository: {path}"
+    return path
+
+
+@functools.cache
+def _seed_snapshot() -> dict[str, Any]:
+    from tests.seed_figures import load
+
+    return load()["seeds"]  # type: ignore[no-any-return]
+
+
+def seed_figures(seed: str, first: int, last: int | None = None) -> str:
+    """The numbers printed on lines ``first``–``last`` of seed ``seed``: a line of them for
+    each line, from the snapshot tests/seed-figures.json (no document needed)."""
+    cited = _seed_snapshot()[seed]["lines"]
+    numbers = range(first, (last or first) + 1)
+    missing = [n for n in numbers if str(n) not in cited]
+    if missing:
+        pytest.fail(
+            f"seed {seed} lines {missing} are not in tests/seed-figures.json: cite them in a "
+            "plan, or call seed_figures with literal arguments, then rebuild it with "
+            "`python -m tests.seed_figures` where ../shared/seeds is present"
+        )
+    return "\n".join(cited[str(n)] for n in numbers)
+
+
+class WordsNotChecked(UserWarning):
+    """A quotation's words were not compared with its document: the documents are not here."""
+
+
+def seed_quote(
+    phrase: str, seed: str, first: int, last: int | None = None, *, flat: bool = False
+) -> bool:
+    """``phrase`` is printed on lines ``first``–``last`` of seed ``seed`` (``flat``: with
+    whitespace collapsed and case ignored, as extracted tables break lines).
+
+    Its numbers are checked against the snapshot everywhere; its words against the
+    document's text where the documents are (CI: their absence is a failure). On a
+    plain clone the words are left unchecked with a warning, never silently.
+    """
+    from tests.seed_figures import figures
+
+    def numbers(text: str) -> set[str]:
+        return {n.rstrip("%") for n in figures(text).split()}
+
+    missing = sorted(numbers(phrase) - numbers(seed_figures(seed, first, last)))
+    assert not missing, f"{missing} of {phrase!r} not printed on seed {seed} {first}–{last}"
+    if SEEDS.is_dir() or os.environ.get("CI") == "true":
+        text = seed_lines(seed, first, last)
+        if flat:
+            phrase, text = " ".join(phrase.split()).lower(), " ".join(text.split()).lower()
+        assert phrase in text, f"{phrase!r} not on seed {seed} lines {first}–{last}"
+    else:
+        warnings.warn(
+            WordsNotChecked(
+                "quotations of the seed documents: numbers checked against "
+                "tests/seed-figures.json, words not (../shared/seeds is not here)"
+            ),
+            stacklevel=2,
+        )
+    return True
 
 
 def seed_lines(seed: str, first: int, last: int | None = None) -> str:

@@ -9,7 +9,7 @@ import pytest
 from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.model import Unit
 from placehealth.errors import ValidationError
-from tests.conftest import SEEDS, shared_file
+from tests.seed_figures import load
 
 
 def test_catalogue_loads_with_unique_ids() -> None:
@@ -27,10 +27,8 @@ def test_rates_have_multipliers_and_percentages_multiply_by_100() -> None:
 
 
 def test_every_source_points_inside_its_seed() -> None:
-    shared_file("seeds/README.md")
-    lengths = {
-        p.name[:3]: len(p.read_text(encoding="utf-8").splitlines()) for p in SEEDS.glob("*.txt")
-    }
+    """The documents' lengths come from the seed snapshot (tests/seed-figures.json)."""
+    lengths = {seed: kept["lines_in_document"] for seed, kept in load()["seeds"].items()}
     for ind in load_catalogue().indicators.values():
         for source in ind.sources + [c.source for c in ind.codes if c.source]:
             assert source.seed in lengths, (ind.id, source.seed)

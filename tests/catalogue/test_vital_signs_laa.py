@@ -11,7 +11,7 @@ import re
 
 from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.model import Polarity
-from tests.conftest import seed_lines
+from tests.conftest import seed_lines, seed_quote
 
 APPENDIX_A = (1707, 1752)
 APPENDIX_B = (1754, 1821)
@@ -48,7 +48,7 @@ def test_vsa03_is_the_shared_c_difficile_indicator() -> None:
     """Seed 003, 1711: 'VSA03 Number of Clostridium difficile infections'."""
     (indicator,) = load_catalogue().lookup_code("VSA03")
     assert indicator.id == "c-diff-infections"
-    assert "Clostridium difficile" in seed_lines("003", 1711)
+    assert seed_quote("Clostridium difficile", "003", 1711)
 
 
 def test_sixty_laa_indicators_51_national_and_9_local_each_with_a_lead() -> None:

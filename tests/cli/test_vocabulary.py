@@ -7,23 +7,14 @@ populations of different default sizes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import typer
 
-from placehealth.cli.main import app
 from placehealth.cli.vocabulary import HIDDEN_ALIASES, OPTIONS
+from tests.commands import command_tree
 
-
-def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
-    yield " ".join(path) or "placehealth", command
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from _commands(sub, (*path, name))
-
-
-COMMANDS = list(_commands(typer.main.get_command(app)))
+COMMANDS = list(command_tree())
 OPTION_USES = [
     (name, param)
     for name, command in COMMANDS

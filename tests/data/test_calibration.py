@@ -16,7 +16,7 @@ import pytest
 
 from placehealth.data.synth.report import Row, calibration
 from placehealth.data.synth.targets import BY_ID, TARGETS
-from tests.conftest import seed_lines
+from tests.conftest import seed_quote
 
 # Each target's number (or words) as printed on the seed lines it cites.
 PRINTED = {
@@ -59,10 +59,10 @@ def rows(liverpool: Path) -> list[Row]:
 def test_every_target_cites_lines_that_print_it() -> None:
     assert set(PRINTED) == set(BY_ID)
     for target_id, (seed, first, last, text) in PRINTED.items():
-        assert text in seed_lines(seed, first, last), target_id
+        assert seed_quote(text, seed, first, last), target_id
         assert target_id == "le_gap" or f"{seed}, {first}" in BY_ID[target_id].seed
     assert BY_ID["le_gap"].seed == "002, 145; 000, 586"
-    assert "11-year difference" in seed_lines("000", 586)
+    assert seed_quote("11-year difference", "000", 586)
     assert BY_ID["premature_cancer"].low == pytest.approx(127 / 0.83, abs=0.05)
     assert BY_ID["premature_circulatory"].low == pytest.approx(58 / 0.95, abs=0.05)
     assert BY_ID["infant_deaths"].low == 117 / 3

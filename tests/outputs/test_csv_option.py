@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import typer
 
-from placehealth.cli.main import app
+from tests.commands import leaf_commands
 from tests.spc.test_xmr import STABLE, series
 from tests.test_cli import run_cli
 
@@ -23,14 +21,6 @@ WRITES_CSV = {
 }  # fmt: skip
 
 
-def _commands(group: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    if hasattr(group, "commands"):
-        for name, command in group.commands.items():
-            yield from _commands(command, f"{prefix} {name}".strip())
-    else:
-        yield prefix, group
-
-
 def _options(command: Any) -> dict[str, Any]:
     """A command's options by each of their names (typer's own click types, so by duck type)."""
     return {
@@ -42,7 +32,7 @@ def _options(command: Any) -> dict[str, Any]:
 
 
 def test_every_command_that_writes_a_csv_offers_plain_utf8() -> None:
-    commands = dict(_commands(typer.main.get_command(app)))
+    commands = dict(leaf_commands())
     offering = {name for name, command in commands.items() if "--plain-utf8" in _options(command)}
     assert offering == WRITES_CSV
     for name, command in commands.items():  # and no CSV-writing command is missed

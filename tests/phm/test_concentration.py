@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from placehealth.errors import ValidationError
 from placehealth.phm import concentration, gini, lorenz, people_share, top_share
-from tests.conftest import seed_lines
+from tests.conftest import seed_quote
 
 
 def test_lorenz_corners_of_a_hand_made_distribution() -> None:
@@ -43,7 +43,7 @@ def test_top_shares_by_hand() -> None:
 
 def test_eleven_percent_holding_seventy_four_percent_reads_both_ways() -> None:
     # seed 002 line 184: "approximately 11% of patients account for 74% of all bed-days"
-    assert "11% of patients account for 74% of all bed-days" in seed_lines("002", 184)
+    assert seed_quote("11% of patients account for 74% of all bed-days", "002", 184)
     days = np.array([74 / 11] * 11 + [26 / 89] * 89)
     assert top_share(days, [0.11]).iloc[0] == pytest.approx(0.74)
     assert people_share(days, 0.74) == pytest.approx(0.11)

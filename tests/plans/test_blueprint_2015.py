@@ -7,7 +7,7 @@ import pytest
 
 from placehealth.catalogue import load_catalogue
 from placehealth.plans.trajectory import compute
-from tests.conftest import seed_lines
+from tests.conftest import seed_figures
 from tests.plans.helpers import SeedPlan
 
 SEED = SeedPlan("blueprint-2015")
@@ -35,7 +35,7 @@ def test_measures_of_success_through_the_implied_population(
 ) -> None:
     a = ambition(ambition_id)
     assert a.src is not None
-    cited = seed_lines("001", a.src.first, a.src.last)
+    cited = seed_figures("001", a.src.first, a.src.last)
     assert all(text in cited for text in texts)
     t = compute(a, load_catalogue())
     assert t.denominator == pytest.approx(population, abs=1)

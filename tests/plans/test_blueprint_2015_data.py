@@ -16,7 +16,7 @@ from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import compute
 from placehealth.sources import SourceLines
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_figures, seed_lines
 
 FOLDER = ROOT / "plans" / "blueprint-2015"
 PROGRAMMES = {
@@ -262,7 +262,7 @@ def test_dementia_70_pct_against_64_9_pct() -> None:
     f = finding("blueprint-2015/dementia-diagnosis/restated-target/2")
     assert (f.expected, f.stated) == (70, 64.9)
     assert f.sources == ["seed 001, 341", "seed 001, 4309"]
-    assert "70%" in seed_lines("001", 341) and "64.9%" in seed_lines("001", 4309)
+    assert "70%" in seed_figures("001", 341) and "64.9%" in seed_figures("001", 4309)
 
 
 def test_af_exception_reporting_671_to_504_is_167_not_168() -> None:

@@ -11,7 +11,7 @@ from placehealth.catalogue import load_catalogue
 from placehealth.plans import methods as m
 from placehealth.plans.check.findings import agrees
 from placehealth.plans.trajectory import compute
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_quote
 from tests.plans.helpers import SeedPlan
 
 FOLDER = ROOT / "plans" / "ccg-2014"
@@ -48,7 +48,7 @@ def test_numbers_are_on_their_cited_lines(ambition_id: str, field: str, text: st
     a = ambition(ambition_id)
     lines = a.src if field == "src" else getattr(a, field).src
     assert lines is not None
-    assert text in seed_lines("000", lines.first, lines.last)
+    assert seed_quote(text, "000", lines.first, lines.last)
 
 
 def test_pyll_headline_is_the_sum_of_yearly_changes() -> None:

@@ -10,7 +10,7 @@ import pytest
 from placehealth.catalogue import load_catalogue
 from placehealth.plans.load import Plan
 from placehealth.plans.status import plan_status, read_actuals
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_lines, seed_quote
 from tests.plans.helpers import SeedPlan, plans_from
 from tests.test_cli import run_cli
 
@@ -44,7 +44,7 @@ def test_gap_to_england_from_a_comparator_series_seed_002_line_143(tmp_path: Pat
     """Seed 002 143: 'the gap with England has widened from 2.9 years in 2010 to 3.2 years in
     2017'; 149-151: halve the projected gap to 1.7 by 2024. The gap is England's life
     expectancy less Liverpool's, year by year, from one Fingertips download."""
-    assert "3.2 years in 2017" in seed_lines("002", 143)
+    assert seed_quote("3.2 years in 2017", "002", 143)
     path = tmp_path / "fingertips.csv"
     fingertips(
         [("E08000012", "Liverpool", "2017", 78.2), ("E92000001", "England", "2017", 81.4),

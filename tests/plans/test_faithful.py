@@ -11,7 +11,7 @@ import re
 import pytest
 
 from placehealth.plans.load import load_plans
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_figures
 
 # (document, ambition, field, value): values deduced from the text, not printed in it
 INFERRED = {
@@ -67,5 +67,5 @@ def test_number_is_on_its_cited_lines(
 ) -> None:
     if (doc, ambition, field, number) in INFERRED:
         return
-    found = printed_numbers(seed_lines(seed, first, last))
+    found = printed_numbers(seed_figures(seed, first, last))
     assert abs(number) in found, f"{number} not on seed {seed} lines {first}–{last}"

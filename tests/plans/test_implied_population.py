@@ -5,13 +5,13 @@ from __future__ import annotations
 from placehealth.catalogue import load_catalogue
 from placehealth.plans.check import Severity, check_plans
 from placehealth.plans.load import load_plans
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_figures, seed_quote
 
 
 def test_care_home_admissions_imply_different_populations_seed_001_323_seed_000_4711() -> None:
     """Seed 001 321-325: 767.3 to 612.9 per 100,000, '87' fewer admissions, so 56,347
     people aged 65+; seed 000 4711-4714 prints 520 admissions in 67,380."""
-    assert "87" in seed_lines("001", 323, 325) and "67380" in seed_lines("000", 4711, 4714)
+    assert "87" in seed_figures("001", 323, 325) and "67380" in seed_figures("000", 4711, 4714)
     findings = check_plans(load_plans(ROOT / "plans"), load_catalogue())
     (finding,) = [f for f in findings if f.id == "population/care-home-admissions-65/Liverpool"]
     assert finding.severity == Severity.WARNING and finding.check == "implied-population"
@@ -26,7 +26,7 @@ def test_care_home_admissions_imply_different_populations_seed_001_323_seed_000_
 def test_threshold_operators_are_kept_seed_003_lines_643_1837() -> None:
     """Seed 003 643 'HbA1c is 7 or less' and 1837 'HbA1c < 7': the same number, another
     threshold; 1751's '7.5 or less' differs in the number."""
-    assert "7 or less" in seed_lines("003", 643) and "HbA1c < 7" in seed_lines("003", 1837)
+    assert seed_quote("7 or less", "003", 643) and seed_quote("HbA1c < 7", "003", 1837)
     findings = check_plans(load_plans(ROOT / "plans/pct-2010"), load_catalogue())
     (fact,) = [f for f in findings if f.subject == "hba1c-threshold-diabetes-vital-sign"]
     # one finding for the fact, with its three readings as printed, operators kept
@@ -64,7 +64,7 @@ def test_one_finding_per_fact_with_a_stable_id_seed_000_4778_seed_001_341(tmp_pa
     id stays the same (so an accepted finding stays accepted)."""
     from tests.plans.helpers import write_plan
 
-    assert "57.8" in seed_lines("000", 4778) and "70%" in seed_lines("001", 341)
+    assert "57.8" in seed_figures("000", 4778) and "70%" in seed_figures("001", 341)
     body = """
     ambitions:
       - id: dementia
@@ -99,7 +99,7 @@ def test_a_measured_baseline_against_another_plan_is_a_note_seed_000_1619_001_44
     a note, saying why."""
     from tests.plans.helpers import write_plan
 
-    assert "8.7" in seed_lines("000", 1619) and "8.6" in seed_lines("001", 4410)
+    assert "8.7" in seed_figures("000", 1619) and "8.6" in seed_figures("001", 4410)
     base = """
     ambitions:
       - id: iapt
@@ -128,7 +128,7 @@ def test_a_restatement_for_another_period_is_a_note_seed_000_720(tmp_path) -> No
     label it is an error; printed for another year it need not agree, so it is a note."""
     from tests.plans.helpers import findings_for
 
-    assert "79.9" in seed_lines("000", 720)
+    assert "79.9" in seed_figures("000", 720)
     body = """
     ambitions:
       - id: reablement

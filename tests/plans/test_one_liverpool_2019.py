@@ -7,7 +7,7 @@ import pytest
 from placehealth.catalogue import load_catalogue
 from placehealth.plans import methods as m
 from placehealth.plans.trajectory import compute
-from tests.conftest import seed_lines
+from tests.conftest import seed_lines, seed_quote
 from tests.plans.helpers import SeedPlan
 
 SEED = SeedPlan("one-liverpool-2019")
@@ -17,7 +17,7 @@ ambition = SEED.ambition
 
 def test_infant_deaths_one_third_fewer() -> None:
     """Seed 002, 850 (and 162): 117 infant deaths in 2015-17, a third fewer is 78 (−39)."""
-    assert "117 infant deaths" in seed_lines("002", 850)
+    assert seed_quote("117 infant deaths", "002", 850)
     t = compute(ambition("infant-deaths"), load_catalogue())
     assert round(t.target) == 78  # type: ignore[arg-type]
     assert 117 - round(117 * (1 - 1 / 3)) == 39
@@ -26,7 +26,7 @@ def test_infant_deaths_one_third_fewer() -> None:
 
 def test_cancer_127_is_17_percent_below_a_forecast_of_153() -> None:
     """Seed 002, 834: 127 per 100,000 'would be 17% lower than the current forecast'."""
-    assert "127 deaths per 100,000" in seed_lines("002", 834)
+    assert seed_quote("127 deaths per 100,000", "002", 834)
     a = ambition("premature-cancer")
     t = compute(a, load_catalogue())
     assert t.extras["forecast"] == pytest.approx(153.0)
@@ -36,7 +36,7 @@ def test_cancer_127_is_17_percent_below_a_forecast_of_153() -> None:
 
 def test_life_expectancy_gap_forecast_linearly_to_2024() -> None:
     """Seed 002, 143: the gap widened from 2.9 (2010) to 3.2 (2017); on that line, 3.5 in 2024."""
-    assert "2.9 years in 2010 to 3.2 years in 2017" in seed_lines("002", 143)
+    assert seed_quote("2.9 years in 2010 to 3.2 years in 2017", "002", 143)
     assert float(m.linear_forecast([2010, 2017], [2.9, 3.2], 2024)[0]) == pytest.approx(3.5)
     t = compute(ambition("life-expectancy-gap"), load_catalogue())
     assert t.extras["projection"] == pytest.approx(3.5)

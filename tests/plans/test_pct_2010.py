@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from placehealth.catalogue import load_catalogue
-from tests.conftest import seed_lines
+from tests.conftest import seed_lines, seed_quote
 from tests.plans.helpers import SeedPlan
 
 SEED = SeedPlan("pct-2010")
@@ -22,7 +22,7 @@ def test_forty_vital_signs_in_three_tiers() -> None:
     assert (tiers.count("A"), tiers.count("B"), tiers.count("C")) == (14, 16, 10)
     for code, _ in signs:
         assert code.source is not None
-        assert code.code in seed_lines("003", code.source.lines.first)
+        assert seed_quote(code.code, "003", code.source.lines.first)
 
 
 def test_sixty_laa_indicators_with_lead_organisations() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from placehealth.catalogue import load_catalogue
 from placehealth.plans.model import Ambition
-from tests.conftest import seed_lines
+from tests.conftest import seed_figures, seed_lines, seed_quote
 from tests.plans.helpers import SeedPlan
 
 SEED = SeedPlan("pct-2010")
@@ -100,7 +100,7 @@ def test_baseline_to_target_pairs(
     assert a.baseline.src is not None and a.baseline.src.first == base_line
     assert a.target.src is not None and a.target.src.first == target_line
     numbers = re.findall(
-        r"\d+(?:\.\d+)?", seed_lines("003", base_line) + seed_lines("003", target_line)
+        r"\d+(?:\.\d+)?", seed_figures("003", base_line) + " " + seed_figures("003", target_line)
     )
     assert {float(n) for n in numbers} >= {float(base), float(target)}
 
@@ -111,7 +111,7 @@ def test_smoking_quit_rate_and_its_restatements() -> None:
     assert a.target is not None and (a.target.value, a.target.count) == (1378, 4935)
     assert [r.src.first for r in a.restated] == [1951, 1993]
     for line in (452, 1951, 1993):
-        assert "1378 per 100,000" in seed_lines("003", line) and "4935" in seed_lines("003", line)
+        assert seed_quote("1378 per 100,000", "003", line) and "4935" in seed_figures("003", line)
 
 
 def test_health_checks_trajectory() -> None:
@@ -145,7 +145,7 @@ def test_stated_changes_without_baselines_keep_their_sign() -> None:
     for ambition_id, change in expected.items():
         a = ambition(ambition_id)
         assert a.headlines[0].change_pct == change, ambition_id
-        assert f"{abs(change)}%" in seed_lines("003", a.headlines[0].src.first), ambition_id
+        assert seed_quote(f"{abs(change)}%", "003", a.headlines[0].src.first), ambition_id
     dementia = ambition("dementia-diagnosis").baseline
     assert dementia is not None and dementia.value == 41
 
@@ -166,7 +166,7 @@ def test_the_finance_tables_add_up_except_the_text_at_1309() -> None:
         total = row(last + 1)
         assert [round(sum(r[i] for r in rows), 1) for i in range(3)] == total
         assert all(round(r[0] + r[1], 1) == r[2] for r in rows)
-    assert "£56.8m" in seed_lines("003", 1309) and "£56.9m" in seed_lines("003", 1323)
+    assert seed_quote("£56.8m", "003", 1309) and seed_quote("£56.9m", "003", 1323)
     values = [
         s.value for s in SEED.plan.statements if s.key.startswith("pct-2010-gross-investment")
     ]

@@ -13,7 +13,7 @@ from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
 from placehealth.plans.load import load_plans
 from placehealth.plans.status import read_actuals
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_lines, seed_quote
 from tests.test_cli import run_cli
 
 D = dt.date
@@ -67,7 +67,7 @@ def test_an_ambiguous_label_is_refused_naming_both_readings(
 def test_pooled_window_label_seed_001_line_4380() -> None:
     """Seed 001 line 4380: 'from 225.1 deaths per 100,000 in 2009-11 to 160.9 in 2019-21' is
     a pooled three-year mortality rate, and the plan says so."""
-    assert "225.1 deaths per 100,000 in 2009-11" in seed_lines("001", 4380)
+    assert seed_quote("225.1 deaths per 100,000 in 2009-11", "001", 4380)
     plan = next(p for p in load_plans(ROOT / "plans/blueprint-2015"))
     a = next(x for x in plan.ambitions if x.id == "all-age-cancer-mortality")
     assert a.baseline is not None and a.target is not None

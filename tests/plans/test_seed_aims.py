@@ -5,7 +5,7 @@ from __future__ import annotations
 from placehealth.catalogue import load_catalogue
 from placehealth.periods import parse_period
 from placehealth.plans.trajectory import compute
-from tests.conftest import seed_lines
+from tests.conftest import seed_lines, seed_quote
 from tests.plans.helpers import SeedPlan
 
 CATALOGUE = load_catalogue()
@@ -29,22 +29,22 @@ def test_choose_and_book_90_percent_by_march_2011_seed_003_line_1663() -> None:
 
 
 def test_deep_clean_100_percent_seed_003_line_713() -> None:
-    assert "100% uptake of the deep clean initiative" in seed_lines("003", 713)
+    assert seed_quote("100% uptake of the deep clean initiative", "003", 713)
     a = SeedPlan("pct-2010").ambition("care-home-deep-clean")
     assert a.target is not None and a.target.value == 100
     assert compute(a, CATALOGUE).target == 100
 
 
 def test_more_active_by_2_percent_a_year_seed_001_line_4201() -> None:
-    assert "active by 2% per year" in seed_lines("001", 4201)
+    assert seed_quote("active by 2% per year", "001", 4201)
     a = SeedPlan("blueprint-2015").ambition("adults-active")
     assert [h.change_pct for h in a.headlines] == [2]
     assert CATALOGUE[a.indicator].unit == "percent"
 
 
 def test_80_percent_active_and_30_percent_more_participation_seed_001_486_896() -> None:
-    assert "at least 80% of the" in seed_lines("001", 486, 488)
-    assert "(PAS) by 30%" in seed_lines("001", 896)
+    assert seed_quote("at least 80% of the", "001", 486, 488)
+    assert seed_quote("(PAS) by 30%", "001", 896)
     blueprint = SeedPlan("blueprint-2015")
     active = blueprint.ambition("adults-beneficially-active")
     assert active.target is not None and (active.target.period, active.target.value) == (
@@ -58,7 +58,7 @@ def test_80_percent_active_and_30_percent_more_participation_seed_001_486_896() 
 def test_waits_14_months_to_18_weeks_in_weeks_seed_001_line_4467() -> None:
     """Seed 001 4467: 'from 14 months to 18 weeks'. Both ends are in weeks, with the
     conversion recorded (14 × 52/12 = 60.7 weeks), so the trajectory is on one scale."""
-    assert "from 14 months to 18 weeks" in seed_lines("001", 4467)
+    assert seed_quote("from 14 months to 18 weeks", "001", 4467)
     a = SeedPlan("blueprint-2015").ambition("neurodevelopment-wait")
     assert a.baseline is not None and a.target is not None
     assert a.baseline.value == round(14 * 52 / 12, 1) and a.target.value == 18
@@ -100,7 +100,7 @@ def test_staff_survey_aims_seed_003_line_1979() -> None:
 def test_at_least_6_nihr_bids_seed_003_line_1542() -> None:
     """Seed 003 1542: 'in 2010/11 that at least 6 collaborative bids to the National
     Institute of Health Research (NIHR) will be produced'."""
-    assert "at least 6 collaborative bids" in seed_lines("003", 1542)
+    assert seed_quote("at least 6 collaborative bids", "003", 1542)
     a = SeedPlan("pct-2010").ambition("nihr-collaborative-bids")
     assert a.target is not None and (a.target.period, a.target.value) == ("2010/11", 6)
     assert CATALOGUE[a.indicator].unit == "count"

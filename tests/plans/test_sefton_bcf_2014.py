@@ -6,7 +6,7 @@ import pytest
 
 from placehealth.catalogue import load_catalogue
 from placehealth.plans.load import load_plans
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_quote
 
 MENU = {  # seed 004, 131–146: framework code → indicator
     ("nhs_of", "2.1"): "supported-to-manage-ltc",
@@ -28,7 +28,7 @@ def test_the_nine_item_local_metric_menu(code: tuple[str, str], indicator: str) 
     assert [ind.id for _, ind in found] == [indicator]
     ((c, _),) = found
     assert c.source is not None
-    assert value in seed_lines("004", c.source.lines.first)
+    assert seed_quote(value, "004", c.source.lines.first)
 
 
 def test_national_metrics_carry_their_bcf_codes() -> None:
@@ -47,7 +47,7 @@ def test_chosen_local_metric_is_2_1() -> None:
     chosen = next(a for a in plan.ambitions if a.id == "local-metric")
     assert chosen.codes == ["2.1"]
     assert chosen.indicator == "supported-to-manage-ltc"
-    assert "2.1: Proportion of people feeling supported" in seed_lines("004", 152)
+    assert seed_quote("2.1: Proportion of people feeling supported", "004", 152)
 
 
 def test_pool_adds_up() -> None:

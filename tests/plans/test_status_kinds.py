@@ -23,7 +23,7 @@ from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.sample_actuals import sample_actuals
 from placehealth.plans.status import plan_status, read_actuals
 from placehealth.plans.trajectory import compute
-from tests.conftest import ROOT, seed_lines
+from tests.conftest import ROOT, seed_figures, seed_quote
 from tests.plans.helpers import SeedPlan, plans_from
 
 CATALOGUE = load_catalogue()
@@ -69,8 +69,8 @@ def test_catalogue_aggregations_default_by_unit_and_are_stated_where_not() -> No
 def test_part_year_rate_is_scaled_to_its_period_seed_000_lines_4737_4740(tmp_path: Path) -> None:
     """Seed 000 4737-4740: 1055.7 avoidable admissions per 100,000 in April-September 2014,
     a half-year's rate. A quarter's rate is doubled to set it beside it, and says so."""
-    assert "1055.7" in seed_lines("000", 4737) and "April - September 2014" in seed_lines(
-        "000", 4740
+    assert "1055.7" in seed_figures("000", 4737) and seed_quote(
+        "April - September 2014", "000", 4740
     )
     plans = only(CCG.plan, "bcf-avoidable-admissions")
     quarter = row("emergency-admissions-composite", "2014/15 Q1", 520.0,
@@ -89,7 +89,7 @@ def test_part_year_rate_is_scaled_to_its_period_seed_000_lines_4737_4740(tmp_pat
 def test_stock_target_interpolates_at_the_date_seed_000_lines_4483_4485(tmp_path: Path) -> None:
     """Seed 000 4483-4485: 200 people care-planned now, all 4,561 by December 2015: a count
     at a date, interpolated between the dates, never a share of a year."""
-    assert "December 2015" in seed_lines("000", 4485)
+    assert seed_quote("December 2015", "000", 4485)
     plans = only(CCG.plan, "high-risk-care-plans")
     got = status_of(tmp_path, plans, [row("high-risk-proactive-care-plans", "2014-12", 2000.0)])
     start, end, when = dt.date(2014, 3, 31), dt.date(2015, 12, 31), dt.date(2014, 12, 31)
@@ -102,7 +102,7 @@ def test_stock_target_interpolates_at_the_date_seed_000_lines_4483_4485(tmp_path
 def test_target_beyond_printed_points_is_a_point_seed_000_line_1679(tmp_path: Path) -> None:
     """Seed 000 1676-1679: IAPT recovery printed by quarter of 2014/15, target 50% in 2015/16:
     the target is a point of the trajectory, and a 2015/16 actual is set beside it."""
-    assert "50%" in seed_lines("000", 1679)
+    assert "50%" in seed_figures("000", 1679)
     t = compute(CCG.ambition("iapt-recovery"), CATALOGUE)
     assert t.periods[-1] == "2015/16" and t.values[-1] == 50
     got = status_of(tmp_path, only(CCG.plan, "iapt-recovery"),
@@ -124,7 +124,7 @@ def test_first_planned_period_is_due_seed_000_lines_1544_1545(tmp_path: Path) ->
 def test_first_planned_period_without_a_baseline_is_due_seed_002_line_846(tmp_path: Path) -> None:
     """Seed 002 844-846: maintain 66 per 100,000 from 2015-17 to 2023-25. The windows between
     are planned too (2016-18 …), each due once it has an actual."""
-    assert "66" in seed_lines("002", 846)
+    assert "66" in seed_figures("002", 846)
     t = compute(ONE_LIVERPOOL.ambition("premature-respiratory"), CATALOGUE)
     assert t.periods[:3] == ["2015-17", "2016-18", "2017-19"] and t.periods[-1] == "2023-25"
     got = status_of(tmp_path, only(ONE_LIVERPOOL.plan, "premature-respiratory"),
@@ -153,7 +153,7 @@ def test_pooled_window_from_every_year_of_it_seed_002_line_846(tmp_path: Path) -
 def test_counts_from_another_population_seed_002_line_850(tmp_path: Path) -> None:
     """Seed 002 850: 117 infant deaths in 2015-17 in Liverpool. Deaths counted in a sample of
     20,000 cannot be set against them: the plan states no population."""
-    assert "117" in seed_lines("002", 850)
+    assert "117" in seed_figures("002", 850)
     plans = only(ONE_LIVERPOOL.plan, "infant-deaths")
     years = [row("infant-deaths", str(y), 1.0) for y in (2015, 2016, 2017)]
     same = status_of(tmp_path, plans, years)
@@ -190,7 +190,7 @@ def test_counts_from_another_population_are_compared_as_rates(tmp_path: Path) ->
 def test_forecast_with_too_few_points_seed_002_lines_838_840(tmp_path: Path) -> None:
     """Seed 002 838-840: circulatory mortality to 58 by 2023-25. Two overlapping windows
     (2015-17, 2016-18) are one independent point: too few to forecast."""
-    assert "58" in seed_lines("002", 840)
+    assert "58" in seed_figures("002", 840)
     plans = only(ONE_LIVERPOOL.plan, "premature-circulatory")
     rows = [row("premature-mortality-circulatory", p, v) for p, v in
             [("2015-17", 66.4), ("2016-18", 87.5)]]  # fmt: skip
@@ -362,7 +362,7 @@ def test_headlines_carry_their_period_seed_001_lines_340_343() -> None:
     912 more people: the headline runs from the baseline's period to the target's."""
     from placehealth.plans.show import summary_frame
 
-    assert "912" in seed_lines("001", 342, 343)
+    assert "912" in seed_figures("001", 342, 343)
     summary = summary_frame(load_plans(ROOT / "plans/blueprint-2015"), CATALOGUE)
     row = summary.set_index("ambition").loc["dementia-diagnosis"]
     assert row["headlines"] == "+912 from 2013-07 to 2015/16"

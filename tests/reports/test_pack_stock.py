@@ -12,7 +12,7 @@ from placehealth.catalogue import load_catalogue
 from placehealth.plans.load import Plan
 from placehealth.plans.status import plan_status, read_actuals
 from placehealth.reports.pack import assemble
-from tests.conftest import seed_lines
+from tests.conftest import seed_quote
 from tests.plans.helpers import SeedPlan
 
 CATALOGUE = load_catalogue()
@@ -22,7 +22,7 @@ def test_stock_chart_interpolates_as_status_does_seed_000_lines_4483_4485(tmp_pa
     """Seed 000 4483-4485: 200 people care-planned 'currently' (March 2014), all 4,561 by
     December 2015. The chart's expected line at each month's end is the count interpolated
     between those dates (as plan status judges it), never a twelfth of a year's count."""
-    assert "December 2015" in seed_lines("000", 4485)
+    assert seed_quote("December 2015", "000", 4485)
     ccg = SeedPlan("ccg-2014").plan
     chosen = [a for a in ccg.ambitions if a.id == "high-risk-care-plans"]
     plans = [Plan(document=ccg.document, ambitions=chosen, files=ccg.files)]

@@ -1,6 +1,8 @@
-"""XmR charts and the Making Data Count rules (../shared/reference/spc/README.md)."""
+"""XmR charts and the Making Data Count rules (docs/spc.md; tests/reference-data/spc)."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -12,11 +14,8 @@ from placehealth.errors import ValidationError
 from placehealth.spc import summary, xmr
 from tests.conftest import reference_file
 
-WORKED = [
-    -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621,
-    -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272,
-    -0.55584113, 1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279141,
-]  # fmt: skip
+WORKED_EXAMPLE = json.loads(reference_file("spc/worked-example.json").read_text())
+WORKED: list[float] = WORKED_EXAMPLE["values"]
 
 
 def series(values: list[float], start: str = "2020-01-01") -> pd.DataFrame:
@@ -36,14 +35,22 @@ def flagged(result: pd.DataFrame, kind: str) -> list[int]:
 STABLE = [10.0, 12.0] * 10  # mean 11, every moving range 2: limits 11 ± 5.32
 
 
+def printed(text: str) -> object:
+    """``text`` as a number, to the precision it is printed with."""
+    places = len(text.split(".")[1]) if "." in text else 0
+    return pytest.approx(float(text), abs=0.5 * 10**-places)
+
+
 def test_worked_example_of_the_reference() -> None:
-    """README: rnorm(20) with set.seed(123) gives mean 0.1416238, limits -3.01138, 3.294627."""
-    assert "0.1416238" in reference_file("spc/README.md").read_text()
-    result = xmr(series(WORKED, "2020-01-02").assign(date=pd.date_range("2020-01-02", periods=20)),
-                 "value", "date")  # fmt: skip
-    assert result["mean"].iloc[0] == pytest.approx(0.1416238, abs=1e-6)
-    assert result["lpl"].iloc[0] == pytest.approx(-3.01138, abs=1e-5)
-    assert result["upl"].iloc[0] == pytest.approx(3.294627, abs=1e-6)
+    """NHSRplotthedots: rnorm(20) with set.seed(123) gives mean 0.1416238, limits -3.01138,
+    3.294627 (tests/reference-data/spc)."""
+    ref = WORKED_EXAMPLE
+    dates = pd.date_range(ref["dates_from"], periods=len(WORKED))
+    result = xmr(pd.DataFrame({"date": dates, "value": WORKED}), "value", "date")
+    assert result["mean"].iloc[0] == printed(ref["mean"])
+    assert result["lpl"].iloc[0] == printed(ref["lpl"])
+    assert result["upl"].iloc[0] == printed(ref["upl"])
+    assert int(result["special_cause_flag"].sum()) == ref["points_outside_limits"]
     assert not result["special_cause_flag"].any()
     assert set(result["point_type"]) == {"common_cause"}
 
@@ -409,7 +416,7 @@ def test_improvement_and_target_from_columns_apply_per_series() -> None:
 
 
 @pytest.mark.parametrize(
-    ("bad", "says"), [(None, "a point has no date"), ("2020-13-45", "'2020-13-45'")]
+    ("bad", "says"), [(None, "a row has no date"), ("2020-13-45", "'2020-13-45'")]
 )
 def test_a_missing_or_bad_date_names_its_row_and_column(bad: str | None, says: str) -> None:
     """Row numbers count the header line, as the file's line numbers do (index 4: row 6)."""
@@ -420,4 +427,6 @@ def test_a_missing_or_bad_date_names_its_row_and_column(bad: str | None, says: s
         xmr(frame, "value", "date")
     assert refused.value.row == 6 and refused.value.column == "date"
     assert says == refused.value.message if bad is None else says in refused.value.message
-    assert bad is None or refused.value.hint  # how to write a date
+    # what to do: give the date, or write it in a form the one date rule reads
+    hint = refused.value.hint or ""
+    assert hint == "give every row a date" if bad is None else "01/04/2022 (day first)" in hint

@@ -11,7 +11,7 @@ REL = 1e-6
 
 
 def ref(name: str) -> pd.DataFrame:
-    """A reference CSV from ../shared/reference/pheindicatormethods (BOM-safe)."""
+    """A reference CSV from tests/reference-data/pheindicatormethods (BOM-safe)."""
     return pd.read_csv(reference_file(f"pheindicatormethods/{name}"), encoding="utf-8-sig")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from placehealth.stats import ESP2013, dsr, pyll
-from tests.conftest import seed_lines
+from tests.conftest import seed_figures, seed_lines, seed_quote
 from tests.stats.helpers import assert_close
 
 
@@ -20,11 +20,16 @@ def frame(deaths: dict[str, float], scale: float = 1.0) -> pd.DataFrame:
     )
 
 
+def test_seed_001_wording_years_to_75_per_100000() -> None:
+    """The definition below is the document's (needs the document's text)."""
+    assert seed_quote("under", "001", 252, 265)
+
+
 def test_seed_001_definition_years_to_75_summed_per_100000() -> None:
     # seed 001 lines 252-265: years between the age a person under 75 dies and 75,
     # summed over deaths in 12 months, reported as a rate per 100,000.
-    text = seed_lines("001", 252, 265)
-    assert "under" in text and "75" in text and "100,000" in text
+    figures = seed_figures("001", 252, 265).split()
+    assert "75" in figures and "100,000" in figures
     data = frame({"70-74": 4, "20-24": 1, "80-84": 50}, scale=2)  # deaths at 80-84 add nothing
     got = pyll(data, "deaths", "pop", "area", kind="crude")
     years = 4 * (75 - 72.5) + 1 * (75 - 22.5)
@@ -34,13 +39,18 @@ def test_seed_001_definition_years_to_75_summed_per_100000() -> None:
     assert got.statistic.iloc[0] == "crude PYLL rate per 100000"
 
 
-def test_seed_000_directly_age_standardised_rate() -> None:
-    # seed 000 lines 1346-1349: "Directly age standardised rate of potential years of
-    # life lost ... Rate per 100,000".
+def test_seed_000_wording_directly_age_standardised_pyll() -> None:
+    """The method below is the document's (needs the document's text)."""
     text = seed_lines("000", 1346, 1349)
     assert "Directly age standardised rate of potential years of life lost" in text.replace(
         "\n", " "
     )
+
+
+def test_seed_000_directly_age_standardised_rate() -> None:
+    # seed 000 lines 1346-1349: "Directly age standardised rate of potential years of
+    # life lost ... Rate per 100,000".
+    assert "100,000" in seed_figures("000", 1346, 1349).split()
     data = frame({"70-74": 4, "20-24": 1})
     data["pop"] = data["pop"] * [1 + i / 10 for i in range(19)]  # not the standard's shape
     got = pyll(data, "deaths", "pop", "area")

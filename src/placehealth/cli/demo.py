@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import (
     DEFAULT_PERSONS,
     PERSONS_HELP,
@@ -19,11 +18,6 @@ from placehealth.cli.options import (
     console,
     default_plans_path,
 )
-from placehealth.deployment import ENV_DEPLOYMENT
-from placehealth.plans.check import Severity, check_plans
-from placehealth.plans.load import load_plans
-from placehealth.plans.show import findings_frame, summary_frame
-from placehealth.tables import write_table
 
 if TYPE_CHECKING:
     from placehealth.places import PlaceFile
@@ -53,7 +47,12 @@ def demo(
 
     Example: placehealth demo --place sefton --output out/sefton --persons 20000
     """
+    from placehealth.catalogue import load_catalogue
     from placehealth.places import load_place
+    from placehealth.plans.check import Severity, check_plans
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.show import findings_frame, summary_frame
+    from placehealth.tables import write_table
 
     out = old_out or out
     where = load_place(place)
@@ -137,6 +136,7 @@ def _population_health(
     deployment never allows, so it releases synthetic data only.
     """
     from placehealth.data.synth.geography import neighbourhood_codes
+    from placehealth.deployment import ENV_DEPLOYMENT
 
     team = neighbourhood_codes(place)[0]  # the first neighbourhood's team
     segments = out / "segments.csv"

@@ -10,12 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from placehealth.cli.options import PLAIN_UTF8, console
 from placehealth.cli.place import PLACE_HELP
-from placehealth.engine import open_backend
-from placehealth.engine.geography import area_names, warehouse_place
-from placehealth.engine.indicators import PIPELINES, Context, compute_all
 from placehealth.errors import ValidationError
-from placehealth.publish import write
-from placehealth.publish.indicators import publish_indicators
 
 indicators_app = typer.Typer(
     help="Indicators computed from the warehouse.\n\n"
@@ -64,6 +59,12 @@ def compute(
 
     Example: placehealth indicators compute --warehouse out/warehouse.duckdb -o values.csv
     """
+    from placehealth.engine import open_backend
+    from placehealth.engine.geography import area_names, warehouse_place
+    from placehealth.engine.indicators import PIPELINES, Context, compute_all
+    from placehealth.publish import write
+    from placehealth.publish.indicators import publish_indicators
+
     fys = parse_years(years) if years is not None else None
     backend = open_backend(engine, warehouse)
     try:

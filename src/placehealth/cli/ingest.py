@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from placehealth.cli.options import PLAIN_UTF8, console, print_json
-from placehealth.data.extracts import find_extracts
-from placehealth.data.ingest import LoadResult
-from placehealth.data.ingest import ingest as run_ingest
-from placehealth.data.optout import opt_out
-from placehealth.data.pseudonymise import load_key
+
+if TYPE_CHECKING:
+    from placehealth.data.ingest import LoadResult
 
 KEY_HELP = (
     "File holding the pseudonymisation key (default: $PLACEHEALTH_PSEUDO_KEY_FILE, "
@@ -55,6 +54,10 @@ def ingest(
     Synthetic data (from placehealth synth): placehealth ingest out/synth --warehouse
     out/warehouse.duckdb --key-file secret.key --synthetic
     """
+    from placehealth.data.extracts import find_extracts
+    from placehealth.data.ingest import ingest as run_ingest
+    from placehealth.data.pseudonymise import load_key
+
     key = load_key(key_file)
     total = len(find_extracts(source))
     columns = (
@@ -132,6 +135,9 @@ def optout(
 
     Example: placehealth optout optouts.csv --warehouse out/warehouse.duckdb --key-file secret.key
     """
+    from placehealth.data.optout import opt_out
+    from placehealth.data.pseudonymise import load_key
+
     key = load_key(key_file)
     result = opt_out(listing, warehouse, key)
     if as_json:

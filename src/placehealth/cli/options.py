@@ -7,8 +7,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -55,6 +53,9 @@ def print_json(data: Any) -> None:
 
 def _strict(value: Any) -> Any:
     """``value`` with every non-finite float (NaN, ±inf, numpy or not) replaced by None."""
+    import numpy as np  # here, not above: the CLI starts without numpy and pandas
+    import pandas as pd
+
     if isinstance(value, dict):
         return {k: _strict(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

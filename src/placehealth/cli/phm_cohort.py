@@ -12,30 +12,26 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from placehealth import deployment as setup
 from placehealth.cli.options import HEADER_ROW, PLAIN_UTF8, SHEET, console, print_json
-from placehealth.data.pseudonymise import load_key
-from placehealth.engine import tables as t
-from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import AccessDenied, InputFileError, ValidationError
-from placehealth.phm import audit
-from placehealth.phm import cohort as case_finding
-from placehealth.phm.access import ENV_USER, User, load_roles, user_name
-from placehealth.phm.risk_model import read_model
-from placehealth.phm.scoring import score
-from placehealth.phm.segments import segments
-from placehealth.tables import WRITABLE, read_table, serialise_table, write_bytes
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from placehealth import deployment as setup
+    from placehealth.engine.backends import DuckDBBackend
+    from placehealth.phm import audit
+    from placehealth.phm.access import User
 
 DEFAULT_MODEL = Path("out/phm/risk-model.json")
 USER_HELP = (
-    f"Who is asking, where the deployment lets a service say (identity: option; "
-    f"default ${ENV_USER}, then your login). Otherwise the user is your login."
+    "Who is asking, where the deployment lets a service say (identity: option; "
+    "default $PLACEHEALTH_USER, then your login). Otherwise the user is your login."
 )
 
 
@@ -47,6 +43,8 @@ def parse_date(text: str) -> dt.date:
 
 
 def check_output(path: Path | None) -> None:
+    from placehealth.tables import WRITABLE
+
     if path is not None and path.suffix.lower() not in WRITABLE:
         raise InputFileError(
             f"unsupported output type '{path.suffix}'",
@@ -57,11 +55,15 @@ def check_output(path: Path | None) -> None:
 
 def serialise(frame: pd.DataFrame, path: Path | None, *, bom: bool = True) -> bytes:
     """The file's bytes, made in memory so they can be hashed and audited before writing."""
+    from placehealth.tables import serialise_table
+
     return serialise_table(frame, path.suffix if path is not None else ".csv", bom=bom)
 
 
 def read_patients(path: Path, sheet: str | None = None, header_row: int = 1) -> pd.DataFrame:
     """The team's own NHS numbers; CSV and Excel are read as text so no digit is lost."""
+    from placehealth.tables import read_table
+
     return read_table(path, sheet=sheet, header_row=header_row, text=True)
 
 
@@ -72,6 +74,9 @@ def _who(
 
     A false name, or a user the roles file does not know, is audited, then refused.
     """
+    from placehealth import deployment as setup
+    from placehealth.phm.access import load_roles, user_name
+
     roles = load_roles(deployment.roles)
     login = setup.Caller.current().login()
     try:
@@ -86,6 +91,8 @@ def _who(
 
 
 def _trail(deployment: setup.Deployment) -> audit.Trail:
+    from placehealth.phm import audit
+
     return audit.Trail(deployment.audit_log, deployment.audit_head)
 
 
@@ -152,6 +159,10 @@ def cohort(
 
     Example: placehealth phm cohort -w out/warehouse.duckdb -n NBSYN01 --threshold 0.5 --patients practice-list.csv -o cohort.csv
     """  # noqa: E501
+    from placehealth import deployment as setup
+    from placehealth.engine.backends import DuckDBBackend
+    from placehealth.phm import cohort as case_finding
+
     case_finding.check_threshold(threshold)
     day = parse_date(index_date)
     case_finding.check_index_date(day)
@@ -200,6 +211,10 @@ def _synthetic_only(
     The summary as much as the list: a deployment the caller may have written
     keeps its own audit log, so real data must never be released under it.
     """
+    from placehealth import deployment as setup
+    from placehealth.engine import tables as t
+    from placehealth.phm import cohort as case_finding
+
     if not deployment.development:
         return
     practices = backend.collect(backend.table(t.PRACTICE).select("practice_code").unique())
@@ -212,6 +227,10 @@ def _synthetic_only(
 
 
 def _risk(backend: DuckDBBackend, model: Path, day: dt.date) -> tuple[Any, str]:
+    from placehealth.phm import audit
+    from placehealth.phm.risk_model import read_model
+    from placehealth.phm.scoring import score
+
     fitted = read_model(model)
     return score(backend, fitted, day), audit.sha256_file(model)
 
@@ -229,6 +248,9 @@ def _release(
     bom: bool,
 ) -> None:
     """Audit, then write or show: a list the log does not hold never leaves."""
+    from placehealth.phm import audit
+    from placehealth.tables import write_bytes
+
     data = serialise(frame, output, bom=bom)
     fields = {**base, "role": person.role, "model_sha256": model_sha}
     log.append(
@@ -266,6 +288,8 @@ def _summary(
     as_json: bool,
     bom: bool,
 ) -> None:
+    from placehealth.phm import cohort as case_finding
+
     risk, model_sha = _risk(backend, model, day)
     frame = case_finding.summary(backend, risk, threshold=threshold, index_date=day)
     _release(
@@ -291,6 +315,12 @@ def _list(
     layout: tuple[str | None, int] = (None, 1),
     bom: bool = True,
 ) -> None:
+    from placehealth import deployment as setup
+    from placehealth.data.pseudonymise import load_key
+    from placehealth.phm import audit
+    from placehealth.phm import cohort as case_finding
+    from placehealth.phm.segments import segments
+
     case_finding.check_neighbourhood(backend, neighbourhood)
     if not person.can_identify(neighbourhood):
         denied = AccessDenied(
@@ -354,6 +384,11 @@ def audit_command(
 
     Example: placehealth phm audit --verify
     """
+    import pandas as pd
+
+    from placehealth import deployment as setup
+    from placehealth.phm import audit
+
     deployment = setup.load_deployment()
     log = _trail(deployment)
     base: dict[str, Any] = {

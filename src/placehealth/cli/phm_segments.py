@@ -6,29 +6,20 @@ import datetime as dt
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import narwhals as nw
-import pandas as pd
 import typer
 from rich.table import Table
 
 from placehealth.cli.options import PLAIN_UTF8, console, print_json
 from placehealth.cli.place import PLACE_HELP
-from placehealth.engine import open_backend
-from placehealth.engine import tables as t
-from placehealth.engine.backends import Backend
-from placehealth.engine.geography import warehouse_place
 from placehealth.errors import ValidationError
-from placehealth.periods import financial_year_label
-from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
-from placehealth.phm.concentration import lorenz, top_share
-from placehealth.phm.costs import person_costs
-from placehealth.phm.population import DataWindow, data_window
-from placehealth.phm.profiles import AREA_TYPES, PATIENTS, SPELLS, activity, profiles, window
-from placehealth.phm.segments import SEGMENT_NAMES, alive
-from placehealth.publish import Published, write
-from placehealth.tables import write_table
+
+if TYPE_CHECKING:  # the data libraries load when a command runs, not for its help
+    import pandas as pd
+
+    from placehealth.engine.backends import Backend
+    from placehealth.phm.population import DataWindow
 
 TOP = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
 MEASURES = {"bed_days": "bed_days", "emergency_admissions": "emergency_admissions",
@@ -69,6 +60,8 @@ def parse_year(text: str) -> dt.date:
 def year_in(window: DataWindow, text: str | None) -> tuple[dt.date, str]:
     """The financial year asked for (its 1 April and label), beginning inside the data; none
     asked: the last whole year in the data."""
+    from placehealth.periods import financial_year_label
+
     if text is None:
         start = window.latest_full_year()
         return start, financial_year_label(start.year)
@@ -86,10 +79,14 @@ def _choice(value: str, allowed: tuple[str, ...] | list[str], option: str) -> st
 
 
 def _pct(value: Any) -> str:
+    import pandas as pd
+
     return "—" if pd.isna(value) else f"{float(value):.1%}"
 
 
 def _count(value: Any) -> str:
+    import pandas as pd
+
     return "—" if pd.isna(value) else f"{int(value):,}"
 
 
@@ -127,6 +124,13 @@ def segments_command(
 
     Example: placehealth phm segments -w out/warehouse.duckdb --by neighbourhood -o segments.csv
     """
+    from placehealth.engine import open_backend
+    from placehealth.engine.geography import warehouse_place
+    from placehealth.phm.population import data_window
+    from placehealth.phm.profiles import AREA_TYPES, profiles, window
+    from placehealth.phm.segments import SEGMENT_NAMES
+    from placehealth.publish import Published, write
+
     if index_date is not None:
         parse_date(index_date)
     areas = [_choice(by, AREA_TYPES, "--by")] if by is not None else list(AREA_TYPES)
@@ -194,6 +198,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 def person_amounts(backend: Backend, start: dt.date, measure: str) -> pd.DataFrame:
     """Everyone alive on ``start`` with their amount of ``measure`` in the following year."""
+    import narwhals as nw
+
+    from placehealth.phm.costs import person_costs
+    from placehealth.phm.profiles import SPELLS, activity, window
+    from placehealth.phm.segments import alive
+
     people = alive(backend, start).select("person_key")
     if measure == "cost":
         end = window(start, "after")[1]
@@ -237,6 +247,12 @@ def concentration_command(
 
     Example: placehealth phm concentration -w out/warehouse.duckdb --year 2017/18 -o lorenz.csv
     """
+    from placehealth.engine import open_backend
+    from placehealth.phm.concentration import lorenz, top_share
+    from placehealth.phm.population import data_window
+    from placehealth.phm.profiles import PATIENTS
+    from placehealth.tables import write_table
+
     column = MEASURES[_choice(measure, tuple(MEASURES), "--measure")]
     if year is not None:
         parse_year(year)
@@ -290,6 +306,7 @@ def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
     """The Lorenz curve against the line of equality, with altair, written by the one
     chart writer (placehealth.reports.charts.write_chart)."""
     import altair as alt
+    import pandas as pd
 
     from placehealth.reports.charts import check_chart_path, write_chart
 
@@ -314,6 +331,12 @@ def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
 def neighbourhood_need(backend: Backend, day: dt.date) -> pd.DataFrame:
     """Per LSOA: people alive at ``day``, emergency admissions in the 12 months before, and
     the LSOA's neighbourhood and IMD decile."""
+    import narwhals as nw
+
+    from placehealth.engine import tables as t
+    from placehealth.phm.profiles import activity
+    from placehealth.phm.segments import alive
+
     people = alive(backend, day).group_by("lsoa").agg(nw.len().alias("population"))
     admissions = (
         activity(backend, day, "before")
@@ -358,6 +381,11 @@ def allocate_command(
 
     Example: placehealth phm allocate -w out/warehouse.duckdb --budget 1000000 --need combined
     """
+    from placehealth.engine import open_backend
+    from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
+    from placehealth.phm.population import data_window
+    from placehealth.tables import write_table
+
     _choice(need, NEEDS, "--need")
     if index_date is not None:
         parse_date(index_date)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import (
     AGE_OPTION,
     HEADER_ROW,
@@ -21,12 +20,12 @@ from placehealth.cli.options import (
     print_json,
 )
 from placehealth.errors import ValidationError
-from placehealth.plans.check import Severity, check_plans, validate_references
-from placehealth.plans.check.accepted import apply_accepted
-from placehealth.plans.check.findings import fmt
-from placehealth.plans.load import Plan, load_plans
-from placehealth.plans.show import trajectory_rows
-from placehealth.plans.status import plan_status, read_actuals
+from placehealth.plans.severity import Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from placehealth.plans.load import Plan
 
 plan_app = typer.Typer(
     help="Plans as code: show ambitions, check their arithmetic, track status.\n\n"
@@ -62,6 +61,12 @@ def check(
 
     Example: placehealth plan check plans/ --severity warning --accepted accepted.yaml
     """
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import check_plans
+    from placehealth.plans.check.accepted import apply_accepted
+    from placehealth.plans.check.findings import fmt
+    from placehealth.plans.load import load_plans
+
     catalogue = load_catalogue()
     plans = load_plans(path or default_plans_path())
     order = list(Severity)
@@ -108,6 +113,12 @@ def show(
 
     Example: placehealth plan show plans/ccg-2014 --json
     """
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import validate_references
+    from placehealth.plans.check.findings import fmt
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.show import trajectory_rows
+
     catalogue = load_catalogue()
     plans = load_plans(path or default_plans_path())
     validate_references(plans, catalogue)
@@ -186,6 +197,11 @@ def status(
 
     Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv --population 20000
     """
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import validate_references
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.status import plan_status, read_actuals
+
     if area and all_areas:
         raise ValidationError("give --area or --all-areas, not both")
     catalogue = load_catalogue()
@@ -242,6 +258,8 @@ def _refuse_incomparable(result: pd.DataFrame, plans: list[Plan]) -> None:
 
 
 def _cell(value: object) -> str:
+    from placehealth.plans.check.findings import fmt
+
     if isinstance(value, float):
         return fmt(value)
     return "" if value is None else str(value)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import Progress
 
-from placehealth.catalogue import load_catalogue
 from placehealth.cli.options import AGE_OPTION, HEADER_ROW, PLAIN_UTF8, SEX_OPTION, SHEET, console
 from placehealth.errors import InputFileError
-from placehealth.plans.check import check_plans, validate_references
-from placehealth.plans.load import Plan, load_plans
-from placehealth.plans.status import read_actuals
-from placehealth.reports.pack import PackData, assemble
+
+if TYPE_CHECKING:
+    from placehealth.plans.load import Plan
+    from placehealth.reports.pack import PackData
 
 report_app = typer.Typer(
     help="Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.\n\n"
@@ -58,8 +58,13 @@ def _prepare(
     sex: str = "persons",
     age: str | None = None,
 ) -> tuple[list[Plan], PackData]:
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import validate_references
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.status import read_actuals
     from placehealth.reports.figures import attach_charts, attach_spc
     from placehealth.reports.notes import load_notes
+    from placehealth.reports.pack import assemble
     from placehealth.reports.render import warm_up_pdf
 
     catalogue = load_catalogue()
@@ -122,6 +127,8 @@ def board(
 
     Example: placehealth report board -p plans/my-plan -a actuals.csv -o pack.pdf
     """
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import check_plans
     from placehealth.reports.board import write_board
 
     _check_suffix(output, {".html", ".htm", ".pdf"})
@@ -195,6 +202,9 @@ def sample(
 
     Example: placehealth report sample-actuals -p plans/ccg-2014 --seed 1 -o actuals.csv
     """
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import validate_references
+    from placehealth.plans.load import load_plans
     from placehealth.plans.sample_actuals import sample_actuals
     from placehealth.tables import write_table
 

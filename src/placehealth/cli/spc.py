@@ -8,8 +8,6 @@ import typer
 
 from placehealth.cli.options import HEADER_ROW, MONTH_FIRST, PLAIN_UTF8, SHEET, console
 from placehealth.errors import ValidationError
-from placehealth.spc import MIN_POINTS, xmr
-from placehealth.tables import read_table, write_table
 
 
 def spc(
@@ -27,7 +25,9 @@ def spc(
         help="Dates that start new limits, comma-separated, e.g. 2021-04-01 or 01/04/2021.",
     ),
     fix_after: int = typer.Option(None, "--fix-after", help="Fix the limits after N points."),
-    min_points: int = typer.Option(MIN_POINTS, "--min-points", help="Fewest points for limits."),
+    min_points: int | None = typer.Option(
+        None, "--min-points", help="Fewest points for limits (default: 12, Making Data Count)."
+    ),
     trial_limits: bool = typer.Option(
         False,
         "--trial-limits",
@@ -75,8 +75,11 @@ def spc(
     --summary-table ae_summary.xlsx
     """
     from placehealth.reports.charts import check_chart_path
-    from placehealth.tables import check_writable
+    from placehealth.spc import MIN_POINTS, xmr
+    from placehealth.tables import check_writable, read_table, write_table
 
+    if min_points is None:
+        min_points = MIN_POINTS
     for path in (output, summary):
         if path is not None:
             check_writable(path)

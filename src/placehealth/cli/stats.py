@@ -10,16 +10,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 
-from placehealth import stats
 from placehealth.cli.options import HEADER_ROW, PLAIN_UTF8, SHEET
 from placehealth.errors import UserError, ValidationError
-from placehealth.tables import read_table, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 stats_app = typer.Typer(
     help=(
@@ -82,6 +82,8 @@ def _run(
     bom: bool = True,
 ) -> None:
     """Read, compute, write; a user error gets the input file's name attached."""
+    from placehealth.tables import read_table, write_table
+
     data = read_table(input_path, sheet=sheet, header_row=header_row)
     try:
         if status:
@@ -123,6 +125,8 @@ def proportion_cmd(
     Example: placehealth stats proportion screening.csv --numerator screened
     --denominator eligible --by practice --multiplier 100 -o coverage.csv
     """
+    from placehealth import stats
+
     _run(
         input_path,
         output,
@@ -155,6 +159,8 @@ def rate_cmd(
     Example: placehealth stats rate admissions.csv --count admissions
     --population pop --by ward,year -o rates.parquet
     """
+    from placehealth import stats
+
     _run(
         input_path,
         output,
@@ -194,6 +200,8 @@ def dsr_cmd(
     Example: placehealth stats dsr deaths.csv --count deaths --population pop
     --age-band age --by area,sex -o dsr.csv
     """
+    from placehealth import stats
+
     _run(
         input_path,
         output,
@@ -241,6 +249,9 @@ def isr_cmd(
     Example: placehealth stats isr deaths.csv --count deaths --population pop
     --reference england.csv --ref-count deaths --ref-population pop --by area --kind ratio
     """
+    from placehealth import stats
+    from placehealth.tables import read_table
+
     ref = read_table(reference) if reference is not None else None
     _run(
         input_path,
@@ -273,6 +284,8 @@ def mean_cmd(
 
     Example: placehealth stats mean waits.csv --value days --by provider -o means.csv
     """
+    from placehealth import stats
+
     _run(
         input_path,
         output,
@@ -305,6 +318,8 @@ def life_expectancy_cmd(
     Example: placehealth stats life-expectancy le.csv --deaths deaths
     --population pop --age-band age --by area,sex --ages 0,65 -o le.csv
     """
+    from placehealth import stats
+
     wanted = [float(a) for a in _columns(ages)] if ages else None
     _run(
         input_path,
@@ -345,6 +360,8 @@ def sii_cmd(
     Example: placehealth stats sii le_deciles.csv --quantile decile
     --population pop --value le --se se --by area,sex --repetitions 10000 -o sii.csv
     """
+    from placehealth import stats
+
     _run(
         input_path,
         output,
@@ -382,6 +399,8 @@ def quantiles_cmd(
 
     Example: placehealth stats quantiles lsoa.csv --value imd_score --by region --quantiles 10
     """
+    from placehealth import stats
+
     _run(
         input_path,
         output,
@@ -420,6 +439,7 @@ def funnel_cmd(
     Example: placehealth stats funnel practices.csv --numerator screened
     --denominator eligible --statistic proportion --table limits -o funnel.csv
     """
+    from placehealth import stats
 
     def compute(d: pd.DataFrame) -> pd.DataFrame:
         kw: dict[str, Any] = {"rate": rate, "rate_type": rate_type, "multiplier": multiplier}
@@ -465,6 +485,8 @@ def pyll_cmd(
     Example: placehealth stats pyll amenable_deaths.csv --deaths deaths
     --population pop --age-band age --by ccg,year --kind standardised
     """
+    from placehealth import stats
+
     _run(
         input_path,
         output,

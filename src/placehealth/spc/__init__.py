@@ -2,7 +2,7 @@
 
 Pure: data frames in, data frames out. The numbers and classifications follow
 NHS England's Making Data Count guidance as implemented by the NHS-R community's
-NHSRplotthedots (see ../shared/reference/spc/README.md and docs/spc.md).
+NHSRplotthedots (see docs/spc.md and tests/reference-data/spc).
 """
 
 from placehealth.spc.xmr import MIN_POINTS, summary, xmr

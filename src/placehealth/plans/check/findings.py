@@ -5,20 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-
-class Severity(StrEnum):
-    """``error``: the arithmetic is wrong; ``warning``: two statements disagree or a
-    convention misleads; ``minor``: off by one unit of the last printed digit; ``note``:
-    two numbers that look alike but need not agree (measured from different bases)."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    MINOR = "minor"
-    NOTE = "note"
-
+from placehealth.plans.severity import Severity
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.MINOR: 2, Severity.NOTE: 3}
 
