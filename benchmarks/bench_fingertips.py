@@ -126,14 +126,14 @@ def _record(rows: list[dict[str, object]], same: bool, *, done: bool) -> None:
             "Ratio: placehealth time ÷ pandas time (above 1 is slower). Ours matches every "
             "row's indicator to the catalogue by Fingertips id, filters sex, age and "
             "categories, checks every number and keeps blanks with their note, and writes "
-            "Fingertips' layout back through the product's one Excel writer (openpyxl, with "
-            "formula-leading text kept as text); pandas reads and writes without checks. "
+            "Fingertips' layout back through the product's one Excel writer (XlsxWriter, "
+            "text never a formula, real date cells, fitted columns, frozen header); pandas "
+            "reads and writes (to_excel's default engine, XlsxWriter here) without checks. "
             f"Same number of rows read: {same}. One run each (repeat=1) at this size. "
             + (
                 f"The Excel part writes the first {EXCEL_ROWS:,} rows "
-                "(BENCH_FINGERTIPS_EXCEL_ROWS): both writers go through openpyxl cell by cell, "
-                "about 1 ms a row on this busy machine, so all the rows would take some 20 "
-                "minutes each; unset it to write them all (Excel holds 1,048,576 rows). "
+                "(BENCH_FINGERTIPS_EXCEL_ROWS); unset it to write them all (Excel holds "
+                "1,048,576 rows). "
                 if EXCEL_ROWS < ROWS
                 else ""
             )

@@ -151,3 +151,21 @@ def test_engine_pooled_labels_are_pooled_windows(tmp_path: Path) -> None:
     read = read_actuals(path, load_catalogue())
     assert list(read["period_kind"]) == ["pooled_years", "pooled_years"]
     assert read["start"].iloc[0] == pd.Timestamp("2010-01-01")
+
+
+def test_engine_writes_pooled_windows_that_read_one_way(tmp_path: Path) -> None:
+    """Windows ending in 2010 or 2011 would print as months (October 2008?): the engine writes
+    it with its kind, through the one label rule, and it reads back as three years."""
+    from placehealth.engine.indicators.context import pool
+
+    years = pd.DataFrame({"area": "A", "year": [2008, 2009, 2010, 2011], "deaths": [1, 2, 3, 4]})
+    pooled = pool(years, [(2008, 2010), (2009, 2011)], ["deaths"])
+    assert sorted(pooled["period"]) == ["pooled:2008-10", "pooled:2009-11"]  # 11: November?
+    path = tmp_path / "engine.csv"
+    pd.DataFrame(
+        {"indicator_id": ["premature-mortality-cancer"] * 2, "area_code": ["E08000012"] * 2,
+         "period": sorted(pooled["period"]), "value": [150.0, 140.0]}
+    ).to_csv(path, index=False)  # fmt: skip
+    read = read_actuals(path, load_catalogue())
+    assert list(read["period_kind"]) == ["pooled_years", "pooled_years"]
+    assert sorted(read["start"]) == [pd.Timestamp("2008-01-01"), pd.Timestamp("2009-01-01")]

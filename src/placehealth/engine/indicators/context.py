@@ -14,7 +14,7 @@ from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import band_label
 from placehealth.engine.geography import lookups, roll_up, warehouse_place
 from placehealth.engine.population import Banding, Basis, population
-from placehealth.periods import financial_year_label
+from placehealth.periods import financial_year_label, pooled_label
 
 VALUE_COLUMNS = [
     "indicator_id", "area_type", "area_code", "period", "sex", "age_band", "numerator",
@@ -122,10 +122,6 @@ def fy_label(year: int | np.integer) -> str:
     return financial_year_label(int(year))
 
 
-def pooled_label(first: int, last: int) -> str:
-    return f"{first}-{last % 100:02d}"
-
-
 def pool(frame: pd.DataFrame, windows: list[tuple[int, int]], values: list[str]) -> pd.DataFrame:
     """Sum calendar-year rows into pooled windows (a row may fall in several windows)."""
     parts = []
@@ -133,7 +129,7 @@ def pool(frame: pd.DataFrame, windows: list[tuple[int, int]], values: list[str])
         part = frame[frame["year"].between(first, last)].drop(columns="year")
         keys = [c for c in part.columns if c not in values]
         part = part.groupby(keys, dropna=False, observed=True)[values].sum().reset_index()
-        part["period"] = pooled_label(first, last)
+        part["period"] = pooled_label(first, last - first + 1)  # one way to read it
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
