@@ -32,7 +32,7 @@ import pandas as pd
 
 from placehealth.catalogue.model import Catalogue
 from placehealth.errors import ValidationError
-from placehealth.tables import read_table, require_columns, write_table
+from placehealth.tables import read_table, refuse_first, require_columns, write_table
 
 # The download's columns, in order. The "Compared to <parent> value or percentiles"
 # heading after England's names the parent area type, so it varies between downloads.
@@ -254,16 +254,10 @@ def _sexes(frame: pd.DataFrame, keep: np.ndarray, path: Path) -> pd.Series:
     if "sex" not in frame.columns:
         return pd.Series("persons", index=frame.index, dtype=object)
     sex = _by_value(frame["sex"], lambda v: _SEX.get(_text(v).lower()))
-    unknown = keep & sex.isna().to_numpy()
-    if unknown.any():
-        at = int(np.flatnonzero(unknown)[0])
-        raise ValidationError(
-            f"unknown sex '{frame['sex'].iloc[at]}'",
-            file=path,
-            row=at + 2,
-            column="Sex",
-            hint="Fingertips writes Persons, Male or Female",
-        )
+    refuse_first(
+        keep & sex.isna().to_numpy(), frame["sex"], "unknown sex '{value}'", file=path,
+        column="Sex", hint="Fingertips writes Persons, Male or Female",
+    )  # fmt: skip
     return sex
 
 

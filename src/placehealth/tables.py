@@ -281,3 +281,30 @@ def require_columns(frame: pd.DataFrame, columns: list[str], *, file: str | Path
                 file=file,
                 hint=f"columns present: {', '.join(map(str, frame.columns))}",
             )
+
+
+def refuse_first(
+    bad: pd.Series | Any,
+    values: pd.Series,
+    message: str,
+    *,
+    file: str | Path,
+    column: str,
+    hint: str,
+) -> None:
+    """Raise one error for the first row marked ``bad``: ``message`` with ``{value}`` filled
+    from that row of ``values``, at its file line (the header is line 1)."""
+    import numpy as np
+
+    from placehealth.errors import ValidationError
+
+    rows = np.flatnonzero(np.asarray(bad, dtype=bool))
+    if rows.size:
+        first = int(rows[0])
+        raise ValidationError(
+            message.format(value=values.iloc[first]),
+            file=file,
+            row=first + 2,
+            column=column,
+            hint=hint,
+        )

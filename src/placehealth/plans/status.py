@@ -41,7 +41,7 @@ from placehealth.plans.forecast import (
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
-from placehealth.tables import read_table, require_columns
+from placehealth.tables import read_table, refuse_first, require_columns
 
 _SEXES = {"persons": "persons", "person": "persons", "all": "persons", "p": "persons",
           "people": "persons", "m": "male", "male": "male", "males": "male", "f": "female",
@@ -84,30 +84,20 @@ def read_actuals(
         require_columns(frame, ["indicator", "area", "period", "value"], file=path)
         frame["indicator"] = frame["indicator"].astype(str)
         known = frame["indicator"].isin(list(catalogue.indicators))
-        if not known.all():
-            bad = int(np.flatnonzero(~known.to_numpy())[0])
-            raise ValidationError(
-                f"unknown indicator '{frame['indicator'].iloc[bad]}'",
-                file=path,
-                row=bad + 2,
-                column="indicator",
-                hint="use an indicator id from the catalogue",
-            )
+        refuse_first(
+            ~known, frame["indicator"], "unknown indicator '{value}'", file=path,
+            column="indicator", hint="use an indicator id from the catalogue",
+        )  # fmt: skip
     for column in ("value", "lower", "upper"):
         if column in frame.columns:
             numbers = pd.to_numeric(frame[column], errors="coerce")
             bad_mask = numbers.isna() & frame[column].notna()
             if column == "value":
                 bad_mask |= frame[column].isna()
-            if bad_mask.any():
-                bad = int(np.flatnonzero(bad_mask.to_numpy())[0])
-                raise ValidationError(
-                    f"'{frame[column].iloc[bad]}' is not a number",
-                    file=path,
-                    row=bad + 2,
-                    column=column,
-                    hint="values must be numeric; leave confidence limits empty if unknown",
-                )
+            refuse_first(
+                bad_mask, frame[column], "'{value}' is not a number", file=path, column=column,
+                hint="values must be numeric; leave confidence limits empty if unknown",
+            )  # fmt: skip
             frame[column] = numbers.astype(float)
     frame["period"] = frame["period"].astype(str)
     frame["area"] = frame["area"].astype(str)
@@ -129,15 +119,10 @@ def _normalise_sex_and_age(frame: pd.DataFrame, path: Path) -> None:
     if "sex" in frame.columns:
         raw = frame["sex"].astype(str).str.strip().str.lower()
         sex = raw.map(_SEXES).where(~frame["sex"].isna(), "persons")
-        if sex.isna().any():
-            bad = int(np.flatnonzero(sex.isna().to_numpy())[0])
-            raise ValidationError(
-                f"unknown sex '{frame['sex'].iloc[bad]}'",
-                file=path,
-                row=bad + 2,
-                column="sex",
-                hint="use persons, male or female (or F, M)",
-            )
+        refuse_first(
+            sex.isna(), frame["sex"], "unknown sex '{value}'", file=path, column="sex",
+            hint="use persons, male or female (or F, M)",
+        )  # fmt: skip
         frame["sex"] = sex.astype(str)
     else:
         frame["sex"] = "persons"
