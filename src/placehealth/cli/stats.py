@@ -82,7 +82,7 @@ def _run(
     bom: bool = True,
 ) -> None:
     """Read, compute, write; a user error gets the input file's name attached."""
-    from placehealth.tables import read_table, write_table
+    from placehealth.tables import file_row, read_table, write_table
 
     data = read_table(input_path, sheet=sheet, header_row=header_row)
     try:
@@ -95,7 +95,7 @@ def _run(
         raise type(exc)(
             exc.message,
             file=input_path,
-            row=exc.row,
+            row=None if exc.row is None else file_row(data, exc.row - 1),  # data row → file row
             column=exc.column,
             hint=exc.hint,
         ) from None
