@@ -84,6 +84,8 @@ class AmbitionView:
     title: str = ""  # the name, made distinct from every other ambition's in the pack
     comparison: str | None = None  # the conversion made, or why the pair is not comparable
     compared: float | None = None  # the latest actual on the trajectory's basis
+    comparator: str | None = None  # England, the region or the peers the ambition names
+    comparator_value: float | None = None  # the comparator's value in the latest period
     expected_period: str | None = None
     outcome: str | None = None  # after the plan's end: achieved, not achieved, not known
     step_changes: list[str] = field(default_factory=list)  # detected, offered for review
@@ -296,6 +298,8 @@ def assemble(
                     status=str(row["status"]),
                     comparison=_text(row["comparison"]),
                     compared=_number(row["compared"]),
+                    comparator=_text(row["comparator"]),
+                    comparator_value=_number(row["comparator_value"]),
                     expected_period=_text(row["expected_period"]),
                     outcome=_outcome(row, when),
                     latest_period=_text(row["latest_period"]),
