@@ -26,7 +26,8 @@ def test_the_gap_ambitions_exception_names_england_and_its_value(tmp_path: Path)
     plans = only(SeedPlan("one-liverpool-2019").plan, "life-expectancy-gap")
     data = assemble(plans, CATALOGUE, read_actuals(path, CATALOGUE), month="2018-12")
     (view,) = data.ambitions
-    assert (view.comparator, view.comparator_value) == ("England", 81.6)
+    # England's value is a life expectancy, not a gap: the label says which measure it is
+    assert (view.comparator, view.comparator_value) == ("England, life expectancy at birth", 81.6)
     html = board_html(data, check_plans(plans, CATALOGUE), source=path.name)
-    row = html[html.index("<tr><td>England</td>") :].split("</tr>")[0]
+    row = html[html.index("<tr><td>England, life expectancy at birth</td>") :].split("</tr>")[0]
     assert "81.6" in row and "2018" in row

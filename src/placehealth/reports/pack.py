@@ -298,7 +298,7 @@ def assemble(
                     status=str(row["status"]),
                     comparison=_text(row["comparison"]),
                     compared=_number(row["compared"]),
-                    comparator=_text(row["comparator"]),
+                    comparator=_comparator_label(_text(row["comparator"]), indicator, catalogue),
                     comparator_value=_number(row["comparator_value"]),
                     expected_period=_text(row["expected_period"]),
                     outcome=_outcome(row, when),
@@ -316,6 +316,16 @@ def assemble(
     if synthetic is None:
         synthetic = is_synthetic(actuals)
     return PackData(plans=plans, month=str(when), ambitions=views, area=area, synthetic=synthetic)
+
+
+def _comparator_label(
+    comparator: str | None, indicator: Indicator, catalogue: Catalogue
+) -> str | None:
+    """The comparator's name, with the measure when its value is not on the ambition's scale
+    (a gap ambition's comparator has a life expectancy, not a gap)."""
+    if comparator is None or indicator.gap_of is None:
+        return comparator
+    return f"{comparator}, {catalogue[indicator.gap_of].name.lower()}"
 
 
 def _distinct_titles(views: list[AmbitionView]) -> None:
