@@ -13,18 +13,14 @@ import pytest
 from placehealth.data.pseudonymise import ENV_KEY, ENV_KEY_FILE
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import InputFileError, ValidationError
-from placehealth.phm.risk_model import (
-    TERMS,
-    Model,
-    calibration_chart,
+from placehealth.phm.risk_chart import calibration_chart
+from placehealth.phm.risk_fitting import fit
+from placehealth.phm.risk_model import TERMS, Model, read_model, spec_hash, write_model
+from placehealth.phm.risk_validation import (
     calibration_in_the_large,
     calibration_slope,
     calibration_table,
     discrimination_and_calibration,
-    fit,
-    read_model,
-    spec_hash,
-    write_model,
 )
 from tests.phm.test_features import KEY_TEXT, synthetic_warehouse
 

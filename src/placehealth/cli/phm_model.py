@@ -84,7 +84,9 @@ def fit_command(
     """
     model_path = old_model or model_path
     from placehealth.engine import open_backend
-    from placehealth.phm.risk_model import calibration_chart, fit, write_model
+    from placehealth.phm.risk_chart import calibration_chart
+    from placehealth.phm.risk_fitting import fit
+    from placehealth.phm.risk_model import write_model
 
     start = _date(fit_index, "--fit-index") if fit_index else None
     later = _date(validate_index, "--validate-index") if validate_index else None
