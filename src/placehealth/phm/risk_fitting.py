@@ -23,6 +23,8 @@ from placehealth.phm.population import data_window
 from placehealth.phm.risk_model import AGE_KNOTS, TERMS, Model, design
 from placehealth.phm.risk_validation import validate
 
+FIT_STEPS = 4  # the steps :func:`fit` reports: features, fitted, baseline, validated
+
 
 def training_frame(
     backend: Backend, index_date: dt.date, columns: list[str] | None = None
@@ -62,7 +64,8 @@ def fit(
     the latest date with 12 months of follow-up, fitting a year before it.
 
     ``key`` hashes the truth file's NHS numbers (default: the key ingestion
-    uses). ``progress`` is told the name of each step as it starts.
+    uses). ``progress`` is told the name of each of its ``FIT_STEPS`` steps as it
+    finishes.
     """
     step = progress or (lambda _: None)
     from sklearn.linear_model import LogisticRegression
@@ -80,9 +83,8 @@ def fit(
         raise InputFileError("truth file not found", file=truth)
     if truth is not None and key is None:
         key = load_key()  # before the slow part: a missing key fails at once
-    step("features at the fit index date")
     train = training_frame(backend, fit_index)
-    step("fitting")
+    step(f"features at {fit_index.isoformat()}")
     names = [t.name for t in TERMS]
     x, y = train[names].to_numpy(dtype=float), train["emergency_admission"].to_numpy()
     lr = LogisticRegression(C=100.0, solver="newton-cholesky", max_iter=200, tol=1e-10)
@@ -93,10 +95,11 @@ def fit(
         fit_index=fit_index,
         validate_index=validate_index,
     )
-    step("baseline model")
+    step("fitted")
     baseline = _baseline_auc(train, backend, validate_index)
-    step("validation")
+    step("baseline model (prior admissions and age)")
     model.metrics = validate(backend, model, truth=truth, key=key)
+    step(f"validated at {validate_index.isoformat()}")
     model.metrics["baseline_auc"] = baseline
     model.metrics["fit_people"] = len(train)
     model.metrics["fit_outcome_rate"] = float(y.mean())
