@@ -106,11 +106,6 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int, text: bool
         )
 
 
-def file_row(frame: pd.DataFrame, position: int) -> int:
-    """The file row (as a spreadsheet numbers it) of the value at ``position``."""
-    return position + int(frame.attrs.get("first_row", 2))
-
-
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 

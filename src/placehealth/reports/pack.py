@@ -24,9 +24,9 @@ from placehealth.catalogue.model import (
 )
 from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
+from placehealth.plans.expected import dated_periods, expected_by_month, expected_stock
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition, Rebase
-from placehealth.plans.sample_actuals import dated_periods, expected_by_month, expected_stock
 from placehealth.plans.status import plan_status
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.reports.notes import Narrative
