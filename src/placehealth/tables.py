@@ -80,6 +80,11 @@ def read_table(
     return frame
 
 
+def file_row(frame: pd.DataFrame, position: int) -> int:
+    """The file row (as a spreadsheet numbers it) of the value at ``position``."""
+    return position + int(frame.attrs.get("first_row", 2))
+
+
 def _read_excel(path: Path, sheet: str | int | None, header_row: int, text: bool) -> pd.DataFrame:
     """One sheet, chosen by name or number, with its headings on ``header_row``."""
     with pd.ExcelFile(path) as book:
