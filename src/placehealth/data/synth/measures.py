@@ -82,11 +82,9 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     return con.execute(sql).df()
 
 
-def _mids(kind: str) -> str:
-    if kind == "fy":
-        rows = ", ".join(f"({y}, DATE '{y}-09-30')" for y in FY)
-    else:
-        rows = ", ".join(f"({y}, DATE '{y}-06-30')" for y in CALENDAR)
+def _calendar_mids() -> str:
+    """30 June of each calendar year of the life tables."""
+    rows = ", ".join(f"({y}, DATE '{y}-06-30')" for y in CALENDAR)
     return f"(VALUES {rows}) AS m(year, mid)"
 
 
@@ -118,7 +116,7 @@ def _life_table(con: duckdb.DuckDBPyConnection, by: str) -> pd.DataFrame:
     people = _df(con, f"""
         SELECT {by} AS grp, {band.format(age='age_at(p.birth_month, m.mid)')} AS band,
                count(*) AS population
-        FROM person p JOIN geo_lsoa l USING (lsoa), {_mids('calendar')}
+        FROM person p JOIN geo_lsoa l USING (lsoa), {_calendar_mids()}
         WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
         GROUP BY ALL""")  # fmt: skip
     frame = people.merge(deaths, on=["grp", "band"], how="left").fillna({"deaths": 0})
