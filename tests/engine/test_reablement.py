@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from placehealth.catalogue import load_catalogue
 from placehealth.engine.backends import Backend, DuckDBBackend, SparkBackend
-from placehealth.engine.indicators import Context
-from placehealth.engine.indicators.social_care import reablement
+from placehealth.engine.indicators import Context, social_care
 from tests.engine.tiny import write_warehouse
 
 D = dt.date
@@ -82,7 +82,7 @@ def values(request: pytest.FixtureRequest, warehouse: Path) -> Iterator[pd.DataF
         DuckDBBackend(warehouse) if request.param == "duckdb" else SparkBackend(warehouse)
     )
     ctx = Context(backend, years=[2015, 2016], pooled=[(2015, 2017)], place="Tinytown")
-    (frame,) = reablement(ctx)
+    (frame,) = social_care.reablement(ctx)
     yield frame
     backend.close()
 
@@ -108,3 +108,15 @@ def test_by_area(values: pd.DataFrame) -> None:
 
 def test_no_discharges_in_2015_16(values: pd.DataFrame) -> None:
     assert not (values["period"] == "2015/16").any()
+
+
+def test_the_catalogue_states_the_definition_the_engine_computes() -> None:
+    entry = load_catalogue()["reablement-91-days"]
+    assert ("ascof", "2B(i)") in {(c.framework, c.code) for c in entry.codes}
+    definition = " ".join((entry.definition or "").split())
+    for words in ("65 or over", "1 October to 31 December", "within 7 days", "91 days",
+                  "not in a residential or nursing home", "not in hospital"):  # fmt: skip
+        assert words in definition, words
+    assert social_care.DISCHARGE_MONTHS == [10, 11, 12]
+    assert (social_care.REABLEMENT_WITHIN_DAYS, social_care.FOLLOW_UP_DAYS) == (7, 91)
+    assert social_care.OLDER == 65
