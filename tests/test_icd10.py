@@ -7,6 +7,8 @@ import duckdb
 import narwhals as nw
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from placehealth import icd10
 
@@ -96,3 +98,27 @@ def test_the_most_specific_prefix_wins() -> None:
     assert icd10.longest_match("G30.9", ["F0", "F01"]) is None
     assert icd10.by_length(["J44.1", "j44", "J45", "C"]) == {1: ["C"], 3: ["J44", "J45"],
                                                             4: ["J441"]}  # fmt: skip
+
+
+CODE_TEXT = st.text(alphabet="CIJMcij0149. †*-X", max_size=7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    codes=st.lists(CODE_TEXT, min_size=1, max_size=20),
+    prefixes=st.lists(CODE_TEXT.filter(lambda p: icd10.clean(p) != ""), min_size=1, max_size=4),
+    exclude=st.lists(CODE_TEXT.filter(lambda p: icd10.clean(p) != ""), max_size=2),
+)
+def test_python_numpy_and_the_engine_agree_on_any_codes(
+    codes: list[str], prefixes: list[str], exclude: list[str]
+) -> None:
+    one_by_one = [icd10.matches(c, prefixes, exclude) for c in codes]
+    assert icd10.match_array(codes, prefixes, exclude).tolist() == one_by_one
+    con = duckdb.connect()
+    con.register("frame", pd.DataFrame({"i": range(len(codes)), "code": codes}))
+    lazy = nw.from_native(con.table("frame"))
+    hit = lazy.select("i", icd10.match_expr(nw.col("code"), prefixes, exclude).alias("hit"))
+    engine = [h for _, h in sorted(hit.to_native().fetchall())]
+    assert engine == one_by_one
+    clean_sql = con.sql(f"SELECT {icd10.clean_sql('code')} FROM frame ORDER BY i").fetchall()
+    assert [c for (c,) in clean_sql] == [icd10.clean(c) for c in codes]
