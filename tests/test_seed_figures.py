@@ -37,3 +37,7 @@ def test_figures_are_the_numbers_as_printed() -> None:
     assert figures(line) == "1% 4561 466,000 2014 15 56.8"
     assert figures("PYLL −3.2% in 2014-15, then -4%") == "−3.2% 2014 15 -4%"
     assert figures("- Increased male and female life expectancy") == ""
+    assert figures("Nine metrics, five of them national; someone's 2 tones") == "nine five 2"
+    assert figures("2.1.1\tPrevention\t9") == "2.1.1 9"
+    assert figures("Other Savings\t2,000\t(1,000)\t1,000") == "2,000 (1,000) 1,000"
+    assert figures("from 1 million to 5.5 million (2014)") == "1 million 5.5 million 2014"
