@@ -31,7 +31,11 @@ def test_the_seed_documents_match_the_snapshot_and_the_wording() -> None:
     and every wording check passes against the documents' text."""
     if not SEEDS.is_dir():
         if os.environ.get("CI") == "true":
-            pytest.fail(NOT_HERE.format(seeds=SEEDS))
+            pytest.fail(
+                f"the seed documents are not at {SEEDS}: CI must have them (../shared/seeds, "
+                "or $PLACEHEALTH_SHARED/seeds) to rebuild tests/seed-figures.json from them "
+                "and check the plans' wording (tests/seed_wording.py)"
+            )
         pytest.skip(NOT_HERE.format(seeds=SEEDS))
     rebuilt = dumps(build(SEEDS)).splitlines()
     kept = dumps(load()).splitlines()
