@@ -86,14 +86,15 @@ def board(
 
     Example: placehealth report board -p plans/my-plan -a actuals.csv -o pack.pdf
     """
+    from placehealth.services.reports import PackSource
     from placehealth.services.reports import board as board_pack
 
+    source = PackSource(
+        plan, actuals, month=month, notes=notes, area=area, scale=scale, sheet=sheet,
+        header_row=header_row, strict=strict, sex=sex, age=age,
+    )  # fmt: skip
     with _reporting() as (progress, warn):
-        pack = board_pack(
-            plan, actuals, output, month=month, notes=notes, area=area, title=title,
-            scale=scale, sheet=sheet, header_row=header_row, strict=strict, sex=sex, age=age,
-            progress=progress, warn=warn,
-        )  # fmt: skip
+        pack = board_pack(source, output, title=title, progress=progress, warn=warn)
     data = pack.data
     console.print(
         f"{len(data.ambitions)} ambitions, {len(data.exceptions())} exceptions "
@@ -121,14 +122,17 @@ def exceptions(
 
     Example: placehealth report exceptions -p plans/ccg-2014 -a actuals.csv -m 2016-03 -o exc.pdf
     """
+    from placehealth.services.reports import PackSource
     from placehealth.services.reports import exceptions as exception_report
 
+    source = PackSource(
+        plan, actuals, month=month, notes=notes, area=area, scale=scale, sheet=sheet,
+        header_row=header_row, strict=strict,
+    )  # fmt: skip
     with _reporting() as (progress, warn):
         report = exception_report(
-            plan, actuals, output, month=month, notes=notes, area=area, title=title,
-            scale=scale, sheet=sheet, header_row=header_row, strict=strict, bom=not plain_utf8,
-            progress=progress, warn=warn,
-        )  # fmt: skip
+            source, output, title=title, bom=not plain_utf8, progress=progress, warn=warn
+        )
     data = report.data
     console.print(
         f"{len(data.exceptions())} of {len(data.ambitions)} ambitions are exceptions "

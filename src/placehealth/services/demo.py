@@ -161,14 +161,14 @@ def board_packs(
     The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
     warehouse's indicator values feed the pack.
     """
-    from placehealth.services.reports import board, sample_actuals
+    from placehealth.services.reports import PackSource, board, sample_actuals
 
     packs = []
     for name in names:
         folder = plans / name
         actuals = sample_actuals(folder, out / f"sample-actuals-{name}.csv", seed=1, bom=bom)
-        pack = board(folder, actuals.path, out / f"board-pack-{name}.pdf", scale=0.8,
-                     progress=progress)  # fmt: skip
+        source = PackSource(folder, actuals.path, scale=0.8)
+        pack = board(source, out / f"board-pack-{name}.pdf", progress=progress)
         packs.append(pack.path)
     return packs
 

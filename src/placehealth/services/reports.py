@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,25 +47,39 @@ def check_suffix(output: Path, allowed: set[str]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class PackSource:
+    """What a report is drawn from: the plans, their actuals and how to read and chart them.
+
+    ``month`` is the report month (default: the latest in the actuals), ``notes`` the
+    leads' narrative (YAML), ``area`` the area reported (default: each plan's),
+    ``scale`` the charts' size (0: no charts); ``sheet``, ``header_row``, ``sex`` and
+    ``age`` say how to read the actuals. Under ``strict`` actuals matching no
+    ambition are an error.
+    """
+
+    plan: Path
+    actuals: Path
+    month: str | None = None
+    notes: Path | None = None
+    area: str | None = None
+    scale: float = 1.0
+    sheet: str | None = None
+    header_row: int = 1
+    strict: bool = False
+    sex: str = "persons"
+    age: str | None = None
+
+
 def board(
-    plan: Path,
-    actuals: Path,
+    source: PackSource,
     output: Path,
     *,
-    month: str | None = None,
-    notes: Path | None = None,
-    area: str | None = None,
     title: str | None = None,
-    scale: float = 1.0,
-    sheet: str | None = None,
-    header_row: int = 1,
-    strict: bool = False,
-    sex: str = "persons",
-    age: str | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
 ) -> Report:
-    """The board pack (.html or .pdf) of the plans under ``plan`` against ``actuals``.
+    """The board pack (.html or .pdf) of ``source``'s plans against its actuals.
 
     Progress reports each chart drawn, then the writing of the pack.
     """
@@ -74,29 +88,18 @@ def board(
     from placehealth.reports.board import write_board
 
     check_suffix(output, DOCUMENTS)
-    plans, data = prepare(
-        plan, actuals, output, month=month, notes=notes, area=area, scale=scale, sheet=sheet,
-        header_row=header_row, strict=strict, sex=sex, age=age, progress=progress, warn=warn,
-    )  # fmt: skip
+    plans, data = prepare(source, output, progress=progress, warn=warn)
     findings = check_plans(plans, load_catalogue())
     (progress or quiet)(f"writing {output}", 0, None)
-    path = write_board(data, findings, output, title=title, source=actuals.name)
+    path = write_board(data, findings, output, title=title, source=source.actuals.name)
     return Report(path, data)
 
 
 def exceptions(
-    plan: Path,
-    actuals: Path,
+    source: PackSource,
     output: Path,
     *,
-    month: str | None = None,
-    notes: Path | None = None,
-    area: str | None = None,
     title: str | None = None,
-    scale: float = 1.0,
-    sheet: str | None = None,
-    header_row: int = 1,
-    strict: bool = False,
     bom: bool = True,
     progress: Progress | None = None,
     warn: Warn | None = None,
@@ -109,34 +112,21 @@ def exceptions(
     from placehealth.tables import WRITABLE
 
     check_suffix(output, DOCUMENTS | WRITABLE)
-    charts = output.suffix.lower() in DOCUMENTS
-    _, data = prepare(
-        plan, actuals, output, month=month, notes=notes, area=area,
-        scale=scale if charts else 0.0, sheet=sheet, header_row=header_row, strict=strict,
-        progress=progress, warn=warn,
-    )  # fmt: skip
-    path = write_exceptions(data, output, title=title, source=actuals.name, bom=bom)
+    if output.suffix.lower() not in DOCUMENTS:
+        source = replace(source, scale=0.0)  # a table has no charts
+    _, data = prepare(source, output, progress=progress, warn=warn)
+    path = write_exceptions(data, output, title=title, source=source.actuals.name, bom=bom)
     return Report(path, data)
 
 
 def prepare(
-    plan: Path,
-    actuals: Path,
+    source: PackSource,
     output: Path,
     *,
-    month: str | None = None,
-    notes: Path | None = None,
-    area: str | None = None,
-    scale: float = 1.0,
-    sheet: str | None = None,
-    header_row: int = 1,
-    strict: bool = False,
-    sex: str = "persons",
-    age: str | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
 ) -> tuple[list[Plan], PackData]:
-    """The plans and the pack's data: status, SPC and (``scale`` > 0) charts for ``output``."""
+    """The plans and the pack's data: status, SPC and (scale > 0) charts for ``output``."""
     from placehealth.plans.coverage import coverage, refuse_or_warn
     from placehealth.plans.status import read_actuals
     from placehealth.reports.figures import attach_charts, attach_spc
@@ -144,21 +134,24 @@ def prepare(
     from placehealth.reports.pack import assemble
     from placehealth.reports.render import warm_up_pdf
 
-    plans, catalogue = load_checked(plan)
-    narrative = load_notes(notes, plans) if notes is not None else None
-    frame = read_actuals(actuals, catalogue, sex=sex, age=age, sheet=sheet, header_row=header_row)
-    found = coverage(plans, catalogue, frame, area=area)
-    if (note := refuse_or_warn(found, actuals, strict=strict)) and warn is not None:
+    s = source
+    plans, catalogue = load_checked(s.plan)
+    narrative = load_notes(s.notes, plans) if s.notes is not None else None
+    frame = read_actuals(
+        s.actuals, catalogue, sex=s.sex, age=s.age, sheet=s.sheet, header_row=s.header_row
+    )
+    found = coverage(plans, catalogue, frame, area=s.area)
+    if (note := refuse_or_warn(found, s.actuals, strict=s.strict)) and warn is not None:
         warn(note)
-    data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
+    data = assemble(plans, catalogue, frame, month=s.month, area=s.area, notes=narrative)
     attach_spc(data)
     pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
     if pdf:
         warm_up_pdf()
-    if scale > 0:
+    if s.scale > 0:
         report = progress or quiet
         attach_charts(
-            data, scale=scale, image="png" if pdf else "svg",
+            data, scale=s.scale, image="png" if pdf else "svg",
             progress=lambda done, total: report("charts", done, total),
         )  # fmt: skip
     return plans, data
