@@ -47,7 +47,6 @@ CLI = Path(__file__).resolve().parents[2] / "src" / "placehealth" / "cli"
 ALLOWED: dict[str, str] = {
     "phm_segments": "moved to services/phm in the same change",
     "phm_cohort": "moved to services/phm in the same change",
-    "phm_model": "moved to services/phm in the same change",
 }
 
 ENGINES = {"duckdb", "pyspark", "sqlite3", "narwhals", "polars", "sqlalchemy", "shutil", "tempfile"}

@@ -76,7 +76,8 @@ def test_stats_service_names_the_input_file_in_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         stats_service.compute_file(source, lambda d: proportion(d, "num", "den", []))
     assert caught.value.file == str(source)
-    assert caught.value.row == 1 and caught.value.column == "num"
+    # the file's second line: the header is its first
+    assert caught.value.row == 2 and caught.value.column == "num"
 
 
 def test_funnel_points_need_a_rate() -> None:
