@@ -1,0 +1,33 @@
+"""Charts to files: PNG (for documents and print) and SVG (for the web), offline.
+
+The board pack's renderer (vl-convert, in ``placehealth.reports.charts``) draws them,
+so a chart looks the same in a pack, a page and a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from placehealth.errors import ValidationError
+from placehealth.reports.charts import render
+from placehealth.tables import write_bytes
+
+FORMATS = ("png", "svg")
+
+
+def chart_bytes(spec: dict[str, Any], fmt: str) -> bytes:
+    """The chart as PNG (twice the size, sharp in print) or SVG bytes."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown chart format '{fmt}'", hint="png or svg")
+    return render(spec, f".{fmt}")
+
+
+def export_chart(
+    spec: dict[str, Any], path: str | Path, formats: Iterable[str] = FORMATS
+) -> list[Path]:
+    """Write the chart once per format beside ``path`` (its suffix replaced), each file
+    whole or not at all; the paths written."""
+    base = Path(path)
+    return [write_bytes(chart_bytes(spec, fmt), base.with_suffix(f".{fmt}")) for fmt in formats]

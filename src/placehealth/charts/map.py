@@ -1,0 +1,115 @@
+"""A map of the place's areas: each shaded by its value, or by how it compares with a benchmark.
+
+Drawn from the place's boundary file (``charts.boundaries``). Values join on a feature
+property: the area's own code, or the code of the larger area it lies in (an LSOA's
+``neighbourhood``), so one LSOA file maps neighbourhoods and deciles too. Shading by
+value uses five quantile classes of viridis, whose lightness rises steadily, so it
+reads in grey; by significance it uses the charts' palette. Where there are few areas
+each is labelled with its value (and, for significance, the symbol), so a printed map
+needs no colour to be read. Areas without a value are pale grey.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from placehealth.charts import style
+from placehealth.charts.frames import number, records
+from placehealth.charts.significance import significance
+
+LABEL_AT_MOST = 20  # more areas than this: no labels, they would cover the map
+NO_VALUE = "#F2F2F2"
+
+
+def label_points(features: list[dict[str, Any]], key: str) -> pd.DataFrame:
+    """A point inside each area of ``key`` to write its label at: the mean of the
+    feature outlines' vertices (good enough for compact areas)."""
+    rows = []
+    for feature in features:
+        ring = np.asarray(feature["geometry"]["coordinates"][0][0], dtype=float)
+        rows.append((str(feature["properties"].get(key)), *ring[:-1, :2].mean(axis=0)))
+    points = pd.DataFrame(rows, columns=["area_code", "longitude", "latitude"])
+    return points.groupby("area_code", as_index=False).mean()
+
+
+def map_chart(
+    features: list[dict[str, Any]],
+    rows: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    unit: str = "Value",
+    shade: Literal["value", "significance"] = "value",
+    benchmark: float | None = None,
+    benchmark_name: str = "benchmark",
+    polarity: str | None = None,
+    width: int = 480,
+    height: int = 420,
+) -> dict[str, Any]:
+    """A choropleth of ``rows`` (``area_code``, ``area_name``, ``value`` and limits)
+    over ``features`` (``boundaries.for_drawing``), joined on the feature property ``key``."""
+    frame = rows.assign(
+        area_code=rows["area_code"].astype(str),
+        value=pd.to_numeric(rows["value"], errors="coerce"),
+    )
+    frame["shown"] = [number(v) for v in frame["value"].to_numpy(float)]
+    if shade == "significance":
+        if benchmark is None:
+            raise ValueError("shading by significance needs a benchmark")
+        kinds = [style.BY_KEY[k] for k in significance(frame, benchmark, polarity)]
+        frame["category"] = [k.label for k in kinds]
+        frame["label"] = [f"{k.symbol} {s}" for k, s in zip(kinds, frame["shown"], strict=True)]
+        colour: dict[str, Any] = {
+            "field": "category", "type": "nominal",
+            "title": f"Compared with {benchmark_name}",
+            "scale": style.colour_scale([k.key for k in kinds]),
+        }  # fmt: skip
+    else:
+        frame["category"] = ""
+        frame["label"] = frame["shown"]
+        colour = {"field": "value", "type": "quantitative", "title": unit,
+                  "scale": {"type": "quantile", "scheme": {"name": style.SEQUENTIAL,
+                                                           "count": 5}, "reverse": True},
+                  "legend": {"format": ",.1f"}}  # fmt: skip
+    joined = records(frame[["area_code", "area_name", "value", "shown", "category", "label"]])
+    lookup = {
+        "lookup": f"properties.{key}",
+        "from": {"data": {"values": joined}, "key": "area_code",
+                 "fields": ["area_name", "value", "shown", "category"]},
+    }  # fmt: skip
+    shape = {"type": "geoshape", "stroke": "#FFFFFF", "strokeWidth": 0.4}
+    layers: list[dict[str, Any]] = [
+        {"mark": {**shape, "fill": NO_VALUE}},
+        {"transform": [lookup, {"filter": "isValid(datum.value)"}],
+         "mark": shape,
+         "encoding": {"color": colour,
+                      "tooltip": [{"field": "area_name", "title": "Area"},
+                                  {"field": "shown", "title": unit},
+                                  *([{"field": "category", "title": "Compared"}]
+                                    if shade == "significance" else [])]}},
+    ]  # fmt: skip
+    if len(frame) <= LABEL_AT_MOST:
+        points = label_points(features, key).merge(frame[["area_code", "label"]], on="area_code")
+        where = {"longitude": {"field": "longitude", "type": "quantitative"},
+                 "latitude": {"field": "latitude", "type": "quantitative"},
+                 "text": {"field": "label"}}  # fmt: skip
+        halo = {"stroke": "#FFFFFF", "strokeWidth": 3, "strokeJoin": "round"}
+        layers.extend(
+            {"data": {"values": records(points)},
+             "mark": {"type": "text", "fontSize": 10, "fontWeight": "bold", **mark},
+             "encoding": where}
+            for mark in (halo, {"fill": "#000000"})
+        )  # fmt: skip
+    subtitle = "Pale grey: no value (hidden for small numbers or not calculated)."
+    body = {
+        "width": width,
+        "height": height,
+        "projection": {"type": "mercator"},
+        "layer": layers,
+    }
+    out = style.spec({"text": title, "subtitle": subtitle}, body)
+    out["data"] = {"values": features}
+    return out

@@ -1,0 +1,53 @@
+"""The map: areas joined to their values by a feature property, labelled where few."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from placehealth.charts import map_chart
+from placehealth.charts.boundaries import for_drawing
+from tests.charts.helpers import row
+
+
+def _square(x: float, code: str, neighbourhood: str) -> dict[str, Any]:
+    ring = [[x, 0.0], [x + 1, 0.0], [x + 1, 1.0], [x, 1.0], [x, 0.0]]
+    return {"type": "Feature", "properties": {"code": code, "neighbourhood": neighbourhood},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+
+
+FEATURES = for_drawing({"type": "FeatureCollection", "features": [
+    _square(0, "L1", "N1"), _square(1, "L2", "N1"), _square(2, "L3", "N2"),
+]})  # fmt: skip
+VALUES = pd.DataFrame([row("neighbourhood", "N1", 120.0, 5.0, 8.0),
+                       row("neighbourhood", "N2", 101.0, 5.0, 8.0)])  # fmt: skip
+
+
+def test_values_join_on_the_named_property_and_shade_by_value() -> None:
+    spec = map_chart(FEATURES, VALUES, key="neighbourhood", title="T", unit="per 100,000")
+    assert spec["data"]["values"] == FEATURES
+    shaded = spec["layer"][1]
+    lookup = shaded["transform"][0]
+    assert lookup["lookup"] == "properties.neighbourhood"
+    assert {r["area_code"]: r["value"] for r in lookup["from"]["data"]["values"]} == {
+        "N1": 120.0,
+        "N2": 101.0,
+    }
+    assert shaded["encoding"]["color"]["field"] == "value"
+    assert shaded["encoding"]["color"]["scale"]["type"] == "quantile"
+    assert spec["layer"][0]["mark"]["fill"]  # areas without a value are still drawn
+
+
+def test_labels_sit_inside_each_area_with_the_finding() -> None:
+    spec = map_chart(FEATURES, VALUES, key="neighbourhood", title="T", shade="significance",
+                     benchmark=100.0, benchmark_name="The place",
+                     polarity="lower_is_better")  # fmt: skip
+    labels = {r["area_code"]: r for r in spec["layer"][-1]["data"]["values"]}
+    assert labels["N1"]["label"] == "▼ 120.0"  # worse at 99.8%: 112 … 128 excludes 100
+    assert labels["N2"]["label"] == "● 101.0"
+    # N1 is L1 and L2 (x 0 … 2): its label between them; N2's in the middle of L3
+    assert labels["N1"]["longitude"] == pytest.approx(1.0)
+    assert labels["N2"]["longitude"] == pytest.approx(2.5)
+    assert spec["layer"][1]["encoding"]["color"]["field"] == "category"
