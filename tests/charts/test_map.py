@@ -47,7 +47,9 @@ def test_labels_sit_inside_each_area_with_the_finding() -> None:
     labels = {r["area_code"]: r for r in spec["layer"][-1]["data"]["values"]}
     assert labels["N1"]["label"] == "▼ 120.0"  # worse at 99.8%: 112 … 128 excludes 100
     assert labels["N2"]["label"] == "● 101.0"
-    # N1 is L1 and L2 (x 0 … 2): its label between them; N2's in the middle of L3
-    assert labels["N1"]["longitude"] == pytest.approx(1.0)
+    # N1 is L1 and L2 (x 0 … 2): its label in the middle of one of them, never on the
+    # line between (a crescent's mean can fall outside it); N2's in the middle of L3
+    assert labels["N1"]["longitude"] in (pytest.approx(0.5), pytest.approx(1.5))
     assert labels["N2"]["longitude"] == pytest.approx(2.5)
+    assert labels["N2"]["latitude"] == pytest.approx(0.5)
     assert spec["layer"][1]["encoding"]["color"]["field"] == "category"

@@ -64,6 +64,21 @@ def test_a_bad_choice_says_what_is_there(values_file: Path) -> None:
         charts.area_map(frame, INDICATOR, area_type="practice")
 
 
+def test_the_plan_trajectory_is_the_one_plan_show_computes() -> None:
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.show import trajectory_rows
+
+    got = charts.plan_trajectory(Path("plans/ccg-2014"), "emergency-admissions-composite")
+    rows = trajectory_rows(load_plans(Path("plans/ccg-2014")), load_catalogue())
+    # the ambition with the most points (the BCF one has three: a year and half-years)
+    shown = next(r for r in rows if r["ambition"] == "emergency-admissions")
+    assert list(got["period"]) == [p["period"] for p in shown["trajectory"]]
+    assert list(got["expected"]) == [p["value"] for p in shown["trajectory"]]
+    with pytest.raises(ValidationError, match="no ambition on indicator 'ae-attendances'"):
+        charts.plan_trajectory(Path("plans/ccg-2014"), "ae-attendances")
+
+
 def test_a_place_file_names_its_boundary_file(tmp_path: Path) -> None:
     from placehealth.places import PLACES_DIR, read_place
 

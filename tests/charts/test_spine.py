@@ -73,6 +73,18 @@ def test_marks_carry_the_finding_by_colour_shape_and_words() -> None:
     assert point["encoding"]["color"]["field"] == "category"
     assert point["encoding"]["shape"]["field"] == "category"
     assert spine["layer"][2]["encoding"]["x"]["datum"] == 0.5  # the benchmark line
-    headings = [p["title"]["text"] for p in spec["hconcat"]]
+    headings = [" ".join(p["title"]["text"]).strip() for p in spec["hconcat"]]
     assert headings[:6] == ["Indicator", "Period", "Unit", "Area N1", "The place", "Area N3"]
     assert headings[-1] == "Compared with The place"
+    assert {len(p["title"]["text"]) for p in spec["hconcat"]} == {2}  # rows line up
+
+
+def test_an_indicator_whose_value_is_hidden_is_listed_not_compared() -> None:
+    values = _values()
+    values.loc[values["area_code"] == "N1", "value"] = float("nan")
+    table = spine_table(values, area=("neighbourhood", "N1"), benchmark=("place", "P"),
+                        comparator=None, range_type="neighbourhood")  # fmt: skip
+    assert len(table) == 2
+    spec = spine_chart(table, area_name="N1", benchmark_name="P", comparator_name=None,
+                       range_name="neighbourhoods", title="N1")  # fmt: skip
+    assert {r["finding"] for r in spec["data"]["values"]} == {"× Not compared"}

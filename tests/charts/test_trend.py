@@ -25,6 +25,13 @@ def test_periods_in_time_order_with_the_trajectory_beside_them() -> None:
     assert list(frame["expected"].fillna(-1)) == [-1, 114, 110, 106]
 
 
+def test_trajectory_periods_of_another_kind_are_left_out() -> None:
+    plan = pd.DataFrame({"period": ["2016/17 H1", "2017/18"], "expected": [1, 110]})
+    frame = trend_frame(_yearly(), plan)
+    assert list(frame["period"]) == ["2015/16", "2016/17", "2017/18"]
+    assert list(frame["expected"].fillna(-1)) == [-1, -1, 110]
+
+
 def test_few_points_draw_no_limits_and_say_why() -> None:
     plan = pd.DataFrame({"period": ["2016/17", "2017/18"], "expected": [114, 110]})
     spec = trend_chart(trend_frame(_yearly(), plan), polarity="lower_is_better",

@@ -25,14 +25,18 @@ NO_VALUE = "#F2F2F2"
 
 
 def label_points(features: list[dict[str, Any]], key: str) -> pd.DataFrame:
-    """A point inside each area of ``key`` to write its label at: the mean of the
-    feature outlines' vertices (good enough for compact areas)."""
+    """A point inside each area of ``key`` to write its label at: the middle of its
+    feature nearest the middle of them all, so a label never falls outside a crescent."""
     rows = []
     for feature in features:
         ring = np.asarray(feature["geometry"]["coordinates"][0][0], dtype=float)
         rows.append((str(feature["properties"].get(key)), *ring[:-1, :2].mean(axis=0)))
     points = pd.DataFrame(rows, columns=["area_code", "longitude", "latitude"])
-    return points.groupby("area_code", as_index=False).mean()
+    middle = points.groupby("area_code")[["longitude", "latitude"]].transform("mean")
+    points["off"] = np.hypot(points["longitude"] - middle["longitude"],
+                             points["latitude"] - middle["latitude"])  # fmt: skip
+    nearest = points.sort_values("off", kind="stable").drop_duplicates("area_code")
+    return nearest.sort_values("area_code")[["area_code", "longitude", "latitude"]]
 
 
 def map_chart(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from placehealth.catalogue.model import Polarity
 from placehealth.charts import style
-from placehealth.charts.frames import number, records
+from placehealth.charts.frames import latest_period, number, records
 from placehealth.charts.significance import LIMITS, significance
 
 SPINE_WIDTH = 300
@@ -31,7 +31,7 @@ TABLE_COLUMNS = (  # (field, heading, width)
     ("benchmark_text", "{benchmark}", 100),
     ("comparator_text", "{comparator}", 100),
 )
-FINDING_WIDTH = 110
+FINDING_WIDTH = 130
 KEY = (
     "Light bar: range of {range}; dark bar: their middle half; line: {benchmark}; "
     "hollow diamond: {comparator}. Marks: {area} compared with {benchmark} at 95% and 99.8%."
@@ -48,7 +48,7 @@ def spine_table(
     names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per indicator for :func:`spine_chart`, at each indicator's latest period
-    where the area has a value: the area's value and limits, the benchmark's and the
+    where the area has a value (else its latest, the value blank): the area's value and limits, the benchmark's and the
     comparator's values, and the lowest, quartiles and highest of the ``range_type`` areas.
 
     ``indicators`` is the long table for one sex and age band; areas are (type, code).
@@ -60,12 +60,13 @@ def spine_table(
         value=pd.to_numeric(indicators["value"], errors="coerce"),
     )
     is_area = (frame["area_type"] == area[0]) & (frame["area_code"] == area[1])
-    own = frame[is_area & frame["value"].notna()]
+    own = frame[is_area]
     if own.empty:
         return pd.DataFrame()
-    from placehealth.charts.frames import latest_period
-
+    # the latest period with a value; where every value is hidden, the latest period
+    shown = own[own["value"].notna()]
     periods = {i: latest_period(g) for i, g in own.groupby("indicator_id", sort=True)}
+    periods |= {i: latest_period(g) for i, g in shown.groupby("indicator_id", sort=True)}
     chosen = pd.DataFrame({"indicator_id": list(periods), "period": list(periods.values())})
     at = frame.merge(chosen, on=["indicator_id", "period"])
     limit_columns = [c for pair in LIMITS.values() for c in pair]
@@ -144,8 +145,8 @@ def spine_chart(
         columns.append({
             "width": width,
             "height": ROW_HEIGHT * len(frame),
-            "title": {"text": heading.format(**names), "fontSize": 11, "fontWeight": "bold",
-                      "anchor": "start", "limit": width},
+            "title": {"text": _two_lines(heading.format(**names)), "fontSize": 11,
+                      "fontWeight": "bold", "anchor": "start", "limit": width},
             "mark": {"type": "text", "align": "left" if field == "indicator" else "right",
                      "limit": width, "fontSize": 11},
             "encoding": {"y": y, "text": {"field": field},
@@ -182,14 +183,14 @@ def spine_chart(
     spine = {
         "width": SPINE_WIDTH,
         "height": ROW_HEIGHT * len(frame),
-        "title": {"text": "← worse or lower      better or higher →", "fontSize": 11,
+        "title": {"text": ["", "← worse or lower  |  better or higher →"], "fontSize": 11,
                   "fontWeight": "bold", "anchor": "middle"},
         "layer": spine_layers,
     }  # fmt: skip
     finding = {
         "width": FINDING_WIDTH,
         "height": ROW_HEIGHT * len(frame),
-        "title": {"text": f"Compared with {benchmark_name}", "fontSize": 11,
+        "title": {"text": _two_lines(f"Compared with {benchmark_name}"), "fontSize": 11,
                   "fontWeight": "bold", "anchor": "start", "limit": FINDING_WIDTH},
         "mark": {"type": "text", "align": "left", "fontSize": 11, "limit": FINDING_WIDTH},
         "encoding": {"y": y, "text": {"field": "finding"}, "x": {"value": 0}},
@@ -205,3 +206,14 @@ def spine_chart(
         },
         data=data,
     )
+
+
+def _two_lines(text: str, width: int = 16) -> list[str]:
+    """A column heading on two lines (the second blank when it fits on one), so every
+    heading has the same height and the rows of all columns line up."""
+    words, first = text.split(), ""
+    while words and len(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first and words:
+        first = words.pop(0)
+    return [first, " ".join(words)]

@@ -29,23 +29,29 @@ TOO_FEW = (
 
 def trend_frame(rows: pd.DataFrame, trajectory: pd.DataFrame | None = None) -> pd.DataFrame:
     """The area's values in time order, one row per period, with ``start`` (the period's
-    first day) and, where the plan has one for the period, ``expected``."""
+    first day) and, where the plan has one for the period, ``expected``; trajectory
+    periods of another kind than the values' (a half-year beside years) are left out."""
     frame = rows.assign(
         period=rows["period"].astype(str),
         value=pd.to_numeric(rows["value"], errors="coerce"),
         lower=pd.to_numeric(rows["lower95_0cl"], errors="coerce"),
         upper=pd.to_numeric(rows["upper95_0cl"], errors="coerce"),
     )
-    frame["start"] = pd.to_datetime([parse_period(p).start for p in frame["period"]])
+    periods = [parse_period(p) for p in frame["period"]]
+    frame["start"] = pd.to_datetime([p.start for p in periods])
     frame = frame.sort_values("start")[["period", "start", "value", "lower", "upper"]]
     if trajectory is not None and not trajectory.empty:
+        kinds = {p.kind for p in periods}
+        planned = [(str(p), parse_period(str(p))) for p in trajectory["period"]]
+        same = [kind.kind in kinds for _, kind in planned]  # a half-year is not a year
         plan = pd.DataFrame({
-            "start": pd.to_datetime([parse_period(str(p)).start for p in trajectory["period"]]),
+            "start": pd.to_datetime([p.start for _, p in planned]),
+            "label": [label for label, _ in planned],
             "expected": pd.to_numeric(trajectory["expected"], errors="coerce").to_numpy(),
-        })  # fmt: skip
-        labels = dict(zip(plan["start"], (str(p) for p in trajectory["period"]), strict=True))
+        })[same]  # fmt: skip
         frame = frame.merge(plan, on="start", how="outer").sort_values("start")
-        frame["period"] = frame["period"].fillna(frame["start"].map(labels))
+        frame["period"] = frame["period"].fillna(frame["label"])
+        frame = frame.drop(columns="label")
     return frame.reset_index(drop=True)
 
 

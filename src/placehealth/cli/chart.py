@@ -42,8 +42,11 @@ def chart(
     comparator: str = typer.Option(
         None, "--comparator", help="Overview: a comparator area's code, shown as a diamond."
     ),
+    plan: Path = typer.Option(
+        None, "--plan", "-p", help="Trend: a plan whose ambition on the indicator to overlay."
+    ),
     trajectory: Path = typer.Option(
-        None, "--trajectory", help="Trend: the plan's trajectory (columns period, expected)."
+        None, "--trajectory", help="Trend: a trajectory file instead (columns period, expected)."
     ),
     place: str = typer.Option(
         None, "--place", help="Map: the place (id or place file) whose boundaries to draw."
@@ -66,6 +69,9 @@ def chart(
 
     Example: placehealth chart compare out/demo/indicators.csv -i emergency-admissions
     -o admissions.png
+
+    Example: placehealth chart trend out/demo/indicators.csv -i dementia-diagnosis
+    -p plans/ccg-2014 -o dementia-trend.svg
 
     Example: placehealth chart map out/demo/indicators.csv -i emergency-admissions
     --shade significance -o admissions-map.svg
@@ -91,12 +97,14 @@ def chart(
         spec = charts.compare(values, indicator, area_type=area_type, period=time_period,
                               benchmark=benchmark)  # fmt: skip
     elif kind == "trend":
-        plan = None
-        if trajectory is not None:
+        planned = None
+        if plan is not None:
+            planned = charts.plan_trajectory(plan, indicator)
+        elif trajectory is not None:
             from placehealth.tables import read_table
 
-            plan = read_table(trajectory, text=True)
-        spec = charts.trend(values, indicator, area=area, trajectory=plan)
+            planned = read_table(trajectory, text=True)
+        spec = charts.trend(values, indicator, area=area, trajectory=planned)
     elif kind == "inequality":
         spec = charts.inequality(values, indicator, period=time_period)
     else:

@@ -145,6 +145,27 @@ def trend(
                        unit=_unit(rows))  # fmt: skip
 
 
+def plan_trajectory(plan: str | Path, indicator_id: str) -> pd.DataFrame:
+    """The trajectory (``period``, ``expected``) of the plan's ambition on the indicator
+    with the most points, as its method implies (``placehealth plan show``); labels
+    that are no period (an index's 'baseline') are left out."""
+    from placehealth.periods import is_period
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.show import trajectory_rows
+
+    rows = trajectory_rows(load_plans(Path(plan)), load_catalogue())
+    found = [r for r in rows if r["indicator"] == indicator_id and r["trajectory"]]
+    if not found:
+        raise ValidationError(
+            f"no ambition on indicator '{indicator_id}' with a trajectory", file=plan,
+            hint="placehealth plan show lists each ambition's indicator",
+        )  # fmt: skip
+    best = max(found, key=lambda r: sum(is_period(str(p["period"])) for p in r["trajectory"]))
+    points = [p for p in best["trajectory"] if is_period(str(p["period"]))]
+    return pd.DataFrame({"period": [p["period"] for p in points],
+                         "expected": [p["value"] for p in points]})  # fmt: skip
+
+
 def inequality(
     indicators: pd.DataFrame, indicator_id: str, *, period: str | None = None
 ) -> dict[str, Any]:

@@ -6,8 +6,8 @@ oval, sized at about 0.4 km² an LSOA, cut into the Voronoi cells of one point p
 LSOA: cells tile the outline exactly, with no overlap and no gap. Cells are numbered
 along a Hilbert curve, which keeps consecutive cells close together, and each
 neighbourhood (whose LSOAs the geography numbers consecutively) grows from the first
-free cell along the curve through cells that share an edge, so it is one compact
-patch. Drawn from a fixed seed: the same place file always gives the same bytes.
+free cell along the curve through cells that share an edge, nearest first, so it is
+one compact patch. Drawn from a fixed seed: the same place file always gives the same bytes.
 The oval sits at a fixed, arbitrary longitude and latitude, and every feature says
 it is synthetic.
 """
@@ -146,11 +146,11 @@ def _connected(cells: set[int], touching: list[set[int]]) -> bool:
     return len(seen) == len(cells)
 
 
-def _patches(touching: list[set[int]], sizes: npt.NDArray[np.int64]) -> list[int]:
+def _patches(touching: list[set[int]], sizes: npt.NDArray[np.int64], points: Points) -> list[int]:
     """Cells for each neighbourhood in turn, grown from the first free cell along the
-    Hilbert curve through touching cells, nearest along the curve first, never taking
-    a cell that would cut the cells still free in two: every neighbourhood is one
-    patch, the last one included (cells are numbered in curve order)."""
+    Hilbert curve through touching cells, the nearest to that first cell first (a
+    compact patch), never taking a cell that would cut the cells still free in two:
+    every neighbourhood is one patch, the last one included."""
     free = set(range(len(touching)))
     out: list[int] = []
     for size in sizes:
@@ -158,9 +158,11 @@ def _patches(touching: list[set[int]], sizes: npt.NDArray[np.int64]) -> list[int
         taken = [start]
         free.discard(start)
         while len(taken) < int(size):
-            frontier = sorted({c for t in taken for c in touching[t]} & free)
-            if not frontier:  # cannot happen while the free cells stay connected
-                frontier = sorted(free)
+            near = sorted({c for t in taken for c in touching[t]} & free)
+            if not near:  # cannot happen while the free cells stay connected
+                near = sorted(free)
+            distance = np.hypot(*(points[near] - points[start]).T)
+            frontier = [near[i] for i in np.argsort(distance, kind="stable")]
             cell = next((c for c in frontier if _connected(free - {c}, touching)), frontier[0])
             taken.append(cell)
             free.discard(cell)
@@ -189,7 +191,7 @@ def synthetic_boundaries(place: PlaceFile) -> dict[str, Any]:
     points = points[_hilbert_order(points)]
     cells = voronoi_cells(points, outline)
     sizes = np.bincount(geo.lsoa_neighbourhood)
-    order = _patches(_touching(cells), sizes)  # LSOA i gets cell order[i]
+    order = _patches(_touching(cells), sizes, points)  # LSOA i gets cell order[i]
     cells = [cells[i] for i in order]
     features = [
         {
