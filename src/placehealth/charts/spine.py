@@ -48,8 +48,9 @@ def spine_table(
     names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per indicator for :func:`spine_chart`, at each indicator's latest period
-    where the area has a value (else its latest, the value blank): the area's value and limits, the benchmark's and the
-    comparator's values, and the lowest, quartiles and highest of the ``range_type`` areas.
+    where the area has a value (else its latest, the value blank): the area's value and
+    limits, the benchmark's and the comparator's values, and the lowest, quartiles and
+    highest of the ``range_type`` areas.
 
     ``indicators`` is the long table for one sex and age band; areas are (type, code).
     """
