@@ -66,3 +66,7 @@ def main() -> None:
             "for print; pages use SVG. Charts read aggregated values only, never records."
         ),
     )
+
+
+if __name__ == "__main__":
+    main()
