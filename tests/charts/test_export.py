@@ -27,6 +27,7 @@ def test_png_and_svg_are_valid_files(tmp_path: Path) -> None:
     root = ET.fromstring(svg.read_text())
     assert root.tag.endswith("svg")
     assert "Worse (99.8%)" in svg.read_text()  # the words are in the drawing, not only colour
+    assert 'aria-label="Admissions. Bars: value.' in svg.read_text()  # for screen readers
 
 
 def test_an_unknown_format_is_refused() -> None:

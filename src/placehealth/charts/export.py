@@ -7,6 +7,7 @@ so a chart looks the same in a pack, a page and a file.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,20 @@ FORMATS = ("png", "svg")
 
 
 def chart_bytes(spec: dict[str, Any], fmt: str) -> bytes:
-    """The chart as PNG (twice the size, sharp in print) or SVG bytes."""
+    """The chart as PNG (twice the size, sharp in print) or SVG bytes; an SVG carries the
+    spec's description as its accessible name (``role="img"``, ``aria-label``, ``<title>``)."""
     if fmt not in FORMATS:
         raise ValidationError(f"unknown chart format '{fmt}'", hint="png or svg")
-    return render(spec, f".{fmt}")
+    data = render(spec, f".{fmt}")
+    name = spec.get("description")
+    if fmt == "svg" and name:  # the drawing's accessible name, for screen readers
+        text = escape(str(name), quote=True)
+        svg = data.decode("utf-8")
+        head = svg.index(">", svg.index("<svg")) + 1
+        svg = (svg[:head].replace("<svg ", f'<svg role="img" aria-label="{text}" ', 1)
+               + f"<title>{text}</title>" + svg[head:])  # fmt: skip
+        data = svg.encode("utf-8")
+    return data
 
 
 def export_chart(

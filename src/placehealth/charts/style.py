@@ -60,10 +60,20 @@ def spec(
     title: str | dict[str, Any], body: dict[str, Any], *, data: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """A whole Vega-Lite spec: schema, title, data, the chart's body and the shared look."""
-    out: dict[str, Any] = {"$schema": SCHEMA, "title": title}
+    out: dict[str, Any] = {"$schema": SCHEMA, "title": title, "description": describe(title)}
     if data is not None:
         out["data"] = {"values": data}
     out.update(body)
     legend: dict[str, Any] = {**CONFIG["legend"], "symbolStrokeColor": "#231F20"}  # type: ignore[dict-item]
     out["config"] = {**CONFIG, "legend": legend}
     return out
+
+
+def describe(title: str | dict[str, Any]) -> str:
+    """The chart's title and key as one sentence: the SVG's accessible name (aria-label),
+    read out by a screen reader in place of the drawing."""
+    if isinstance(title, str):
+        return title
+    subtitle = title.get("subtitle") or []
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return " ".join([f"{title.get('text', '')}.", *lines]).strip()
