@@ -62,8 +62,10 @@ def main() -> None:
         notes=(
             f"Over {path.name}: {len(values):,} indicator values of a place of about "
             f"{persons:,} registered people. Best of 3 after the renderer's first start "
-            f"({first:.2f} s in this run, once a process). PNG is drawn at twice the size, "
-            "for print; pages use SVG. Charts read aggregated values only, never records."
+            f"({first:.2f} s in this run, once a process). PNG is drawn at 1.5 times the size, "
+            "for print; pages use SVG. Charts read aggregated values only, never records. "
+            f"Load average when measured: {os.getloadavg()[0]:.1f} on 2 cores (other jobs "
+            "were running; on an idle machine the times are lower)."
         ),
     )
 

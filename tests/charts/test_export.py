@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from placehealth.charts import compare_chart, export_chart
-from placehealth.charts.export import chart_bytes
+from placehealth.charts.export import PNG_SCALE, chart_bytes
 from placehealth.errors import ValidationError
 from tests.charts.helpers import neighbourhoods
 
@@ -22,10 +22,10 @@ def test_png_and_svg_are_valid_files(tmp_path: Path) -> None:
     assert (png.name, svg.name) == ("admissions.png", "admissions.svg")
     data = png.read_bytes()
     assert data.startswith(PNG_SIGNATURE)
-    width = int.from_bytes(data[16:20], "big")
-    assert width > 400  # drawn at twice the chart's size, for print
     root = ET.fromstring(svg.read_text())
     assert root.tag.endswith("svg")
+    width = int.from_bytes(data[16:20], "big")  # the PNG header's width
+    assert abs(width - PNG_SCALE * float(root.attrib["width"])) <= 1  # 1.5 times, for print
     assert "Worse (99.8%)" in svg.read_text()  # the words are in the drawing, not only colour
     assert 'aria-label="Admissions. Bars: value.' in svg.read_text()  # for screen readers
 

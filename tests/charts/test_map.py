@@ -53,3 +53,15 @@ def test_labels_sit_inside_each_area_with_the_finding() -> None:
     assert labels["N2"]["longitude"] == pytest.approx(2.5)
     assert labels["N2"]["latitude"] == pytest.approx(0.5)
     assert spec["layer"][1]["encoding"]["color"]["field"] == "category"
+
+
+def test_an_area_of_several_features_is_outlined_once() -> None:
+    spec = map_chart(FEATURES, VALUES, key="neighbourhood", title="T")
+    borders = next(la for la in spec["layer"] if la["mark"].get("filled") is False)
+    by_area = {f["properties"]["area_code"]: f["geometry"]["coordinates"]
+               for f in borders["data"]["values"]}  # fmt: skip
+    # N1 is two unit squares side by side: its border is 6 unit edges, the shared edge
+    # at x = 1 left out; N2 is one square: 4 edges
+    assert len(by_area["N1"]) == 6
+    assert [[1.0, 0.0], [1.0, 1.0]] not in by_area["N1"]
+    assert len(by_area["N2"]) == 4

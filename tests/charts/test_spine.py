@@ -67,16 +67,27 @@ def test_marks_carry_the_finding_by_colour_shape_and_words() -> None:
     rows = {r["indicator_id"]: r for r in spec["data"]["values"]}
     assert rows["emergency-admissions"]["finding"] == "▼ Worse (99.8%)"
     assert rows["dementia-diagnosis"]["finding"] == "▲ Better (99.8%)"
-    spine = next(p for p in spec["hconcat"] if "layer" in p)
-    point = spine["layer"][-1]
-    assert point["encoding"]["x"]["field"] == "value_at"
+    layers = spec["layer"]
+    point = next(la for la in layers if la["encoding"].get("x", {}).get("field") == "value_at")
     assert point["encoding"]["color"]["field"] == "category"
     assert point["encoding"]["shape"]["field"] == "category"
-    assert spine["layer"][2]["encoding"]["x"]["datum"] == 0.5  # the benchmark line
-    headings = [" ".join(p["title"]["text"]).strip() for p in spec["hconcat"]]
-    assert headings[:6] == ["Indicator", "Period", "Unit", "Area N1", "The place", "Area N3"]
-    assert headings[-1] == "Compared with The place"
-    assert {len(p["title"]["text"]) for p in spec["hconcat"]} == {2}  # rows line up
+    rule = next(la for la in layers if la["mark"]["type"] == "rule")
+    assert rule["encoding"]["x"]["datum"] == 0.5  # the benchmark line, mid-spine
+    spine_range = rule["encoding"]["x"]["scale"]["range"]
+    texts = [la for la in layers if la["mark"]["type"] == "text"]
+    columns = [la["encoding"]["text"]["field"] for la in texts if "field" in la["encoding"]["text"]]
+    assert columns == ["indicator", "period", "unit", "value_text", "benchmark_text",
+                       "comparator_text", "finding"]  # fmt: skip
+    headings = [
+        la["encoding"]["text"]["value"] for la in texts if "value" in la["encoding"]["text"]
+    ]
+    assert {len(h) for h in headings} == {2}  # two lines each: the rows line up
+    words = [" ".join(h).strip() for h in headings]
+    assert words[:6] == ["Indicator", "Period", "Unit", "Area N1", "The place", "Area N3"]
+    assert words[-1] == "Compared with The place"
+    # the numbers sit left of the spine, the finding right of it
+    at = {la["encoding"]["text"].get("field"): la["encoding"]["x"]["value"] for la in texts}
+    assert at["comparator_text"] < spine_range[0] < spine_range[1] < at["finding"]
 
 
 def test_an_indicator_whose_value_is_hidden_is_listed_not_compared() -> None:

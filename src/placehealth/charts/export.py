@@ -12,18 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from placehealth.errors import ValidationError
-from placehealth.reports.charts import render
+from placehealth.reports.charts import render, to_png
 from placehealth.tables import write_bytes
 
 FORMATS = ("png", "svg")
+# PNG pixels per chart pixel: 1.5 prints a chart a page wide at about 150 dpi, as the
+# board pack's do, and draws in half the time of 2
+PNG_SCALE = 1.5
 
 
 def chart_bytes(spec: dict[str, Any], fmt: str) -> bytes:
-    """The chart as PNG (twice the size, sharp in print) or SVG bytes; an SVG carries the
+    """The chart as PNG (1.5 times the size, for print) or SVG bytes; an SVG carries the
     spec's description as its accessible name (``role="img"``, ``aria-label``, ``<title>``)."""
     if fmt not in FORMATS:
         raise ValidationError(f"unknown chart format '{fmt}'", hint="png or svg")
-    data = render(spec, f".{fmt}")
+    data = to_png(spec, scale=PNG_SCALE) if fmt == "png" else render(spec, ".svg")
     name = spec.get("description")
     if fmt == "svg" and name:  # the drawing's accessible name, for screen readers
         text = escape(str(name), quote=True)

@@ -11,6 +11,7 @@ needs no colour to be read. Areas without a value are pale grey.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
@@ -37,6 +38,32 @@ def label_points(features: list[dict[str, Any]], key: str) -> pd.DataFrame:
                              points["latitude"] - middle["latitude"])  # fmt: skip
     nearest = points.sort_values("off", kind="stable").drop_duplicates("area_code")
     return nearest.sort_values("area_code")[["area_code", "longitude", "latitude"]]
+
+
+def outlines(features: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The border of each area of ``key`` as a MultiLineString: the edges of its features
+    that no other feature of the same area shares (features that meet share vertices,
+    as those of one boundary file do). Drawn over the shading, it keeps two neighbouring
+    areas apart when they are shaded alike."""
+    count: dict[tuple[str, tuple[float, ...]], int] = {}
+    for feature in features:
+        area = str(feature["properties"].get(key))
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                for a, b in pairwise(ring):
+                    ends = tuple(sorted([(round(a[0], 7), round(a[1], 7)),
+                                         (round(b[0], 7), round(b[1], 7))]))  # fmt: skip
+                    edge = (area, ends[0] + ends[1])
+                    count[edge] = count.get(edge, 0) + 1
+    lines: dict[str, list[list[list[float]]]] = {}
+    for (area, (x1, y1, x2, y2)), n in count.items():
+        if n == 1:
+            lines.setdefault(area, []).append([[x1, y1], [x2, y2]])
+    return [
+        {"type": "Feature", "properties": {"area_code": area},
+         "geometry": {"type": "MultiLineString", "coordinates": edges}}
+        for area, edges in sorted(lines.items())
+    ]  # fmt: skip
 
 
 def map_chart(
@@ -95,6 +122,10 @@ def map_chart(
                                   *([{"field": "category", "title": "Compared"}]
                                     if shade == "significance" else [])]}},
     ]  # fmt: skip
+    if key != "code":  # areas made of several features: draw each area's border
+        layers.append({"data": {"values": outlines(features, key)},
+                       "mark": {"type": "geoshape", "filled": False, "stroke": "#231F20",
+                                "strokeWidth": 1.2}})  # fmt: skip
     if len(frame) <= LABEL_AT_MOST:
         points = label_points(features, key).merge(frame[["area_code", "label"]], on="area_code")
         where = {"longitude": {"field": "longitude", "type": "quantitative"},

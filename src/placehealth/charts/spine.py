@@ -139,21 +139,49 @@ def spine_chart(
     y = {"field": "indicator", "type": "nominal", "sort": order, "axis": None}
     names: dict[str, str] = {"area": area_name, "benchmark": benchmark_name,
              "comparator": comparator_name or "no comparator", "range": range_name}  # fmt: skip
-    columns = []
+    # one view, drawn as a table: text columns at fixed offsets, then the spine on its
+    # own stretch of the x axis, then the finding in words (one view renders fastest)
+    one_row: dict[str, Any] = {"values": [{}]}
+    header: dict[str, Any] = {
+        "type": "text",
+        "fontSize": 11,
+        "fontWeight": "bold",
+        "baseline": "bottom",
+        "align": "left",
+        "lineHeight": 13,
+    }
+    layers: list[dict[str, Any]] = []
+    left = 0
     for field, heading, width in TABLE_COLUMNS:
         if field == "comparator_text" and comparator_name is None:
             continue
-        columns.append({
-            "width": width,
-            "height": ROW_HEIGHT * len(frame),
-            "title": {"text": _two_lines(heading.format(**names)), "fontSize": 11,
-                      "fontWeight": "bold", "anchor": "start", "limit": width},
-            "mark": {"type": "text", "align": "left" if field == "indicator" else "right",
-                     "limit": width, "fontSize": 11},
-            "encoding": {"y": y, "text": {"field": field},
-                         "x": {"value": 0 if field == "indicator" else width}},
-        })  # fmt: skip
-    x_scale = {"domain": [0, 1]}
+        right = field != "indicator"
+        at = left + width if right else left
+        layers.append(
+            {
+                "mark": {  # only names can overrun: measuring every number is slow
+                    "type": "text",
+                    "align": "right" if right else "left",
+                    "fontSize": 11,
+                    **({} if right else {"limit": width}),
+                },
+                "encoding": {"y": y, "text": {"field": field}, "x": {"value": at}},
+            }
+        )
+        layers.append(
+            {
+                "data": one_row,
+                "mark": {**header, "align": "right" if right else "left"},
+                "encoding": {
+                    "x": {"value": at},
+                    "y": {"value": -19},
+                    "text": {"value": _two_lines(heading.format(**names))},
+                },
+            }
+        )
+        left += width + 8
+    spine_from = left + 8
+    x_scale = {"domain": [0, 1], "range": [spine_from, spine_from + SPINE_WIDTH]}
     x = {"type": "quantitative", "scale": x_scale, "axis": None}
     keys = list(dict.fromkeys(category))
     spine_layers: list[dict[str, Any]] = [
@@ -181,32 +209,29 @@ def spine_chart(
                          {"field": "finding", "title": "Compared with benchmark"}],
          }},
     ]  # fmt: skip
-    spine = {
-        "width": SPINE_WIDTH,
-        "height": ROW_HEIGHT * len(frame),
-        "title": {"text": ["", "← worse or lower  |  better or higher →"], "fontSize": 11,
-                  "fontWeight": "bold", "anchor": "middle"},
-        "layer": spine_layers,
-    }  # fmt: skip
-    finding = {
-        "width": FINDING_WIDTH,
-        "height": ROW_HEIGHT * len(frame),
-        "title": {"text": _two_lines(f"Compared with {benchmark_name}"), "fontSize": 11,
-                  "fontWeight": "bold", "anchor": "start", "limit": FINDING_WIDTH},
-        "mark": {"type": "text", "align": "left", "fontSize": 11, "limit": FINDING_WIDTH},
-        "encoding": {"y": y, "text": {"field": "finding"}, "x": {"value": 0}},
-    }  # fmt: skip
+    finding_at = spine_from + SPINE_WIDTH + 16
+    layers += [
+        *spine_layers,
+        {"data": one_row, "mark": {**header, "align": "center"},
+         "encoding": {"x": {"value": spine_from + SPINE_WIDTH / 2}, "y": {"value": -19},
+                      "text": {"value": ["", "← worse or lower  |  better or higher →"]}}},
+        {"mark": {"type": "text", "align": "left", "fontSize": 11},
+         "encoding": {"y": y, "text": {"field": "finding"}, "x": {"value": finding_at}}},
+        {"data": one_row, "mark": header,
+         "encoding": {"x": {"value": finding_at}, "y": {"value": -19},
+                      "text": {"value": _two_lines(f"Compared with {benchmark_name}")}}},
+    ]  # fmt: skip
     top = {"text": title, "subtitle": KEY.format(**names)}
-    data = records(frame.drop(columns=[c for c in frame.columns if c.startswith("Unnamed")]))
-    return style.spec(
-        top,
-        {
-            "hconcat": [*columns, spine, finding],
-            "spacing": 8,
-            "resolve": {"scale": {"y": "shared"}},
-        },
-        data=data,
-    )
+    columns = [c for c in frame.columns if not str(c).startswith("Unnamed")]
+    body = {
+        "width": finding_at + FINDING_WIDTH,
+        "height": ROW_HEIGHT * len(frame),
+        "layer": layers,
+        "config": {"view": {"stroke": None}},
+    }
+    out = style.spec(top, body, data=records(frame[columns]))
+    out["title"]["offset"] = 36  # room for the two-line column headings
+    return out
 
 
 def _two_lines(text: str, width: int = 16) -> list[str]:
