@@ -123,3 +123,29 @@ def test_the_command_refuses_bad_input_in_one_line(
     assert says in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_bad_files_and_choices_are_named(values_file: Path, tmp_path: Path) -> None:
+    frame = charts.read_indicators(values_file)
+    not_values = tmp_path / "actuals.csv"
+    pd.DataFrame({"indicator": ["x"], "value": [1]}).to_csv(not_values, index=False)
+    with pytest.raises(ValidationError, match="not an indicator values file: no column"):
+        charts.read_indicators(not_values)
+    with pytest.raises(ValidationError, match="no indicator values for area 'E92000001'"):
+        charts.compare(frame, INDICATOR, benchmark="E92000001")
+    with pytest.raises(ValidationError, match="no 'place' rows to compare with"):
+        charts.compare(frame[frame["area_type"] != "place"], INDICATOR)
+    hidden = frame.assign(value=frame["value"].where(frame["area_type"] != "place"))
+    with pytest.raises(ValidationError, match="no value for the benchmark 'Liverpool' in 2018/19"):
+        charts.compare(hidden, INDICATOR)
+    with pytest.raises(ValidationError, match="unsupported chart type '.pdf'"):
+        charts.write_chart({}, tmp_path / "chart.pdf")
+
+
+def test_a_real_place_without_boundaries_is_told_to_name_them() -> None:
+    place = load_place("liverpool")
+    real = place.model_copy(
+        update={"geography": place.geography.model_copy(update={"synthetic": False})}
+    )
+    with pytest.raises(ValidationError, match="has no boundary file"):
+        charts.boundaries_of(real)
