@@ -138,7 +138,7 @@ def test_bad_files_and_choices_are_named(values_file: Path, tmp_path: Path) -> N
     hidden = frame.assign(value=frame["value"].where(frame["area_type"] != "place"))
     with pytest.raises(ValidationError, match="no value for the benchmark 'Liverpool' in 2018/19"):
         charts.compare(hidden, INDICATOR)
-    with pytest.raises(ValidationError, match="unsupported chart type '.pdf'"):
+    with pytest.raises(ValidationError, match=r"unsupported chart type '\.pdf'"):
         charts.write_chart({}, tmp_path / "chart.pdf")
 
 
