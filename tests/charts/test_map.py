@@ -9,6 +9,7 @@ import pytest
 
 from placehealth.charts import map_chart
 from placehealth.charts.boundaries import for_drawing
+from placehealth.charts.map import value_classes
 from tests.charts.helpers import row
 
 
@@ -35,8 +36,13 @@ def test_values_join_on_the_named_property_and_shade_by_value() -> None:
         "N1": 120.0,
         "N2": 101.0,
     }
-    assert shaded["encoding"]["color"]["field"] == "value"
-    assert shaded["encoding"]["color"]["scale"]["type"] == "quantile"
+    colour = shaded["encoding"]["color"]
+    assert colour["field"] == "category"  # the value's class, named by its range
+    domain = colour["scale"]["domain"]  # every class, lowest first, each its own colour
+    assert domain[0] == "101.0 to 104.8" and domain[-1] == "116.2 to 120.0"
+    assert colour["scale"]["range"] == ["#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154"]
+    found = {r["area_code"]: r["category"] for r in lookup["from"]["data"]["values"]}
+    assert found == {"N1": "116.2 to 120.0", "N2": "101.0 to 104.8"}
     assert spec["layer"][0]["mark"]["fill"]  # areas without a value are still drawn
 
 
@@ -65,3 +71,20 @@ def test_an_area_of_several_features_is_outlined_once() -> None:
     assert len(by_area["N1"]) == 6
     assert [[1.0, 0.0], [1.0, 1.0]] not in by_area["N1"]
     assert len(by_area["N2"]) == 4
+
+
+def test_value_classes_hold_about_as_many_areas_each() -> None:
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, float("nan")])
+    classes, names = value_classes(values)
+    assert names == ["1.0 to 2.8", "2.8 to 4.6", "4.6 to 6.4", "6.4 to 8.2", "8.2 to 10.0"]
+    # quintile edges of 1 … 10: 1, 2.8, 4.6, 6.4, 8.2, 10: two values a class
+    assert list(classes[:10]) == [
+        "1.0 to 2.8", "1.0 to 2.8", "2.8 to 4.6", "2.8 to 4.6", "4.6 to 6.4",
+        "4.6 to 6.4", "6.4 to 8.2", "6.4 to 8.2", "8.2 to 10.0", "8.2 to 10.0",
+    ]  # fmt: skip
+    assert classes.iloc[10] == ""  # no value, no class: drawn pale grey
+
+
+def test_scattered_areas_are_not_labelled() -> None:
+    spec = map_chart(FEATURES, VALUES, key="neighbourhood", title="T", labels=False)
+    assert all(la["mark"]["type"] != "text" for la in spec["layer"])

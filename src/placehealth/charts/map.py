@@ -3,10 +3,11 @@
 Drawn from the place's boundary file (``charts.boundaries``). Values join on a feature
 property: the area's own code, or the code of the larger area it lies in (an LSOA's
 ``neighbourhood``), so one LSOA file maps neighbourhoods and deciles too. Shading by
-value uses five quantile classes of viridis, whose lightness rises steadily, so it
-reads in grey; by significance it uses the charts' palette. Where there are few areas
-each is labelled with its value (and, for significance, the symbol), so a printed map
-needs no colour to be read. Areas without a value are pale grey.
+value uses five quantile classes (the legend gives each one's range) in viridis,
+whose lightness changes steadily, so it reads in grey; by significance it uses the
+charts' palette. Where there are few areas each is labelled with its value (and, for
+significance, the symbol), so a printed map needs no colour to be read. Areas made of
+several LSOAs have their border drawn. Areas without a value are pale grey.
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ from placehealth.charts.significance import significance
 
 LABEL_AT_MOST = 20  # more areas than this: no labels, they would cover the map
 NO_VALUE = "#F2F2F2"
+
+
+def value_classes(values: pd.Series, classes: int = 5) -> tuple[pd.Series, list[str]]:
+    """Each value's class among ``classes`` of about as many areas each (quantiles),
+    named by its range ('7,597.3 to 8,539.9'), so the legend says the numbers; and the
+    names of all the classes, lowest first."""
+    numbers = values.to_numpy(dtype=float)
+    present = numbers[~np.isnan(numbers)]
+    if present.size == 0:
+        return pd.Series("", index=values.index), []
+    edges = np.unique(np.quantile(present, np.linspace(0, 1, classes + 1)))
+    at = np.clip(np.searchsorted(edges, numbers, side="right") - 1, 0, max(len(edges) - 2, 0))
+    names = [f"{number(lo)} to {number(hi)}" for lo, hi in pairwise(edges)]
+    names = names or [f"{number(edges[0])} to {number(edges[0])}"]
+    out = pd.Series([names[i] for i in at], index=values.index)
+    return out.where(~np.isnan(numbers), ""), names
 
 
 def label_points(features: list[dict[str, Any]], key: str) -> pd.DataFrame:
@@ -77,11 +94,13 @@ def map_chart(
     benchmark: float | None = None,
     benchmark_name: str = "benchmark",
     polarity: str | None = None,
+    labels: bool = True,
     width: int = 480,
     height: int = 420,
 ) -> dict[str, Any]:
     """A choropleth of ``rows`` (``area_code``, ``area_name``, ``value`` and limits)
-    over ``features`` (``boundaries.for_drawing``), joined on the feature property ``key``."""
+    over ``features`` (``boundaries.for_drawing``), joined on the feature property ``key``;
+    ``labels=False`` for areas scattered over the map (deciles), whose labels would pile up."""
     frame = rows.assign(
         area_code=rows["area_code"].astype(str),
         value=pd.to_numeric(rows["value"], errors="coerce"),
@@ -99,12 +118,11 @@ def map_chart(
             "scale": style.colour_scale([k.key for k in kinds]),
         }  # fmt: skip
     else:
-        frame["category"] = ""
+        frame["category"], order = value_classes(frame["value"])
         frame["label"] = frame["shown"]
-        colour = {"field": "value", "type": "quantitative", "title": unit,
-                  "scale": {"type": "quantile", "scheme": {"name": style.SEQUENTIAL,
-                                                           "count": 5}, "reverse": True},
-                  "legend": {"format": ",.1f"}}  # fmt: skip
+        colour = {"field": "category", "type": "ordinal", "title": unit,
+                  "scale": {"domain": order, "range": style.VALUE_CLASSES[: len(order)]},
+                  "legend": {"symbolType": "square"}}  # fmt: skip
     joined = records(frame[["area_code", "area_name", "value", "shown", "category", "label"]])
     lookup = {
         "lookup": f"properties.{key}",
@@ -126,7 +144,7 @@ def map_chart(
         layers.append({"data": {"values": outlines(features, key)},
                        "mark": {"type": "geoshape", "filled": False, "stroke": "#231F20",
                                 "strokeWidth": 1.2}})  # fmt: skip
-    if len(frame) <= LABEL_AT_MOST:
+    if labels and len(frame) <= LABEL_AT_MOST:
         points = label_points(features, key).merge(frame[["area_code", "label"]], on="area_code")
         where = {"longitude": {"field": "longitude", "type": "quantitative"},
                  "latitude": {"field": "latitude", "type": "quantitative"},

@@ -42,7 +42,8 @@ BENCHMARK = "#231F20"  # near black: benchmark lines and marks
 COMPARATOR = "#CC79A7"  # Okabe–Ito reddish purple, with its own shape
 RANGE = "#D9D9D9"  # spine background: the range of areas
 MIDDLE = "#A6A6A6"  # spine: the middle half of areas
-SEQUENTIAL = "viridis"  # maps: light to dark reads in grey too
+# maps: five viridis classes, light (low) to dark (high), which read in grey too
+VALUE_CLASSES = ["#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154"]
 
 
 def colour_scale(keys: list[str]) -> dict[str, Any]:

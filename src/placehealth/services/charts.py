@@ -230,6 +230,7 @@ def area_map(
         title=title, unit=_unit(rows), shade=shade,
         benchmark=_value(rows, bench, period) if shade == "significance" else None,
         benchmark_name=_display(rows, bench), polarity=_polarity(rows),
+        labels=area_type != DECILE,  # a decile's LSOAs are all over the place
     )  # fmt: skip
 
 
