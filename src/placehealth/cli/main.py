@@ -52,6 +52,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Indicator statistics to the public-health (PHE/Fingertips) standard.",
     ),
     "indicators": ("placehealth.cli.indicators", "Indicators computed from the warehouse."),
+    "chart": (
+        "placehealth.cli.chart",
+        "Draw one chart of indicator values: overview, compare, trend, inequality or map.",
+    ),
     "report": (
         "placehealth.cli.report",
         "Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.",
