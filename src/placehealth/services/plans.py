@@ -58,18 +58,24 @@ def load_checked(path: Path) -> tuple[list[Plan], Catalogue]:
 def check(
     path: Path, *, severity: Severity = Severity.NOTE, accepted: Path | None = None
 ) -> PlanCheck:
-    """Recompute every trajectory, headline and ratio; disagreements at ``severity`` or worse."""
+    """Recompute every trajectory, headline and ratio, and every financial table in the
+    plan folders' ``finance/`` folders; disagreements at ``severity`` or worse, most severe
+    first."""
     from placehealth.catalogue import load_catalogue
     from placehealth.plans.check import check_plans
     from placehealth.plans.check.accepted import apply_accepted
+    from placehealth.plans.check.findings import SEVERITY_ORDER
     from placehealth.plans.load import load_plans
+    from placehealth.services import finance
 
     catalogue = load_catalogue()
     plans = load_plans(path)
     order = list(Severity)
-    findings = [
-        f for f in check_plans(plans, catalogue) if order.index(f.severity) <= order.index(severity)
-    ]
+    everything = sorted(
+        check_plans(plans, catalogue) + finance.findings(path),
+        key=lambda f: (SEVERITY_ORDER[f.severity], f.id),
+    )
+    findings = [f for f in everything if order.index(f.severity) <= order.index(severity)]
     if accepted is None:
         return PlanCheck(plans, findings)
     review = apply_accepted(findings, accepted)

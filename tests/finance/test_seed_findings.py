@@ -1,0 +1,114 @@
+"""What the finance checker finds in the seeds' tables (plans/*/finance): each finding with
+both numbers and both sources, and nothing else — every table that adds up stays silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from placehealth.finance.check import check_book
+from placehealth.finance.load import load_book
+from placehealth.plans.check.findings import Finding
+from placehealth.plans.severity import Severity
+from tests.conftest import ROOT
+
+FINDINGS = {f.id: f for f in check_book(load_book(ROOT / "plans"))}
+
+
+def finding(finding_id: str) -> Finding:
+    assert finding_id in FINDINGS, sorted(FINDINGS)
+    return FINDINGS[finding_id]
+
+
+def test_2015_16_total_allocation_is_not_recurrent_plus_non_recurrent() -> None:
+    """Seed 000, 5320–5324: 754.6 + 34.6 = 789.2, printed 775.6; the gap is the Better Care
+    Fund row (13.6, 5314/5360), which the TOTAL column leaves out."""
+    f = finding("ccg-2014/finance/F06/allocation/total/total-column")
+    assert f.severity == Severity.ERROR
+    assert (f.stated, f.expected) == (775.6, pytest.approx(789.2))
+    assert "seed 000, 5320–5324" in f.sources
+    assert "'Better Care Fund' row" in f.message
+    rows = finding("ccg-2014/finance/F06/allocation/total/row-sum")
+    assert (rows.stated, rows.expected) == (775.6, pytest.approx(789.2))
+    assert {"seed 000, 5311", "seed 000, 5360"} <= set(rows.sources)
+
+
+def test_2015_16_surplus_follows_the_wrong_total() -> None:
+    """Seed 000, 5343, 5347, 5351: recurrent 29.0 and non-recurrent −7.7 make 21.3; the
+    printed 7.7 is 775.6 − 767.9, the TOTAL column's own arithmetic."""
+    f = finding("ccg-2014/finance/F06/surplus/total/total-column")
+    assert f.severity == Severity.ERROR
+    assert (f.stated, f.expected) == (7.7, pytest.approx(21.3))
+    assert f.sources == ["seed 000, 5351", "seed 000, 5343", "seed 000, 5347"]
+    assert "ccg-2014/finance/F06/surplus/total/row-sum" not in FINDINGS
+
+
+def test_qipp_summary_is_a_tenth_of_the_qipp_table() -> None:
+    """Seed 000, 5747 ("£2.6m planned QIPP savings") against the QIPP table's 2014/15 total,
+    −£26,504 thousand (5651–5653): a decimal point lost."""
+    f = finding("ccg-2014/finance/text/qipp-planned-savings/figure")
+    assert f.severity == Severity.ERROR
+    assert (f.stated, f.expected) == (2.6, pytest.approx(26.504))
+    assert f.sources == ["seed 000, 5747", "seed 000, 5651–5653"]
+    assert "1/10" in f.message
+
+
+def test_qipp_header_says_pounds_million_for_thousands() -> None:
+    """Seed 000, 5633–5653: the header prints £m over values in £000."""
+    f = finding("ccg-2014/finance/F10/printed-unit")
+    assert f.severity == Severity.WARNING and (f.stated, f.expected) == ("£m", "£000")
+
+
+def test_allocation_growth_differs_between_assumptions_and_allocations() -> None:
+    """Seed 000: the planning assumptions give 2.29% growth for 2014/15 (4902); the
+    allocations table (4999) and the text (5025) 2.14%, which 704,044 → 719,111 gives."""
+    f = finding("ccg-2014/finance/F02/allocation-growth/2014-15/same-as")
+    assert f.severity == Severity.ERROR
+    assert (f.stated, f.expected) == (2.29, 2.14)
+    assert f.sources == ["seed 000, 4902", "seed 000, 4999"]
+
+
+def test_rlbuht_contract_difference_is_off() -> None:
+    """Seed 000, 5470–5474: 182.402 − 185.167 = −2.765, printed (2.75)."""
+    f = finding("ccg-2014/finance/F08/rlbuht/difference/difference")
+    assert f.severity == Severity.ERROR
+    assert (f.stated, f.expected) == (-2.75, pytest.approx(-2.765))
+
+
+def test_summary_recurrent_investment_against_the_position() -> None:
+    """Seed 000, 5743: "£20m recurrent investment available in 2014/15", where the 2014/15
+    position (5173) plans 30.0 recurrent (a £20m reserve and £10m for social care, 5758–
+    5760); 2015/16's 20.0 (5336) agrees."""
+    f = finding("ccg-2014/finance/text/recurrent-investment-available-2014-15/figure")
+    assert (f.stated, f.expected) == (20, 30)
+    assert "ccg-2014/finance/text/recurrent-investment-available-2015-16/figure" not in FINDINGS
+
+
+def test_pct_2010_investment_in_the_text() -> None:
+    """Seed 003, 1309: "£56.8m" against the tables' £56.9m (1319): one unit of the last
+    printed digit, so minor."""
+    f = finding("pct-2010/finance/text/additional-investment/figure")
+    assert f.severity == Severity.MINOR
+    assert (f.stated, f.expected) == (56.8, 56.9)
+    assert f.sources == ["seed 003, 1309", "seed 003, 1319"]
+
+
+def test_these_are_all_the_findings() -> None:
+    """Every other total, difference, % change, per-head figure, growth rate and restated
+    figure agrees at its printed precision: seed 003's four tables (1297–1357) add up, and
+    so do F03's per-head figures and distances from target (4975–5021) within the rounding
+    of their printed inputs. The F08 total's difference (5564) is the one rounding case."""
+    assert sorted(FINDINGS) == sorted(
+        [
+            "ccg-2014/finance/F02/allocation-growth/2014-15/same-as",
+            "ccg-2014/finance/F06/allocation/total/row-sum",
+            "ccg-2014/finance/F06/allocation/total/total-column",
+            "ccg-2014/finance/F06/surplus/total/total-column",
+            "ccg-2014/finance/F08/rlbuht/difference/difference",
+            "ccg-2014/finance/F08/total/difference/row-sum",
+            "ccg-2014/finance/F10/printed-unit",
+            "ccg-2014/finance/text/qipp-planned-savings/figure",
+            "ccg-2014/finance/text/recurrent-investment-available-2014-15/figure",
+            "pct-2010/finance/text/additional-investment/figure",
+        ]
+    )
+    assert FINDINGS["ccg-2014/finance/F08/total/difference/row-sum"].severity == Severity.MINOR
