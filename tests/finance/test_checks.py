@@ -156,3 +156,23 @@ figures:
     assert findings_for(tmp_path / "a", body.replace("VALUE", "11.0")) == {}
     found = findings_for(tmp_path / "b", body.replace("VALUE", "12.0"))
     assert found["t/finance/text/k/figure"].expected == 11.0
+
+
+def test_large_whole_pounds_add_up_exactly(tmp_path: Path) -> None:
+    """Seed 001, 4014–4026: six sectors in whole pounds make £1,249,862,000 — no rounding
+    tolerance may swallow (or invent) a pound at that size."""
+    body = """
+    tables:
+      - id: F95
+        title: Spend
+        src: 1-3
+        unit: £
+        columns: [{id: spend, label: Spend}]
+        rows:
+          - {id: a, label: A, values: ["£749,604,000"], src: 1}
+          - {id: b, label: B, values: ["£500,258,000"], src: 2}
+          - {id: all, label: All, kind: total, sum_of: [a, b], values: [TOTAL], src: 3}
+    """
+    assert findings_for(tmp_path / "a", body.replace("TOTAL", '"£1,249,862,000"')) == {}
+    off = findings_for(tmp_path / "b", body.replace("TOTAL", '"£1,249,862,002"'))
+    assert off["t/finance/F95/all/spend/row-sum"].severity == Severity.ERROR

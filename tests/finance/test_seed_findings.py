@@ -92,13 +92,31 @@ def test_pct_2010_investment_in_the_text() -> None:
     assert f.sources == ["seed 003, 1309", "seed 003, 1319"]
 
 
+def test_blueprint_running_costs_against_seed_000s() -> None:
+    """Seed 001, 4020: CCG running costs £10,429,000 in 2015/16, against seed 000's running
+    cost allowance for 2015/16, £10.1m (5418): compared in one unit, both sources named."""
+    f = finding("blueprint-2015/finance/F13/ccg-running-costs/spend/same-as")
+    assert (f.stated, f.expected) == (10_429_000, 10_100_000)
+    assert f.sources == ["seed 001, 4020", "seed 000, 5418"]
+
+
+def test_planned_spend_restates_the_positions() -> None:
+    """Seed 000: the planned-spend totals, contingencies and surpluses (5269–5277, 5428–5440)
+    are the positions' (F04, F06) — 2015/16's 775.6 included, which is why the position's
+    TOTAL column and not the planned spend is reported."""
+    assert not [i for i in FINDINGS if "/F05/" in i or "/F07/" in i]
+
+
 def test_these_are_all_the_findings() -> None:
     """Every other total, difference, % change, per-head figure, growth rate and restated
-    figure agrees at its printed precision: seed 003's four tables (1297–1357) add up, and
+    figure agrees at its printed precision: seed 003's five tables (1283–1357) add up, seed
+    001's spend by sector sums to £1,249,862,000 (4026) and its investment to £124,934k (4046),
+    seed 000's planned spend to 750.6 and 775.6 (5277, 5440), and
     so do F03's per-head figures and distances from target (4975–5021) within the rounding
     of their printed inputs. The F08 total's difference (5564) is the one rounding case."""
     assert sorted(FINDINGS) == sorted(
         [
+            "blueprint-2015/finance/F13/ccg-running-costs/spend/same-as",
             "ccg-2014/finance/F02/allocation-growth/2014-15/same-as",
             "ccg-2014/finance/F06/allocation/total/row-sum",
             "ccg-2014/finance/F06/allocation/total/total-column",

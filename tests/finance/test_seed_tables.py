@@ -64,18 +64,23 @@ def test_every_figure_is_printed_on_its_lines(
 
 
 def test_the_index_tables_of_this_slice_are_encoded() -> None:
-    """Seed 000's F02, F03, F04, F06, F08, F10 and seed 003's F18–F21 (the seed finance
-    index), each in the plan folder of its document, with the index's row counts."""
+    """Seed 000's F02–F08 and F10, seed 001's F13 and F14 and seed 003's F17–F21 (the seed
+    finance index), each in the plan folder of its document, with the index's row counts."""
     where = {t: (BOOK.where[t].document.id, BOOK.where[t].document.seed) for t in BOOK.tables}
     assert where == {
-        **{t: ("ccg-2014", "000") for t in ("F02", "F03", "F04", "F06", "F08", "F10")},
-        **{t: ("pct-2010", "003") for t in ("F18", "F19", "F20", "F21")},
+        **{t: ("ccg-2014", "000") for t in ("F02", "F03", "F04", "F05", "F06", "F07", "F08")},
+        "F10": ("ccg-2014", "000"),
+        **{t: ("blueprint-2015", "001") for t in ("F13", "F14")},
+        **{t: ("pct-2010", "003") for t in ("F17", "F18", "F19", "F20", "F21")},
     }
     rows = {t: len([r for r in BOOK.tables[t].rows if r.kind != "heading"]) for t in BOOK.tables}
     # index: F04 9 rows, F06 10, F08 9 providers + total, F10 3 lines + total, F18 7 rows,
     # F19 4, F20 8 goals + total, F21 6 lines + total
     assert rows["F04"] == 9 and rows["F06"] == 10 and rows["F08"] == 10 and rows["F10"] == 4
     assert rows["F18"] == 7 and rows["F19"] == 4 and rows["F20"] == 9 and rows["F21"] == 7
+    # F05 and F07: 10 spend areas + TOTAL; F13: 6 sectors + total; F17: 3 rows × 4 years
+    assert rows["F05"] == rows["F07"] == 11 and rows["F13"] == 7 and rows["F17"] == 3
+    assert len(BOOK.tables["F17"].columns) == 4 and len(BOOK.tables["F14"].columns) == 5
 
 
 def test_the_outcome_plans_still_load_beside_the_finance_folders() -> None:

@@ -41,7 +41,7 @@ def judge(claim: Claim) -> Severity | None:
     stated, computed = claim.stated.value, claim.computed
     half = claim.stated.half_unit
     gap = abs(stated - computed)
-    tolerance = _TINY * max(1.0, abs(stated))
+    tolerance = max(_TINY, 1e-12 * abs(stated))  # float noise, never a printed digit
     if claim.judged == "exact":
         if gap < half - tolerance:
             return None
