@@ -107,6 +107,13 @@ def test_planned_spend_restates_the_positions() -> None:
     assert not [i for i in FINDINGS if "/F05/" in i or "/F07/" in i]
 
 
+def test_the_bcf_pool_in_the_finance_paper_adds_up() -> None:
+    """Seed 000, 5581–5613: CCG lines 10.584 + 14.093 + 10 = 34.677 and 13.553 + 16.279 +
+    10 = 39.832, with the council 49.502 and 52.553; its 2015/16 NHS England funding is the
+    position's BCF row (13.6, 5314) and the covering paper's £39.8m (399) its CCG total."""
+    assert not [i for i in FINDINGS if "/B11/" in i or "/bcf-" in i]
+
+
 def test_these_are_all_the_findings() -> None:
     """Every other total, difference, % change, per-head figure, growth rate and restated
     figure agrees at its printed precision: seed 003's five tables (1283–1357) add up, seed
