@@ -17,7 +17,7 @@ def test_show_json_puts_recomputed_beside_printed() -> None:
     result = run_cli("finance", "show", CCG, "--json")
     assert result.returncode == 0, result.stderr
     tables = {t["table"]: t for t in json.loads(result.stdout)}
-    assert sorted(tables) == ["B11", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F10"]
+    assert sorted(tables) == ["B11", "B8", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F10"]
     f06 = tables["F06"]
     assert f06["source"] == "seed 000, 5285–5374" and f06["unit"] == "£m"
     row = next(r for r in f06["rows"] if r["id"] == "allocation")

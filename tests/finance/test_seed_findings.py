@@ -114,6 +114,18 @@ def test_the_bcf_pool_in_the_finance_paper_adds_up() -> None:
     assert not [i for i in FINDINGS if "/B11/" in i or "/bcf-" in i]
 
 
+def test_the_pool_is_split_differently_in_the_template_and_the_finance_paper() -> None:
+    """Seed 000: the BCF template's 2014/15 spending (4610, 4612) gives the council 17.856 and
+    the CCG 31.646; the finance paper (5603–5607, 5597–5601) 14.825 and 34.677 — the same
+    49.502 in total (4620, 5611), split differently. 2015/16 (4607, 4614, 4622) agrees."""
+    council = finding("ccg-2014/finance/B8/council/spending-2014-15/same-as")
+    assert (council.stated, council.expected) == (17.856, 14.825)
+    assert council.sources == ["seed 000, 4610", "seed 000, 5603–5607"]
+    ccg = finding("ccg-2014/finance/B8/ccg/spending-2014-15/same-as")
+    assert (ccg.stated, ccg.expected) == (31.646, 34.677)
+    assert not [i for i in FINDINGS if "/B8/" in i and "spending-2014-15" not in i]
+
+
 def test_these_are_all_the_findings() -> None:
     """Every other total, difference, % change, per-head figure, growth rate and restated
     figure agrees at its printed precision: seed 003's five tables (1283–1357) add up, seed
@@ -124,6 +136,8 @@ def test_these_are_all_the_findings() -> None:
     assert sorted(FINDINGS) == sorted(
         [
             "blueprint-2015/finance/F13/ccg-running-costs/spend/same-as",
+            "ccg-2014/finance/B8/ccg/spending-2014-15/same-as",
+            "ccg-2014/finance/B8/council/spending-2014-15/same-as",
             "ccg-2014/finance/F02/allocation-growth/2014-15/same-as",
             "ccg-2014/finance/F06/allocation/total/row-sum",
             "ccg-2014/finance/F06/allocation/total/total-column",
