@@ -16,7 +16,8 @@ def test_show_json_puts_recomputed_beside_printed() -> None:
     both across (754.6 + 34.6) and down (750.6 + 14.8 + 10.2 + 13.6)."""
     result = run_cli("finance", "show", CCG, "--json")
     assert result.returncode == 0, result.stderr
-    tables = {t["table"]: t for t in json.loads(result.stdout)}
+    shown = json.loads(result.stdout)
+    tables = {t["table"]: t for t in shown["tables"]}
     assert sorted(tables) == ["B11", "B8", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F10"]
     f06 = tables["F06"]
     assert f06["source"] == "seed 000, 5285–5374" and f06["unit"] == "£m"
@@ -28,12 +29,16 @@ def test_show_json_puts_recomputed_beside_printed() -> None:
         ("row-sum", 789.2, False),
     }
     assert tables["F10"]["printed_unit"] == "£m" and tables["F10"]["unit"] == "£000"
+    qipp = next(f for f in shown["figures"] if f["figure"] == "qipp-planned-savings")
+    assert (qipp["printed"], qipp["shown"], qipp["agrees"]) == ("2.6", "26.504", False)
+    assert qipp["source"] == "seed 000, 5747" and qipp["equals"] == ["-F10/total/2014-15"]
 
 
 def test_show_prints_tables() -> None:
     result = run_cli("finance", "show", CCG)
     assert result.returncode == 0, result.stderr
     assert "F06 Financial Position 2015/16" in result.stdout and "789.2" in result.stdout
+    assert "Figures in the text against the tables" in result.stdout
 
 
 def test_help_has_an_example() -> None:

@@ -27,7 +27,8 @@ def show(
     A column the table computes (a total, difference, % change, per-head figure or
     growth rate) and a total row are recomputed from the printed values they are
     declared from; a recomputed value that disagrees with the printed one is shown
-    in red. `placehealth plan check` reports the disagreements as findings.
+    in red. Numbers the text prints are listed beside the cells they restate.
+    `placehealth plan check` reports the disagreements as findings.
 
     Example: placehealth finance show plans/ccg-2014 --json
     """
@@ -37,8 +38,24 @@ def show(
     if as_json:
         print_json(records)
         return
-    for record in records:
+    for record in records["tables"]:
         console.print(_render(record))
+    if records["figures"]:
+        console.print(_figures(records["figures"]))
+
+
+def _figures(figures: list[dict[str, Any]]) -> Table:
+    table = Table(title="Figures in the text against the tables", title_justify="left")
+    for column in ("figure", "printed", "unit", "tables", "recomputed", "source"):
+        table.add_column(column, overflow="fold")
+    for f in figures:
+        recomputed = f["shown"] if f["agrees"] else f"[red]{f['shown']}[/]"
+        table.add_row(
+            f["text"] or f["figure"], f["printed"], f["unit"],
+            " + ".join(f["equals"]).replace("+ -", "− "),
+            recomputed, f["source"],
+        )  # fmt: skip
+    return table
 
 
 def _render(record: dict[str, Any]) -> Table:

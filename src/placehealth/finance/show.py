@@ -11,6 +11,30 @@ from placehealth.finance.relations import Claim, claims
 from placehealth.sources import cite
 
 
+def figure_records(book: Book) -> list[dict[str, Any]]:
+    """One record per figure the text prints: the value, the cells it restates, and
+    whether they agree."""
+    found = {(c.document, c.row): c for c in claims(book) if c.check == "figure"}
+    records = []
+    for figure, placed in book.figures:
+        claim = found.get((placed.document.id, figure.key))
+        records.append(
+            {
+                "document": placed.document.id,
+                "figure": figure.key,
+                "text": figure.text,
+                "printed": figure.value.text,
+                "unit": figure.unit,
+                "source": cite(placed.document.seed, figure.src),
+                "equals": [str(r) for r in figure.equals],
+                "recomputed": claim.computed if claim else None,
+                "shown": shown(claim) if claim else None,
+                "agrees": judge(claim) is None if claim else None,
+            }
+        )
+    return records
+
+
 def table_records(book: Book) -> list[dict[str, Any]]:
     """One record per table: its columns, and per row each cell printed and recomputed."""
     by_cell: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)

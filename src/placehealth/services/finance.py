@@ -22,13 +22,14 @@ def findings(path: Path) -> list[Finding]:
     return check_book(load_book(path))
 
 
-def tables(path: Path) -> list[dict[str, Any]]:
-    """Every table under ``path``, each cell printed and recomputed; a path with no
-    finance files is an error (there is nothing to show)."""
+def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every table under ``path``, each cell printed and recomputed, and every figure the
+    text prints beside the cells it restates; a path with no finance files is an error
+    (there is nothing to show)."""
     from placehealth.errors import InputFileError
     from placehealth.finance.files import FOLDER
     from placehealth.finance.load import load_book
-    from placehealth.finance.show import table_records
+    from placehealth.finance.show import figure_records, table_records
 
     book = load_book(path)
     if not book.tables:
@@ -37,4 +38,4 @@ def tables(path: Path) -> list[dict[str, Any]]:
             file=path,
             hint=f"give a plan folder with a {FOLDER}/ folder of table files, e.g. plans/ccg-2014",
         )
-    return table_records(book)
+    return {"tables": table_records(book), "figures": figure_records(book)}
