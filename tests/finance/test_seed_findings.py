@@ -126,6 +126,12 @@ def test_the_pool_is_split_differently_in_the_template_and_the_finance_paper() -
     assert not [i for i in FINDINGS if "/B8/" in i and "spending-2014-15" not in i]
 
 
+def test_sefton_pool_adds_up_to_the_templates_value() -> None:
+    """Seed 004: £2.8m + £9.3m + £11.9m = £24.0m (49–53), the template's £24.040M (252, 254)
+    at the text's precision."""
+    assert not [i for i in FINDINGS if i.startswith("sefton-bcf-2014/")]
+
+
 def test_these_are_all_the_findings() -> None:
     """Every other total, difference, % change, per-head figure, growth rate and restated
     figure agrees at its printed precision: seed 003's five tables (1283–1357) add up, seed

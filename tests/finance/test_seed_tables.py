@@ -65,8 +65,8 @@ def test_every_figure_is_printed_on_its_lines(
 
 def test_the_index_tables_of_this_slice_are_encoded() -> None:
     """Seed 000's F02–F08, F09 (= B11) and F10 and the BCF template's B8, seed 001's F13 and
-    F14 and seed 003's F17–F21 (the seed finance index), each in the plan folder of its
-    document, with the index's row counts."""
+    F14, seed 003's F17–F21 and seed 004's pool (B13) (the seed finance index), each in the
+    plan folder of its document, with the index's row counts."""
     where = {t: (BOOK.where[t].document.id, BOOK.where[t].document.seed) for t in BOOK.tables}
     assert where == {
         **{t: ("ccg-2014", "000") for t in ("F02", "F03", "F04", "F05", "F06", "F07", "F08")},
@@ -75,6 +75,7 @@ def test_the_index_tables_of_this_slice_are_encoded() -> None:
         "B8": ("ccg-2014", "000"),
         **{t: ("blueprint-2015", "001") for t in ("F13", "F14")},
         **{t: ("pct-2010", "003") for t in ("F17", "F18", "F19", "F20", "F21")},
+        "B13": ("sefton-bcf-2014", "004"),  # the index's F23 pool
     }
     rows = {t: len([r for r in BOOK.tables[t].rows if r.kind != "heading"]) for t in BOOK.tables}
     # index: F04 9 rows, F06 10, F08 9 providers + total, F10 3 lines + total, F18 7 rows,
