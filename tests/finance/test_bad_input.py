@@ -53,6 +53,11 @@ CASES = {
     ),
     "reference-to-no-table": (GOOD.replace("F90/all/total", "F99/all/total"), 14, "no table F99"),
     "bad-reference": (GOOD.replace("F90/all/total", "all of it"), 14, "is not a reference"),
+    "change-of-a-row": (
+        GOOD.replace("[10.0, 20.0], src: 2", "[10.0, {value: 2, pct_change_of: [F90/a, F90/all]}]"),
+        12,
+        "F90/a names a row; a cell needs a column",
+    ),
 }
 
 

@@ -176,3 +176,38 @@ def test_large_whole_pounds_add_up_exactly(tmp_path: Path) -> None:
     assert findings_for(tmp_path / "a", body.replace("TOTAL", '"£1,249,862,000"')) == {}
     off = findings_for(tmp_path / "b", body.replace("TOTAL", '"£1,249,862,002"'))
     assert off["t/finance/F95/all/spend/row-sum"].severity == Severity.ERROR
+
+
+def test_a_stated_change_against_two_other_tables(tmp_path: Path) -> None:
+    """An assumed % change (seed 000's −10.89%, 4908) against the change between two
+    tables' cells, in different units, within the rounding of the cells."""
+    body = """
+    tables:
+      - id: F96
+        title: Year 1
+        src: 1
+        unit: £000
+        columns: [{id: v, label: V}]
+        rows: [{id: rca, label: RCA, values: ["10,100"], src: 1}]
+      - id: F97
+        title: Year 2
+        src: 2
+        unit: £m
+        columns: [{id: v, label: V}]
+        rows: [{id: rca, label: RCA, values: [NEW], src: 2}]
+      - id: F98
+        title: Assumptions
+        src: 3
+        unit: "%"
+        columns: [{id: v, label: V}]
+        rows:
+          - id: cut
+            label: Cut
+            values: [{value: "-10.89%", pct_change_of: [F97/rca/v, F96/rca/v]}]
+            src: 3
+    """
+    assert findings_for(tmp_path / "a", body.replace("NEW", "9.0")) == {}
+    found = findings_for(tmp_path / "b", body.replace("NEW", "10.1"))
+    f = found["t/finance/F98/cut/v/change-across"]
+    assert (f.severity, f.expected) == (Severity.ERROR, 0.0)
+    assert f.sources == ["seed 000, 3", "seed 000, 2", "seed 000, 1"]

@@ -67,6 +67,16 @@ def test_allocation_growth_differs_between_assumptions_and_allocations() -> None
     assert f.sources == ["seed 000, 4902", "seed 000, 4999"]
 
 
+def test_running_cost_cut_is_not_in_the_planned_spend() -> None:
+    """Seed 000: the assumptions cut the running cost allowance by 10.89% in 2015/16 (4908;
+    "10.9% reduction", 5368), but the planned spend prints 10.1 in 2014/15 and in 2015/16
+    (5261, 5418): no change at all, and none within the rounding of 10.1."""
+    f = finding("ccg-2014/finance/F02/running-cost-allowance/2015-16/change-across")
+    assert f.severity == Severity.ERROR
+    assert (f.stated, f.expected) == (-10.89, 0.0)
+    assert f.sources == ["seed 000, 4908", "seed 000, 5418", "seed 000, 5261"]
+
+
 def test_rlbuht_contract_difference_is_off() -> None:
     """Seed 000, 5470–5474: 182.402 − 185.167 = −2.765, printed (2.75)."""
     f = finding("ccg-2014/finance/F08/rlbuht/difference/difference")
@@ -145,6 +155,7 @@ def test_these_are_all_the_findings() -> None:
             "ccg-2014/finance/B8/ccg/spending-2014-15/same-as",
             "ccg-2014/finance/B8/council/spending-2014-15/same-as",
             "ccg-2014/finance/F02/allocation-growth/2014-15/same-as",
+            "ccg-2014/finance/F02/running-cost-allowance/2015-16/change-across",
             "ccg-2014/finance/F06/allocation/total/row-sum",
             "ccg-2014/finance/F06/allocation/total/total-column",
             "ccg-2014/finance/F06/surplus/total/total-column",

@@ -32,6 +32,7 @@ _WHY = {
     "per-head": "the column is declared money per head of the population column",
     "growth": "the column is declared the year-on-year growth of another",
     "same-as": "the cell is declared the same quantity as another table's",
+    "change-across": "the cell is declared the % change between two other tables' cells",
     "figure": "the text's figure is declared to be the table's",
 }
 

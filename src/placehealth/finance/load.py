@@ -68,8 +68,8 @@ def _resolve(book: Book) -> None:
             if row.same_as is not None:
                 _check_ref(book, row.same_as, placed, (*at, "same_as"))
             for c, cell in enumerate(row.values):
-                if cell is not None and cell.same_as is not None:
-                    _check_ref(book, cell.same_as, placed, (*at, "values", c, "same_as"))
+                for ref in cell.refs() if cell is not None else []:
+                    _check_ref(book, ref, placed, (*at, "values", c))
     for figure, placed in book.figures:
         for n, ref in enumerate(figure.equals):
             _check_ref(book, ref, placed, ("figures", placed.index, "equals", n))

@@ -71,19 +71,26 @@ CellRef = Annotated[Ref, BeforeValidator(_parse_ref)]
 
 
 class Cell(_Strict):
-    """One printed value, with its own lines where they differ from its row's, and the
-    cell of another table that states the same quantity, if any."""
+    """One printed value, with its own lines where they differ from its row's, the cell
+    of another table that states the same quantity, and the two cells (new, old) whose %
+    change it states (an assumed growth against the tables that apply it)."""
 
     value: PrintedValue
     src: SourceLines | None = None
     same_as: CellRef | None = None
+    pct_change_of: tuple[CellRef, CellRef] | None = None
     note: str | None = None
 
     @model_validator(mode="after")
     def _a_cell(self) -> Cell:
-        if self.same_as is not None and self.same_as.column is None:
-            raise ValueError(f"same_as names a row ({self.same_as}); a cell needs a column")
+        for ref in self.refs():
+            if ref.column is None:
+                raise ValueError(f"{ref} names a row; a cell needs a column")
         return self
+
+    def refs(self) -> list[Ref]:
+        """Every cell this one is compared with."""
+        return ([self.same_as] if self.same_as else []) + list(self.pct_change_of or ())
 
 
 def _cell(value: Any) -> Any:

@@ -257,6 +257,45 @@ def restated_claim(
     )
 
 
+def change_claim(book: Book, table: Table, row: Row, n: int, cell: Cell) -> Claim:
+    """A stated % change against the change between two cells of other tables."""
+    assert cell.pct_change_of is not None
+    placed = book.where[table.id]
+    new_ref, old_ref = cell.pct_change_of
+    new_row, new, new_unit = _cell(book, new_ref)
+    old_row, old, old_unit = _cell(book, old_ref)
+    column = table.columns[n]
+    where = f"{table.id}/{row.id}/{column.id}"
+    if new is None or old is None:
+        raise ValidationError(f"{where}: pct_change_of names a blank cell", file=placed.file)
+    scale = factor(old_unit, new_unit, where)
+    new_value, new_half = new.value.value, new.value.half_unit
+    old_value, old_half = old.value.value * scale, old.value.half_unit * scale
+    computed = (new_value / old_value - 1) * 100
+    corners = [
+        ((new_value + a * new_half) / (old_value + b * old_half) - 1) * 100
+        for a, b in itertools.product((-1.0, 1.0), repeat=2)
+    ]
+    return Claim(
+        document=placed.document.id,
+        table=table.id,
+        row=row.id,
+        column=column.id,
+        check="change-across",
+        stated=cell.value,
+        computed=computed,
+        spread=max(abs(c - computed) for c in corners),
+        formula=f"{new_ref} / {old_ref} − 1 = {new.value.text} / {old.value.text} − 1",
+        judged="ratio",
+        source=cell_source(placed.document.seed, row, cell),
+        inputs=[
+            cell_source(book.where[r.table].document.seed, w, c)
+            for r, w, c in ((new_ref, new_row, new), (old_ref, old_row, old))
+        ],
+        label=f"'{row.label}', {column.label}",
+    )
+
+
 def cross_claims(book: Book) -> Iterator[Claim]:
     """Cells and rows that restate another table's, and figures in the text."""
     for table in book.tables.values():
@@ -273,6 +312,8 @@ def cross_claims(book: Book) -> Iterator[Claim]:
                     other = book.tables[row.same_as.table]
                     if column.id in {c.id for c in other.columns}:
                         refs.append(row.same_as.model_copy(update={"column": column.id}))
+                if cell.pct_change_of is not None:
+                    yield change_claim(book, table, row, n, cell)
                 for ref in refs:
                     claim = restated_claim(
                         book,
