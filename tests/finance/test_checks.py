@@ -211,3 +211,16 @@ def test_a_stated_change_against_two_other_tables(tmp_path: Path) -> None:
     f = found["t/finance/F98/cut/v/change-across"]
     assert (f.severity, f.expected) == (Severity.ERROR, 0.0)
     assert f.sources == ["seed 000, 3", "seed 000, 2", "seed 000, 1"]
+
+
+def test_a_total_may_name_a_heading_row(tmp_path: Path) -> None:
+    """A heading (seed 003's "Lodgements and RAB Brokerage", 1302) has no values: a total
+    naming it adds the rest."""
+    body = (
+        POSITION.replace("TOTAL", "16.0")
+        .replace(
+            "      - {id: all,", "      - {id: h, label: Heading, kind: heading}\n      - {id: all,"
+        )
+        .replace("sum_of: [a, b]", "sum_of: [a, h, b]")
+    )
+    assert findings_for(tmp_path, body) == {}

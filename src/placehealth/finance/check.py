@@ -77,7 +77,7 @@ def _explained(book: Book, claim: Claim) -> str:
     gap = claim.stated.value - claim.computed
     half = claim.stated.half_unit
     for row in table.rows:
-        cell = row.values[n] if row.values else None
+        cell = row.cell(n)
         if (
             cell is not None
             and row.id != claim.row
@@ -157,7 +157,7 @@ def unit_findings(book: Book, table: Table) -> Iterator[Finding]:
     for n, column in enumerate(table.columns):
         if table.column_unit(column) not in SCALE:
             continue
-        cells = [(r, r.values[n]) for r in table.rows if r.values and r.values[n] is not None]
+        cells = [(r, c) for r in table.rows if (c := r.cell(n)) is not None]
         sizes = [(r, c, abs(c.value.value)) for r, c in cells if c is not None and c.value.value]
         if len(sizes) < 3:
             continue

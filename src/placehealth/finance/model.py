@@ -153,9 +153,13 @@ class Row(_Strict):
     def _sum_for_totals(self) -> Row:
         if self.kind in ("subtotal", "total") and not self.sum_of:
             raise ValueError(f"row '{self.id}' is a {self.kind}: say which rows (sum_of)")
-        if self.kind == "heading" and any(v is not None for v in self.values):
-            raise ValueError(f"row '{self.id}' is a heading: it has no values")
+        if self.kind == "heading" and (self.sum_of or any(v is not None for v in self.values)):
+            raise ValueError(f"row '{self.id}' is a heading: it has no values and no sum_of")
         return self
+
+    def cell(self, n: int) -> Cell | None:
+        """The value in column ``n``; a heading has none."""
+        return self.values[n] if self.values else None
 
 
 class Table(_Strict):

@@ -168,15 +168,15 @@ def row_claims(book: Book, table: Table) -> Iterator[Claim]:
         if set(column.formula_inputs()) - ADDITIVE:
             continue
         for row in table.rows:
-            if not row.sum_of or row.values[n] is None:
+            if not row.sum_of or row.cell(n) is None:
                 continue
-            parts = [(by_id[r], by_id[r].values[n]) for r in row.sum_of]
+            parts = [(by_id[r], by_id[r].cell(n)) for r in row.sum_of]
             inputs = [(r, c) for r, c in parts if c is not None]
             if not inputs:
                 continue
             values = [c.value for _, c in inputs]
             computed, spread = _evaluate(sum, values, "exact")
-            target = row.values[n]
+            target = row.cell(n)
             assert target is not None
             yield Claim(
                 document=placed.document.id,
@@ -200,7 +200,7 @@ def _cell(book: Book, ref: Ref) -> tuple[Row, Cell | None, str]:
     table = book.tables[ref.table]
     row = next(r for r in table.rows if r.id == ref.row)
     n = next(i for i, c in enumerate(table.columns) if c.id == ref.column)
-    cell = row.values[n] if row.values else None
+    cell = row.cell(n)
     return row, cell, table.column_unit(table.columns[n])
 
 

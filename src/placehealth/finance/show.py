@@ -47,7 +47,7 @@ def table_records(book: Book) -> list[dict[str, Any]]:
         for row in table.rows:
             cells = []
             for n, column in enumerate(table.columns):
-                cell = row.values[n] if row.values else None
+                cell = row.cell(n)
                 found = by_cell.get((table.id, row.id, column.id), [])
                 cells.append(
                     {
