@@ -110,6 +110,16 @@ def test_blueprint_running_costs_against_seed_000s() -> None:
     assert f.sources == ["seed 001, 4020", "seed 000, 5418"]
 
 
+def test_one_plan_folder_reads_the_tables_it_cites_from_its_siblings() -> None:
+    """Checking seed 001's folder alone still compares its running costs (4020) with seed
+    000's planned spend (5418), read for that only: seed 000's tables are not checked."""
+    book = load_book(ROOT / "plans" / "blueprint-2015")
+    assert book.context == {"F07"} and [t.id for t in book.checked()] == ["F13", "F14"]
+    found = {f.id: f for f in check_book(book)}
+    assert list(found) == ["blueprint-2015/finance/F13/ccg-running-costs/spend/same-as"]
+    assert found[next(iter(found))].sources == ["seed 001, 4020", "seed 000, 5418"]
+
+
 def test_planned_spend_restates_the_positions() -> None:
     """Seed 000: the planned-spend totals, contingencies and surpluses (5269–5277, 5428–5440)
     are the positions' (F04, F06) — 2015/16's 775.6 included, which is why the position's

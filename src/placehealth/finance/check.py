@@ -185,6 +185,6 @@ def unit_findings(book: Book, table: Table) -> Iterator[Finding]:
 def check_book(book: Book) -> list[Finding]:
     """Every finding for the tables and figures in ``book``."""
     findings = [f for c in claims(book) if (f := claim_finding(book, c)) is not None]
-    for table in book.tables.values():
+    for table in book.checked():
         findings.extend(unit_findings(book, table))
     return findings

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from placehealth.errors import ValidationError
-from placehealth.finance.files import finance_files
-from placehealth.finance.model import Figure, FinanceDocument, FinanceFile, Ref, Table
+from placehealth.errors import UserError, ValidationError
+from placehealth.finance.files import FOLDER, finance_files
+from placehealth.finance.model import Figure, FinanceDocument, FinanceFile, Ref, Row, Table
 from placehealth.yamlfile import line_of, load_model
 
 
@@ -32,37 +32,80 @@ class Book:
     tables: dict[str, Table] = field(default_factory=dict)
     where: dict[str, Placed] = field(default_factory=dict)  # table id -> where it is
     figures: list[tuple[Figure, Placed]] = field(default_factory=list)
+    # tables of other plan folders, read only because a table or figure here cites them
+    context: set[str] = field(default_factory=set)
+
+    def checked(self) -> list[Table]:
+        """The tables read from the path given, not those read for context."""
+        return [t for i, t in self.tables.items() if i not in self.context]
 
 
 def load_book(path: Path) -> Book:
-    """Read the finance files under ``path`` (none gives an empty book)."""
+    """Read the finance files under ``path`` (none gives an empty book), and the tables of
+    sibling plan folders that they cite (seed 001's running costs cite seed 000's)."""
     book = Book()
-    for file in finance_files(path):
-        parsed = load_model(file, FinanceFile)
-        for index, table in enumerate(parsed.tables):
-            for location, problem in table.problems():
-                raise ValidationError(
-                    problem, file=file, line=line_of(file, ("tables", index, *location))
-                )
-            if table.id in book.tables:
-                raise ValidationError(
-                    f"table {table.id} is also in {book.where[table.id].file}",
-                    file=file,
-                    line=line_of(file, ("tables", index, "id")),
-                    hint="each index table is encoded once",
-                )
-            book.tables[table.id] = table
-            book.where[table.id] = Placed(parsed.document, file, index)
-        for index, figure in enumerate(parsed.figures):
-            book.figures.append((figure, Placed(parsed.document, file, index)))
+    files = finance_files(path)
+    for file in files:
+        _read(book, file)
+    cited = {ref.table for ref in _references(book)} - set(book.tables)
+    if cited:
+        for file in _sibling_files(path, files):
+            context = Book()
+            try:
+                _read(context, file)
+            except UserError:
+                continue  # another plan's problem: checking that plan reports it
+            for table_id in cited & set(context.tables):
+                book.tables[table_id] = context.tables[table_id]
+                book.where[table_id] = context.where[table_id]
+                book.context.add(table_id)
     _resolve(book)
     return book
 
 
+def _sibling_files(path: Path, read: list[Path]) -> list[Path]:
+    """Finance files of the plan folders beside the one given (one level, never deeper)."""
+    folder = path if path.is_dir() else path.parent
+    if folder.name == FOLDER:
+        folder = folder.parent
+    return sorted(set(folder.parent.glob(f"*/{FOLDER}/*.yaml")) - set(read))
+
+
+def _references(book: Book) -> list[Ref]:
+    refs = [r for t in book.tables.values() for row in t.rows for r in _row_refs(row)]
+    return refs + [r for f, _ in book.figures for r in f.equals]
+
+
+def _row_refs(row: Row) -> list[Ref]:
+    cells = [ref for cell in row.values if cell is not None for ref in cell.refs()]
+    return ([row.same_as] if row.same_as else []) + cells
+
+
+def _read(book: Book, file: Path) -> None:
+    """Add one file's tables and figures to ``book``."""
+    parsed = load_model(file, FinanceFile)
+    for index, table in enumerate(parsed.tables):
+        for location, problem in table.problems():
+            raise ValidationError(
+                problem, file=file, line=line_of(file, ("tables", index, *location))
+            )
+        if table.id in book.tables:
+            raise ValidationError(
+                f"table {table.id} is also in {book.where[table.id].file}",
+                file=file,
+                line=line_of(file, ("tables", index, "id")),
+                hint="each index table is encoded once",
+            )
+        book.tables[table.id] = table
+        book.where[table.id] = Placed(parsed.document, file, index)
+    for index, figure in enumerate(parsed.figures):
+        book.figures.append((figure, Placed(parsed.document, file, index)))
+
+
 def _resolve(book: Book) -> None:
     """Every reference names a table, row and column that exist."""
-    for table_id, table in book.tables.items():
-        placed = book.where[table_id]
+    for table in book.checked():
+        placed = book.where[table.id]
         for n, row in enumerate(table.rows):
             at = ("tables", placed.index, "rows", n)
             if row.same_as is not None:

@@ -298,7 +298,7 @@ def change_claim(book: Book, table: Table, row: Row, n: int, cell: Cell) -> Clai
 
 def cross_claims(book: Book) -> Iterator[Claim]:
     """Cells and rows that restate another table's, and figures in the text."""
-    for table in book.tables.values():
+    for table in book.checked():
         placed = book.where[table.id]
         seed = placed.document.seed
         for row in table.rows:
@@ -345,7 +345,7 @@ def cross_claims(book: Book) -> Iterator[Claim]:
 def claims(book: Book) -> list[Claim]:
     """Every claim in the book: each table's own arithmetic, then restatements."""
     out: list[Claim] = []
-    for table in book.tables.values():
+    for table in book.checked():
         out.extend(column_claims(book, table))
         out.extend(row_claims(book, table))
     out.extend(cross_claims(book))

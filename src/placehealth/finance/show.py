@@ -41,7 +41,7 @@ def table_records(book: Book) -> list[dict[str, Any]]:
     for claim in claims(book):
         by_cell[(claim.table, claim.row, claim.column)].append(claim)
     records = []
-    for table in sorted(book.tables.values(), key=lambda t: t.id):
+    for table in sorted(book.checked(), key=lambda t: t.id):
         placed = book.where[table.id]
         rows = []
         for row in table.rows:

@@ -32,7 +32,7 @@ def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
     from placehealth.finance.show import figure_records, table_records
 
     book = load_book(path)
-    if not book.tables:
+    if not book.checked():
         raise InputFileError(
             "no financial tables found",
             file=path,
