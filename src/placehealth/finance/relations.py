@@ -23,6 +23,9 @@ from placehealth.sources import Lines
 # total; a 'ratio' and a 'restated' value agree anywhere the inputs' rounding allows.
 Judged = Literal["exact", "ratio", "restated"]
 ADDITIVE = {"sum_of", "difference"}
+# a column formula's finding check, by the formula's key
+CHECK = {"sum_of": "total-column", "difference": "difference", "pct_change": "pct-change",
+         "per_head": "per-head", "growth_of": "growth"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,7 @@ def column_claims(book: Book, table: Table) -> Iterator[Claim]:
                     table=table.id,
                     row=row.id,
                     column=column.id,
-                    check=kind.replace("_of", "").replace("_", "-")
-                    if kind != "sum_of"
-                    else "total-column",
+                    check=CHECK[kind],
                     stated=target.value,
                     computed=computed,
                     spread=spread,
