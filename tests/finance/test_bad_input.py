@@ -29,6 +29,11 @@ figures:
 ROW_A = "[10.0, 20.0], src: 1"
 CASES = {
     "unknown-unit": (GOOD.replace("unit: £m\n", "unit: pounds\n"), 6, "unit: Input should be"),
+    "unknown-period": (
+        GOOD.replace("unit: £m\n", "unit: £m\n    period: next year\n"),
+        7,
+        "unrecognised period",
+    ),
     "values-for-columns": (GOOD.replace(ROW_A, "[10.0], src: 1"), 11, "has 1 values for 2 columns"),
     "not-printed-number": (
         GOOD.replace(ROW_A, "[10.0, twenty], src: 1"),

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from placehealth.finance.printed import Printed, parse_printed
+from placehealth.plans.model import PeriodLabel
 from placehealth.sources import SourceLines
 from placehealth.yamlfile import reject_repeats
 
@@ -112,7 +113,7 @@ class Column(_Strict):
     id: Id
     label: str
     unit: Unit | None = None  # default: the table's
-    period: str | None = None
+    period: PeriodLabel | None = None
     sum_of: list[str] | None = Field(default=None, min_length=2)
     difference: tuple[str, str] | None = None
     pct_change: tuple[str, str] | None = None
@@ -170,7 +171,7 @@ class Table(_Strict):
     src: SourceLines
     unit: Unit
     printed_unit: str | None = None  # the header's unit, where the values are in another
-    period: str | None = None  # the period every column covers, if one
+    period: PeriodLabel | None = None  # the period every column covers, if one
     columns: list[Column] = Field(min_length=1)
     rows: list[Row] = Field(min_length=1)
     notes: str | None = None
