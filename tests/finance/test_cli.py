@@ -60,3 +60,16 @@ def test_plan_check_reports_finance_findings_and_accepts_them(tmp_path: Path) ->
     result = run_cli("plan", "check", CCG, "--json", "--accepted", str(accepted))
     assert qipp not in {f["id"] for f in json.loads(result.stdout)}
     assert "1 accepted finding(s) left out" in result.stderr
+
+
+def test_the_demo_writes_the_finance_findings_with_the_plans(tmp_path: Path) -> None:
+    """The demo's findings table holds the financial tables' findings too (seed 000's QIPP
+    figure, 5747), counted with the outcome plans'."""
+    import pandas as pd
+
+    from placehealth.services.demo import review_plans
+
+    review = review_plans(tmp_path, ROOT / "plans")
+    table = pd.read_csv(review.findings_table)
+    assert "ccg-2014/finance/text/qipp-planned-savings/figure" in set(table["id"])
+    assert sum(review.findings.values()) == len(table)
