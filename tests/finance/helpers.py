@@ -10,6 +10,8 @@ from placehealth.finance.load import load_book
 from placehealth.plans.check.findings import Finding
 
 HEADER = 'document: {id: t, seed: "000"}\n'
+# the start of a one-table file in £m, up to its columns
+TABLE = "tables:\n  - id: F90\n    title: Position\n    src: 1-9\n    unit: £m\n    columns:\n"
 
 
 def write_finance(folder: Path, body: str, name: str = "tables.yaml") -> Path:

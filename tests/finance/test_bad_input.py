@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.finance.helpers import write_finance
+from tests.finance.helpers import TABLE, write_finance
 from tests.test_cli import run_cli
 
-GOOD = """tables:
-  - id: F90
-    title: Position
-    src: 1-9
-    unit: £m
-    columns:
-      - {id: recurrent, label: Recurrent}
+GOOD = (
+    TABLE
+    + """      - {id: recurrent, label: Recurrent}
       - {id: total, label: Total, sum_of: [recurrent, recurrent]}
     rows:
       - {id: a, label: A, values: [10.0, 20.0], src: 1}
@@ -24,6 +20,7 @@ GOOD = """tables:
 figures:
   - {key: k, value: 20, unit: £m, equals: [F90/all/total], src: 3}
 """
+)
 
 # the header is line 1, so the body's line n is the file's line n + 1
 ROW_A = "[10.0, 20.0], src: 1"

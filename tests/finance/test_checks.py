@@ -9,16 +9,11 @@ import pytest
 
 from placehealth.finance.printed import parse_printed
 from placehealth.plans.severity import Severity
-from tests.finance.helpers import findings_for
+from tests.finance.helpers import TABLE, findings_for
 
-POSITION = """
-tables:
-  - id: F90
-    title: Position
-    src: 1-9
-    unit: £m
-    columns:
-      - {id: recurrent, label: Recurrent}
+POSITION = (
+    TABLE
+    + """      - {id: recurrent, label: Recurrent}
       - {id: non-recurrent, label: Non Recurrent}
       - {id: total, label: Total, sum_of: [recurrent, non-recurrent]}
     rows:
@@ -26,6 +21,7 @@ tables:
       - {id: b, label: B, values: [5.0, null, 5.0], src: 2}
       - {id: all, label: All, kind: total, sum_of: [a, b], values: [15.0, 1.0, TOTAL], src: 3}
 """
+)
 
 
 @pytest.mark.parametrize(
