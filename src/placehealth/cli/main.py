@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "placehealth.cli.plan",
         "Plans as code: show ambitions, check their arithmetic, track status.",
     ),
+    "finance": (
+        "placehealth.cli.finance",
+        "Financial tables kept as data: printed values beside recomputed ones.",
+    ),
     "stats": (
         "placehealth.cli.stats",
         "Indicator statistics to the public-health (PHE/Fingertips) standard.",

@@ -48,7 +48,9 @@ def check(
     """Recompute every trajectory, headline and ratio; report each disagreement.
 
     Each finding has a stable id, a severity, the printed and recomputed numbers,
-    their difference and the source lines. Findings listed in --accepted (by id,
+    their difference and the source lines. A plan folder's finance/ tables are checked
+    too: every total, difference, % change, per-head figure, growth rate and figure
+    restated in the text (docs/finance.md). Findings listed in --accepted (by id,
     each with a reason) are left out and counted; listed ids that match nothing
     are named, so the file does not go stale.
 

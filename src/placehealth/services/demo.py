@@ -105,16 +105,18 @@ def run(
 
 
 def review_plans(out: Path, plans: Path, *, bom: bool = True) -> PlanReview:
-    """Check every plan under ``plans``; write the plan summary and the findings as tables."""
+    """Check every plan under ``plans`` and its financial tables; write the plan summary
+    and the findings as tables."""
     from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import Severity, check_plans
+    from placehealth.plans.check import Severity
     from placehealth.plans.load import load_plans
     from placehealth.plans.show import findings_frame, summary_frame
+    from placehealth.services.plans import every_finding
     from placehealth.tables import write_table
 
     catalogue = load_catalogue()
     loaded = load_plans(plans)
-    findings = check_plans(loaded, catalogue)
+    findings = every_finding(loaded, catalogue, plans)
     return PlanReview(
         plans=len(loaded),
         ambitions=sum(len(p.ambitions) for p in loaded),

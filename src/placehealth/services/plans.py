@@ -55,12 +55,26 @@ def load_checked(path: Path) -> tuple[list[Plan], Catalogue]:
     return plans, catalogue
 
 
+def every_finding(plans: list[Plan], catalogue: Catalogue, path: Path) -> list[Finding]:
+    """The outcome plans' findings and those of the financial tables under ``path``, most
+    severe first: one list, one format, one accepted-findings file."""
+    from placehealth.plans.check import check_plans
+    from placehealth.plans.check.findings import SEVERITY_ORDER
+    from placehealth.services import finance
+
+    return sorted(
+        check_plans(plans, catalogue) + finance.findings(path),
+        key=lambda f: (SEVERITY_ORDER[f.severity], f.id),
+    )
+
+
 def check(
     path: Path, *, severity: Severity = Severity.NOTE, accepted: Path | None = None
 ) -> PlanCheck:
-    """Recompute every trajectory, headline and ratio; disagreements at ``severity`` or worse."""
+    """Recompute every trajectory, headline and ratio, and every financial table in the
+    plan folders' ``finance/`` folders; disagreements at ``severity`` or worse, most severe
+    first."""
     from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import check_plans
     from placehealth.plans.check.accepted import apply_accepted
     from placehealth.plans.load import load_plans
 
@@ -68,7 +82,9 @@ def check(
     plans = load_plans(path)
     order = list(Severity)
     findings = [
-        f for f in check_plans(plans, catalogue) if order.index(f.severity) <= order.index(severity)
+        f
+        for f in every_finding(plans, catalogue, path)
+        if order.index(f.severity) <= order.index(severity)
     ]
     if accepted is None:
         return PlanCheck(plans, findings)
