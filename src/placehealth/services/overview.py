@@ -1,0 +1,214 @@
+"""The place at a glance: every indicator's latest value, how it compares, where it is heading.
+
+For each indicator (persons; each sex where the indicator has no persons value)
+the place's latest published value is set against:
+
+- **England** (or another comparator area), when the outputs carry its values:
+  better, similar or worse, at 95% and at 99.8% confidence, by whether the
+  comparator's value lies outside the place's interval (the Fingertips rule);
+- **its own neighbourhoods**: how many are significantly better, similar and
+  worse than the place at 95%;
+- **its previous value** of the same kind of period: increasing or decreasing
+  when the two 95% intervals do not overlap, else no significant change;
+- **the plans**: the status of every ambition set against the indicator.
+
+Everything is computed over whole columns (merges and masks), so a place with
+thousands of areas costs the same few passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from placehealth.catalogue.comparators import Comparators, load_comparators
+from placehealth.periods import parse_period
+from placehealth.services.site_outputs import SiteOutputs
+
+PLACE = "place"
+NEIGHBOURHOOD = "neighbourhood"
+PERSONS = "persons"
+KEYS = ["indicator_id", "sex", "age_band"]
+LOW95, HIGH95 = "lower95_0cl", "upper95_0cl"
+LOW998, HIGH998 = "lower99_8cl", "upper99_8cl"
+HIGHER_IS_BETTER = "higher_is_better"
+LOWER_IS_BETTER = "lower_is_better"
+NOT_COMPARED = "not compared"
+ARROWS = {"increasing": "↑", "decreasing": "↓", "no significant change": "→", NOT_COMPARED: ""}
+
+COLUMNS = [
+    "indicator_id", "indicator", "unit", "polarity", "sex", "period", "value", LOW95, HIGH95,
+    "comparator", "comparator_value", "significance", "neighbourhoods_better",
+    "neighbourhoods_similar", "neighbourhoods_worse", "trend", "trend_arrow",
+    "trend_meaning", "plan_status",
+]  # fmt: skip
+
+
+def period_order(labels: Iterable[object]) -> dict[str, tuple[str, dt.date, dt.date]]:
+    """A sort key for each period label: its kind, then its start and end dates."""
+    order = {}
+    for label in {str(x) for x in labels}:
+        period = parse_period(label)
+        order[label] = (period.kind, period.start, period.end)
+    return order
+
+
+def compare_to(
+    value: pd.Series,
+    lower: pd.Series,
+    upper: pd.Series,
+    benchmark: pd.Series,
+    polarity: pd.Series,
+) -> pd.Series:
+    """'better', 'similar', 'worse' (or 'higher', 'lower' where polarity is neutral) for each
+    row, by whether ``benchmark`` lies outside the interval [lower, upper]."""
+    higher = (lower > benchmark).to_numpy(dtype=bool)
+    lower_ = (upper < benchmark).to_numpy(dtype=bool)
+    known = (value.notna() & lower.notna() & upper.notna() & benchmark.notna()).to_numpy(bool)
+    pol = polarity.astype(str).to_numpy()
+    up = np.where(
+        pol == HIGHER_IS_BETTER, "better", np.where(pol == LOWER_IS_BETTER, "worse", "higher")
+    )
+    down = np.where(
+        pol == HIGHER_IS_BETTER, "worse", np.where(pol == LOWER_IS_BETTER, "better", "lower")
+    )
+    verdict = np.select([~known, higher, lower_], [NOT_COMPARED, up, down], "similar")
+    return pd.Series(verdict, index=value.index, dtype=object)
+
+
+def significance(frame: pd.DataFrame, benchmark: str) -> pd.Series:
+    """Against ``benchmark``: '<verdict> (99.8%)' when the 99.8% interval excludes it, else the
+    95% verdict with '(95%)', else 'similar' or 'not compared'."""
+    strict = compare_to(
+        frame["value"], frame[LOW998], frame[HIGH998], frame[benchmark], frame["polarity"]
+    )
+    loose = compare_to(
+        frame["value"], frame[LOW95], frame[HIGH95], frame[benchmark], frame["polarity"]
+    )
+    plain = loose.isin(["similar", NOT_COMPARED])
+    return pd.Series(
+        np.where(
+            plain,
+            loose,
+            np.where(strict.isin(["similar", NOT_COMPARED]), loose + " (95%)", strict + " (99.8%)"),
+        ),
+        index=frame.index,
+    )
+
+
+def latest_place_values(values: pd.DataFrame, area_type: str = PLACE) -> pd.DataFrame:
+    """The latest row of each series of ``area_type`` (persons, or each sex where there is no
+    persons row), with the previous row of the same kind of period beside it."""
+    rows = values[values["area_type"] == area_type]
+    has_persons = rows.groupby("indicator_id")["sex"].transform(lambda s: (s == PERSONS).any())
+    rows = rows[(rows["sex"] == PERSONS) | ~has_persons].copy()
+    order = period_order(rows["period"])
+    rows["_kind"] = rows["period"].map(lambda p: order[str(p)][0])
+    rows["_order"] = rows["period"].map(lambda p: order[str(p)][1:])
+    rows = rows.sort_values([*KEYS, "_order"])
+    last = rows.groupby(KEYS, sort=False).tail(1)
+    before = rows.drop(last.index).groupby(KEYS, sort=False).tail(1)
+    same_kind = before.merge(last[[*KEYS, "_kind"]], on=[*KEYS, "_kind"])
+    previous = same_kind[[*KEYS, "value", LOW95, HIGH95]].rename(
+        columns={"value": "previous_value", LOW95: "previous_lower", HIGH95: "previous_upper"}
+    )
+    return last.drop(columns=["_kind", "_order"]).merge(previous, on=KEYS, how="left")
+
+
+def trend(latest: pd.DataFrame) -> pd.DataFrame:
+    """Direction since the previous period, and what it means by the indicator's polarity."""
+    rising = (latest[LOW95] > latest["previous_upper"]).to_numpy(bool)
+    falling = (latest[HIGH95] < latest["previous_lower"]).to_numpy(bool)
+    known = (
+        latest[[LOW95, HIGH95, "previous_lower", "previous_upper"]].notna().all(axis=1).to_numpy()
+    )
+    direction = np.select(
+        [~known, rising, falling],
+        [NOT_COMPARED, "increasing", "decreasing"],
+        "no significant change",
+    )
+    polarity = latest["polarity"].astype(str).to_numpy()
+    good = (rising & (polarity == HIGHER_IS_BETTER)) | (falling & (polarity == LOWER_IS_BETTER))
+    bad = (rising & (polarity == LOWER_IS_BETTER)) | (falling & (polarity == HIGHER_IS_BETTER))
+    meaning = np.select([good, bad], ["getting better", "getting worse"], "")
+    return pd.DataFrame(
+        {
+            "trend": direction,
+            "trend_arrow": [ARROWS[d] for d in direction],
+            "trend_meaning": meaning,
+        },
+        index=latest.index,
+    )
+
+
+def comparator_values(
+    values: pd.DataFrame, latest: pd.DataFrame, name: str, comparators: Comparators
+) -> pd.Series:
+    """The comparator area's value for each latest row's indicator, sex, age and period."""
+    keys = comparators.area_keys(name)
+    code = values["area_code"].astype(str).str.strip().str.lower()
+    area = values["area_name"].astype(str).str.strip().str.lower()
+    theirs = values[code.isin(keys) | area.isin(keys)]
+    theirs = theirs[[*KEYS, "period", "value"]].rename(columns={"value": "comparator_value"})
+    theirs = theirs.drop_duplicates([*KEYS, "period"])
+    merged = latest[[*KEYS, "period"]].merge(theirs, on=[*KEYS, "period"], how="left")
+    return pd.Series(merged["comparator_value"].to_numpy(), index=latest.index)
+
+
+def neighbourhood_counts(values: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+    """How many neighbourhoods are better, similar and worse than the place (95%)."""
+    areas = values[values["area_type"] == NEIGHBOURHOOD]
+    place = latest[[*KEYS, "period", "value"]].rename(columns={"value": "place_value"})
+    areas = areas.merge(place, on=[*KEYS, "period"])
+    verdict = compare_to(
+        areas["value"], areas[LOW95], areas[HIGH95], areas["place_value"], areas["polarity"]
+    )
+    counts = pd.crosstab([areas[k] for k in KEYS], verdict).reindex(
+        columns=["better", "similar", "worse"], fill_value=0
+    )
+    counts.columns = [f"neighbourhoods_{c}" for c in counts.columns]
+    merged = latest[KEYS].merge(counts.reset_index(), on=KEYS, how="left")
+    return merged.drop(columns=KEYS).set_axis(latest.index).fillna(0).astype(int)
+
+
+def plan_status_by_indicator(status: pd.DataFrame) -> pd.Series:
+    """Each indicator's ambitions and their status: 'one-liverpool-2019/x: on track; ...'."""
+    if status.empty or not {"indicator", "status"} <= set(status.columns):
+        return pd.Series(dtype=object)
+    text = (
+        status["document"].astype(str)
+        + "/"
+        + status["ambition"].astype(str)
+        + ": "
+        + status["status"].astype(str)
+    )
+    return text.groupby(status["indicator"].astype(str)).agg("; ".join)
+
+
+def place_overview(
+    outputs: SiteOutputs,
+    names: dict[str, str],
+    *,
+    comparator: str = "England",
+    comparators: Comparators | None = None,
+) -> pd.DataFrame:
+    """One row per indicator series: the columns of :data:`COLUMNS`.
+
+    ``names`` gives each indicator id its catalogue name (an id not in it keeps the id).
+    """
+    values = outputs.indicators
+    latest = latest_place_values(values)
+    latest["indicator"] = latest["indicator_id"].map(names).fillna(latest["indicator_id"])
+    latest["comparator"] = comparator
+    latest["comparator_value"] = comparator_values(
+        values, latest, comparator, comparators or load_comparators()
+    )
+    latest["significance"] = significance(latest, "comparator_value")
+    latest = latest.join(neighbourhood_counts(values, latest)).join(trend(latest))
+    latest["plan_status"] = (
+        latest["indicator_id"].map(plan_status_by_indicator(outputs.plan_status)).fillna("")
+    )
+    return latest[COLUMNS].reset_index(drop=True)
