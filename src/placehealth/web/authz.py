@@ -8,8 +8,10 @@ instead of granting it (deny by default).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
+
+from fastapi.routing import APIRoute
 
 from placehealth.phm.access import ADMIN, ANALYST, CALDICOTT_GUARDIAN, NEIGHBOURHOOD_TEAM
 
@@ -38,3 +40,18 @@ def allow(*roles: str | frozenset[str]) -> Callable[[F], F]:
 def roles_of(endpoint: object) -> frozenset[str] | None:
     """The roles an endpoint was marked with, or None when it was not marked."""
     return getattr(endpoint, ROLES_ATTRIBUTE, None)
+
+
+def api_routes(routes: Iterable[object]) -> Iterator[APIRoute]:
+    """Every page and API route, including those of routers included in the app."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from api_routes(included.routes)
+        elif isinstance(route, APIRoute):
+            yield route
+
+
+def unmarked_routes(routes: Iterable[object]) -> list[str]:
+    """The paths of routes that name no roles (the site refuses them; tests require none)."""
+    return [r.path for r in api_routes(routes) if roles_of(r.endpoint) is None]

@@ -81,18 +81,25 @@ class BodyLimit:
             await _too_large(send)
             return
         seen = 0
-        started = False
+        started = exceeded = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                exceeded = True
                 raise BodyTooLarge
             return message
 
         async def watch(message: Message) -> None:
+            # a parser that turned the refusal into its own error still answers 413
             nonlocal started
+            if exceeded:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _too_large(send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
