@@ -12,13 +12,22 @@ trap 'rm -rf "$work"' EXIT
 dist="$work/package/dist/nhsuk"
 rm -rf "$target"
 mkdir -p "$target"
-cp "$dist/nhsuk-frontend.min.css" "$dist/nhsuk-frontend.min.js" "$target/"
+cp "$dist/nhsuk-frontend.min.js" "$target/"
+# The site serves every file itself (its Content-Security-Policy allows no other origin):
+# the @font-face rules that fetch the NHS's hosted Frutiger font are left out, and text
+# falls back to the frontend's own fallback fonts (Arial, sans-serif).
+node -e '
+const fs = require("fs");
+const css = fs.readFileSync(process.argv[1], "utf8");
+fs.writeFileSync(process.argv[2], css.replace(/@font-face\{[^}]*\}/g, ""));
+' "$dist/nhsuk-frontend.min.css" "$target/nhsuk-frontend.min.css"
 cp -r "$dist/assets/images" "$target/images"
 cp "$dist/assets/manifest.json" "$target/"
 # the package states its licence in package.json and README (MIT); keep it beside the files
 licence="$(node -e "console.log(require('$work/package/package.json').license)")"
 {
   echo "nhsuk-frontend $VERSION (npm), compiled files only; licence: $licence."
+  echo "Changed: the @font-face rules loading the hosted Frutiger font are removed."
   echo
   awk '/^## Licence/{p=1; print; next} /^## /{p=0} p' "$work/package/README.md"
   cat <<'MIT'

@@ -110,9 +110,10 @@ def latest_place_values(values: pd.DataFrame, area_type: str = PLACE) -> pd.Data
     rows["_order"] = rows["period"].map(lambda p: order[str(p)][1:])
     rows = rows.sort_values([*KEYS, "_order"])
     last = rows.groupby(KEYS, sort=False).tail(1)
-    before = rows.drop(last.index).groupby(KEYS, sort=False).tail(1)
-    same_kind = before.merge(last[[*KEYS, "_kind"]], on=[*KEYS, "_kind"])
-    previous = same_kind[[*KEYS, "value", LOW95, HIGH95]].rename(
+    kinds = last[[*KEYS, "_kind"]]
+    same_kind = rows.drop(last.index).merge(kinds, on=[*KEYS, "_kind"])  # keeps the order
+    previous = same_kind.groupby(KEYS, sort=False).tail(1)[[*KEYS, "value", LOW95, HIGH95]]
+    previous = previous.rename(
         columns={"value": "previous_value", LOW95: "previous_lower", HIGH95: "previous_upper"}
     )
     return last.drop(columns=["_kind", "_order"]).merge(previous, on=KEYS, how="left")

@@ -6,13 +6,18 @@ from typing import Any
 
 import pandas as pd
 
-from placehealth.catalogue.model import Catalogue
+from placehealth.catalogue.model import Catalogue, Polarity
 from placehealth.errors import ValidationError
 from placehealth.services.overview import period_order
 from placehealth.services.site_outputs import SiteOutputs
 
 # the area types in the order a reader meets them: the whole place first
 AREA_ORDER = ("place", "neighbourhood", "pcn", "practice", "imd_decile", "lsoa")
+BETTER_WHEN = {
+    Polarity.HIGHER: "higher",
+    Polarity.LOWER: "lower",
+    Polarity.NEUTRAL: "neither: higher is not better or worse",
+}
 VALUE_COLUMNS = [
     "area_code", "area_name", "period", "sex", "age_band", "numerator", "denominator",
     "value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl", "method", "disclosure",
@@ -38,7 +43,7 @@ def definition(catalogue: Catalogue, indicator_id: str) -> dict[str, Any]:
         "Name": ind.name,
         "Definition": ind.definition,
         "Unit": ind.unit_label,
-        "Better when": str(ind.polarity).replace("_is_better", "er").replace("neutral", "neither"),
+        "Better when": BETTER_WHEN[ind.polarity],
         "Numerator": ind.numerator,
         "Denominator": ind.denominator,
         "Frequency": ind.frequency,
