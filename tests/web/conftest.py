@@ -50,7 +50,8 @@ def postgres_url() -> str:
     return url
 
 
-def _accounts(url: str) -> None:
+def create_accounts(url: str) -> None:
+    """Migrate the database at ``url`` and add the test accounts."""
     engine = make_engine(url)
     migrate(engine)
     with Session(engine) as db:
@@ -65,7 +66,7 @@ def _accounts(url: str) -> None:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite database with the accounts, made once and copied for each test."""
     path = tmp_path_factory.mktemp("template") / "site.db"
-    _accounts(f"sqlite:///{path}")
+    create_accounts(f"sqlite:///{path}")
     return path
 
 
@@ -78,7 +79,7 @@ def postgres_ready() -> str:
         Base.metadata.drop_all(connection)
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     engine.dispose()
-    _accounts(url)
+    create_accounts(url)
     return url
 
 

@@ -3,6 +3,7 @@ deny-by-default authorisation, headers, limits and logs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -246,3 +247,33 @@ def test_the_log_names_routes_never_people(
     assert "GET /indicators/{indicator_id} 200" in text
     for secret in ("ana", PASSWORD, "wrong password here", "testclient", "neighbourhood", "__Host"):
         assert secret not in text, secret
+
+
+def test_a_session_ends_after_its_idle_time(site_outputs: Path, sqlite_url: str) -> None:
+    site = make_site(site_outputs, sqlite_url)
+    idle = dt.timedelta(minutes=site.state.settings.session_idle_minutes + 1)
+    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+        assert sign_in(client, "ana").status_code == 303
+        assert client.get("/").status_code == 200
+        with Session(site.state.engine) as db:
+            for session in db.scalars(select(SiteSession)):
+                session.seen_at -= idle
+            db.commit()
+        assert client.get("/").status_code == 303
+    with Session(site.state.engine) as db:
+        assert (
+            db.scalars(select(SiteSession).where(SiteSession.account_id.is_not(None))).all() == []
+        )
+
+
+def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(
+    site_outputs: Path, sqlite_url: str
+) -> None:
+    site = make_site(site_outputs, sqlite_url)
+    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+        assert sign_in(client, "ana").status_code == 303
+        with Session(site.state.engine) as db:
+            db.scalars(select(Account).where(Account.name == "ana")).one().active = False
+            db.commit()
+        assert client.get("/").status_code == 303
+        assert sign_in(client, "ana").status_code == 401

@@ -165,6 +165,8 @@ def test_the_api_gives_the_same_tables_as_the_services(
     assert one["definition"]["Name"] == load_catalogue()["ae-attendances"].name
     assert {r["area_code"] for r in one["values"]} >= {"NBSYN01"}
     assert analyst.get("/api/indicators/nothing").status_code == 404
+    listed = analyst.get("/api/indicators").json()
+    assert {"id": "ae-attendances", "name": "A&E attendances"} in listed
     findings = analyst.get("/api/plans/findings").json()
     assert findings[0]["severity"] == "error"
     assert len(analyst.get("/api/plans/ambitions").json()) == len(
