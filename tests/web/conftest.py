@@ -19,6 +19,7 @@ from placehealth.web.accounts import add_account
 from placehealth.web.app import create_app
 from placehealth.web.db import Base, make_engine, migrate
 from placehealth.web.settings import SiteSettings
+from tests.conftest import missing_outside_ci
 from tests.web.outputs import build_outputs
 
 ENV_TEST_DATABASE = "PLACEHEALTH_TEST_DATABASE_URL"
@@ -40,13 +41,10 @@ def postgres_url() -> str:
     """The test PostgreSQL's URL; without one, a failure in CI and a loud skip elsewhere."""
     url = os.environ.get(ENV_TEST_DATABASE, "")
     if not url:
-        message = (
+        missing_outside_ci(
             f"no PostgreSQL for the site's tests: {ENV_TEST_DATABASE} is not set "
             '(eval "$(bash scripts/test-postgres.sh)" starts one; .ci/run does)'
         )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
     return url
 
 
@@ -121,9 +119,21 @@ def site(site_outputs: Path, database_url: str) -> FastAPI:
     return make_site(site_outputs, database_url)
 
 
+def browse(site: FastAPI) -> TestClient:
+    """A client for ``site`` over HTTPS (the session cookie is Secure), redirects not followed."""
+    return TestClient(site, base_url="https://testserver", follow_redirects=False)
+
+
+def copy_outputs(site_outputs: Path, folder: Path) -> Path:
+    """A copy of the run's outputs that a test may change (without the warehouse)."""
+    outputs = folder / "outputs"
+    shutil.copytree(site_outputs, outputs, ignore=shutil.ignore_patterns("synth", "*.duckdb"))
+    return outputs
+
+
 @pytest.fixture
 def client(site: FastAPI) -> Iterator[TestClient]:
-    with TestClient(site, base_url="https://testserver", follow_redirects=False) as test_client:
+    with browse(site) as test_client:
         yield test_client
     site.state.engine.dispose()
 

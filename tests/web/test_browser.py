@@ -4,7 +4,6 @@ saved to docs/images/ for the documentation."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -17,6 +16,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from tests.conftest import missing_outside_ci
 from tests.web.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -72,10 +72,9 @@ def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (scripts/system-deps.sh installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_outside_ci(
+            f"{CHROMIUM} is missing (scripts/system-deps.sh installs Debian's chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

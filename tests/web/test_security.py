@@ -17,7 +17,7 @@ from placehealth.phm.access import ADMIN
 from placehealth.web.authz import PUBLIC, allow, api_routes, roles_of, unmarked_routes
 from placehealth.web.db import Account, AuditEntry, LoginAttempt, SiteSession
 from placehealth.web.middleware import CSP
-from tests.web.conftest import PASSWORD, csrf_of, make_site, sign_in
+from tests.web.conftest import PASSWORD, browse, csrf_of, make_site, sign_in
 
 COOKIE = "__Host-placehealth"
 
@@ -77,7 +77,7 @@ def test_signing_in_issues_a_new_session_and_ends_the_old_one(
     after = client.cookies[COOKIE]
     assert after != before
     # a session id planted before sign-in (fixation) does not become signed in
-    planted = TestClient(site, base_url="https://testserver", follow_redirects=False)
+    planted = browse(site)
     planted.cookies.set(COOKIE, before)
     assert planted.get("/").status_code == 303
     assert client.get("/").status_code == 200
@@ -120,7 +120,7 @@ def test_sign_in_is_throttled_per_user_name(client: TestClient, site: FastAPI) -
 
 def test_sign_in_is_throttled_per_address(site_outputs: Path, sqlite_url: str) -> None:
     site = make_site(site_outputs, sqlite_url, failures_per_address=3, failures_per_user=100)
-    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+    with browse(site) as client:
         for name in ("x1", "x2", "x3"):
             assert sign_in(client, name, "wrong").status_code == 401
         assert sign_in(client, "ana").status_code == 429
@@ -217,7 +217,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
     site_outputs: Path, sqlite_url: str
 ) -> None:
     site = make_site(site_outputs, sqlite_url, max_body_bytes=1000)
-    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+    with browse(site) as client:
         page = client.get("/login")
         big = client.post(
             "/login",
@@ -252,7 +252,7 @@ def test_the_log_names_routes_never_people(
 def test_a_session_ends_after_its_idle_time(site_outputs: Path, sqlite_url: str) -> None:
     site = make_site(site_outputs, sqlite_url)
     idle = dt.timedelta(minutes=site.state.settings.session_idle_minutes + 1)
-    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+    with browse(site) as client:
         assert sign_in(client, "ana").status_code == 303
         assert client.get("/").status_code == 200
         with Session(site.state.engine) as db:
@@ -270,7 +270,7 @@ def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(
     site_outputs: Path, sqlite_url: str
 ) -> None:
     site = make_site(site_outputs, sqlite_url)
-    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+    with browse(site) as client:
         assert sign_in(client, "ana").status_code == 303
         with Session(site.state.engine) as db:
             db.scalars(select(Account).where(Account.name == "ana")).one().active = False

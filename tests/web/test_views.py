@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from fastapi.testclient import TestClient
 from placehealth.catalogue import load_catalogue
 from placehealth.services.overview import place_overview
 from placehealth.services.site_outputs import open_outputs
-from tests.web.conftest import make_site, sign_in
+from tests.web.conftest import browse, copy_outputs, make_site, sign_in
 
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
 
@@ -29,7 +28,7 @@ def view_site(site_outputs: Path, sqlite_url: str) -> FastAPI:
 
 @pytest.fixture
 def analyst(view_site: FastAPI) -> Iterator[TestClient]:
-    with TestClient(view_site, base_url="https://testserver", follow_redirects=False) as client:
+    with browse(view_site) as client:
         assert sign_in(client, "ana").status_code == 303
         yield client
 
@@ -95,13 +94,12 @@ def test_downloads_hold_the_values_shown(analyst: TestClient, site_outputs: Path
 def test_a_formula_in_the_outputs_never_comes_back_raw(
     site_outputs: Path, sqlite_url: str, tmp_path: Path
 ) -> None:
-    outputs = tmp_path / "outputs"
-    shutil.copytree(site_outputs, outputs, ignore=shutil.ignore_patterns("synth", "*.duckdb"))
+    outputs = copy_outputs(site_outputs, tmp_path)
     values = pd.read_csv(outputs / "indicators.csv")
     values.loc[values["area_type"] == "neighbourhood", "area_name"] = FORMULA
     values.to_csv(outputs / "indicators.csv", index=False)
     site = make_site(outputs, sqlite_url)
-    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+    with browse(site) as client:
         sign_in(client, "ana")
         base = "/indicators/ae-attendances/download/ae-attendances"
         csv = client.get(f"{base}.csv?area=neighbourhood").content.decode("utf-8-sig")
@@ -120,8 +118,7 @@ def test_a_formula_in_the_outputs_never_comes_back_raw(
 def test_the_overview_compares_the_place_with_england_where_the_outputs_hold_it(
     site_outputs: Path, sqlite_url: str, tmp_path: Path
 ) -> None:
-    outputs = tmp_path / "outputs"
-    shutil.copytree(site_outputs, outputs, ignore=shutil.ignore_patterns("synth", "*.duckdb"))
+    outputs = copy_outputs(site_outputs, tmp_path)
     values = pd.read_csv(outputs / "indicators.csv")
     place = values[(values["area_type"] == "place") & (values["indicator_id"] == "ae-attendances")]
     england = place.assign(
@@ -130,7 +127,7 @@ def test_the_overview_compares_the_place_with_england_where_the_outputs_hold_it(
     )  # fmt: skip
     pd.concat([values, england]).to_csv(outputs / "indicators.csv", index=False)
     site = make_site(outputs, sqlite_url)
-    with TestClient(site, base_url="https://testserver", follow_redirects=False) as client:
+    with browse(site) as client:
         sign_in(client, "ana")
         page = client.get("/").text
         rows = client.get("/api/overview").json()
