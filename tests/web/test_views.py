@@ -176,3 +176,21 @@ def test_the_api_gives_the_same_tables_as_the_services(
     }  # fmt: skip
     analyst.cookies.clear()
     assert analyst.get("/api/openapi.json").status_code == 401
+
+
+def test_a_new_run_shows_without_a_restart(
+    site_outputs: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    outputs = copy_outputs(site_outputs, tmp_path)
+    site = make_site(outputs, sqlite_url)
+    with browse(site) as client:
+        sign_in(client, "ana")
+        before = {r["indicator_id"] for r in client.get("/api/overview").json()}
+        assert "ae-attendances" in before
+        assert client.get("/api/overview").json() == client.get("/api/overview").json()
+        values = pd.read_csv(outputs / "indicators.csv")
+        values[values["indicator_id"] != "ae-attendances"].to_csv(
+            outputs / "indicators.csv", index=False
+        )
+        after = {r["indicator_id"] for r in client.get("/api/overview").json()}
+    assert after == before - {"ae-attendances"}

@@ -19,6 +19,7 @@ thousands of areas costs the same few passes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import numpy as np
@@ -199,17 +200,32 @@ def place_overview(
     """One row per indicator series: the columns of :data:`COLUMNS`.
 
     ``names`` gives each indicator id its catalogue name (an id not in it keeps the id).
+    With the packaged comparators the result is kept until the outputs change on disk,
+    so a page that shows it costs a copy.
     """
+    if comparators is not None:
+        return _overview(outputs, names, comparator, comparators)
+    key = tuple(sorted(names.items()))
+    return _kept(outputs, outputs.version, key, comparator).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _kept(
+    outputs: SiteOutputs, _version: object, names: tuple[tuple[str, str], ...], comparator: str
+) -> pd.DataFrame:
+    return _overview(outputs, dict(names), comparator, load_comparators())
+
+
+def _overview(
+    outputs: SiteOutputs, names: dict[str, str], comparator: str, comparators: Comparators
+) -> pd.DataFrame:
     values = outputs.indicators
     latest = latest_place_values(values)
     latest["indicator"] = latest["indicator_id"].map(names).fillna(latest["indicator_id"])
     latest["comparator"] = comparator
-    latest["comparator_value"] = comparator_values(
-        values, latest, comparator, comparators or load_comparators()
-    )
+    latest["comparator_value"] = comparator_values(values, latest, comparator, comparators)
     latest["significance"] = significance(latest, "comparator_value")
     latest = latest.join(neighbourhood_counts(values, latest)).join(trend(latest))
-    latest["plan_status"] = (
-        latest["indicator_id"].map(plan_status_by_indicator(outputs.plan_status)).fillna("")
-    )
+    status = plan_status_by_indicator(outputs.plan_status)
+    latest["plan_status"] = latest["indicator_id"].map(status).fillna("")
     return latest[COLUMNS].reset_index(drop=True)

@@ -44,6 +44,13 @@ class SiteOutputs:
         return _read(self.folder / FINDINGS)
 
     @property
+    def version(self) -> tuple[tuple[str, int, int], ...]:
+        """Each output file's name, change time and size: a new run gives a new version."""
+        paths = [self.folder / name for name in REQUIRED]
+        paths += sorted(self.folder.glob(STATUS_GLOB))
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+    @property
     def plan_status(self) -> pd.DataFrame:
         """Every plan's status table the run wrote, one after another (empty if none)."""
         frames = [_read(path) for path in sorted(self.folder.glob(STATUS_GLOB))]
