@@ -3,6 +3,7 @@ is reachable: CI starts it), and a site with one account of each role."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -34,7 +35,20 @@ ACCOUNTS = {
 
 @pytest.fixture(scope="session")
 def site_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_outputs(tmp_path_factory.mktemp("outputs"))
+    """The run's outputs, built once per test run: parallel workers (pytest-xdist) share one
+    build in the run's own temporary folder, the first to arrive building it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build_outputs(tmp_path_factory.mktemp("outputs"))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
+    outputs = shared / "web-outputs"
+    with (shared / "web-outputs.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (outputs / "done").exists():
+            shutil.rmtree(outputs, ignore_errors=True)
+            outputs.mkdir()
+            build_outputs(outputs)
+            (outputs / "done").touch()
+    return outputs
 
 
 def postgres_url() -> str:
