@@ -26,7 +26,7 @@ from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import ValidationError
 from placehealth.phm import cohort as cf
 from placehealth.phm.population import DataWindow, data_window
-from placehealth.phm.risk_model import fit
+from placehealth.phm.risk_fitting import fit
 from placehealth.phm.scoring import score
 from placehealth.phm.segments import segments
 from placehealth.places import load_place

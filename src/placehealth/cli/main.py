@@ -17,7 +17,7 @@ from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from placehealth import __version__
-from placehealth.cli.crash import crash_summary, write_crash_report
+from placehealth.crash import crash_summary, record_crash
 from placehealth.errors import UserError
 from placehealth.redact import mask_identifiers
 
@@ -52,6 +52,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Indicator statistics to the public-health (PHE/Fingertips) standard.",
     ),
     "indicators": ("placehealth.cli.indicators", "Indicators computed from the warehouse."),
+    "chart": (
+        "placehealth.cli.chart",
+        "Draw one chart of indicator values: overview, compare, trend, inequality or map.",
+    ),
     "report": (
         "placehealth.cli.report",
         "Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.",
@@ -206,7 +210,7 @@ def run() -> None:
         show()
         sys.exit(getattr(exc, "exit_code", 2))
     except Exception as exc:
-        report = write_crash_report(exc)
+        report = record_crash(exc)
         where = f"; the full report is in {report}" if report else ""
         err_console.print(
             f"[bold red]internal error:[/] {mask_identifiers(crash_summary(exc))}{where}. "
