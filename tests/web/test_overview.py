@@ -5,40 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placehealth.services.overview import compare_to, latest_place_values, significance, trend
+from placehealth.services.overview import latest_place_values, significance, trend
 
 
-def test_compare_to_reads_the_benchmark_against_the_interval_by_polarity() -> None:
+def test_significance_labels_each_row_by_the_one_comparison_rule() -> None:
     frame = pd.DataFrame(
         {
-            "value": [10.0, 10.0, 10.0, 10.0, 10.0, np.nan],
-            "lower": [8.0, 8.0, 8.0, 8.0, 8.0, np.nan],
-            "upper": [12.0, 12.0, 12.0, 12.0, 12.0, np.nan],
-            "benchmark": [7.0, 7.0, 13.0, 11.0, 7.0, 7.0],
-            "polarity": ["higher_is_better", "lower_is_better", "lower_is_better",
-                         "higher_is_better", "neutral", "higher_is_better"],
-        }
-    )  # fmt: skip
-    verdict = compare_to(
-        frame["value"], frame["lower"], frame["upper"], frame["benchmark"], frame["polarity"]
-    )
-    assert list(verdict) == ["better", "worse", "better", "similar", "higher", "not compared"]
-
-
-def test_significance_names_the_strictest_level_the_interval_excludes() -> None:
-    frame = pd.DataFrame(
-        {
-            "value": [10.0, 10.0, 10.0],
-            "lower95_0cl": [9.0, 9.0, 9.0],
-            "upper95_0cl": [11.0, 11.0, 11.0],
-            "lower99_8cl": [8.0, 8.0, 8.0],
-            "upper99_8cl": [12.0, 12.0, 12.0],
-            "comparator_value": [13.0, 11.5, 10.5],
-            "polarity": ["lower_is_better"] * 3,
+            "value": [10.0, 10.0, 10.0, 10.0, np.nan],
+            "lower95_0cl": [9.0, 9.0, 9.0, 9.0, np.nan],
+            "upper95_0cl": [11.0, 11.0, 11.0, 11.0, np.nan],
+            "lower99_8cl": [8.0, 8.0, 8.0, 8.0, np.nan],
+            "upper99_8cl": [12.0, 12.0, 12.0, 12.0, np.nan],
+            "comparator_value": [13.0, 11.5, 10.5, 7.0, 7.0],
+            "polarity": ["lower_is_better"] * 3 + ["neutral", "higher_is_better"],
         }
     )
     assert list(significance(frame, "comparator_value")) == [
-        "better (99.8%)", "better (95%)", "similar",
+        "Better (99.8%)", "Better (95%)", "Similar", "Higher (99.8%)", "Not compared",
     ]  # fmt: skip
 
 

@@ -133,9 +133,9 @@ def test_the_overview_compares_the_place_with_england_where_the_outputs_hold_it(
         rows = client.get("/api/overview").json()
     assert "Compared with England" in page and "These outputs hold no values" not in page
     verdicts = {r["indicator_id"]: r["significance"] for r in rows}
-    assert verdicts["ae-attendances"] == "better (99.8%)"
-    assert verdicts["emergency-admissions"] == "not compared"
-    assert page.count("better (99.8%)") == 1
+    assert verdicts["ae-attendances"] == "Better (99.8%)"
+    assert verdicts["emergency-admissions"] == "Not compared"
+    assert page.count("Better (99.8%)") == 1
 
 
 def test_the_plans_page_lists_every_ambition_and_finding(

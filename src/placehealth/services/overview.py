@@ -5,9 +5,10 @@ the place's latest published value is set against:
 
 - **England** (or another comparator area), when the outputs carry its values:
   better, similar or worse, at 95% and at 99.8% confidence, by whether the
-  comparator's value lies outside the place's interval (the Fingertips rule);
-- **its own neighbourhoods**: how many are significantly better, similar and
-  worse than the place at 95%;
+  comparator's value lies outside the place's interval (the Fingertips rule, defined
+  once in :mod:`placehealth.charts.significance`);
+- **its own neighbourhoods**: how many are significantly better (at 95% or
+  99.8%), similar and worse than the place;
 - **its previous value** of the same kind of period: increasing or decreasing
   when the two 95% intervals do not overlap, else no significant change;
 - **the plans**: the status of every ambition set against the indicator.
@@ -26,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from placehealth.catalogue.comparators import Comparators, load_comparators
+from placehealth.charts.significance import significance as compare_by_interval
+from placehealth.charts.style import BY_KEY
 from placehealth.periods import parse_period
 from placehealth.services.site_outputs import SiteOutputs
 
@@ -38,6 +41,7 @@ LOW998, HIGH998 = "lower99_8cl", "upper99_8cl"
 HIGHER_IS_BETTER = "higher_is_better"
 LOWER_IS_BETTER = "lower_is_better"
 NOT_COMPARED = "not compared"
+NOT_COMPARED_LABEL = BY_KEY["not_compared"].label
 ARROWS = {"increasing": "↑", "decreasing": "↓", "no significant change": "→", NOT_COMPARED: ""}
 
 COLUMNS = [
@@ -57,47 +61,11 @@ def period_order(labels: Iterable[object]) -> dict[str, tuple[str, dt.date, dt.d
     return order
 
 
-def compare_to(
-    value: pd.Series,
-    lower: pd.Series,
-    upper: pd.Series,
-    benchmark: pd.Series,
-    polarity: pd.Series,
-) -> pd.Series:
-    """'better', 'similar', 'worse' (or 'higher', 'lower' where polarity is neutral) for each
-    row, by whether ``benchmark`` lies outside the interval [lower, upper]."""
-    higher = (lower > benchmark).to_numpy(dtype=bool)
-    lower_ = (upper < benchmark).to_numpy(dtype=bool)
-    known = (value.notna() & lower.notna() & upper.notna() & benchmark.notna()).to_numpy(bool)
-    pol = polarity.astype(str).to_numpy()
-    up = np.where(
-        pol == HIGHER_IS_BETTER, "better", np.where(pol == LOWER_IS_BETTER, "worse", "higher")
-    )
-    down = np.where(
-        pol == HIGHER_IS_BETTER, "worse", np.where(pol == LOWER_IS_BETTER, "better", "lower")
-    )
-    verdict = np.select([~known, higher, lower_], [NOT_COMPARED, up, down], "similar")
-    return pd.Series(verdict, index=value.index, dtype=object)
-
-
 def significance(frame: pd.DataFrame, benchmark: str) -> pd.Series:
-    """Against ``benchmark``: '<verdict> (99.8%)' when the 99.8% interval excludes it, else the
-    95% verdict with '(95%)', else 'similar' or 'not compared'."""
-    strict = compare_to(
-        frame["value"], frame[LOW998], frame[HIGH998], frame[benchmark], frame["polarity"]
-    )
-    loose = compare_to(
-        frame["value"], frame[LOW95], frame[HIGH95], frame[benchmark], frame["polarity"]
-    )
-    plain = loose.isin(["similar", NOT_COMPARED])
-    return pd.Series(
-        np.where(
-            plain,
-            loose,
-            np.where(strict.isin(["similar", NOT_COMPARED]), loose + " (95%)", strict + " (99.8%)"),
-        ),
-        index=frame.index,
-    )
+    """Each row against the ``benchmark`` column, by the one comparison rule
+    (:func:`placehealth.charts.significance.significance`), as its label: 'Better (99.8%)'."""
+    keys = compare_by_interval(frame, frame[benchmark].to_numpy(dtype=float), frame["polarity"])
+    return pd.Series([BY_KEY[k].label for k in keys], index=frame.index, dtype=object)
 
 
 def latest_place_values(values: pd.DataFrame, area_type: str = PLACE) -> pd.DataFrame:
@@ -161,13 +129,12 @@ def comparator_values(
 
 
 def neighbourhood_counts(values: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
-    """How many neighbourhoods are better, similar and worse than the place (95%)."""
+    """How many neighbourhoods are better, similar and worse than the place (at 95% or more)."""
     areas = values[values["area_type"] == NEIGHBOURHOOD]
     place = latest[[*KEYS, "period", "value"]].rename(columns={"value": "place_value"})
     areas = areas.merge(place, on=[*KEYS, "period"])
-    verdict = compare_to(
-        areas["value"], areas[LOW95], areas[HIGH95], areas["place_value"], areas["polarity"]
-    )
+    keys = compare_by_interval(areas, areas["place_value"].to_numpy(dtype=float), areas["polarity"])
+    verdict = pd.Series(keys, index=areas.index).str.partition("_")[0]
     counts = pd.crosstab([areas[k] for k in KEYS], verdict).reindex(
         columns=["better", "similar", "worse"], fill_value=0
     )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from placehealth.services import site_indicators, site_plans
-from placehealth.services.overview import NOT_COMPARED, place_overview
+from placehealth.services.overview import NOT_COMPARED_LABEL, place_overview
 from placehealth.tables import serialise_table
 from placehealth.web.accounts import authenticate
 from placehealth.web.app import cookie_name, database, render
@@ -168,7 +168,7 @@ def logout(request: Request, db: Session = Depends(database)) -> Response:
 @allow(AGGREGATES)
 def overview(request: Request) -> Response:
     frame = place_overview(request.app.state.outputs, names(request))
-    present = bool((frame["significance"] != NOT_COMPARED).any())
+    present = bool((frame["significance"] != NOT_COMPARED_LABEL).any())
     return render(
         request, "overview.html", title="Place overview", rows=records(frame),
         comparator="England", comparator_present=present,
