@@ -127,6 +127,9 @@ def test_sign_in_browse_and_download_in_a_browser(
     page.click("form.area-form button")
     page.wait_for_url("**area=neighbourhood")
     assert page.locator("#values-table tbody tr").first.inner_text().startswith("Neighbourhood")
+    page.wait_for_load_state("networkidle")
+    drawn = page.eval_on_selector_all("figure.chart img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(drawn) == 4 and all(width > 0 for width in drawn)  # every chart drew
     accessible(page, "indicator")
 
     with page.expect_download() as download:

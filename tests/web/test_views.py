@@ -194,3 +194,17 @@ def test_a_new_run_shows_without_a_restart(
         )
         after = {r["indicator_id"] for r in client.get("/api/overview").json()}
     assert after == before - {"ae-attendances"}
+
+
+def test_the_indicator_page_shows_its_charts_as_images_to_view_and_download(
+    analyst: TestClient,
+) -> None:
+    page = analyst.get("/indicators/ae-attendances?area=neighbourhood").text
+    for chart in ("compare", "trend", "inequality", "map"):
+        assert f'src="/indicators/ae-attendances/charts/{chart}.svg?area=neighbourhood"' in page
+    svg = analyst.get("/indicators/ae-attendances/charts/trend.svg?area=neighbourhood")
+    assert svg.headers["content-type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
+    png = analyst.get("/indicators/ae-attendances/charts/trend.png?area=neighbourhood")
+    assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    for name in ("pie.svg", "trend.pdf", "..%2Ftrend.svg", "trend.svg.png"):
+        assert analyst.get(f"/indicators/ae-attendances/charts/{name}").status_code == 404, name

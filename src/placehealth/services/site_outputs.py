@@ -36,6 +36,12 @@ class SiteOutputs:
         return _read(self.folder / INDICATORS)
 
     @property
+    def indicators_as_text(self) -> pd.DataFrame:
+        """The indicator values with every cell as text (codes keep their digits), as the
+        chart functions read them (:func:`placehealth.services.charts.read_indicators`)."""
+        return _read(self.folder / INDICATORS, text=True)
+
+    @property
     def plan_summary(self) -> pd.DataFrame:
         return _read(self.folder / PLAN_SUMMARY)
 
@@ -68,12 +74,12 @@ def open_outputs(folder: Path) -> SiteOutputs:
     return SiteOutputs(folder.resolve())
 
 
-def _read(path: Path) -> pd.DataFrame:
+def _read(path: Path, *, text: bool = False) -> pd.DataFrame:
     stat = path.stat()
-    return _read_version(path, stat.st_mtime_ns, stat.st_size)
+    return _read_version(path, stat.st_mtime_ns, stat.st_size, text)
 
 
 @functools.lru_cache(maxsize=16)
-def _read_version(path: Path, _mtime: int, _size: int) -> pd.DataFrame:
-    """One version of a file (the arguments after the path key the cache)."""
-    return read_table(path)
+def _read_version(path: Path, _mtime: int, _size: int, text: bool) -> pd.DataFrame:
+    """One version of a file (the change time and size key the cache)."""
+    return read_table(path, text=text)

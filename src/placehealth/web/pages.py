@@ -18,7 +18,7 @@ from placehealth.tables import serialise_table
 from placehealth.web.accounts import authenticate
 from placehealth.web.app import cookie_name, database, render
 from placehealth.web.authz import AGGREGATES, PUBLIC, allow
-from placehealth.web.charts import indicator_charts
+from placehealth.web.charts import FORMATS, chart_image, indicator_charts
 from placehealth.web.sessions import (
     Visitor,
     audit,
@@ -39,6 +39,7 @@ AREA_LABELS = {
     "imd_decile": "Deprivation deciles (IMD)",
     "lsoa": "Small areas (LSOA)",
 }
+CHART = re.compile(r"^(?P<chart>[a-z]+)\.(?P<kind>svg|png)$")
 DOWNLOAD = re.compile(r"^(?P<stem>[a-z0-9][a-z0-9-]*)\.(?P<kind>csv|xlsx)$")
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -219,6 +220,21 @@ def download(
         data, media_type=MEDIA[match["kind"]],
         headers={"content-disposition": f'attachment; filename="{attachment}"'},
     )  # fmt: skip
+
+
+@router.get("/indicators/{indicator_id}/charts/{filename}", include_in_schema=False)
+@allow(AGGREGATES)
+def chart(request: Request, indicator_id: str, filename: str, area: str | None = None) -> Response:
+    """One chart of the indicator page as an image (SVG or PNG), drawn by the chart functions."""
+    match = CHART.match(filename)
+    if match is None:
+        raise HTTPException(404, "There is no such chart.")
+    area_type, _ = _area_type(request, indicator_id, area)
+    outputs = request.app.state.outputs
+    data = chart_image(outputs, indicator_id, area_type, match["chart"], match["kind"])
+    if data is None:
+        raise HTTPException(404, "There is no such chart.")
+    return Response(data, media_type=FORMATS[match["kind"]])
 
 
 @router.get("/plans", include_in_schema=False)
