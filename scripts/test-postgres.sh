@@ -19,6 +19,8 @@ for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 && break
   sleep 1
 done
+# CREATEDB: each parallel test process makes its own database from this one
 as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$name'\" | grep -q 1 || psql -qc \"CREATE ROLE $name LOGIN PASSWORD '$password'\"" >/dev/null
+as_postgres "psql -qc 'ALTER ROLE $name CREATEDB'" >/dev/null
 as_postgres "psql -q -c 'SET client_min_messages=warning' -c 'DROP DATABASE IF EXISTS $name' && psql -qc 'CREATE DATABASE $name OWNER $name'" >/dev/null
 echo "export PLACEHEALTH_TEST_DATABASE_URL=postgresql+psycopg://$name:$password@127.0.0.1:5432/$name"

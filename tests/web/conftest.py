@@ -4,6 +4,7 @@ is reachable: CI starts it), and a site with one account of each role."""
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url
 from sqlalchemy.orm import Session
 
 from placehealth.phm.access import ADMIN, ANALYST, CALDICOTT_GUARDIAN, NEIGHBOURHOOD_TEAM
@@ -51,15 +53,25 @@ def site_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return outputs
 
 
+@functools.cache
 def postgres_url() -> str:
-    """The test PostgreSQL's URL; without one, a failure in CI and a loud skip elsewhere."""
+    """This test process's own PostgreSQL database, made afresh from the test server's URL
+    (parallel workers never share one); without a server, a failure in CI and a loud skip
+    elsewhere."""
     url = os.environ.get(ENV_TEST_DATABASE, "")
     if not url:
         missing_outside_ci(
             f"no PostgreSQL for the site's tests: {ENV_TEST_DATABASE} is not set "
             '(eval "$(bash scripts/test-postgres.sh)" starts one; .ci/run does)'
         )
-    return url
+    base = make_url(url)
+    name = f"{base.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def create_accounts(url: str) -> None:

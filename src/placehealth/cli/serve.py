@@ -46,15 +46,14 @@ def serve(
     """
     import uvicorn
 
-    from placehealth.web.db import make_engine, migrate
+    from placehealth.services.site_admin import migrate_database
+    from placehealth.web.app import create_app
     from placehealth.web.settings import SiteSettings, outputs_folder
     from placehealth.web.settings import database_url as resolve_url
 
     settings = SiteSettings(outputs=outputs_folder(outputs), database_url=resolve_url(database_url))
-    from placehealth.web.app import create_app
-
     app = create_app(settings)  # refuses missing outputs before anything else
-    migrate(make_engine(settings.database_url))
+    migrate_database(settings.database_url)
     console.print(f"placehealth site: http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
     console.print(
         "add an account first: placehealth site user add NAME --role analyst", highlight=False
@@ -72,10 +71,10 @@ def migrate_command(
 
     Example: placehealth site migrate --database-url postgresql+psycopg://placehealth@db/site
     """
-    from placehealth.web.db import make_engine, migrate
+    from placehealth.services.site_admin import migrate_database
     from placehealth.web.settings import database_url as resolve_url
 
-    migrate(make_engine(resolve_url(database_url)))
+    migrate_database(resolve_url(database_url))
     console.print("the site's database is at the newest schema")
 
 
@@ -102,21 +101,14 @@ def add_user(
 
     Example: placehealth site user add alice --role neighbourhood_team -n NBSYN01
     """
-    from placehealth.web.accounts import add_account
-    from placehealth.web.db import make_engine, migrate
+    from placehealth.services.site_admin import add_user as add
     from placehealth.web.settings import database_url as resolve_url
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    engine = make_engine(resolve_url(database_url))
-    migrate(engine)
-    from sqlalchemy.orm import Session
-
-    with Session(engine) as db:
-        add_account(db, name, role, password, neighbourhood)
-        db.commit()
+    add(resolve_url(database_url), name, role, password, neighbourhood)
     console.print(f"user '{name}' added ({', '.join(role)})", highlight=False)
 
 
