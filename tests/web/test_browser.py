@@ -119,6 +119,9 @@ def test_sign_in_browse_and_download_in_a_browser(
     assert page.locator("#overview tbody tr").count() >= len(indicators)
     # the NHS.UK frontend's script ran under the site's policy (no inline script)
     assert "js-enabled" in (page.locator("body").get_attribute("class") or "")
+    page.wait_for_load_state("networkidle")
+    spine = page.eval_on_selector("#chart-spine img", "i => i.naturalWidth")
+    assert spine > 0  # the spine chart drew
     accessible(page, "overview")
 
     page.click("a[href='/indicators/ae-attendances']")

@@ -208,3 +208,18 @@ def test_the_indicator_page_shows_its_charts_as_images_to_view_and_download(
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
     for name in ("pie.svg", "trend.pdf", "..%2Ftrend.svg", "trend.svg.png"):
         assert analyst.get(f"/indicators/ae-attendances/charts/{name}").status_code == 404, name
+
+
+def test_the_overview_shows_a_spine_chart_for_the_chosen_neighbourhood(
+    analyst: TestClient,
+) -> None:
+    page = analyst.get("/?area=NBSYN02").text
+    assert 'src="/charts/spine/spine.svg?area=NBSYN02"' in page
+    assert '<option value="NBSYN02" selected>' in page
+    first = analyst.get("/").text
+    assert 'src="/charts/spine/spine.svg?area=NBSYN01"' in first
+    svg = analyst.get("/charts/spine/spine.svg?area=NBSYN02")
+    assert svg.headers["content-type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
+    assert b"Neighbourhood 2" in svg.content
+    for bad in ("spine.svg?area=NOWHERE", "spine.pdf?area=NBSYN02", "..%2Fspine.svg?area=NBSYN02"):
+        assert analyst.get(f"/charts/spine/{bad}").status_code == 404, bad

@@ -23,6 +23,38 @@ CHARTS = {
     "map": "Map",
 }
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+SPINE_AREAS = "neighbourhood"
+
+
+def spine_areas(outputs: SiteOutputs) -> list[tuple[str, str]]:
+    """The neighbourhoods (code, name) a spine chart of the overview can show."""
+    values = outputs.indicators
+    rows = values[values["area_type"] == SPINE_AREAS][["area_code", "area_name"]]
+    return [
+        (str(c), str(n))
+        for c, n in rows.drop_duplicates("area_code")
+        .sort_values("area_code")
+        .itertuples(index=False)
+    ]
+
+
+@functools.lru_cache(maxsize=64)
+def _spine(outputs: SiteOutputs, _version: object, area: str, fmt: str) -> bytes | None:
+    from placehealth.charts.export import chart_bytes
+    from placehealth.services import charts
+
+    try:
+        spec = charts.overview(outputs.indicators_as_text, area=area, area_type=SPINE_AREAS)
+    except (UserError, KeyError, ValueError, IndexError):
+        return None
+    return chart_bytes(spec, fmt)
+
+
+def spine_image(outputs: SiteOutputs, area: str, fmt: str) -> bytes | None:
+    """The overview's spine chart of every indicator for one neighbourhood against the place."""
+    if fmt not in FORMATS or area not in {code for code, _ in spine_areas(outputs)}:
+        return None
+    return _spine(outputs, outputs.version, area, fmt)
 
 
 def _builders(

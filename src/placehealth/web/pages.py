@@ -18,7 +18,7 @@ from placehealth.tables import serialise_table
 from placehealth.web.accounts import authenticate
 from placehealth.web.app import cookie_name, database, render
 from placehealth.web.authz import AGGREGATES, PUBLIC, allow
-from placehealth.web.charts import FORMATS, chart_image, indicator_charts
+from placehealth.web.charts import FORMATS, chart_image, indicator_charts, spine_areas, spine_image
 from placehealth.web.sessions import (
     Visitor,
     audit,
@@ -167,13 +167,28 @@ def logout(request: Request, db: Session = Depends(database)) -> Response:
 
 @router.get("/", include_in_schema=False)
 @allow(AGGREGATES)
-def overview(request: Request) -> Response:
-    frame = place_overview(request.app.state.outputs, names(request))
+def overview(request: Request, area: str | None = None) -> Response:
+    outputs = request.app.state.outputs
+    frame = place_overview(outputs, names(request))
     present = bool((frame["significance"] != NOT_COMPARED_LABEL).any())
+    areas = spine_areas(outputs)
+    codes = [code for code, _ in areas]
+    chosen = area if area in codes else (codes[0] if codes else None)
     return render(
         request, "overview.html", title="Place overview", rows=records(frame),
-        comparator="England", comparator_present=present,
+        comparator="England", comparator_present=present, spine_areas=areas, spine_area=chosen,
     )  # fmt: skip
+
+
+@router.get("/charts/spine/{filename}", include_in_schema=False)
+@allow(AGGREGATES)
+def spine(request: Request, filename: str, area: str = "") -> Response:
+    """The overview's spine chart for one neighbourhood, as SVG or PNG."""
+    match = re.fullmatch(r"spine\.(?P<kind>svg|png)", filename)
+    data = spine_image(request.app.state.outputs, area, match["kind"]) if match else None
+    if match is None or data is None:
+        raise HTTPException(404, "There is no such chart.")
+    return Response(data, media_type=FORMATS[match["kind"]])
 
 
 def _area_type(request: Request, indicator_id: str, area: str | None) -> tuple[str, list[str]]:
