@@ -31,14 +31,18 @@ def shared_file(relative: str) -> Path:
     """A file under ../shared; missing is a failure under CI and a skip elsewhere."""
     path = SHARED / relative
     if not path.exists():
-        message = (
+        missing_outside_ci(
             f"shared file missing: {path} (the seed documents are kept outside the repository; "
             "CI has them at ../shared)"
         )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
     return path
+
+
+def missing_outside_ci(message: str) -> None:
+    """Something a test needs is not here: a failure under CI (CI=true), a skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def reference_file(relative: str) -> Path:

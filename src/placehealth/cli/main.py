@@ -73,6 +73,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Population health management: segments, frailty, risk of emergency admission, "
         "case finding.",
     ),
+    "serve": (
+        "placehealth.cli.serve",
+        "Start the web site over a run's outputs (the demo's by default), printing its address.",
+    ),
+    "site": ("placehealth.cli.serve", "The web site's database and accounts."),
 }
 MARKUP = None  # plain help: Typer's rich help alone would double the start-up time
 

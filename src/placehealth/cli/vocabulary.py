@@ -125,6 +125,13 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--summary-table": (None, "also write a summary row per series to this file"),
     "--verify": (None, "check the audit log's chain"),
     "--last": (None, "the last N entries"),
+    # the web site
+    "--outputs": (None, "the folder of a run's outputs that the site shows"),
+    "--database-url": (None, "the site's database (a SQLAlchemy URL)"),
+    "--host": (None, "the address the site listens on"),
+    "--port": (None, "the port the site listens on"),
+    "--role": (None, "a role of a site account (repeat for several)"),
+    "--password-stdin": (None, "read the password from standard input"),
     # the program itself
     "--version": (None, "print the version"),
     "--help": (None, "show help with an example"),
