@@ -18,8 +18,18 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session", params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine(request: pytest.FixtureRequest, tiny_warehouse: Path) -> Iterator[Backend]:
-    backend: Backend = (
-        DuckDBBackend(tiny_warehouse) if request.param == "duckdb" else SparkBackend(tiny_warehouse)
-    )
+    backend = _open(request.param, tiny_warehouse)
     yield backend
     backend.close()
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def own_engine(request: pytest.FixtureRequest, warehouse: Path) -> Iterator[Backend]:
+    """Each engine over the test module's own hand-made ``warehouse`` fixture."""
+    backend = _open(request.param, warehouse)
+    yield backend
+    backend.close()
+
+
+def _open(engine: str, warehouse: Path) -> Backend:
+    return DuckDBBackend(warehouse) if engine == "duckdb" else SparkBackend(warehouse)

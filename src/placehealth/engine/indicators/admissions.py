@@ -1,18 +1,25 @@
-"""Hospital activity: emergency admissions, composite avoidable admissions, A&E attendances."""
+"""Hospital activity: emergency admissions (all, avoidable, falls 65+), A&E attendances."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import narwhals as nw
 import pandas as pd
 
+from placehealth import stats
 from placehealth.catalogue.codelists import code_list
 from placehealth.engine import tables as t
 from placehealth.engine.indicators.context import Context, fy_label, with_band_labels
+from placehealth.engine.indicators.social_care import OLDER
 from placehealth.engine.indicators.standardise import (
     crude_rate,
     directly_standardised,
 )
 from placehealth.engine.population import count_events
+
+OVER_65 = stats.ESP2013.iloc[13:]  # 65-69 … 90+
+FALLS = "icd10-falls"
 
 
 def _by_financial_year(ctx: Context, events: pd.DataFrame, count: str) -> pd.DataFrame:
@@ -24,11 +31,7 @@ def _by_financial_year(ctx: Context, events: pd.DataFrame, count: str) -> pd.Dat
 
 def emergency_admissions(ctx: Context) -> list[pd.DataFrame]:
     """All emergency admissions and the composite of avoidable ones, DSR per 100,000."""
-    spells = (
-        ctx.backend.table(t.APC_SPELL)
-        .filter(nw.col("admission_method") == "emergency")
-        .select("person_key", "admit_date", "primary_diagnosis")
-    )
+    spells = _emergency_spells(ctx)
     composite = code_list("icd10-emergency-composite").expression("primary_diagnosis")
     results = []
     for indicator_id, events in (
@@ -42,6 +45,28 @@ def emergency_admissions(ctx: Context) -> list[pd.DataFrame]:
             )
         )
     return results
+
+
+def falls_admissions(ctx: Context) -> list[pd.DataFrame]:
+    """Emergency admissions due to falls of people 65+, DSR per 100,000 (ESP2013 bands 65+).
+
+    Each admission counts (a person who falls twice counts twice), aged at admission.
+    """
+    falls = _emergency_spells(ctx).filter(code_list(FALLS).expression("primary_diagnosis"))
+    counts = count_events(
+        ctx.backend, falls, "admit_date", years=ctx.years, name="admissions", min_age=OLDER
+    )
+    frame = _by_financial_year(ctx, counts, "admissions")
+    frame = frame[frame["age_band"].isin(OVER_65.index)]
+    return [directly_standardised(frame, "admissions", "falls-injuries-65", standard=OVER_65)]
+
+
+def _emergency_spells(ctx: Context) -> nw.LazyFrame[Any]:
+    return (
+        ctx.backend.table(t.APC_SPELL)
+        .filter(nw.col("admission_method") == "emergency")
+        .select("person_key", "admit_date", "primary_diagnosis")
+    )
 
 
 def ae_attendances(ctx: Context) -> list[pd.DataFrame]:
