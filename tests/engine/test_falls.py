@@ -17,7 +17,7 @@ from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.codelists import code_list
 from placehealth.engine.backends import Backend
 from placehealth.engine.indicators import Context, admissions
-from tests.engine.tiny import write_warehouse
+from tests.engine.tiny import day_cases, place_row, write_warehouse
 
 D = dt.date
 E, P = "emergency", "elective"
@@ -33,7 +33,7 @@ PERSON = pd.DataFrame(
     columns=["person_key", "sex", "birth_month", "death_date", "lsoa", "practice_code"],
 )
 
-APC_SPELL = pd.DataFrame(
+APC_SPELL = day_cases(
     # g1 falls six times (W19 unspecified fall): each admission counts
     [("g1", D(2016, m, 1), E, "W19") for m in (5, 6, 7, 8, 9, 10)]
     + [
@@ -53,10 +53,8 @@ APC_SPELL = pd.DataFrame(
         ("g5", D(2016, 7, 1), E, "W19"),
         # a fall in 2015/16, a year not computed
         ("g1", D(2016, 3, 31), E, "W19"),
-    ],
-    columns=["person_key", "admit_date", "admission_method", "primary_diagnosis"],
-).assign(discharge_date=lambda f: f["admit_date"], provider_code="RQ6",
-         discharge_destination="home")  # fmt: skip
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +71,7 @@ def values(own_engine: Backend) -> pd.DataFrame:
 
 
 def test_falls_of_over_65s_standardised_over_the_65_plus_bands(values: pd.DataFrame) -> None:
-    place = values[(values["area_type"] == "place") & (values["period"] == "2016/17")]
-    assert len(place) == 1
-    row = place.iloc[0]
+    row = place_row(values, "2016/17")
     # admissions: g1 6 + g2 4 + g3 1 = 11 (at least 10, so a rate is given); people 65+: 3
     assert (row["numerator"], row["denominator"]) == (11, 3)
     # one person in each of 65-69 (g4; g3's fall), 70-74 (g1) and 85-89 (g2):

@@ -16,7 +16,7 @@ from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.codelists import code_list
 from placehealth.engine.backends import Backend
 from placehealth.engine.indicators import Context, readmissions
-from tests.engine.tiny import write_warehouse
+from tests.engine.tiny import place_row, write_warehouse
 
 D = dt.date
 E, P = "emergency", "elective"
@@ -83,16 +83,10 @@ def values(own_engine: Backend) -> pd.DataFrame:
     return frame
 
 
-def place(values: pd.DataFrame, period: str) -> pd.Series:
-    rows = values[(values["area_type"] == "place") & (values["period"] == period)]
-    assert len(rows) == 1
-    return rows.iloc[0]
-
-
 def test_discharges_followed_by_an_emergency_admission_within_30_days(
     values: pd.DataFrame,
 ) -> None:
-    row = place(values, "2016/17")
+    row = place_row(values, "2016/17")
     # discharges: a1 2, a2 2, a3 2, a4 2, a5 1, a7 1, a9 1, a10 1, a11 1, a12 1 = 14
     # readmitted: a1 (day 29), a4 (day 0), a9 (into April), a10 (still in) = 4
     assert (row["numerator"], row["denominator"]) == (4, 14)
@@ -102,7 +96,7 @@ def test_discharges_followed_by_an_emergency_admission_within_30_days(
 
 
 def test_the_next_year_holds_the_april_discharge_only(values: pd.DataFrame) -> None:
-    row = place(values, "2017/18")
+    row = place_row(values, "2017/18")
     assert (row["numerator"], row["denominator"]) == (0, 1)
     assert not (values["period"] == "2015/16").any()
 

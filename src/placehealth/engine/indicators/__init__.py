@@ -12,6 +12,7 @@ import pandas as pd
 
 from placehealth.engine.indicators.admissions import (
     ae_attendances,
+    alcohol_specific_admissions,
     emergency_admissions,
     falls_admissions,
 )
@@ -32,6 +33,7 @@ PIPELINES: dict[str, Pipeline] = {
     "emergency admissions": emergency_admissions,
     "A&E attendances": ae_attendances,
     "falls 65+": falls_admissions,
+    "alcohol-specific admissions": alcohol_specific_admissions,
     "readmissions": emergency_readmissions,
     "premature mortality": premature_mortality,
     "years of life lost": years_of_life_lost,

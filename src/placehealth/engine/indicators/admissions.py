@@ -1,4 +1,5 @@
-"""Hospital activity: emergency admissions (all, avoidable, falls 65+), A&E attendances."""
+"""Hospital activity: emergency admissions (all, avoidable, falls 65+), alcohol-specific
+admissions, A&E attendances."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from placehealth.engine.population import count_events
 
 OVER_65 = stats.ESP2013.iloc[13:]  # 65-69 … 90+
 FALLS = "icd10-falls"
+ALCOHOL = "icd10-alcohol-specific"
 
 
 def _by_financial_year(ctx: Context, events: pd.DataFrame, count: str) -> pd.DataFrame:
@@ -33,18 +35,24 @@ def emergency_admissions(ctx: Context) -> list[pd.DataFrame]:
     """All emergency admissions and the composite of avoidable ones, DSR per 100,000."""
     spells = _emergency_spells(ctx)
     composite = code_list("icd10-emergency-composite").expression("primary_diagnosis")
-    results = []
-    for indicator_id, events in (
-        ("emergency-admissions", spells),
-        ("emergency-admissions-composite", spells.filter(composite)),
-    ):
-        counts = count_events(ctx.backend, events, "admit_date", years=ctx.years, name="admissions")
-        results.append(
-            directly_standardised(
-                _by_financial_year(ctx, counts, "admissions"), "admissions", indicator_id
-            )
-        )
-    return results
+    return [
+        _standardised(ctx, spells, "emergency-admissions"),
+        _standardised(ctx, spells.filter(composite), "emergency-admissions-composite"),
+    ]
+
+
+def alcohol_specific_admissions(ctx: Context) -> list[pd.DataFrame]:
+    """Admissions (any method) for conditions wholly caused by alcohol, DSR per 100,000."""
+    spells = ctx.backend.table(t.APC_SPELL).select("person_key", "admit_date", "primary_diagnosis")
+    alcohol = code_list(ALCOHOL).expression("primary_diagnosis")
+    return [_standardised(ctx, spells.filter(alcohol), "alcohol-specific-admissions")]
+
+
+def _standardised(ctx: Context, spells: nw.LazyFrame[Any], indicator_id: str) -> pd.DataFrame:
+    """Admissions by the financial year of admission, DSR per 100,000 over all ESP2013 bands."""
+    counts = count_events(ctx.backend, spells, "admit_date", years=ctx.years, name="admissions")
+    frame = _by_financial_year(ctx, counts, "admissions")
+    return directly_standardised(frame, "admissions", indicator_id)
 
 
 def falls_admissions(ctx: Context) -> list[pd.DataFrame]:
