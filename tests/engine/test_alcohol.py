@@ -7,7 +7,6 @@ Financial year 2016/17, mid-year 30 September 2016: j1 is 45 (band 45-49), j2 52
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +16,7 @@ from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.codelists import code_list
 from placehealth.engine.backends import Backend
 from placehealth.engine.indicators import Context, admissions
-from tests.engine.tiny import day_cases, place_row, write_warehouse
+from tests.engine.tiny import day_cases, place_row
 
 D = dt.date
 E, P = "emergency", "elective"
@@ -56,12 +55,6 @@ APC_SPELL = day_cases(
         ("j1", D(2016, 3, 31), E, "F10.0"),
     ]
 )
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("alcohol") / "alcohol.duckdb"
-    return write_warehouse(path, person=PERSON, apc_spell=APC_SPELL)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ not in hospital 91 days after discharge are the numerator.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from placehealth.catalogue import load_catalogue
 from placehealth.engine.backends import Backend
 from placehealth.engine.indicators import Context, social_care
-from tests.engine.tiny import write_warehouse
 
 D = dt.date
 
@@ -67,12 +65,6 @@ SOCIAL_CARE = pd.DataFrame(
     ],
     columns=["person_key", "start_date", "end_date", "service"],
 )
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reablement") / "reablement.duckdb"
-    return write_warehouse(path, person=PERSON, apc_spell=APC_SPELL, social_care=SOCIAL_CARE)
 
 
 @pytest.fixture(scope="module")

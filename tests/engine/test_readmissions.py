@@ -7,7 +7,6 @@ each person's discharges and readmissions in 2016/17.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +15,7 @@ from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.codelists import code_list
 from placehealth.engine.backends import Backend
 from placehealth.engine.indicators import Context, readmissions
-from tests.engine.tiny import place_row, write_warehouse
+from tests.engine.tiny import place_row
 
 D = dt.date
 E, P = "emergency", "elective"
@@ -68,12 +67,6 @@ APC_SPELL = pd.DataFrame(
     columns=["person_key", "admit_date", "discharge_date", "admission_method",
              "primary_diagnosis", "discharge_destination"],
 ).assign(provider_code="RQ6")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("readmissions") / "readmissions.duckdb"
-    return write_warehouse(path, person=PERSON, apc_spell=APC_SPELL)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""Hospital activity: emergency admissions (all, avoidable, falls 65+), alcohol-specific
-admissions, A&E attendances."""
+"""Hospital activity: emergency admissions (all, avoidable, self-harm, falls 65+),
+alcohol-specific admissions, A&E attendances."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from placehealth.engine.population import count_events
 OVER_65 = stats.ESP2013.iloc[13:]  # 65-69 … 90+
 FALLS = "icd10-falls"
 ALCOHOL = "icd10-alcohol-specific"
+SELF_HARM = "icd10-self-harm"
 
 
 def _by_financial_year(ctx: Context, events: pd.DataFrame, count: str) -> pd.DataFrame:
@@ -32,12 +33,15 @@ def _by_financial_year(ctx: Context, events: pd.DataFrame, count: str) -> pd.Dat
 
 
 def emergency_admissions(ctx: Context) -> list[pd.DataFrame]:
-    """All emergency admissions and the composite of avoidable ones, DSR per 100,000."""
+    """All emergency admissions, the composite of avoidable ones and those for
+    intentional self-harm, DSR per 100,000."""
     spells = _emergency_spells(ctx)
     composite = code_list("icd10-emergency-composite").expression("primary_diagnosis")
+    self_harm = code_list(SELF_HARM).expression("primary_diagnosis")
     return [
         _standardised(ctx, spells, "emergency-admissions"),
         _standardised(ctx, spells.filter(composite), "emergency-admissions-composite"),
+        _standardised(ctx, spells.filter(self_harm), "self-harm-admissions"),
     ]
 
 
