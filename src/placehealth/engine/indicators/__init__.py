@@ -32,7 +32,7 @@ Pipeline = Callable[[Context], list[pd.DataFrame]]
 PIPELINES: dict[str, Pipeline] = {
     "emergency admissions": emergency_admissions,
     "A&E attendances": ae_attendances,
-    "falls 65+": falls_admissions,
+    "falls and hip fractures 65+": falls_admissions,
     "alcohol-specific admissions": alcohol_specific_admissions,
     "readmissions": emergency_readmissions,
     "premature mortality": premature_mortality,

@@ -1,4 +1,5 @@
-"""Hospital activity: emergency admissions (all, avoidable, self-harm, falls 65+),
+"""Hospital activity: emergency admissions (all, avoidable, self-harm, falls and hip
+fractures 65+),
 alcohol-specific admissions, A&E attendances."""
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from placehealth.engine.population import count_events
 
 OVER_65 = stats.ESP2013.iloc[13:]  # 65-69 … 90+
 FALLS = "icd10-falls"
+HIP = "icd10-hip-fracture"
+DX = "primary_diagnosis"
 ALCOHOL = "icd10-alcohol-specific"
 SELF_HARM = "icd10-self-harm"
 
@@ -60,17 +63,25 @@ def _standardised(ctx: Context, spells: nw.LazyFrame[Any], indicator_id: str) ->
 
 
 def falls_admissions(ctx: Context) -> list[pd.DataFrame]:
-    """Emergency admissions due to falls of people 65+, DSR per 100,000 (ESP2013 bands 65+).
+    """Emergency admissions of people 65+ due to falls, and for hip fracture, each a DSR
+    per 100,000 (ESP2013 bands 65+).
 
     Each admission counts (a person who falls twice counts twice), aged at admission.
     """
-    falls = _emergency_spells(ctx).filter(code_list(FALLS).expression("primary_diagnosis"))
+    spells = _emergency_spells(ctx)
+    return [
+        _over_65(ctx, spells.filter(code_list(FALLS).expression(DX)), "falls-injuries-65"),
+        _over_65(ctx, spells.filter(code_list(HIP).expression(DX)), "hip-fractures-65"),
+    ]
+
+
+def _over_65(ctx: Context, spells: nw.LazyFrame[Any], indicator_id: str) -> pd.DataFrame:
     counts = count_events(
-        ctx.backend, falls, "admit_date", years=ctx.years, name="admissions", min_age=OLDER
+        ctx.backend, spells, "admit_date", years=ctx.years, name="admissions", min_age=OLDER
     )
     frame = _by_financial_year(ctx, counts, "admissions")
     frame = frame[frame["age_band"].isin(OVER_65.index)]
-    return [directly_standardised(frame, "admissions", "falls-injuries-65", standard=OVER_65)]
+    return directly_standardised(frame, "admissions", indicator_id, standard=OVER_65)
 
 
 def _emergency_spells(ctx: Context) -> nw.LazyFrame[Any]:
