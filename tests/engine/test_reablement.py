@@ -8,16 +8,13 @@ not in hospital 91 days after discharge are the numerator.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from placehealth.catalogue import load_catalogue
-from placehealth.engine.backends import Backend, DuckDBBackend, SparkBackend
+from placehealth.engine.backends import Backend
 from placehealth.engine.indicators import Context, social_care
-from tests.engine.tiny import write_warehouse
 
 D = dt.date
 
@@ -71,20 +68,10 @@ SOCIAL_CARE = pd.DataFrame(
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reablement") / "reablement.duckdb"
-    return write_warehouse(path, person=PERSON, apc_spell=APC_SPELL, social_care=SOCIAL_CARE)
-
-
-@pytest.fixture(scope="module", params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
-def values(request: pytest.FixtureRequest, warehouse: Path) -> Iterator[pd.DataFrame]:
-    backend: Backend = (
-        DuckDBBackend(warehouse) if request.param == "duckdb" else SparkBackend(warehouse)
-    )
-    ctx = Context(backend, years=[2015, 2016], pooled=[(2015, 2017)], place="Tinytown")
+def values(own_engine: Backend) -> pd.DataFrame:
+    ctx = Context(own_engine, years=[2015, 2016], pooled=[(2015, 2017)], place="Tinytown")
     (frame,) = social_care.reablement(ctx)
-    yield frame
-    backend.close()
+    return frame
 
 
 def test_october_to_december_discharges_of_over_65s_at_home_on_day_91(
