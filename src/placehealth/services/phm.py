@@ -1,0 +1,197 @@
+"""Population health management as jobs: segments, concentration, allocation, case finding.
+
+Each function opens the warehouse on the engine asked for (DuckDB or Spark),
+takes its dates from the warehouse's own data window when none is given, runs
+the domain functions of :mod:`placehealth.phm`, publishes or writes what it
+should, and hands back the result. Case finding keeps the governance order of
+:mod:`placehealth.phm.case_list`: who is asking is checked, and a refusal
+audited, before the warehouse is opened; the list is audited before it is
+written or handed back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from placehealth.services.progress import Progress, counted
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from placehealth.engine.backends import Backend
+    from placehealth.phm.hospital_use import Concentration
+    from placehealth.phm.population import DataWindow
+    from placehealth.phm.profiles import Period, Profiles
+
+DEFAULT_ENGINE = "duckdb"
+
+
+@contextmanager
+def opened(engine: str, warehouse: Path) -> Iterator[Backend]:
+    """The warehouse on ``engine``, closed however the job ends."""
+    from placehealth.engine import open_backend
+
+    backend = open_backend(engine, warehouse)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+def index_date_in(
+    window: DataWindow, asked: dt.date | None, option: str = "--index-date"
+) -> dt.date:
+    """The date asked for, inside the data; none asked: the last 1 April with 12 months of
+    data after it (the data's own latest whole year, never a fixed one)."""
+    if asked is None:
+        return window.latest_full_year()
+    window.check(asked, option)
+    return asked
+
+
+@dataclass(frozen=True)
+class SegmentsRun:
+    """Segments and their published profiles, the data window they came from, and the file."""
+
+    profiles: Profiles
+    window: DataWindow
+    path: Path | None
+
+    @property
+    def short_follow_up(self) -> bool:
+        """The 12 months after the index date run past the end of the data."""
+        from placehealth.phm.profiles import window
+
+        end = window(self.profiles.index_date, self.profiles.period)[1]
+        return end > self.window.end + dt.timedelta(days=1)
+
+
+def segments(
+    warehouse: Path,
+    *,
+    index_date: dt.date | None = None,
+    area_types: Sequence[str] | None = None,
+    period: Period = "after",
+    place: str | None = None,
+    output: Path | None = None,
+    engine: str = DEFAULT_ENGINE,
+    bom: bool = True,
+    progress: Progress | None = None,
+) -> SegmentsRun:
+    """Segment everyone alive at the index date and profile the segments by area type
+    (default: every one), published through disclosure control and written to ``output``."""
+    from placehealth.engine.geography import warehouse_place
+    from placehealth.phm.population import data_window
+    from placehealth.phm.profiles import AREA_TYPES, profiles
+    from placehealth.publish import Published, write
+
+    step = counted(progress, 3)
+    with opened(engine, warehouse) as backend:
+        data = data_window(backend)
+        day = index_date_in(data, index_date)
+        named = warehouse_place(backend, place)
+        step(f"data {data}; segmenting at {day.isoformat()}")
+        result = profiles(
+            backend, day, period=period, area_types=list(area_types or AREA_TYPES), place=named
+        )
+    step("segmented and profiled")
+    path = write(Published(result.profile), output, bom=bom) if output is not None else None
+    step("written" if path is not None else "done")
+    return SegmentsRun(result, data, path)
+
+
+@dataclass(frozen=True)
+class ConcentrationRun:
+    """How concentrated a measure was in a financial year, and the files written."""
+
+    measure: str
+    column: str
+    start: dt.date
+    year: str  # e.g. 2017/18
+    concentration: Concentration
+    curve_path: Path | None
+    chart_path: Path | None
+
+
+def concentration(
+    warehouse: Path,
+    *,
+    measure: str = "bed_days",
+    year: dt.date | None = None,
+    output: Path | None = None,
+    chart: Path | None = None,
+    engine: str = DEFAULT_ENGINE,
+    bom: bool = True,
+    progress: Progress | None = None,
+) -> ConcentrationRun:
+    """The share of ``measure`` held by the heaviest users in the financial year starting on
+    ``year`` (1 April; default: the data's last whole year), with its Lorenz curve written
+    to ``output`` and drawn to ``chart``."""
+    from placehealth.periods import financial_year_label
+    from placehealth.phm.hospital_use import check_measure, concentration_of, person_amounts
+    from placehealth.phm.lorenz_chart import write_lorenz_chart
+    from placehealth.phm.population import data_window
+    from placehealth.reports.charts import check_chart_path
+    from placehealth.tables import write_table
+
+    column = check_measure(measure)
+    if chart is not None:
+        check_chart_path(chart)
+    step = counted(progress, 2)
+    with opened(engine, warehouse) as backend:
+        data = data_window(backend)
+        start = year if year is not None else data.latest_full_year()
+        label = financial_year_label(start.year)
+        data.check_year(start, label)
+        amounts = person_amounts(backend, start, column)
+    step(f"amounts of {measure} in {label}")
+    result = concentration_of(amounts, column, label=f"{measure} in {label}")
+    curve = write_table(result.curve, output, bom=bom) if output is not None else None
+    drawn = write_lorenz_chart(result.curve, chart, f"{measure} {label}") if chart else None
+    step("concentration")
+    return ConcentrationRun(measure, column, start, label, result, curve, drawn)
+
+
+@dataclass(frozen=True)
+class AllocationRun:
+    """The budget shared across neighbourhoods at an index date, and the file written."""
+
+    index_date: dt.date
+    table: pd.DataFrame  # neighbourhood, population, need_index, ..., allocation, per_head, share
+    path: Path | None
+
+
+def allocation(
+    warehouse: Path,
+    *,
+    budget: float,
+    need: str = "combined",
+    universal_share: float = 0.5,
+    index_date: dt.date | None = None,
+    output: Path | None = None,
+    engine: str = DEFAULT_ENGINE,
+    bom: bool = True,
+    progress: Progress | None = None,
+) -> AllocationRun:
+    """Share ``budget`` across neighbourhoods by proportionate universalism, with need by
+    deprivation, activity or both, counted at the index date (default: the last 1 April
+    with a year of data after it)."""
+    from placehealth.phm.need import allocate_by_need, check_need, lsoa_need
+    from placehealth.phm.population import data_window
+    from placehealth.tables import write_table
+
+    check_need(need)
+    step = counted(progress, 2)
+    with opened(engine, warehouse) as backend:
+        day = index_date_in(data_window(backend), index_date)
+        lsoa = lsoa_need(backend, day)
+    step(f"need by LSOA at {day.isoformat()}")
+    table = allocate_by_need(lsoa, budget, need=need, universal_share=universal_share)
+    path = write_table(table, output, bom=bom) if output is not None else None
+    step("allocated")
+    return AllocationRun(day, table, path)
