@@ -16,19 +16,24 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from placehealth.errors import InputFileError
+from placehealth.phm import audit
+from placehealth.phm.case_list import PatientList, Release
 from placehealth.services.progress import Progress, counted
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from placehealth.engine.backends import Backend
+    from placehealth.phm.governance import Gate
     from placehealth.phm.hospital_use import Concentration
     from placehealth.phm.population import DataWindow
     from placehealth.phm.profiles import Period, Profiles
 
 DEFAULT_ENGINE = "duckdb"
+DEFAULT_MODEL = Path("out/phm/risk-model.json")  # where `placehealth phm model fit` writes
 
 
 @contextmanager
@@ -195,3 +200,139 @@ def allocation(
     path = write_table(table, output, bom=bom) if output is not None else None
     step("allocated")
     return AllocationRun(day, table, path)
+
+
+def case_list(
+    warehouse: Path,
+    *,
+    neighbourhood: str,
+    threshold: float = 0.5,
+    model: Path = DEFAULT_MODEL,
+    index_date: dt.date | None = None,
+    patients: PatientList | None = None,
+    user: str | None = None,
+    output: Path | None = None,
+    shown_as: str = "terminal",
+    engine: str = DEFAULT_ENGINE,
+    bom: bool = True,
+    progress: Progress | None = None,
+) -> Release:
+    """A neighbourhood's people at or above a risk threshold, for its own team only.
+
+    The deployment (/etc/placehealth/deployment.yaml or ``PLACEHEALTH_DEPLOYMENT``)
+    names the roles file and the audit log; ``user`` counts only where it lets a
+    service say who is asking. Who is asking is settled, and a refusal audited,
+    before the warehouse is opened; the list is audited before it is written to
+    ``output`` or handed back (then recorded as shown on ``shown_as``).
+    """
+    from placehealth.phm import case_list as governed
+
+    governed.check_request(neighbourhood=neighbourhood, threshold=threshold, index_date=index_date)
+    governed.check_output(output)
+    gate = _admitted(warehouse, user, neighbourhood, threshold, index_date)
+    step = counted(progress, 2)
+    step(f"{gate.user.name} ({gate.user.role}) admitted")
+    with opened(engine, warehouse) as backend:
+        released = governed.release_case_list(
+            gate, backend, neighbourhood=neighbourhood, threshold=threshold, model=model,
+            index_date=index_date, patients=patients, output=output, shown_as=shown_as, bom=bom,
+        )  # fmt: skip
+    step(f"{len(released.frame):,} rows released")
+    return released
+
+
+def at_risk_counts(
+    warehouse: Path,
+    *,
+    threshold: float = 0.5,
+    model: Path = DEFAULT_MODEL,
+    index_date: dt.date | None = None,
+    user: str | None = None,
+    output: Path | None = None,
+    shown_as: str = "terminal",
+    engine: str = DEFAULT_ENGINE,
+    bom: bool = True,
+    progress: Progress | None = None,
+) -> Release:
+    """People at or above a risk threshold per neighbourhood and practice, counts of 1-7
+    hidden (any role of the deployment), audited like a list."""
+    from placehealth.phm import case_list as governed
+
+    governed.check_request(neighbourhood=None, threshold=threshold, index_date=index_date)
+    governed.check_output(output)
+    gate = _admitted(warehouse, user, None, threshold, index_date)
+    step = counted(progress, 2)
+    step(f"{gate.user.name} ({gate.user.role}) admitted")
+    with opened(engine, warehouse) as backend:
+        released = governed.release_summary(
+            gate, backend, threshold=threshold, model=model, index_date=index_date,
+            output=output, shown_as=shown_as, bom=bom,
+        )  # fmt: skip
+    step(f"{len(released.frame):,} rows released")
+    return released
+
+
+def _admitted(
+    warehouse: Path,
+    user: str | None,
+    neighbourhood: str | None,
+    threshold: float,
+    index_date: dt.date | None,
+) -> Gate:
+    from placehealth import deployment as setup
+    from placehealth.phm.case_list import admit_request
+
+    return admit_request(
+        setup.load_deployment(),
+        user=user,
+        neighbourhood=neighbourhood,
+        threshold=threshold,
+        index_date=index_date,
+        warehouse=warehouse,
+    )
+
+
+@dataclass(frozen=True)
+class AuditEntries:
+    """The audit log's most recent entries, and the log they came from."""
+
+    entries: list[dict[str, Any]]
+    trail: audit.Trail
+
+
+def audit_entries(*, last: int = 20, user: str | None = None) -> AuditEntries:
+    """The last ``last`` entries of the deployment's case-finding audit log, for a Caldicott
+    Guardian or an administrator (anyone else is refused, and the refusal audited)."""
+    from placehealth import deployment as setup
+    from placehealth.phm import audit
+    from placehealth.phm.governance import admit_auditor
+
+    gate = admit_auditor(setup.load_deployment(), user, "audit-read")
+    log = gate.trail.log
+    if not log.exists():
+        raise InputFileError(
+            "audit log not found: nothing recorded yet, or it was deleted",
+            file=log,
+            hint="run 'placehealth phm audit --verify'",
+        )
+    entries = audit.read(log)[-last:] if last > 0 else []
+    return AuditEntries(entries, gate.trail)
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    """The audit log's hash chain and head, checked: ``result.ok`` or where it broke."""
+
+    result: audit.Verification
+    trail: audit.Trail
+
+
+def verify_audit(*, user: str | None = None) -> AuditCheck:
+    """Every link of the audit log's hash chain, and the log against its head, checked for
+    a Caldicott Guardian or an administrator; :func:`placehealth.phm.governance.
+    require_intact` turns a broken log into the error to show."""
+    from placehealth import deployment as setup
+    from placehealth.phm.governance import admit_auditor
+
+    gate = admit_auditor(setup.load_deployment(), user, "audit-verify")
+    return AuditCheck(gate.trail.verify(), gate.trail)
