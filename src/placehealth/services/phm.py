@@ -12,7 +12,7 @@ written or handed back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,20 +225,17 @@ def case_list(
     before the warehouse is opened; the list is audited before it is written to
     ``output`` or handed back (then recorded as shown on ``shown_as``).
     """
-    from placehealth.phm import case_list as governed
+    from placehealth.phm.case_list import release_case_list
 
-    governed.check_request(neighbourhood=neighbourhood, threshold=threshold, index_date=index_date)
-    governed.check_output(output)
-    gate = _admitted(warehouse, user, neighbourhood, threshold, index_date)
-    step = counted(progress, 2)
-    step(f"{gate.user.name} ({gate.user.role}) admitted")
-    with opened(engine, warehouse) as backend:
-        released = governed.release_case_list(
+    def release(gate: Gate, backend: Backend) -> Release:
+        return release_case_list(
             gate, backend, neighbourhood=neighbourhood, threshold=threshold, model=model,
             index_date=index_date, patients=patients, output=output, shown_as=shown_as, bom=bom,
         )  # fmt: skip
-    step(f"{len(released.frame):,} rows released")
-    return released
+
+    return _governed(warehouse, release, user=user, neighbourhood=neighbourhood,
+                     threshold=threshold, index_date=index_date, output=output, engine=engine,
+                     progress=progress)  # fmt: skip
 
 
 def at_risk_counts(
@@ -256,40 +253,48 @@ def at_risk_counts(
 ) -> Release:
     """People at or above a risk threshold per neighbourhood and practice, counts of 1-7
     hidden (any role of the deployment), audited like a list."""
-    from placehealth.phm import case_list as governed
+    from placehealth.phm.case_list import release_summary
 
-    governed.check_request(neighbourhood=None, threshold=threshold, index_date=index_date)
-    governed.check_output(output)
-    gate = _admitted(warehouse, user, None, threshold, index_date)
-    step = counted(progress, 2)
-    step(f"{gate.user.name} ({gate.user.role}) admitted")
-    with opened(engine, warehouse) as backend:
-        released = governed.release_summary(
+    def release(gate: Gate, backend: Backend) -> Release:
+        return release_summary(
             gate, backend, threshold=threshold, model=model, index_date=index_date,
             output=output, shown_as=shown_as, bom=bom,
         )  # fmt: skip
-    step(f"{len(released.frame):,} rows released")
-    return released
+
+    return _governed(warehouse, release, user=user, neighbourhood=None, threshold=threshold,
+                     index_date=index_date, output=output, engine=engine,
+                     progress=progress)  # fmt: skip
 
 
-def _admitted(
+def _governed(
     warehouse: Path,
+    release: Callable[[Gate, Backend], Release],
+    *,
     user: str | None,
     neighbourhood: str | None,
     threshold: float,
     index_date: dt.date | None,
-) -> Gate:
+    output: Path | None,
+    engine: str,
+    progress: Progress | None,
+) -> Release:
+    """Case finding's order: inputs checked, the user admitted (refusals audited), and only
+    then the warehouse opened for ``release``."""
     from placehealth import deployment as setup
-    from placehealth.phm.case_list import admit_request
+    from placehealth.phm.case_list import admit_request, check_output, check_request
 
-    return admit_request(
-        setup.load_deployment(),
-        user=user,
-        neighbourhood=neighbourhood,
-        threshold=threshold,
-        index_date=index_date,
-        warehouse=warehouse,
-    )
+    check_request(neighbourhood=neighbourhood, threshold=threshold, index_date=index_date)
+    check_output(output)
+    gate = admit_request(
+        setup.load_deployment(), user=user, neighbourhood=neighbourhood, threshold=threshold,
+        index_date=index_date, warehouse=warehouse,
+    )  # fmt: skip
+    step = counted(progress, 2)
+    step(f"{gate.user.name} ({gate.user.role}) admitted")
+    with opened(engine, warehouse) as backend:
+        released = release(gate, backend)
+    step(f"{len(released.frame):,} rows released")
+    return released
 
 
 @dataclass(frozen=True)
