@@ -26,7 +26,7 @@ from placehealth.errors import AccessDenied, InputFileError, ValidationError
 from placehealth.phm import audit
 from placehealth.phm import cohort as case_finding
 from placehealth.phm.governance import Gate, admit
-from placehealth.phm.population import check_is_date, data_window
+from placehealth.phm.population import check_is_date, data_window, index_date_in
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,9 +122,7 @@ class Release:
 
 def _scored_at(gate: Gate, backend: Backend, index_date: dt.date | None) -> tuple[Gate, dt.date]:
     """The index date inside the data (default: its latest whole year), now on the entry."""
-    window = data_window(backend)
-    day = index_date if index_date is not None else window.latest_full_year()
-    window.check(day)
+    day = index_date_in(data_window(backend), index_date)
     return gate.with_fields(index_date=day.isoformat()), day
 
 

@@ -48,17 +48,6 @@ def opened(engine: str, warehouse: Path) -> Iterator[Backend]:
         backend.close()
 
 
-def index_date_in(
-    window: DataWindow, asked: dt.date | None, option: str = "--index-date"
-) -> dt.date:
-    """The date asked for, inside the data; none asked: the last 1 April with 12 months of
-    data after it (the data's own latest whole year, never a fixed one)."""
-    if asked is None:
-        return window.latest_full_year()
-    window.check(asked, option)
-    return asked
-
-
 @dataclass(frozen=True)
 class SegmentsRun:
     """Segments and their published profiles, the data window they came from, and the file."""
@@ -91,7 +80,7 @@ def segments(
     """Segment everyone alive at the index date and profile the segments by area type
     (default: every one), published through disclosure control and written to ``output``."""
     from placehealth.engine.geography import warehouse_place
-    from placehealth.phm.population import data_window
+    from placehealth.phm.population import data_window, index_date_in
     from placehealth.phm.profiles import AREA_TYPES, profiles
     from placehealth.publish import Published, write
 
@@ -187,7 +176,7 @@ def allocation(
     deprivation, activity or both, counted at the index date (default: the last 1 April
     with a year of data after it)."""
     from placehealth.phm.need import allocate_by_need, check_need, lsoa_need
-    from placehealth.phm.population import data_window
+    from placehealth.phm.population import data_window, index_date_in
     from placehealth.tables import write_table
 
     check_need(need)
