@@ -141,11 +141,17 @@ def _synthetic_only(gate: Gate, backend: Backend) -> None:
 
 
 def _risk(backend: Backend, model: Path, day: dt.date) -> tuple[Any, str]:
-    """Everyone's risk at ``day`` by the model file, and the file's hash for the audit."""
+    """Everyone's risk at ``day`` by the model file, and the file's hash for the audit.
+
+    The scoring query (every feature of everyone) is the large one: it runs once and
+    its two columns are handed back to the engine, so the list and the counts join a
+    table, not the whole plan again (on Spark the plan would be rebuilt each time).
+    """
     from placehealth.phm.risk_model import read_model
     from placehealth.phm.scoring import score
 
-    return score(backend, read_model(model), day), audit.sha256_file(model)
+    scored = backend.collect(score(backend, read_model(model), day).select("person_key", "risk"))
+    return backend.from_pandas(scored, "case_finding_risk"), audit.sha256_file(model)
 
 
 def release_summary(
