@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,8 +57,7 @@ def demo(
             bom=not plain_utf8, progress=progress, warn=warn,
         )  # fmt: skip
     _print_steps(done)
-    csv = ("--plain-utf8",) if plain_utf8 else ()  # the same choice for every CSV written
-    outputs = done.outputs | _population_health(out, done, csv)
+    outputs = done.outputs
     if not done.packs:
         console.print(
             f"board packs: no plans for {done.place.name} (defaults.plans in its place file)"
@@ -70,6 +66,11 @@ def demo(
         console.print(f"board pack: {pack}")
     for what, path in outputs.items():
         console.print(f"{what}: {path}")
+    where = "" if out == Path("out/demo") else f" --outputs {out}"
+    console.print(
+        "to see it in a browser: placehealth site user add NAME --role analyst, "
+        f"then placehealth serve{where} (docs/web.md)"
+    )
 
 
 def _print_steps(done: DemoRun) -> None:
@@ -92,62 +93,6 @@ def _print_steps(done: DemoRun) -> None:
     )
     if "plan status" not in done.outputs:
         console.print(f"plan status: no plans for {done.place.name} (defaults.status_plan)")
-
-
-def _run(*args: str) -> None:
-    """One ``placehealth`` command, exactly as a user would type it."""
-    from placehealth.cli.main import app
-
-    app(list(args), standalone_mode=False)
-
-
-def _population_health(out: Path, done: DemoRun, csv: tuple[str, ...]) -> dict[str, Path]:
-    """Segments and their profiles, the risk model, and the at-risk counts per neighbourhood.
-
-    The case list runs under the demo's own deployment (services.demo.demo_deployment).
-    These steps still go through the phm commands until their services exist.
-    """
-    from placehealth.deployment import ENV_DEPLOYMENT
-    from placehealth.services.demo import demo_deployment, first_team
-
-    team = first_team(done.place)
-    segments = out / "segments.csv"
-    model = out / "risk-model.json"
-    at_risk = out / "at-risk-by-neighbourhood.csv"
-    cohort = out / f"cohort-{team}.csv"
-    truth = done.extract / "truth" / "emergency_risk.parquet"
-    wh = str(done.warehouse)
-    gate = ["--model", str(model)]
-    _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments), *csv)
-    _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file",
-         str(done.key_file), "--model", str(model))  # fmt: skip
-    deployment = demo_deployment(out, team)
-    with _environment(ENV_DEPLOYMENT, str(deployment)):
-        _run("phm", "cohort", "-w", wh, "--summary", *gate, *csv, "--user", "analyst",
-             "-o", str(at_risk))  # fmt: skip
-        _run("phm", "cohort", "-w", wh, "-n", team, "--threshold", "0.5", *gate, *csv,
-             "--user", "team", "-o", str(cohort))  # fmt: skip
-    return {
-        "segment profile": segments,
-        "risk model": model,
-        "people at risk by neighbourhood": at_risk,
-        f"case list for {team} (pseudonymised, audited)": cohort,
-        "demo deployment (development: synthetic data only)": deployment,
-    }
-
-
-@contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
-    """Set one environment variable for the block, as the service running a command would."""
-    previous = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
 
 
 def register(app: typer.Typer) -> None:

@@ -8,8 +8,10 @@ by :func:`demo_deployment`.
 
 from __future__ import annotations
 
+import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,7 +103,62 @@ def run(
             plans / name, values, status, persons, bom=bom, warn=warn
         )
     result.packs = board_packs(out, plans, where.defaults.plans, bom=bom, progress=progress)
+    result.outputs |= population_health(out, result, bom=bom, progress=progress)
     return result
+
+
+def population_health(
+    out: Path, done: DemoRun, *, bom: bool = True, progress: Progress | None = None
+) -> dict[str, Path]:
+    """Segments by neighbourhood, the risk model, the at-risk counts and one team's case list.
+
+    The case-finding steps run under the demo's own deployment (:func:`demo_deployment`),
+    set for the two calls only, as the service running a command would set it: the
+    deployment is never an argument a caller can swap.
+    """
+    from placehealth.deployment import ENV_DEPLOYMENT
+    from placehealth.services import phm, risk
+
+    team = first_team(done.place)
+    wh = done.warehouse
+    model = out / "risk-model.json"
+    segments = phm.segments(
+        wh, area_types=["neighbourhood"], output=out / "segments.csv", bom=bom, progress=progress
+    )
+    truth = done.extract / "truth" / "emergency_risk.parquet"
+    risk.fit(wh, model, truth=truth, key_file=done.key_file, progress=progress)
+    deployment = demo_deployment(out, team)
+    with _environment(ENV_DEPLOYMENT, str(deployment)):
+        at_risk = phm.at_risk_counts(
+            wh, model=model, user="analyst", output=out / "at-risk-by-neighbourhood.csv",
+            bom=bom, progress=progress,
+        )  # fmt: skip
+        cohort = phm.case_list(
+            wh, neighbourhood=team, threshold=0.5, model=model, user="team",
+            output=out / f"cohort-{team}.csv", bom=bom, progress=progress,
+        )  # fmt: skip
+    written = {
+        "segment profile": segments.path,
+        "risk model": model,
+        "people at risk by neighbourhood": at_risk.path,
+        f"case list for {team} (pseudonymised, audited)": cohort.path,
+        "demo deployment (development: synthetic data only)": deployment,
+    }
+    return {what: path for what, path in written.items() if path is not None}
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Set one environment variable for the block, then put back what was there."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def review_plans(out: Path, plans: Path, *, bom: bool = True) -> PlanReview:
