@@ -144,7 +144,7 @@ def neighbourhood_counts(values: pd.DataFrame, latest: pd.DataFrame) -> pd.DataF
 
 
 def plan_status_by_indicator(status: pd.DataFrame) -> pd.Series:
-    """Each indicator's ambitions and their status: 'one-liverpool-2019/x: on track; ...'."""
+    """Each indicator's ambitions and their status: '<plan>/<ambition>: on track; ...'."""
     if status.empty or not {"indicator", "status"} <= set(status.columns):
         return pd.Series(dtype=object)
     text = (
