@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,16 +10,34 @@ import pytest
 from placehealth.engine.backends import Backend, DuckDBBackend, SparkBackend
 from tests.engine.tiny import write_warehouse
 
+ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+
+
+def open_engine(name: str, warehouse: Path) -> Backend:
+    return DuckDBBackend(warehouse) if name == "duckdb" else SparkBackend(warehouse)
+
 
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_warehouse(tmp_path_factory.mktemp("tiny") / "tiny.duckdb")
 
 
-@pytest.fixture(scope="session", params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+@pytest.fixture(scope="session", params=ENGINES)
 def engine(request: pytest.FixtureRequest, tiny_warehouse: Path) -> Iterator[Backend]:
-    backend: Backend = (
-        DuckDBBackend(tiny_warehouse) if request.param == "duckdb" else SparkBackend(tiny_warehouse)
-    )
+    backend = open_engine(request.param, tiny_warehouse)
     yield backend
     backend.close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def connect(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], Backend]]:
+    """Opens a test's own warehouse on each engine in turn (closed after the test module)."""
+    opened: list[Backend] = []
+
+    def open_(warehouse: Path) -> Backend:
+        opened.append(open_engine(request.param, warehouse))
+        return opened[-1]
+
+    yield open_
+    for backend in opened:
+        backend.close()
