@@ -9,13 +9,15 @@ table a test leaves out is there and empty, as in a warehouse without that extra
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from placehealth.data import schema
+from placehealth.engine.backends import Backend
+from placehealth.engine.indicators import Context, compute_all
 
 PLACE = "Testplace"
 # two LSOAs in two neighbourhoods of opposite deprivation, each with its own practice
@@ -96,3 +98,16 @@ def pick(values: pd.DataFrame, indicator: str, area_type: str, area: str, period
     ]
     assert len(rows) == 1, rows
     return rows.iloc[0]
+
+
+def compute(
+    folder: Path,
+    connect: Callable[[Path], Backend],
+    tables: Mapping[str, pd.DataFrame],
+    pipeline: str,
+    year: int = 2015,
+) -> pd.DataFrame:
+    """One pipeline's values for the financial ``year`` and the calendar years from it."""
+    backend = connect(write_tables(folder / "warehouse.duckdb", tables))
+    ctx = Context(backend, years=[year], pooled=[(year, year + 2)], place=PLACE)
+    return compute_all(ctx, only=[pipeline])

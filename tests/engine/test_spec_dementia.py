@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 from placehealth.engine.backends import Backend
-from placehealth.engine.indicators import Context, compute_all
-from tests.engine.spec import PLACE, Life, day, lives, pick, write_tables
+from tests.engine.spec import PLACE, Life, compute, day, lives, pick
 
 MID = "2015-09-30"  # the middle of 2015/16
 LIVES: list[Life] = [
@@ -62,9 +61,7 @@ def values(
     tmp_path_factory: pytest.TempPathFactory, connect: Callable[[Path], Backend]
 ) -> pd.DataFrame:
     tables = {**lives(LIVES), "condition": CONDITION}
-    path = write_tables(tmp_path_factory.mktemp("dementia") / "dementia.duckdb", tables)
-    ctx = Context(connect(path), years=[2015], pooled=[(2015, 2017)], place=PLACE)
-    return compute_all(ctx, only=["dementia diagnosis"])
+    return compute(tmp_path_factory.mktemp("dementia"), connect, tables, "dementia diagnosis")
 
 
 def test_dementia_diagnosis_rate(values: pd.DataFrame) -> None:

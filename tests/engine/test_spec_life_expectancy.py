@@ -24,8 +24,7 @@ import pytest
 from scipy.stats import norm
 
 from placehealth.engine.backends import Backend
-from placehealth.engine.indicators import Context, compute_all
-from tests.engine.spec import PLACE, Life, lives, pick, write_tables
+from tests.engine.spec import PLACE, Life, compute, lives, pick
 
 DECILES = range(1, 11)
 OPEN_YEARS = 2_520  # person-years at 90+ in each decile: 840 women alive on all three 30 Junes
@@ -74,9 +73,7 @@ def values(
         }
     )
     tables = {**lives(rows), "geo_lsoa": geography}
-    path = write_tables(tmp_path_factory.mktemp("life") / "life.duckdb", tables)
-    ctx = Context(connect(path), years=[2015], pooled=[(2015, 2017)], place=PLACE)
-    return compute_all(ctx, only=["life expectancy"])
+    return compute(tmp_path_factory.mktemp("life"), connect, tables, "life expectancy")
 
 
 def female(values: pd.DataFrame, area_type: str, area: str) -> pd.Series:

@@ -19,9 +19,8 @@ import pandas as pd
 import pytest
 
 from placehealth.engine.backends import Backend
-from placehealth.engine.indicators import Context, compute_all
 from placehealth.engine.indicators.context import TOO_FEW_EVENTS
-from tests.engine.spec import PLACE, Life, day, lives, pick, write_tables
+from tests.engine.spec import PLACE, Life, compute, day, lives, pick
 
 LIVES: list[Life] = [
     # n, key, sex, born, died, underlying cause, LSOA
@@ -65,9 +64,7 @@ def values(
 ) -> pd.DataFrame:
     tables = lives(LIVES)
     tables["death"] = pd.concat([tables["death"], VISITOR], ignore_index=True)
-    backend = connect(write_tables(tmp_path_factory.mktemp("deaths") / "deaths.duckdb", tables))
-    ctx = Context(backend, years=[2015], pooled=[(2015, 2017)], place=PLACE)
-    return compute_all(ctx, only=["premature mortality"])
+    return compute(tmp_path_factory.mktemp("deaths"), connect, tables, "premature mortality")
 
 
 def test_premature_mortality_all_causes(values: pd.DataFrame) -> None:

@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 from placehealth.engine.backends import Backend
-from placehealth.engine.indicators import Context, compute_all
-from tests.engine.spec import PLACE, Life, day, lives, pick, write_tables
+from tests.engine.spec import PLACE, Life, compute, day, lives, pick
 
 # one woman in each band, born in January: 1, 2, 3 on the three 30 Junes (band 0-4),
 # 6, 7, 8 (5-9) … 91, 92, 93 (90+): three person-years in every band
@@ -59,9 +58,7 @@ def values(
 ) -> pd.DataFrame:
     tables = lives(LIVES)
     tables["death"] = pd.concat([tables["death"], VISITOR], ignore_index=True)
-    backend = connect(write_tables(tmp_path_factory.mktemp("pyll") / "pyll.duckdb", tables))
-    ctx = Context(backend, years=[2015], pooled=[(2015, 2017)], place=PLACE)
-    return compute_all(ctx, only=["years of life lost"])
+    return compute(tmp_path_factory.mktemp("pyll"), connect, tables, "years of life lost")
 
 
 def test_amenable_years_of_life_lost(values: pd.DataFrame) -> None:
