@@ -44,13 +44,20 @@ def day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
 
 
-def lives(rows: Iterable[Life]) -> dict[str, pd.DataFrame]:
+def lives(
+    rows: Iterable[Life], others: Iterable[tuple[str, str, str]] = ()
+) -> dict[str, pd.DataFrame]:
     """The person and death tables of rows each standing for ``n`` alike people.
 
     A row of ``n`` people with key ``k`` gives keys ``k1`` … ``kn`` (``k`` alone when
     ``n`` is 1); each person is registered with the practice of their LSOA (L1 → P1).
+    ``others`` are deaths (key, date, cause) of people with no person row: deaths
+    registered in the place of people who do not live there.
     """
-    people, deaths = [], []
+    deaths: list[tuple[str, dt.date | None, str | None]] = [
+        (key, day(died), cause) for key, died, cause in others
+    ]
+    people = []
     for n, key, sex, born, died, cause, lsoa in rows:
         for i in range(1, n + 1):
             person_key = key if n == 1 else f"{key}{i}"

@@ -20,7 +20,7 @@ import pytest
 
 from placehealth.engine.backends import Backend
 from placehealth.engine.indicators.context import TOO_FEW_EVENTS
-from tests.engine.spec import PLACE, Life, compute, day, lives, pick
+from tests.engine.spec import PLACE, Life, compute, lives, pick
 
 LIVES: list[Life] = [
     # n, key, sex, born, died, underlying cause, LSOA
@@ -38,10 +38,7 @@ LIVES: list[Life] = [
     (1, "young", "M", "2000-01", None, None, "L2"),  # 15, 16, 17: band 15-19, in N2
 ]  # fmt: skip
 # a death registered in the place of someone who does not live there (no person row)
-VISITOR = pd.DataFrame(
-    [("visitor", day("2016-05-01"), "I21.9")],
-    columns=["person_key", "date_of_death", "underlying_cause"],
-)
+VISITOR = ("visitor", "2016-05-01", "I21.9")
 
 # Population under 75 on the three 30 Junes, all in band 70-74 but the young man:
 #   alive 20 × 3 = 60; heart 10, chest 9, lung 1, unclear 1, aged74 1 (2015 only);
@@ -62,8 +59,7 @@ def dsr_70_74(deaths: int) -> float:
 def values(
     tmp_path_factory: pytest.TempPathFactory, connect: Callable[[Path], Backend]
 ) -> pd.DataFrame:
-    tables = lives(LIVES)
-    tables["death"] = pd.concat([tables["death"], VISITOR], ignore_index=True)
+    tables = lives(LIVES, others=[VISITOR])
     return compute(tmp_path_factory.mktemp("deaths"), connect, tables, "premature mortality")
 
 

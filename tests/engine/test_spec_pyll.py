@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from placehealth.engine.backends import Backend
-from tests.engine.spec import PLACE, Life, compute, day, lives, pick
+from tests.engine.spec import PLACE, Life, compute, lives, pick
 
 # one woman in each band, born in January: 1, 2, 3 on the three 30 Junes (band 0-4),
 # 6, 7, 8 (5-9) … 91, 92, 93 (90+): three person-years in every band
@@ -36,10 +36,7 @@ LIVES: list[Life] = [
     (1, "aged75", "M", "1941-07", "2016-07-20", "I21.9", "L1"),  # 75 on the day: none
     (1, "elsewhere", "F", "1980-01", None, None, "L2"),  # 35-37, the only person in N2
 ]  # fmt: skip
-VISITOR = pd.DataFrame(  # an amenable death of someone who does not live in the place
-    [("visitor", day("2016-05-01"), "J45.9")],
-    columns=["person_key", "date_of_death", "underlying_cause"],
-)
+VISITOR = ("visitor", "2016-05-01", "J45.9")  # amenable, but no person row: not a resident
 
 # Person-years on the three 30 Junes in the bands with deaths:
 #   0-4: band0 3 (the infant was born after 30 June 2015 and died before 30 June 2016)
@@ -56,8 +53,7 @@ PYLL = (5_000 * 72.5 / 3 + 7_000 * 65 / 11 + 5_000 * 5 / 7) / 91_000 * 100_000  
 def values(
     tmp_path_factory: pytest.TempPathFactory, connect: Callable[[Path], Backend]
 ) -> pd.DataFrame:
-    tables = lives(LIVES)
-    tables["death"] = pd.concat([tables["death"], VISITOR], ignore_index=True)
+    tables = lives(LIVES, others=[VISITOR])
     return compute(tmp_path_factory.mktemp("pyll"), connect, tables, "years of life lost")
 
 
