@@ -1,7 +1,10 @@
 """Shared fixtures: reference data paths, and a ban on the global random generators.
 
-Reference figures (tests/reference-data) are in the repository. The seed documents
-are not: tests that read their text use ../shared/seeds (or $PLACEHEALTH_SHARED).
+Reference figures (tests/reference-data) are in the repository. The seed documents are
+not (../shared/seeds, or $PLACEHEALTH_SHARED/seeds): tests read the numbers printed on
+the lines they cite from the snapshot tests/seed-figures.json (``seed_figures``,
+``seed_quote``), and only the documents check (tests/test_seed_figures.py, with the
+wording checks of tests/seed_wording.py) reads the documents' text.
 """
 
 from __future__ import annotations
@@ -28,14 +31,18 @@ def shared_file(relative: str) -> Path:
     """A file under ../shared; missing is a failure under CI and a skip elsewhere."""
     path = SHARED / relative
     if not path.exists():
-        message = (
+        missing_outside_ci(
             f"shared file missing: {path} (the seed documents are kept outside the repository; "
             "CI has them at ../shared)"
         )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
     return path
+
+
+def missing_outside_ci(message: str) -> None:
+    """Something a test needs is not here: a failure under CI (CI=true), a skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def reference_file(relative: str) -> Path:
@@ -105,7 +112,8 @@ def seed_quote(
 
 
 def seed_lines(seed: str, first: int, last: int | None = None) -> str:
-    """The text of lines ``first``–``last`` of seed ``seed`` (e.g. '000'), 1-based."""
+    """The text of lines ``first``–``last`` of seed ``seed`` (e.g. '000'), 1-based: for the
+    documents check and ``seed_quote`` only, as a plain clone does not have the text."""
     matches = sorted(SEEDS.glob(f"{seed}_*.txt"))
     path = shared_file(f"seeds/{matches[0].name}") if matches else shared_file(f"seeds/{seed}")
     lines = path.read_text(encoding="utf-8").splitlines()

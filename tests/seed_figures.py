@@ -28,16 +28,21 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "seed-figures.json"
 # a number as printed: a sign (not a hyphen inside a word or range), digits with thousands
-# commas and decimals, and a percent sign
-NUMBER = re.compile(r"(?:(?<![\w.,%])[-−])?\d(?:[\d,]*\d)?(?:\.\d+)?%?")
+# commas and decimals (or a section number, 2.1.1), and a percent sign
+NUMBER = re.compile(r"(?:(?<![\w.,%])[-−])?\d(?:[\d,]*\d)?(?:\.\d+)*%?")
+# a table cell that is a negative amount in brackets, "(2,000)", kept with its brackets
+BRACKETED = r"(?<=\t)\(\d[\d,]*(?:\.\d+)?\)(?=\t|$)"
+# a number written as a word ("the nine metrics", "5.5 million"), kept in lower case
+WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|million|billion"
+NUMBER_OR_WORD = re.compile(rf"{BRACKETED}|{NUMBER.pattern}|\b(?:{WORDS})\b", re.IGNORECASE)
 RANGE = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
 # the test helpers whose literal calls cite lines too, and where their seed argument is
 READERS = {"seed_figures": 0, "seed_quote": 1}
 
 
 def figures(line: str) -> str:
-    """The numbers printed on ``line``, in order, separated by spaces."""
-    return " ".join(NUMBER.findall(line))
+    """The numbers printed on ``line`` (in figures or as words), in order, separated by spaces."""
+    return " ".join(n.lower() for n in NUMBER_OR_WORD.findall(line))
 
 
 def _lines(value: object) -> Iterator[int]:

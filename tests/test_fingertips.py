@@ -131,6 +131,17 @@ def test_text_in_a_value_is_one_error_with_its_line(tmp_path: Path) -> None:
     assert "row 7" in message and "Value" in message
 
 
+def test_a_download_under_title_lines_names_the_file_row(tmp_path: Path) -> None:
+    """Read with --header-row 3 (two title lines): data row 6 (0-based 5) is file row 9."""
+    raw = example()
+    raw["Value"] = raw["Value"].astype(object)
+    raw.loc[5, "Value"] = "x"
+    path = tmp_path / "titled.csv"
+    path.write_text("Fingertips download (synthetic)\n\n" + raw.to_csv(index=False))
+    with pytest.raises(ValidationError, match=r"row 9, column 'Value': 'x' is not a number"):
+        read_actuals(path, CATALOGUE, header_row=3)
+
+
 def test_a_download_with_no_catalogue_indicator_says_so(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     example()[lambda d: d["Indicator ID"] == 93015].to_csv(path, index=False)

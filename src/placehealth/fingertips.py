@@ -32,7 +32,7 @@ import pandas as pd
 
 from placehealth.catalogue.model import Catalogue
 from placehealth.errors import ValidationError
-from placehealth.tables import read_table, refuse_first, require_columns, write_table
+from placehealth.tables import file_row, read_table, refuse_first, require_columns, write_table
 
 # The download's columns, in order. The "Compared to <parent> value or percentiles"
 # heading after England's names the parent area type, so it varies between downloads.
@@ -116,7 +116,8 @@ def read_fingertips(
         indicator=indicator[keep], sex=sexes[keep], age_band=ages[keep],
         period=_by_value(frame.loc[keep, "period"], lambda v: period_label(_text(v))),
     )  # fmt: skip
-    out = _numbers(out, np.flatnonzero(keep) + 2, path).reset_index(drop=True)
+    lines = np.flatnonzero(keep) + int(frame.attrs.get("first_row", 2))  # file rows kept
+    out = _numbers(out, lines, path).reset_index(drop=True)
     out.attrs = {"fingertips_columns": order, "skipped": skipped}
     return out
 
@@ -307,7 +308,7 @@ def _one_age(
             f"indicator {frame['fingertips_id'].iloc[at]} '{frame['indicator_name'].iloc[at]}' "
             f"has age bands {', '.join(found)} and no '{wanted}'",
             file=path,
-            row=at + 2,
+            row=file_row(frame, at),
             column="Age",
             hint=f"choose one with --age (e.g. --age '{found[0]}'), or --age all to keep "
             "every band",

@@ -303,11 +303,6 @@ def pooled_label(first: int, years: int, *, financial: bool = False) -> str:
     return label if len(readings(label)) == 1 else f"pooled:{label}"
 
 
-def years_between(a: Period, b: Period) -> float:
-    """Whole years between the starts of two periods (for yearly trajectories)."""
-    return (b.start.year - a.start.year) + (b.start.month - a.start.month) / 12
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (or earlier), or the month's last day if it is shorter."""
     total = day.year * 12 + day.month - 1 + months

@@ -18,6 +18,8 @@ from placehealth.private import OWNER_ONLY, owner_only
 
 READABLE = {".csv", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls"}
 WRITABLE = {".csv", ".parquet", ".pq", ".xlsx"}
+# pandas would read "n/a", "NA", "NULL", "#N/A" and more as blanks without a word
+_ONLY_EMPTY_IS_MISSING: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
 
 
 def read_table(
@@ -30,6 +32,8 @@ def read_table(
     exports with a title or notes above the table. The file row of the first
     value is kept in ``frame.attrs["first_row"]`` so messages name the right row.
     ``text`` reads CSV and Excel cells as text, so identifiers keep every digit.
+    Only an empty cell is missing: "n/a", "NA" or "-" are kept as written, so a
+    reader that needs a number refuses them by name rather than taking them as blanks.
     """
     path = Path(path)
     if not path.exists():
@@ -58,7 +62,12 @@ def read_table(
         )
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, skiprows=range(header_row - 1), dtype=str if text else None)
+            frame = pd.read_csv(
+                path,
+                skiprows=range(header_row - 1),
+                dtype=str if text else None,
+                **_ONLY_EMPTY_IS_MISSING,
+            )
         elif not excel:
             frame = pd.read_parquet(path)
         else:
@@ -69,6 +78,11 @@ def read_table(
         raise InputFileError(f"cannot read file: {exc}", file=path) from None
     frame.attrs["first_row"] = header_row + 1
     return frame
+
+
+def file_row(frame: pd.DataFrame, position: int) -> int:
+    """The file row (as a spreadsheet numbers it) of the value at ``position``."""
+    return position + int(frame.attrs.get("first_row", 2))
 
 
 def _read_excel(path: Path, sheet: str | int | None, header_row: int, text: bool) -> pd.DataFrame:
@@ -89,13 +103,12 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int, text: bool
                     hint=f"sheets: {', '.join(names)} (give --sheet NAME or a number from 1)",
                 )
         return pd.read_excel(
-            book, sheet_name=chosen, header=header_row - 1, dtype=str if text else None
+            book,
+            sheet_name=chosen,
+            header=header_row - 1,
+            dtype=str if text else None,
+            **_ONLY_EMPTY_IS_MISSING,
         )
-
-
-def file_row(frame: pd.DataFrame, position: int) -> int:
-    """The file row (as a spreadsheet numbers it) of the value at ``position``."""
-    return position + int(frame.attrs.get("first_row", 2))
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -293,7 +306,8 @@ def refuse_first(
     hint: str,
 ) -> None:
     """Raise one error for the first row marked ``bad``: ``message`` with ``{value}`` filled
-    from that row of ``values``, at its file line (the header is line 1)."""
+    from that row of ``values``, at its file row (``values.attrs["first_row"]``, set by
+    :func:`read_table`, is the file row of the first value: 2 below a header on row 1)."""
     import numpy as np
 
     from placehealth.errors import ValidationError
@@ -304,7 +318,7 @@ def refuse_first(
         raise ValidationError(
             message.format(value=values.iloc[first]),
             file=file,
-            row=first + 2,
+            row=first + int(values.attrs.get("first_row", 2)),
             column=column,
             hint=hint,
         )

@@ -11,6 +11,7 @@ from placehealth.engine.backends import Backend, DuckDBBackend, SparkBackend
 from tests.engine.tiny import write_warehouse
 
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+_TABLES = ("PERSON", "APC_SPELL", "AE_ATTENDANCE", "DEATH", "SOCIAL_CARE", "CONDITION")
 
 
 def open_engine(name: str, warehouse: Path) -> Backend:
@@ -25,6 +26,24 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(request: pytest.FixtureRequest, tiny_warehouse: Path) -> Iterator[Backend]:
     backend = open_engine(request.param, tiny_warehouse)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="module")
+def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A test module's own tables, named in capitals (``PERSON``, ``APC_SPELL``, …),
+    over the tiny warehouse's others: the population that module counts by hand."""
+    module = request.module
+    tables = {n.lower(): getattr(module, n) for n in _TABLES if hasattr(module, n)}
+    folder = tmp_path_factory.mktemp(module.__name__.rsplit(".", 1)[-1])
+    return write_warehouse(folder / "warehouse.duckdb", **tables)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def own_engine(request: pytest.FixtureRequest, warehouse: Path) -> Iterator[Backend]:
+    """Each engine over the test module's own hand-made ``warehouse`` fixture."""
+    backend = open_engine(request.param, warehouse)
     yield backend
     backend.close()
 

@@ -64,9 +64,11 @@ def test_care_home_admissions_of_over_65s(values: pd.DataFrame) -> None:
 
 
 def test_reablement_at_home_at_91_days(values: pd.DataFrame) -> None:
-    # p1 home after reablement; p3 in a nursing home (and dead) 91 days after discharge
+    # ASCOF 2B(i) counts October–December discharges (tests/engine/test_reablement.py):
+    # p1's May discharge is not one; p3, discharged in December, is in a nursing home
+    # (and dead) 91 days later
     row = pick(values, "reablement-91-days", "place", "Tinytown", "2015/16")
-    assert (row["numerator"], row["denominator"], row["value"]) == (1, 2, 50)
+    assert (row["numerator"], row["denominator"], row["value"]) == (0, 1, 0)
 
 
 def test_long_term_condition_prevalence(values: pd.DataFrame) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from placehealth.data.ingest import ingest
 from placehealth.data.pseudonymise import PseudoKey
+from placehealth.data.synth import measures
 from placehealth.data.synth.model import simulate
 from placehealth.data.synth.write import write
 from placehealth.engine.backends import Backend, DuckDBBackend, SparkBackend
@@ -83,6 +84,44 @@ def test_synthetic_values_are_plausible(duckdb_values: pd.DataFrame) -> None:
     assert len(life) >= 2 and life.between(60, 95).all(), life
     admissions = at_place("emergency-admissions", "2016/17")["value"]  # England: about 10,000
     assert len(admissions) == 1 and admissions.between(2_000, 30_000).all()
+
+
+def test_calibration_measures_the_indicators_the_engine_computes_on_the_loaded_warehouse(
+    synthetic_warehouse: Path, duckdb_values: pd.DataFrame
+) -> None:
+    """The synthetic population is calibrated by the engine's own definitions: measured on
+    the extract files, each such target equals the engine's indicator on the warehouse
+    those files load into (pseudonymised, validated, codes grouped)."""
+    place = duckdb_values[duckdb_values["area_type"] == "place"]
+
+    def rows(indicator: str, periods: set[str]) -> pd.DataFrame:
+        found = place[(place["indicator_id"] == indicator) & place["period"].isin(periods)]
+        assert len(found) == len(periods), (indicator, found)
+        return found
+
+    financial = {f"{y}/{(y + 1) % 100:02d}" for y in measures.FY}
+    calendar = {str(y) for y in measures.CALENDAR}
+
+    def pooled(indicator: str, multiplier: float) -> float:
+        found = rows(indicator, financial)
+        return multiplier * found["numerator"].sum() / found["denominator"].sum()
+
+    expected = {
+        "reablement": pooled("reablement-91-days", 100),
+        "care_home_admissions": pooled("care-home-admissions-65", 100_000),
+        "dementia_diagnosis": pooled("dementia-diagnosis", 100),
+        "ltc_prevalence": pooled("ltc-prevalence", 100),
+        "avoidable_admissions": rows("emergency-admissions-composite", financial)["value"].mean(),
+        "infant_deaths": rows("infant-deaths", calendar)["value"].sum() / 3,
+        # at 4,000 people only cancer has the 10 deaths a DSR needs (the others are blank)
+        "premature_cancer": rows("premature-mortality-cancer", {"2015-17"})["value"].iloc[0],
+    }
+    con, _ = measures.open_extracts(synthetic_warehouse.parent / "extract")
+    measures.restrict(con, None, 1)
+    measured = {target: measures.MEASURES[target](con) for target in expected}
+    con.close()
+    assert measured == pytest.approx(expected, rel=1e-9)
+    assert 0 < expected["reablement"] < 100 and expected["premature_cancer"] > 0
 
 
 @pytest.mark.spark

@@ -105,3 +105,20 @@ def write_warehouse(path: Path, **extra: pd.DataFrame) -> Path:
         con.unregister("frame")
     con.close()
     return path
+
+
+def day_cases(rows: list[tuple[str, dt.date, str, str]]) -> pd.DataFrame:
+    """Spells that end the day they start, at home: (person, date, method, diagnosis)."""
+    spells = pd.DataFrame(
+        rows, columns=["person_key", "admit_date", "admission_method", "primary_diagnosis"]
+    )
+    return spells.assign(
+        discharge_date=spells["admit_date"], provider_code="RQ6", discharge_destination="home"
+    )
+
+
+def place_row(values: pd.DataFrame, period: str) -> pd.Series:
+    """The one place-level value of a period."""
+    rows = values[(values["area_type"] == "place") & (values["period"] == period)]
+    assert len(rows) == 1
+    return rows.iloc[0]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from placehealth.errors import InputFileError
+from placehealth.errors import InputFileError, UserError
 from placehealth.tables import read_table
 from tests.test_cli import run_cli
 
@@ -107,3 +107,28 @@ def test_plan_status_reads_actuals_from_a_sheet(tmp_path: Path) -> None:
     rows = json.loads(chosen.stdout)
     dementia = [r for r in rows if r["indicator"] == "dementia-diagnosis"]
     assert dementia and dementia[0]["latest_period"] == "2014-06"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"value": "n/k"}, "row 5, column 'value': 'n/k' is not a number"),
+        ({"indicator": "no-such"}, "row 5, column 'indicator': unknown indicator 'no-such'"),
+        ({"period": "sometime"}, "row 5, column 'period'"),
+    ],
+)
+def test_actuals_errors_name_the_file_row_under_a_header_row(
+    tmp_path: Path, row: dict[str, str], message: str
+) -> None:
+    """Two title lines, the header on row 3: the second data row is row 5 of the file."""
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.status import read_actuals
+
+    good = {"indicator": "dementia-diagnosis", "area": "Liverpool", "period": "2014-06",
+            "value": "55"}  # fmt: skip
+    path = tmp_path / "actuals.csv"
+    body = pd.DataFrame([good, {**good, **row}]).to_csv(index=False)
+    path.write_text("Actuals (synthetic)\n\n" + body)
+    with pytest.raises(UserError) as caught:
+        read_actuals(path, load_catalogue(), header_row=3)
+    assert message in str(caught.value)

@@ -10,13 +10,8 @@ from hypothesis import strategies as st
 
 from placehealth.errors import ValidationError
 from placehealth.phm import activity_need, allocate, combine_need, deprivation_need
-from tests.conftest import seed_lines
 
-
-def test_the_principle_is_the_seed_s() -> None:
-    text = seed_lines("002", 302, 306)
-    assert "INVESTING TO REDUCE HEALTH INEQUALITIES" in text
-    assert "greatest need" in text and "proportionate universalism" in text
+# the principle's wording in seed 002: tests/seed_wording.py
 
 
 def test_a_hand_made_allocation() -> None:

@@ -249,7 +249,7 @@ def test_raw_numbers_are_hashed_in_python_never_given_to_duckdb(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from placehealth.phm.risk_model import truth_keys
+    from placehealth.phm.risk_validation import truth_keys
 
     key = PseudoKey(b"unit-test-key-0123456789")
     truth = tmp_path / "emergency_risk.parquet"

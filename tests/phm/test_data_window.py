@@ -2,8 +2,9 @@
 
 The synthetic Sefton is moved five years on, so its records run from 1 April 2019 to
 31 March 2024; segments, the risk model and case finding then work at a 2023 index
-date, and the commands' defaults (index date, year, risk-model dates, indicator years,
-the place-level area) all follow the data.
+date (issue 14's acceptance test, through the service functions too), and the
+commands' defaults (index date, year, risk-model dates, indicator years, the
+place-level area) all follow the data.
 """
 
 from __future__ import annotations
@@ -18,18 +19,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from placehealth import deployment as setup
 from placehealth.data.ingest import ingest
 from placehealth.data.pseudonymise import PseudoKey
 from placehealth.data.synth.model import simulate
 from placehealth.data.synth.write import write
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import ValidationError
+from placehealth.phm import audit
 from placehealth.phm import cohort as cf
+from placehealth.phm.access import ENV_USER
 from placehealth.phm.population import DataWindow, data_window
-from placehealth.phm.risk_model import fit
+from placehealth.phm.risk_fitting import fit
 from placehealth.phm.scoring import score
 from placehealth.phm.segments import segments
 from placehealth.places import load_place
+from placehealth.services import phm as service
+from placehealth.services import risk as risk_service
+from tests.phm.test_cli_cohort import deploy
 from tests.test_cli import run_cli
 
 D = dt.date
@@ -147,3 +154,74 @@ def test_years_of_a_window_that_starts_and_ends_mid_year() -> None:
     assert short.financial_years == [] and short.latest_full_year() == D(2020, 5, 1)
     with pytest.raises(ValidationError, match="the data hold no 1 April"):
         short.check_year(D(2020, 4, 1), "2020/21")
+
+
+@pytest.fixture(scope="module")
+def later_model(later: Path) -> Path:
+    """The risk model fitted by its service on the later warehouse, at the latest dates the
+    data allow."""
+    fitted = risk_service.fit(later, later.parent / "risk-model.json")
+    assert (fitted.model.fit_index, fitted.model.validate_index) == (D(2022, 4, 1), INDEX)
+    return fitted.path
+
+
+def test_the_service_jobs_work_on_a_warehouse_running_to_2024(
+    later: Path, later_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14's acceptance: segments, risk and case finding at a 2023 index date, through
+    the service functions the commands, the demo and the web application call."""
+    segmented = service.segments(later, output=tmp_path / "segments.csv")
+    assert segmented.window == DataWindow(D(2019, 4, 1), D(2024, 3, 31))
+    assert segmented.profiles.index_date == INDEX and not segmented.short_follow_up
+    profile = pd.read_csv(tmp_path / "segments.csv")
+    place = profile[(profile["area_type"] == "place") & (profile["segment"] == "all")]
+    assert place["area_code"].tolist() == ["Sefton"] and place["people"].iloc[0] > 2_000
+    lorenz = service.concentration(later)
+    assert (lorenz.start, lorenz.year) == (INDEX, "2023/24")
+    shared = service.allocation(later, budget=100_000)
+    assert shared.index_date == INDEX and shared.table["allocation"].sum() == 100_000
+
+    # case finding under a development deployment: nobody refused for the years
+    neighbourhood = "NBSYNSF01"
+    roles = tmp_path / "roles.yaml"
+    roles.write_text(
+        f"users:\n  ann: {{role: neighbourhood_team, neighbourhoods: [{neighbourhood}]}}\n"
+        "  ben: {role: analyst}\n"
+    )
+    site = deploy(tmp_path / "site", roles)
+    monkeypatch.setenv(setup.ENV_DEPLOYMENT, str(site.path))
+    monkeypatch.delenv(ENV_USER, raising=False)
+    listed = service.case_list(
+        later, neighbourhood=neighbourhood, threshold=0.2, model=later_model, user="ann",
+        output=tmp_path / "cohort.csv",
+    )  # fmt: skip
+    assert listed.index_date == INDEX and len(listed.frame) > 0
+    assert (listed.frame["risk"] >= 0.2).all()
+    # the list's activity is the 12 months before the 2023 index date, counted here directly
+    con = duckdb.connect(str(later), read_only=True)
+    counted = con.execute(
+        "SELECT person_key, count(*) AS n FROM apc_spell WHERE admission_method = 'emergency' "
+        "AND admit_date >= DATE '2022-04-01' AND admit_date < DATE '2023-04-01' GROUP BY 1"
+    ).df()
+    con.close()
+    expected = (
+        listed.frame[["person_key"]]
+        .merge(counted, on="person_key", how="left")["n"]
+        .fillna(0)
+        .astype(int)
+    )
+    assert listed.frame["emergency_admissions_12m"].tolist() == expected.tolist()
+    assert expected.sum() > 0
+    counts = service.at_risk_counts(later, threshold=0.2, model=later_model, user="ben")
+    assert counts.index_date == INDEX
+    assert set(counts.frame["neighbourhood"].dropna()) >= {neighbourhood, "Total"}
+    entries = audit.read(site.log)
+    assert [(e["user"], e["outcome"], e["index_date"]) for e in entries] == [
+        ("ann", "released", "2023-04-01"),
+        ("ben", "released", "2023-04-01"),
+    ]
+    with pytest.raises(ValidationError, match=r"outside the data \(2019-04-01 to 2024-03-31\)"):
+        service.case_list(
+            later, neighbourhood=neighbourhood, model=later_model, user="ann",
+            index_date=D(2018, 4, 1),
+        )  # fmt: skip

@@ -13,33 +13,50 @@ import pytest
 from placehealth.data.pseudonymise import ENV_KEY, ENV_KEY_FILE
 from placehealth.engine.backends import DuckDBBackend
 from placehealth.errors import InputFileError, ValidationError
-from placehealth.phm.risk_model import (
-    TERMS,
-    Model,
-    calibration_chart,
+from placehealth.phm.risk_chart import calibration_chart
+from placehealth.phm.risk_fitting import fit
+from placehealth.phm.risk_model import TERMS, Model, read_model, spec_hash, write_model
+from placehealth.phm.risk_validation import (
     calibration_in_the_large,
     calibration_slope,
     calibration_table,
     discrimination_and_calibration,
-    fit,
-    read_model,
-    spec_hash,
-    write_model,
 )
+from placehealth.services import risk
+from placehealth.services.risk import FittedModel
 from tests.phm.test_features import KEY_TEXT, synthetic_warehouse
 
 
 @pytest.fixture(scope="module")
-def fitted(tmp_path_factory: pytest.TempPathFactory) -> Model:
+def job(tmp_path_factory: pytest.TempPathFactory) -> tuple[FittedModel, list[tuple[Any, ...]]]:
+    """The fit job on a synthetic warehouse, and the progress it reported."""
     warehouse, truth = synthetic_warehouse(tmp_path_factory.getbasetemp() / "phm_model_synth")
+    output = tmp_path_factory.mktemp("risk_job") / "risk-model.json"
+    heard: list[tuple[Any, ...]] = []
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(ENV_KEY, KEY_TEXT)
         mp.delenv(ENV_KEY_FILE, raising=False)
-        backend = DuckDBBackend(warehouse)
-        try:
-            return fit(backend, truth=truth)
-        finally:
-            backend.close()
+        run = risk.fit(warehouse, output, truth=truth, progress=lambda *a: heard.append(a))
+    return run, heard
+
+
+@pytest.fixture(scope="module")
+def fitted(job: tuple[FittedModel, list[tuple[Any, ...]]]) -> Model:
+    return job[0].model
+
+
+def test_the_fit_job_writes_the_model_and_its_plot_and_reports_each_step(
+    job: tuple[FittedModel, list[tuple[Any, ...]]],
+) -> None:
+    run, heard = job
+    assert risk.read(run.path).coefficients == run.model.coefficients
+    assert run.path.with_name("risk-model-calibration.html") in run.charts
+    assert [(done, total) for _, done, total in heard] == [(k, 6) for k in range(1, 7)]
+    assert heard[0][0] == "features at 2017-04-01" and heard[3][0] == "validated at 2018-04-01"
+    assert heard[-1][0] == "calibration plot"
+    figures = risk.figures(run.model)
+    assert figures["validation_index_date"] == "2018-04-01"
+    assert figures["auc"] == run.model.metrics["auc"]
 
 
 @pytest.fixture

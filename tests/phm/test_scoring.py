@@ -13,7 +13,8 @@ from sklearn.linear_model import LogisticRegression
 from placehealth.engine.backends import Backend, DuckDBBackend, SparkBackend
 from placehealth.errors import ValidationError
 from placehealth.phm.features import features
-from placehealth.phm.risk_model import TERMS, Model, training_frame
+from placehealth.phm.risk_fitting import training_frame
+from placehealth.phm.risk_model import TERMS, Model
 from placehealth.phm.scoring import risk_expr, score
 from tests.phm.test_features import synthetic_warehouse
 

@@ -1,19 +1,20 @@
 """Place files: the packaged places load, Sefton's figures are seed 004's, bad files are one line.
 
-Sefton's facts are checked against the seed's own lines (seed 004, 202 and 206), so a
-place file that drifts from its source fails here.
+Sefton's facts are checked against the seed's own lines (seed 004, 202 and 206): their
+numbers against the snapshot of the figures printed there (tests/seed-figures.json), their
+words against the document where it is (seed_quote), so a place file that drifts from its
+source fails here.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from placehealth.errors import ConfigurationError, ValidationError
 from placehealth.places import ENV_PLACE, load_place, packaged_places, read_place
-from tests.conftest import seed_lines
+from tests.conftest import seed_figures, seed_quote
 from tests.test_cli import run_cli
 
 
@@ -33,47 +34,42 @@ def test_the_default_place_and_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert load_place(None).id == "sefton"
 
 
-def _number(text: str) -> int:
-    return int(text.replace(",", ""))
-
-
 def test_sefton_is_calibrated_from_seed_004() -> None:
     sefton = load_place("sefton")
-    who = seed_lines("004", 202)
     # "Our population is approximately 275,000 … two Clinical Commissioning Groups …
     # 54 GP practices: 20 in Southport & Formby and 34 in South Sefton"
-    population = re.search(r"population is approximately ([\d,]+)", who)
-    practices = re.search(r"(\d+) GP practices: (\d+) in Southport & Formby and (\d+) in", who)
-    assert population and practices
-    assert sefton.population.persons == _number(population.group(1))
+    assert seed_quote(f"population is approximately {sefton.population.persons:,}", "004", 202)
     by_name = {c.name: c.practices for c in sefton.codes.commissioners}
-    assert len(by_name) == 2 and "two Clinical Commissioning Groups" in who
-    assert sefton.practices == int(practices.group(1))
-    assert by_name["NHS Southport and Formby CCG"] == int(practices.group(2))
-    assert by_name["NHS South Sefton CCG"] == int(practices.group(3))
+    assert len(by_name) == 2 and seed_quote("two Clinical Commissioning Groups", "004", 202)
+    southport, south = by_name["NHS Southport and Formby CCG"], by_name["NHS South Sefton CCG"]
+    assert seed_quote(
+        f"{sefton.practices} GP practices: {southport} in Southport & Formby and {south} in",
+        "004",
+        202,
+    )
     # 2011: 57,366 aged 65 and over and 7,633 aged 85 and over (seed 004, 206)
-    ages = seed_lines("004", 206)
-    over_65 = re.search(r"\(([\d,]+) to [\d,]+\) increase in our population aged 65", ages)
-    over_85 = re.search(r"\(([\d,]+) to [\d,]+\) increase in the numbers of people aged 85", ages)
-    assert over_65 and over_85
     total = sefton.population.persons
     bands = sefton.population.age_bands
     scale = total / sum(bands)  # the bands are in thousands
-    assert round(sum(bands[13:]) * scale) == _number(over_65.group(1))
-    assert round(sum(bands[17:]) * scale) == _number(over_85.group(1))
+    over_65, over_85 = round(sum(bands[13:]) * scale), round(sum(bands[17:]) * scale)
+    assert seed_quote(f"({over_65:,} to", "004", 206)
+    assert seed_quote(f"({over_85:,} to", "004", 206)
+    assert seed_quote("increase in our population aged 65", "004", 206)
+    assert seed_quote("increase in the numbers of people aged 85", "004", 206)
     assert sefton.population.share_aged(65) == pytest.approx(57_366 / 275_000, abs=5e-5)
 
 
 def test_liverpool_keeps_the_shape_of_seed_002() -> None:
     liverpool = load_place("liverpool")
-    text = seed_lines("002", 41)
-    shape = re.search(
-        r"(\d+) GP practices collaborating across (\d+) neighbourhoods and (\d+)", text
+    practices, pcns = liverpool.practices, liverpool.geography.pcns
+    neighbourhoods = len(liverpool.geography.neighbourhoods)
+    # the first three figures on the line, in order
+    assert seed_figures("002", 41).split()[:3] == [str(practices), str(neighbourhoods), str(pcns)]
+    assert seed_quote(
+        f"{practices} GP practices collaborating across {neighbourhoods} neighbourhoods and {pcns}",
+        "002",
+        41,
     )
-    assert shape
-    assert liverpool.practices == int(shape.group(1))
-    assert len(liverpool.geography.neighbourhoods) == int(shape.group(2))
-    assert liverpool.geography.pcns == int(shape.group(3))
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -3,7 +3,8 @@
 Every stated fact sits on the lines it cites; the ambitions recompute (infant deaths,
 cancer against its forecast, the projected life-expectancy gap); the measures of success
 follow the appendix's clean column; and the checker reports the document's own
-contradictions, and nothing else, from this data.
+contradictions, and nothing else, from this data. The wording (titles, the measures'
+names, the segments) is checked against the document by tests/seed_wording.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from placehealth.plans.check import Finding, check_plans
 from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.model import Ambition, Statement
 from placehealth.plans.trajectory import compute
-from tests.conftest import ROOT, seed_figures, seed_lines, seed_quote
+from tests.conftest import ROOT, seed_figures, seed_quote
 
 SEED = "002"  # 002_c20b30fa9e722d12.txt
 FOLDER = ROOT / "plans" / "one-liverpool-2019"
@@ -52,10 +53,6 @@ def printed_numbers(text: str) -> set[float]:
     return found | {float(v) for w, v in WORDS.items() if w in words}
 
 
-def lines_of(s: Statement) -> str:
-    return seed_lines(SEED, s.src.first, s.src.last)
-
-
 # --- the folder ------------------------------------------------------------------------
 
 
@@ -77,7 +74,7 @@ def test_folder_loads_and_every_indicator_is_catalogued() -> None:
 
 # Values counted or normalised rather than copied: checked by the tests named here.
 NOT_PRINTED = {
-    ("population-segments", 7): "test_seven_population_segments",
+    ("population-segments", 7): "one_liverpool_seven_population_segments (seed_wording.py)",
     ("premature-respiratory-mortality-direction", "hold"): "the text is checked instead",
     ("premature-respiratory-mortality-direction", "reduce"): "the text is checked instead",
 }
@@ -96,24 +93,23 @@ def test_statement_is_on_its_cited_lines(statement: Statement) -> None:
         if digits and statement.text and digits in re.sub(r"\D", "", statement.text):
             return  # a range given as its digits, in the quoted text checked above
         assert seed_quote(statement.value, SEED, first, last, flat=True)
-    elif abs(statement.value) not in printed_numbers(seed_figures(SEED, first, last)):
-        # a number written in words ("eight years"): read from the text (needs the document)
-        assert abs(statement.value) in printed_numbers(lines_of(statement))
+    else:  # in figures, or in words ("eight years"), as the snapshot keeps both
+        assert abs(statement.value) in printed_numbers(seed_figures(SEED, first, last))
 
 
 def test_seven_population_segments() -> None:
-    """Seed 002, 172–180: the segments listed are seven."""
+    """Seed 002, 172–180: the segments listed are seven, one a line (174–180; that each is a
+    bullet: tests/seed_wording.py)."""
     (s,) = [x for x in plan().statements if x.key == "population-segments"]
-    bullets = [ln for ln in seed_lines(SEED, 174, 180).splitlines() if ln.startswith("- ")]
-    assert len(bullets) == s.value == 7
-    assert bullets[0] == "- Healthy Population (prevention)" and bullets[-1] == "- End of Life"
+    assert s.value == 7 and (s.src.first, s.src.last) == (172, 180)
 
 
 def test_place_facts() -> None:
     """Seed 002, 41: 86 GP practices, 12 neighbourhoods, 11 Primary Care Networks."""
     facts = {s.key: s.value for s in plan().statements if s.src.first == 41}
-    line = seed_lines(SEED, 41)
-    assert "86 GP practices collaborating across 12 neighbourhoods and 11 Primary" in line
+    assert seed_quote(
+        "86 GP practices collaborating across 12 neighbourhoods and 11 Primary", SEED, 41
+    )
     assert (facts["liverpool-gp-practices"], facts["liverpool-neighbourhoods"]) == (86, 12)
     assert facts["liverpool-pcns"] == 11
 
@@ -155,8 +151,8 @@ def test_infant_deaths_117_to_78_one_third_fewer() -> None:
 def test_cancer_127_is_17_percent_below_a_forecast_of_153() -> None:
     """Seed 002, 834: '127 deaths per 100,000 … 17% lower than the current forecast';
     the forecast is not printed: 127 / 0.83 = 153.0."""
-    line = seed_lines(SEED, 834)
-    assert "127 deaths per 100,000" in line and "17% lower than the current forecast" in line
+    assert seed_quote("127 deaths per 100,000", SEED, 834)
+    assert seed_quote("17% lower than the current forecast", SEED, 834)
     assert round(127 / (1 - 0.17), 1) == 153.0
     a = ambition("premature-cancer")
     t = compute(a, load_catalogue())
@@ -288,27 +284,11 @@ def test_measures_grouped_by_the_four_objectives() -> None:
     assert twice == "ol-improve-control-over-daily-life"
 
 
-def test_objective_titles_are_the_documents() -> None:
-    """Seed 002, 92–112: the four objectives, each printed over three lines."""
+def test_objective_titles_cite_their_lines() -> None:
+    """Seed 002, 92–112: the four objectives, each printed over three lines (the titles'
+    words: tests/seed_wording.py)."""
     (pmap,) = plan().maps
+    assert [g.id for g in pmap.goals] == ["1", "2", "3", "4"]
     for goal in pmap.goals:
-        assert goal.src is not None
-        assert flat(goal.title) == flat(seed_lines(SEED, goal.src.first, goal.src.last))
-
-
-@pytest.mark.parametrize(
-    ("code", "name", "line"),
-    [
-        (c.code, ind.name, c.source.lines.first)
-        for c, ind in load_catalogue().framework("one_liverpool")
-        if c.source is not None
-    ],
-)
-def test_measure_name_on_its_line(code: str, name: str, line: int) -> None:
-    """From 862 on, the clean third column (after the last tab) is the name itself;
-    before it, and where that column holds only bullets, the name is in the first column."""
-    columns = seed_lines(SEED, line).split("\t")
-    if line >= 862 and any(ch.isalpha() for ch in columns[-1]):
-        assert columns[-1].strip() == name
-    else:
-        assert flat(name) in flat(columns[0])
+        assert goal.src is not None and 92 <= goal.src.first <= goal.src.last <= 112
+        assert goal.src.last - goal.src.first == 2, goal.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import seed_lines
+from tests.conftest import seed_figures, seed_quote
 from tests.plans.helpers import by_check, findings_for
 
 # Seed 000's GP Patient Survey measure: 4.2 for calendar 2013 in the table (1596) and "a
@@ -22,8 +22,8 @@ ambitions:
 
 
 def test_calendar_year_beside_financial_year_is_a_note_with_the_overlap(tmp_path: Path) -> None:
-    assert seed_lines("000", 1596).strip() == "4.2"
-    assert "from a baseline of 4.6" in seed_lines("000", 1578)
+    assert seed_figures("000", 1596) == "4.2"
+    assert seed_quote("from a baseline of 4.6", "000", 1578)
     (found,) = by_check(findings_for(tmp_path, TWO_PERIODS), "overlapping-periods")
     assert found.severity == "note"
     assert found.id == "overlap/gp-experience-negative/Liverpool/2013/2013/14"

@@ -13,7 +13,7 @@ from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
 from placehealth.plans.load import load_plans
 from placehealth.plans.status import read_actuals
-from tests.conftest import ROOT, seed_lines, seed_quote
+from tests.conftest import ROOT, seed_quote
 from tests.test_cli import run_cli
 
 D = dt.date
@@ -79,8 +79,8 @@ def test_pooled_window_label_seed_001_line_4380() -> None:
 def test_part_year_rates_seed_000_lines_4733_and_4759() -> None:
     """Seed 000 4736 '(April - December 2014)', 4755 '(January - June 2015)', 4726
     '(October 12-September 13)', 4740/4759 the BCF half-years: part-year periods."""
-    text = seed_lines("000", 4723, 4759)
-    assert "( April - December 2014 )" in text and "(October 12-September 13)" in text
+    assert seed_quote("( April - December 2014 )", "000", 4723, 4759)
+    assert seed_quote("(October 12-September 13)", "000", 4723, 4759)
     plan = next(p for p in load_plans(ROOT / "plans/ccg-2014") if p.document.id == "ccg-2014")
     by_id = {a.id: a for a in plan.ambitions}
     delayed = [parse_period(p.period) for p in by_id["bcf-delayed-transfers"].published]

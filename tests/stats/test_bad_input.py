@@ -119,8 +119,9 @@ def test_cli_bad_cell_is_one_line_exit_2(
     )
     assert code == 2
     assert "Traceback" not in err
+    # the fifth data row is row 6 of the file, under its header
     assert (
-        "deaths.csv, row 5, column 'n': group area='A': population '1,000' is not a number" in err
+        "deaths.csv, row 6, column 'n': group area='A': population '1,000' is not a number" in err
     )
 
 

@@ -227,7 +227,8 @@ def test_isr_cli_missing_option_processes_what_the_reference_handles(
     args += ["--ref-count", "refcount", "--ref-population", "refpop", "--by", "area"]
     code, _, err = run_cli(args, monkeypatch, capsys)
     assert code == 2 and "Traceback" not in err
-    assert "row 41, column 'pop': group area='testdata_tiny': population is missing" in err
+    # the 41st data row is row 42 of the file, under its header
+    assert "row 42, column 'pop': group area='testdata_tiny': population is missing" in err
     assert "--missing zero" in err
     out = tmp_path / "out.csv"
     code, _, err = run_cli([*args, "--missing", "zero", "-o", str(out)], monkeypatch, capsys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from placehealth.stats import ESP2013, dsr, pyll
-from tests.conftest import seed_figures, seed_lines, seed_quote
+from tests.conftest import seed_figures, seed_quote
 from tests.stats.helpers import assert_close
 
 
@@ -39,17 +39,9 @@ def test_seed_001_definition_years_to_75_summed_per_100000() -> None:
     assert got.statistic.iloc[0] == "crude PYLL rate per 100000"
 
 
-def test_seed_000_wording_directly_age_standardised_pyll() -> None:
-    """The method below is the document's (needs the document's text)."""
-    text = seed_lines("000", 1346, 1349)
-    assert "Directly age standardised rate of potential years of life lost" in text.replace(
-        "\n", " "
-    )
-
-
 def test_seed_000_directly_age_standardised_rate() -> None:
     # seed 000 lines 1346-1349: "Directly age standardised rate of potential years of
-    # life lost ... Rate per 100,000".
+    # life lost ... Rate per 100,000" (its wording: tests/seed_wording.py).
     assert "100,000" in seed_figures("000", 1346, 1349).split()
     data = frame({"70-74": 4, "20-24": 1})
     data["pop"] = data["pop"] * [1 + i / 10 for i in range(19)]  # not the standard's shape

@@ -1,8 +1,8 @@
 """Versioned code lists (ICD-10 prefixes, prevalence tables) used by indicator pipelines.
 
-Each file names its source and purpose. Matching is by prefix on codes with the
-dot removed ("J44.1" → "J441"), grouped by prefix length so an engine checks a
-handful of ``is_in`` lists rather than hundreds of ``starts_with`` calls.
+Each file names its source and purpose. Codes are matched by the one ICD-10 rule
+(:mod:`placehealth.icd10`: cleaned, then by prefix, grouped by prefix length so an
+engine checks a handful of ``is_in`` lists rather than hundreds of ``starts_with``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ from functools import cache
 from pathlib import Path
 
 import narwhals as nw
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
+from placehealth import icd10
 from placehealth.errors import ConfigurationError
 from placehealth.yamlfile import load_model
 
@@ -20,6 +23,8 @@ FOLDER = Path(__file__).parent / "codelists"
 
 
 class CodeList(BaseModel):
+    """A versioned list of ICD-10 prefixes (and exclusions): what an indicator counts."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str
@@ -33,17 +38,15 @@ class CodeList(BaseModel):
 
     def expression(self, column: str) -> nw.Expr:
         """True where ``column`` starts with one of the prefixes and none of the exclusions."""
-        code = nw.col(column).str.replace_all(".", "", literal=True).str.to_uppercase()
-        matched = _any_prefix(code, self.prefixes)
-        if self.exclude_prefixes:
-            matched = matched & ~_any_prefix(code, self.exclude_prefixes)
-        return matched.fill_null(False)
+        return icd10.match_expr(nw.col(column), self.prefixes, self.exclude_prefixes)
 
     def matches(self, code: str) -> bool:
         """The same test for one code, in Python (for checks and documentation)."""
-        clean = code.replace(".", "").upper()
-        hit = any(clean.startswith(_clean(p)) for p in self.prefixes)
-        return hit and not any(clean.startswith(_clean(p)) for p in self.exclude_prefixes)
+        return icd10.matches(code, self.prefixes, self.exclude_prefixes)
+
+    def match_array(self, codes: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """The same test for an array of codes."""
+        return icd10.match_array(codes, self.prefixes, self.exclude_prefixes)
 
 
 class Rates(BaseModel):
@@ -57,21 +60,6 @@ class Rates(BaseModel):
     source: str
     version: str
     rates: dict[int, float]
-
-
-def _clean(prefix: str) -> str:
-    return prefix.replace(".", "").upper()
-
-
-def _any_prefix(code: nw.Expr, prefixes: list[str]) -> nw.Expr:
-    by_length: dict[int, list[str]] = {}
-    for p in prefixes:
-        by_length.setdefault(len(_clean(p)), []).append(_clean(p))
-    parts = [code.str.slice(0, n).is_in(sorted(set(ps))) for n, ps in sorted(by_length.items())]
-    result = parts[0]
-    for part in parts[1:]:
-        result = result | part
-    return result
 
 
 @cache

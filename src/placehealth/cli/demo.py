@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +16,11 @@ from placehealth.cli.options import (
     PLAIN_UTF8,
     console,
     default_plans_path,
+    progress_bar,
 )
 
 if TYPE_CHECKING:
-    from placehealth.places import PlaceFile
+    from placehealth.services.demo import DemoRun
 
 DEMO_PERSONS = DEFAULT_PERSONS
 
@@ -47,37 +47,51 @@ def demo(
 
     Example: placehealth demo --place sefton --output out/sefton --persons 20000
     """
-    from placehealth.catalogue import load_catalogue
-    from placehealth.places import load_place
-    from placehealth.plans.check import Severity, check_plans
-    from placehealth.plans.load import load_plans
-    from placehealth.plans.show import findings_frame, summary_frame
-    from placehealth.tables import write_table
+    from placehealth.services.demo import run
 
     out = old_out or out
-    where = load_place(place)
-    catalogue = load_catalogue()
-    plans = load_plans(default_plans_path())
-    findings = check_plans(plans, catalogue)
-    bom = not plain_utf8
-    summary_path = write_table(summary_frame(plans, catalogue), out / "plan_summary.csv", bom=bom)
-    findings_path = write_table(findings_frame(findings), out / "plan_findings.csv", bom=bom)
+
+    def warn(note: str) -> None:
+        typer.echo(f"warning: {note}", err=True)
+
+    with progress_bar("demo") as progress:
+        done = run(
+            out, plans=default_plans_path(), persons=persons, seed=seed, place=place,
+            bom=not plain_utf8, progress=progress, warn=warn,
+        )  # fmt: skip
+    _print_steps(done)
     csv = ("--plain-utf8",) if plain_utf8 else ()  # the same choice for every CSV written
-    n_ambitions = sum(len(p.ambitions) for p in plans)
-    counts = {s: sum(f.severity == s for f in findings) for s in Severity}
-    console.print(
-        f"[bold]{len(plans)} plans, {n_ambitions} ambitions[/]; findings: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items())
-    )
-    console.print(f"plan summary: {summary_path}\nfindings: {findings_path}")
-    outputs = _warehouse(out, persons, seed, where, place or where.id, csv)
-    packs = _board_packs(out, where.defaults.plans, csv)
-    if not packs:
-        console.print(f"board packs: no plans for {where.name} (defaults.plans in its place file)")
-    for pack in packs:
+    outputs = done.outputs | _population_health(out, done, csv)
+    if not done.packs:
+        console.print(
+            f"board packs: no plans for {done.place.name} (defaults.plans in its place file)"
+        )
+    for pack in done.packs:
         console.print(f"board pack: {pack}")
     for what, path in outputs.items():
         console.print(f"{what}: {path}")
+
+
+def _print_steps(done: DemoRun) -> None:
+    """A line for each step of the main job, as its own command would say it."""
+    review, made, values = done.review, done.synth, done.indicators
+    console.print(
+        f"[bold]{review.plans} plans, {review.ambitions} ambitions[/]; findings: "
+        + ", ".join(f"{n} {s}" for s, n in review.findings.items())
+    )
+    console.print(f"plan summary: {review.summary}\nfindings: {review.findings_table}")
+    console.print(
+        f"{made.place}: {made.persons:,} persons (seed {made.seed}): {made.rows:,} rows in "
+        f"{made.files} files → {made.folder}"
+    )
+    loaded = sum(f.rows_added for f in done.load.files)
+    console.print(f"load {done.load.load_id}: {loaded:,} rows added → {done.warehouse}")
+    console.print(
+        f"{values.values:,} indicator values ({values.indicators} indicators), "
+        f"{values.hidden:,} with small counts hidden → {values.path}"
+    )
+    if "plan status" not in done.outputs:
+        console.print(f"plan status: no plans for {done.place.name} (defaults.status_plan)")
 
 
 def _run(*args: str) -> None:
@@ -87,69 +101,27 @@ def _run(*args: str) -> None:
     app(list(args), standalone_mode=False)
 
 
-def _warehouse(
-    out: Path, persons: int, seed: int, place: PlaceFile, place_arg: str, csv: tuple[str, ...]
-) -> dict[str, Path]:
-    """Synthetic place → extracts → pseudonymised warehouse → indicator values.
-
-    The demo makes its own random key (``demo.key``, kept beside the warehouse
-    so a re-run can read it); a real place keeps its key away from the data.
-    The warehouse is rebuilt on each run so a different --persons never mixes
-    with an earlier population.
-    """
-    extract = out / "synth"
-    warehouse = out / f"{place.id}.duckdb"
-    key_file = out / "demo.key"
-    if not key_file.exists():
-        out.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    warehouse.unlink(missing_ok=True)
-    values = out / "indicators.csv"
-    _run("synth", "--place", place_arg, "--persons", str(persons), "--seed", str(seed),
-         "--output", str(extract))  # fmt: skip
-    _run(
-        "ingest", str(extract), "--warehouse", str(warehouse), "--key-file", str(key_file),
-        "--synthetic", *csv,
-    )  # fmt: skip
-    _run("indicators", "compute", "--warehouse", str(warehouse), "-o", str(values), *csv)
-    outputs = {"warehouse": warehouse, "indicator values": values}
-    name = place.defaults.status_plan
-    if name is None:
-        console.print(f"plan status: no plans for {place.name} (defaults.status_plan)")
-    else:
-        status = out / f"status-{name}.csv"
-        # the synthetic place has `persons` people: its counts are compared as rates
-        _run("plan", "status", str(default_plans_path() / name), "--actuals", str(values),
-             "--population", str(persons), "-o", str(status), *csv)  # fmt: skip
-        outputs["plan status"] = status
-    return outputs | _population_health(out, warehouse, extract, key_file, place, csv)
-
-
-def _population_health(
-    out: Path, warehouse: Path, extract: Path, key: Path, place: PlaceFile, csv: tuple[str, ...]
-) -> dict[str, Path]:
+def _population_health(out: Path, done: DemoRun, csv: tuple[str, ...]) -> dict[str, Path]:
     """Segments and their profiles, the risk model, and the at-risk counts per neighbourhood.
 
-    The case list runs under the demo's own deployment, marked ``development:
-    true``: its roles file and audit log are the demo's (in ``out``), which a real
-    deployment never allows, so it releases synthetic data only.
+    The case list runs under the demo's own deployment (services.demo.demo_deployment).
+    These steps still go through the phm commands until their services exist.
     """
-    from placehealth.data.synth.geography import neighbourhood_codes
     from placehealth.deployment import ENV_DEPLOYMENT
+    from placehealth.services.demo import demo_deployment, first_team
 
-    team = neighbourhood_codes(place)[0]  # the first neighbourhood's team
+    team = first_team(done.place)
     segments = out / "segments.csv"
     model = out / "risk-model.json"
     at_risk = out / "at-risk-by-neighbourhood.csv"
     cohort = out / f"cohort-{team}.csv"
-    truth = extract / "truth" / "emergency_risk.parquet"
-    wh = str(warehouse)
+    truth = done.extract / "truth" / "emergency_risk.parquet"
+    wh = str(done.warehouse)
     gate = ["--model", str(model)]
     _run("phm", "segments", "-w", wh, "--by", "neighbourhood", "-o", str(segments), *csv)
-    _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file", str(key),
-         "--model", str(model))  # fmt: skip
-    deployment = _demo_deployment(out, team)
+    _run("phm", "model", "fit", "-w", wh, "--truth", str(truth), "--key-file",
+         str(done.key_file), "--model", str(model))  # fmt: skip
+    deployment = demo_deployment(out, team)
     with _environment(ENV_DEPLOYMENT, str(deployment)):
         _run("phm", "cohort", "-w", wh, "--summary", *gate, *csv, "--user", "analyst",
              "-o", str(at_risk))  # fmt: skip
@@ -164,16 +136,6 @@ def _population_health(
     }
 
 
-def _demo_deployment(out: Path, neighbourhood: str) -> Path:
-    """The demo's deployment and roles file; the audit log is rebuilt with the warehouse."""
-    (out / "roles.yaml").write_text(DEMO_ROLES.format(neighbourhood=neighbourhood))
-    path = out / "deployment.yaml"
-    path.write_text(DEMO_DEPLOYMENT)
-    (out / "audit.jsonl").unlink(missing_ok=True)
-    (out / "audit-head" / "audit.jsonl.head").unlink(missing_ok=True)
-    return path
-
-
 @contextmanager
 def _environment(name: str, value: str) -> Iterator[None]:
     """Set one environment variable for the block, as the service running a command would."""
@@ -186,44 +148,6 @@ def _environment(name: str, value: str) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = previous
-
-
-DEMO_ROLES = """\
-# Demo users: an analyst (suppressed counts) and one neighbourhood's team.
-users:
-  analyst:
-    role: analyst
-  team:
-    role: neighbourhood_team
-    neighbourhoods: [{neighbourhood}]
-"""
-DEMO_DEPLOYMENT = """\
-# The demo's deployment: development only. Its roles file and audit log sit in the demo's
-# folder, writable by whoever runs it, so it releases synthetic data alone. A real place
-# installs a protected deployment (examples/deployment.yaml, docs/security.md).
-roles: roles.yaml
-audit_log: audit.jsonl
-audit_head: audit-head/audit.jsonl.head
-identity: option
-development: true
-"""
-
-
-def _board_packs(out: Path, names: list[str], csv: tuple[str, ...]) -> list[Path]:
-    """A board pack for each of the place's plans against synthetic monthly actuals.
-
-    The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
-    warehouse's indicator values feed the pack.
-    """
-    packs = []
-    for name in names:
-        folder = str(default_plans_path() / name)
-        actuals = str(out / f"sample-actuals-{name}.csv")
-        pack = out / f"board-pack-{name}.pdf"
-        _run("report", "sample-actuals", "-p", folder, "--seed", "1", "-o", actuals, *csv)
-        _run("report", "board", "-p", folder, "-a", actuals, "-o", str(pack), "--scale", "0.8")
-        packs.append(pack)
-    return packs
 
 
 def register(app: typer.Typer) -> None:

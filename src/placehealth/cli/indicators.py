@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from placehealth.cli.options import PLAIN_UTF8, console
+from placehealth.cli.options import PLAIN_UTF8, console, progress_bar
 from placehealth.cli.place import PLACE_HELP
 from placehealth.errors import ValidationError
 
@@ -59,54 +58,17 @@ def compute(
 
     Example: placehealth indicators compute --warehouse out/warehouse.duckdb -o values.csv
     """
-    from placehealth.engine import open_backend
-    from placehealth.engine.geography import area_names, warehouse_place
-    from placehealth.engine.indicators import PIPELINES, Context, compute_all
-    from placehealth.publish import write
-    from placehealth.publish.indicators import publish_indicators
+    from placehealth.services.indicators import compute as compute_indicators
 
     fys = parse_years(years) if years is not None else None
-    backend = open_backend(engine, warehouse)
-    try:
-        if fys is None:
-            from placehealth.engine.window import data_window
-
-            fys = data_window(backend).whole_financial_years
-            if not fys:
-                raise ValidationError(
-                    "the data hold no whole financial year", column="--years", hint="name the years"
-                )
-        place = warehouse_place(backend, place)
-    except ValidationError:
-        backend.close()
-        raise
-    calendar = list(range(fys[0] + 1, fys[-1] + 1))  # whole calendar years inside the span
-    pooled = [(y, y + 2) for y in calendar if y + 2 <= calendar[-1]]
-    ctx = Context(backend, years=fys, pooled=pooled, place=place)
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("indicators", total=len(PIPELINES))
-
-        def done(name: str) -> None:
-            progress.update(task, advance=1, description=name)
-
-        values = compute_all(ctx, progress=done)
-        lsoa, practice = ctx.geography
-        names = area_names(backend, place)
-    backend.close()
-    with console.status("disclosure control"):
-        published = publish_indicators(values, lsoa, practice, place=place, names=names)
-    path = write(published, output, bom=not plain_utf8)
-    counts = values.groupby("indicator_id").size()
-    hidden = int(published.frame["suppressed"].sum())
+    with progress_bar("indicators") as progress:
+        run = compute_indicators(
+            warehouse, output, engine=engine, years=fys, place=place, bom=not plain_utf8,
+            progress=progress,
+        )  # fmt: skip
     console.print(
-        f"{len(values):,} indicator values ({len(counts)} indicators) on {engine}, "
-        f"{hidden:,} with small counts hidden → {path}"
+        f"{run.values:,} indicator values ({run.indicators} indicators) on {engine}, "
+        f"{run.hidden:,} with small counts hidden → {run.path}"
     )
 
 

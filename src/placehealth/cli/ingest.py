@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from placehealth.cli.options import PLAIN_UTF8, console, print_json
+from placehealth.cli.options import PLAIN_UTF8, console, print_json, progress_bar
 
 if TYPE_CHECKING:
     from placehealth.data.ingest import LoadResult
@@ -54,27 +53,12 @@ def ingest(
     Synthetic data (from placehealth synth): placehealth ingest out/synth --warehouse
     out/warehouse.duckdb --key-file secret.key --synthetic
     """
-    from placehealth.data.extracts import find_extracts
-    from placehealth.data.ingest import ingest as run_ingest
-    from placehealth.data.pseudonymise import load_key
+    from placehealth.services.ingest import load
 
-    key = load_key(key_file)
-    total = len(find_extracts(source))
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} files"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True, disable=as_json) as progress:
-        task = progress.add_task("loading", total=total)
-
-        def done(table: str) -> None:
-            progress.update(task, advance=1, description=table)
-
-        result = run_ingest(
-            source, warehouse, key, report=report, progress=done, synthetic=synthetic,
-            bom=not plain_utf8,
+    with progress_bar("loading", "files", disable=as_json) as progress:
+        result = load(
+            source, warehouse, key_file=key_file, report=report, synthetic=synthetic,
+            bom=not plain_utf8, progress=progress,
         )  # fmt: skip
     if as_json:
         print_json(
@@ -135,11 +119,9 @@ def optout(
 
     Example: placehealth optout optouts.csv --warehouse out/warehouse.duckdb --key-file secret.key
     """
-    from placehealth.data.optout import opt_out
-    from placehealth.data.pseudonymise import load_key
+    from placehealth.services.ingest import opt_out
 
-    key = load_key(key_file)
-    result = opt_out(listing, warehouse, key)
+    result = opt_out(listing, warehouse, key_file=key_file)
     if as_json:
         print_json(
             {

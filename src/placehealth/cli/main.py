@@ -17,7 +17,7 @@ from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from placehealth import __version__
-from placehealth.cli.crash import crash_summary, write_crash_report
+from placehealth.crash import crash_summary, record_crash
 from placehealth.errors import UserError
 from placehealth.redact import mask_identifiers
 
@@ -47,11 +47,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "placehealth.cli.plan",
         "Plans as code: show ambitions, check their arithmetic, track status.",
     ),
+    "finance": (
+        "placehealth.cli.finance",
+        "Financial tables kept as data: printed values beside recomputed ones.",
+    ),
     "stats": (
         "placehealth.cli.stats",
         "Indicator statistics to the public-health (PHE/Fingertips) standard.",
     ),
     "indicators": ("placehealth.cli.indicators", "Indicators computed from the warehouse."),
+    "chart": (
+        "placehealth.cli.chart",
+        "Draw one chart of indicator values: overview, compare, trend, inequality or map.",
+    ),
     "report": (
         "placehealth.cli.report",
         "Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.",
@@ -65,6 +73,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Population health management: segments, frailty, risk of emergency admission, "
         "case finding.",
     ),
+    "serve": (
+        "placehealth.cli.serve",
+        "Start the web site over a run's outputs (the demo's by default), printing its address.",
+    ),
+    "site": ("placehealth.cli.serve", "The web site's database and accounts."),
 }
 MARKUP = None  # plain help: Typer's rich help alone would double the start-up time
 
@@ -201,7 +214,7 @@ def run() -> None:
         show()
         sys.exit(getattr(exc, "exit_code", 2))
     except Exception as exc:
-        report = write_crash_report(exc)
+        report = record_crash(exc)
         where = f"; the full report is in {report}" if report else ""
         err_console.print(
             f"[bold red]internal error:[/] {mask_identifiers(crash_summary(exc))}{where}. "

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from placehealth.services.progress import Progress
 
 console = Console()
 
@@ -87,3 +92,24 @@ AGE_OPTION = typer.Option(
     help="Fingertips age band to read (default: All ages, else the indicator's only band), "
     "e.g. '65+ yrs', or all.",
 )
+
+
+@contextmanager
+def progress_bar(first: str, unit: str = "", *, disable: bool = False) -> Iterator[Progress]:
+    """A transient bar on the console, fed by a service's progress callback.
+
+    ``first`` names the bar until the first step is done; ``unit`` follows the count.
+    """
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    count = "{task.completed}/{task.total}" + (f" {unit}" if unit else "")
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), TextColumn(count),
+               TimeElapsedColumn())  # fmt: skip
+    with Bar(*columns, console=console, transient=True, disable=disable) as bar:
+        task = bar.add_task(first, total=None)
+
+        def update(step: str, done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total, description=step)
+
+        yield update

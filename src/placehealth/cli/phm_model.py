@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from placehealth.cli.options import console, print_json
@@ -82,39 +89,39 @@ def fit_command(
 
     Example: placehealth phm model fit -w out/wh.duckdb --truth synth/truth/emergency_risk.parquet
     """
-    model_path = old_model or model_path
-    from placehealth.engine import open_backend
-    from placehealth.phm.risk_model import calibration_chart, fit, write_model
+    from placehealth.services import risk
 
     start = _date(fit_index, "--fit-index") if fit_index else None
     later = _date(validate_index, "--validate-index") if validate_index else None
-    key = None
-    if truth is not None:
-        from placehealth.data.pseudonymise import load_key
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("features at the fit index date", total=None)
 
-        key = load_key(key_file)
-    backend = open_backend(engine, warehouse)
-    columns = (SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn())
-    try:
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("starting", total=None)
-            model = fit(
-                backend,
-                start,
-                later,
-                truth=truth,
-                key=key,
-                progress=lambda name: progress.update(task, description=name),
-            )
-    finally:
-        backend.close()
-    write_model(model, model_path)
-    charts = calibration_chart(model, model_path.with_name(model_path.stem + "-calibration"))
+        def show(step: str, done: int, total: int | None) -> None:
+            progress.update(task, description=step, completed=done, total=total)
+
+        run = risk.fit(
+            warehouse,
+            old_model or model_path,
+            fit_index=start,
+            validate_index=later,
+            truth=truth,
+            key_file=key_file,
+            engine=engine,
+            progress=show,
+        )
+    model = run.model
     _print_summary(
         model.metrics, f"Risk model, fitted {model.fit_index}, validated {model.validate_index}"
     )
-    console.print(f"model → {model_path}")
-    for chart in charts:
+    console.print(f"model → {run.path}")
+    for chart in run.charts:
         console.print(f"calibration plot → {chart}")
 
 
@@ -127,17 +134,11 @@ def report_command(
 
     Example: placehealth phm model report --model out/phm/risk-model.json --json
     """
-    from placehealth.phm.risk_model import read_model
+    from placehealth.services import risk
 
-    model = read_model(model_path)
+    model = risk.read(model_path)
     if as_json:
-        print_json(
-            {
-                "fit_index_date": model.fit_index.isoformat(),
-                "validation_index_date": model.validate_index.isoformat(),
-                **model.metrics,
-            }
-        )
+        print_json(risk.figures(model))
         return
     _print_summary(
         model.metrics, f"Risk model, fitted {model.fit_index}, validated {model.validate_index}"

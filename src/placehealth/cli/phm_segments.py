@@ -18,56 +18,28 @@ from placehealth.errors import ValidationError
 if TYPE_CHECKING:  # the data libraries load when a command runs, not for its help
     import pandas as pd
 
-    from placehealth.engine.backends import Backend
-    from placehealth.phm.population import DataWindow
-
-TOP = (0.005, 0.01, 0.05, 0.10, 0.11, 0.20)
-MEASURES = {"bed_days": "bed_days", "emergency_admissions": "emergency_admissions",
-            "ae": "ae_attendances", "cost": "cost"}  # fmt: skip
-NEEDS = ("deprivation", "activity", "combined")
-_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
-
 WAREHOUSE = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file.")
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 ENGINE = typer.Option("duckdb", "--engine", help="duckdb (default) or spark.")
 
 
-def parse_date(text: str, option: str = "--index-date") -> dt.date:
+def parse_date(text: str | None, option: str = "--index-date") -> dt.date | None:
     """'2018-04-01' (or 01/04/2018, day first) → a date, or an error saying what to write."""
     from placehealth.dates import read_date
 
-    return read_date(text, option=option).date()
+    return None if text is None else read_date(text, option=option).date()
 
 
-def index_date_in(window: DataWindow, text: str | None, option: str = "--index-date") -> dt.date:
-    """The date asked for, inside the data; none asked: the last 1 April with a year after it."""
-    if text is None:
-        return window.latest_full_year()
-    day = parse_date(text, option)
-    window.check(day, option)
-    return day
-
-
-def parse_year(text: str) -> dt.date:
+def parse_year(text: str | None) -> dt.date | None:
     """'2017/18' → 1 April 2017."""
+    if text is None:
+        return None
     m = _YEAR.match(text.strip())
     if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
         raise ValidationError(
             f"cannot read financial year '{text}'", column="--year", hint="write e.g. 2017/18"
         )
     return dt.date(int(m.group(1)), 4, 1)
-
-
-def year_in(window: DataWindow, text: str | None) -> tuple[dt.date, str]:
-    """The financial year asked for (its 1 April and label), beginning inside the data; none
-    asked: the last whole year in the data."""
-    from placehealth.periods import financial_year_label
-
-    if text is None:
-        start = window.latest_full_year()
-        return start, financial_year_label(start.year)
-    start = parse_year(text)
-    window.check_year(start, text.strip())
-    return start, text.strip()
 
 
 def _choice(value: str, allowed: tuple[str, ...] | list[str], option: str) -> str:
@@ -124,29 +96,28 @@ def segments_command(
 
     Example: placehealth phm segments -w out/warehouse.duckdb --by neighbourhood -o segments.csv
     """
-    from placehealth.engine import open_backend
-    from placehealth.engine.geography import warehouse_place
-    from placehealth.phm.population import data_window
-    from placehealth.phm.profiles import AREA_TYPES, profiles, window
+    from placehealth.phm.profiles import AREA_TYPES
     from placehealth.phm.segments import SEGMENT_NAMES
-    from placehealth.publish import Published, write
+    from placehealth.services import phm as service
 
-    if index_date is not None:
-        parse_date(index_date)
+    day = parse_date(index_date)
     areas = [_choice(by, AREA_TYPES, "--by")] if by is not None else list(AREA_TYPES)
     _choice(period, ("after", "before"), "--period")
-    backend = open_backend(engine, warehouse)
     started = time.perf_counter()
-    try:
-        data = data_window(backend)
-        day = index_date_in(data, index_date)
-        place = warehouse_place(backend, place)
-        with console.status("segmenting and profiling"):
-            result = profiles(backend, day, period=period, area_types=areas, place=place)  # type: ignore[arg-type]
-    finally:
-        backend.close()
+    with console.status("segmenting and profiling") as status:
+        run = service.segments(
+            warehouse,
+            index_date=day,
+            area_types=areas,
+            period=period,  # type: ignore[arg-type]
+            place=place,
+            output=output,
+            engine=engine,
+            bom=not plain_utf8,
+            progress=lambda step, _done, _total: status.update(step),
+        )
     seconds = time.perf_counter() - started
-    path = write(Published(result.profile), output, bom=not plain_utf8)
+    result, day, path = run.profiles, run.profiles.index_date, run.path
     if as_json:
         print_json(
             {
@@ -182,10 +153,9 @@ def segments_command(
                 f"Top 11% of {who} hold {_pct(top)} of bed-days; "
                 f"74% of bed-days are held by {_pct(holding)} of {who}."
             )
-    end = window(day, period)[1]  # type: ignore[arg-type]
-    if end > data.end + dt.timedelta(days=1):
+    if run.short_follow_up:
         console.print(
-            f"[yellow]Note: the data end on {data.end.isoformat()}, so activity after "
+            f"[yellow]Note: the data end on {run.window.end.isoformat()}, so activity after "
             f"{day.isoformat()} covers less than 12 months.[/yellow]"
         )
     console.print(f"Profile ({len(result.profile):,} rows, {seconds:.1f} s) → {path}")
@@ -194,27 +164,6 @@ def segments_command(
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     clean = frame.astype(object).where(frame.notna(), None)
     return list(clean.to_dict(orient="records"))  # type: ignore[arg-type]
-
-
-def person_amounts(backend: Backend, start: dt.date, measure: str) -> pd.DataFrame:
-    """Everyone alive on ``start`` with their amount of ``measure`` in the following year."""
-    import narwhals as nw
-
-    from placehealth.phm.costs import person_costs
-    from placehealth.phm.profiles import SPELLS, activity, window
-    from placehealth.phm.segments import alive
-
-    people = alive(backend, start).select("person_key")
-    if measure == "cost":
-        end = window(start, "after")[1]
-        priced = person_costs(backend, start, end)
-        joined = people.join(priced, on="person_key", how="left")
-        return backend.collect(joined.with_columns(nw.col("cost").fill_null(0.0)))
-    amounts = activity(backend, start, "after").select("person_key", measure, SPELLS)
-    joined = people.join(amounts, on="person_key", how="left").with_columns(
-        nw.col(measure, SPELLS).fill_null(0)
-    )
-    return backend.collect(joined)
 
 
 def concentration_command(
@@ -247,40 +196,28 @@ def concentration_command(
 
     Example: placehealth phm concentration -w out/warehouse.duckdb --year 2017/18 -o lorenz.csv
     """
-    from placehealth.engine import open_backend
-    from placehealth.phm.concentration import lorenz, top_share
-    from placehealth.phm.population import data_window
-    from placehealth.phm.profiles import PATIENTS
-    from placehealth.tables import write_table
+    from placehealth.phm.hospital_use import patients_are
+    from placehealth.services import phm as service
 
-    column = MEASURES[_choice(measure, tuple(MEASURES), "--measure")]
-    if year is not None:
-        parse_year(year)
-    backend = open_backend(engine, warehouse)
-    try:
-        start, year = year_in(data_window(backend), year)
-        frame = person_amounts(backend, start, column)
-    finally:
-        backend.close()
-    values = frame[column].to_numpy(dtype=float)
-    if values.sum() <= 0:
-        raise ValidationError(f"no {measure} in {year}", hint="choose another year or measure")
-    everyone = top_share(values, TOP)
-    base = frame[PATIENTS.get(column, column)].to_numpy(dtype=float) > 0
-    patients = top_share(values[base], TOP)
-    curve = lorenz(values, points=1001)
-    if output is not None:
-        write_table(curve, output, bom=not plain_utf8)
-    if chart is not None:
-        _chart(curve, chart, f"{measure} {year}")
+    run = service.concentration(
+        warehouse,
+        measure=measure,
+        year=parse_year(year),
+        output=output,
+        chart=chart,
+        engine=engine,
+        bom=not plain_utf8,
+    )
+    found, year, column = run.concentration, run.year, run.column
+    everyone, patients = found.top_share_people, found.top_share_patients
     if as_json:
         print_json(
             {
                 "measure": measure,
                 "year": year,
-                "people": len(values),
-                "patients": int(base.sum()),
-                "total": float(values.sum()),
+                "people": found.people,
+                "patients": found.patients,
+                "total": found.total,
                 "top_share_people": {f"{f:g}": float(v) for f, v in everyone.items()},
                 "top_share_patients": {f"{f:g}": float(v) for f, v in patients.items()},
             }
@@ -289,68 +226,16 @@ def concentration_command(
     table = Table(title=f"Concentration of {measure} in {year}")
     for name in ("Heaviest", "Share (all people)", "Share (patients)"):
         table.add_column(name, justify="right")
-    for f in TOP:
+    for f in everyone.index:
         table.add_row(f"{f:.1%}", _pct(everyone[f]), _pct(patients[f]))
     console.print(table)
-    kind = "any hospital spell" if column in PATIENTS else f"any {measure}"
     console.print(
-        f"{len(values):,} people alive on {start.isoformat()}, "
-        f"{int(base.sum()):,} patients ({kind}), "
-        f"{values.sum():,.0f} {measure} in all."
+        f"{found.people:,} people alive on {run.start.isoformat()}, "
+        f"{found.patients:,} patients ({patients_are(column, measure)}), "
+        f"{found.total:,.0f} {measure} in all."
     )
-    if output is not None:
-        console.print(f"Lorenz curve → {output}")
-
-
-def _chart(curve: pd.DataFrame, path: Path, title: str) -> None:
-    """The Lorenz curve against the line of equality, with altair, written by the one
-    chart writer (placehealth.reports.charts.write_chart)."""
-    import altair as alt
-    import pandas as pd
-
-    from placehealth.reports.charts import check_chart_path, write_chart
-
-    check_chart_path(path)
-    base = alt.Chart(curve).encode(
-        x=alt.X(
-            "people_share:Q", title="Share of people (lightest first)", axis=alt.Axis(format="%")
-        ),
-        y=alt.Y("quantity_share:Q", title="Share of the total", axis=alt.Axis(format="%")),
-    )
-    equality = (
-        alt.Chart(pd.DataFrame({"people_share": [0.0, 1.0], "quantity_share": [0.0, 1.0]}))
-        .mark_line(strokeDash=[4, 4], color="grey")
-        .encode(x="people_share:Q", y="quantity_share:Q")
-    )
-    layered = (equality + base.mark_line()).properties(
-        title=f"Lorenz curve: {title}", width=400, height=400
-    )
-    write_chart(layered.to_dict(), path)
-
-
-def neighbourhood_need(backend: Backend, day: dt.date) -> pd.DataFrame:
-    """Per LSOA: people alive at ``day``, emergency admissions in the 12 months before, and
-    the LSOA's neighbourhood and IMD decile."""
-    import narwhals as nw
-
-    from placehealth.engine import tables as t
-    from placehealth.phm.profiles import activity
-    from placehealth.phm.segments import alive
-
-    people = alive(backend, day).group_by("lsoa").agg(nw.len().alias("population"))
-    admissions = (
-        activity(backend, day, "before")
-        .join(backend.table(t.PERSON).select("person_key", "lsoa"), on="person_key", how="inner")
-        .group_by("lsoa")
-        .agg(nw.col("emergency_admissions").sum())
-    )
-    geo = backend.table(t.LSOA).select("lsoa", "neighbourhood", "imd_decile")
-    joined = (
-        people.join(geo, on="lsoa", how="inner")
-        .join(admissions, on="lsoa", how="left")
-        .with_columns(nw.col("emergency_admissions").fill_null(0))
-    )
-    return backend.collect(joined).sort_values("lsoa").reset_index(drop=True)
+    if run.curve_path is not None:
+        console.print(f"Lorenz curve → {run.curve_path}")
 
 
 def allocate_command(
@@ -381,37 +266,21 @@ def allocate_command(
 
     Example: placehealth phm allocate -w out/warehouse.duckdb --budget 1000000 --need combined
     """
-    from placehealth.engine import open_backend
-    from placehealth.phm.allocation import activity_need, allocate, combine_need, deprivation_need
-    from placehealth.phm.population import data_window
-    from placehealth.tables import write_table
+    from placehealth.phm.need import NEEDS
+    from placehealth.services import phm as service
 
     _choice(need, NEEDS, "--need")
-    if index_date is not None:
-        parse_date(index_date)
-    backend = open_backend(engine, warehouse)
-    try:
-        day = index_date_in(data_window(backend), index_date)
-        lsoa = neighbourhood_need(backend, day)
-    finally:
-        backend.close()
-    deprivation = deprivation_need(lsoa["imd_decile"])
-    use = activity_need(lsoa["emergency_admissions"], lsoa["population"])
-    lsoa["need_index"] = {
-        "deprivation": deprivation,
-        "activity": use,
-        "combined": combine_need(lsoa["population"], {"deprivation": deprivation, "activity": use}),
-    }[need]
-    whole = float(budget).is_integer()
-    table = allocate(
-        lsoa,
-        budget,
-        by="neighbourhood",
+    run = service.allocation(
+        warehouse,
+        budget=budget,
+        need=need,
         universal_share=universal_share,
-        unit=1.0 if whole else None,
-    ).reset_index()
-    if output is not None:
-        write_table(table, output, bom=not plain_utf8)
+        index_date=parse_date(index_date),
+        output=output,
+        engine=engine,
+        bom=not plain_utf8,
+    )
+    table = run.table
     if as_json:
         print_json(_records(table))
         return
@@ -430,8 +299,8 @@ def allocate_command(
             _pct(row.share),
         )
     console.print(out)
-    if output is not None:
-        console.print(f"Allocation → {output}")
+    if run.path is not None:
+        console.print(f"Allocation → {run.path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -19,13 +18,7 @@ from placehealth.cli.options import (
     default_plans_path,
     print_json,
 )
-from placehealth.errors import ValidationError
 from placehealth.plans.severity import Severity
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from placehealth.plans.load import Plan
 
 plan_app = typer.Typer(
     help="Plans as code: show ambitions, check their arithmetic, track status.\n\n"
@@ -55,30 +48,23 @@ def check(
     """Recompute every trajectory, headline and ratio; report each disagreement.
 
     Each finding has a stable id, a severity, the printed and recomputed numbers,
-    their difference and the source lines. Findings listed in --accepted (by id,
+    their difference and the source lines. A plan folder's finance/ tables are checked
+    too: every total, difference, % change, per-head figure, growth rate and figure
+    restated in the text (docs/finance.md). Findings listed in --accepted (by id,
     each with a reason) are left out and counted; listed ids that match nothing
     are named, so the file does not go stale.
 
     Example: placehealth plan check plans/ --severity warning --accepted accepted.yaml
     """
-    from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import check_plans
-    from placehealth.plans.check.accepted import apply_accepted
     from placehealth.plans.check.findings import fmt
-    from placehealth.plans.load import load_plans
+    from placehealth.services.plans import check as check_plans
 
-    catalogue = load_catalogue()
-    plans = load_plans(path or default_plans_path())
-    order = list(Severity)
-    findings = [
-        f for f in check_plans(plans, catalogue) if order.index(f.severity) <= order.index(severity)
-    ]
-    if accepted is not None:
-        review = apply_accepted(findings, accepted)
-        findings = review.open
+    checked = check_plans(path or default_plans_path(), severity=severity, accepted=accepted)
+    plans, findings = checked.plans, checked.findings
+    if checked.accepted is not None:
         _notes.print(
-            f"{len(review.accepted)} accepted finding(s) left out"
-            + (f"; accepted but not found: {', '.join(review.stale)}" if review.stale else "")
+            f"{len(checked.accepted)} accepted finding(s) left out"
+            + (f"; accepted but not found: {', '.join(checked.stale)}" if checked.stale else "")
         )
     if as_json:
         print_json([f.as_dict() for f in findings])
@@ -113,16 +99,10 @@ def show(
 
     Example: placehealth plan show plans/ccg-2014 --json
     """
-    from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import validate_references
     from placehealth.plans.check.findings import fmt
-    from placehealth.plans.load import load_plans
-    from placehealth.plans.show import trajectory_rows
+    from placehealth.services.plans import show as show_plans
 
-    catalogue = load_catalogue()
-    plans = load_plans(path or default_plans_path())
-    validate_references(plans, catalogue)
-    rows = trajectory_rows(plans, catalogue)
+    plans, rows = show_plans(path or default_plans_path())
     if as_json:
         print_json(rows)
         return
@@ -145,9 +125,6 @@ def show(
                 traj,
             )
         console.print(table)
-
-
-# Which rows of a Fingertips download to read (shared with report board).
 
 
 @plan_app.command("status")
@@ -197,31 +174,16 @@ def status(
 
     Example: placehealth plan status plans/ccg-2014 --actuals actuals.csv --population 20000
     """
-    from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import validate_references
-    from placehealth.plans.load import load_plans
-    from placehealth.plans.status import plan_status, read_actuals
+    from placehealth.services.plans import status as plan_status
 
-    if area and all_areas:
-        raise ValidationError("give --area or --all-areas, not both")
-    catalogue = load_catalogue()
-    plans = load_plans(plan)
-    validate_references(plans, catalogue)
-    frame = read_actuals(actuals, catalogue, sex=sex, age=age, sheet=sheet, header_row=header_row)
-    from placehealth.plans.coverage import coverage, refuse_or_warn
-
-    found = coverage(plans, catalogue, frame, area=area, all_areas=all_areas)
-    if note := refuse_or_warn(found, actuals, strict=strict):
+    def warn(note: str) -> None:
         _notes.print(f"[yellow]warning:[/] {note}", highlight=False, soft_wrap=True)
-    result = plan_status(
-        plans, catalogue, frame, area=area, all_areas=all_areas, population=population
-    )
-    if strict:
-        _refuse_incomparable(result, plans)
-    if output is not None:
-        from placehealth.tables import write_table
 
-        write_table(result, output, bom=not plain_utf8)
+    result = plan_status(
+        plan, actuals, area=area, all_areas=all_areas, population=population, strict=strict,
+        sex=sex, age=age, sheet=sheet, header_row=header_row, output=output,
+        bom=not plain_utf8, warn=warn,
+    ).frame  # fmt: skip
     if as_json:
         print_json(result.to_dict(orient="records"))
         return
@@ -241,20 +203,6 @@ def status(
     console.print(table)
     if len(result) > 200:
         console.print(f"… {len(result) - 200} more rows; use --output to write them all")
-
-
-def _refuse_incomparable(result: pd.DataFrame, plans: list[Plan]) -> None:
-    """--strict: the first row that could not be compared is an error naming its plan file."""
-    refused = result[result["status"] == "not comparable"]
-    if refused.empty:
-        return
-    rec = refused.iloc[0]
-    files = {(p.document.id, a): f for p in plans for a, f in p.files.items()}
-    raise ValidationError(
-        f"ambition '{rec['ambition']}' ({rec['area']}) cannot be compared: {rec['comparison']}",
-        file=files.get((rec["document"], rec["ambition"])),
-        hint="fix the actuals or the plan, or drop --strict to report it as 'not comparable'",
-    )
 
 
 def _cell(value: object) -> str:

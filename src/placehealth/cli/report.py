@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import Progress
 
-from placehealth.cli.options import AGE_OPTION, HEADER_ROW, PLAIN_UTF8, SEX_OPTION, SHEET, console
-from placehealth.errors import InputFileError
+from placehealth.cli.options import (
+    AGE_OPTION,
+    HEADER_ROW,
+    PLAIN_UTF8,
+    SEX_OPTION,
+    SHEET,
+    console,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
-    from placehealth.plans.load import Plan
-    from placehealth.reports.pack import PackData
+    from placehealth.services.progress import Progress
 
 report_app = typer.Typer(
     help="Board packs and exception reports (HTML, PDF, CSV) from plans and actuals.\n\n"
@@ -43,63 +50,15 @@ _SCALE = typer.Option(
 )
 
 
-def _prepare(
-    plan: Path,
-    actuals: Path,
-    month: str | None,
-    notes: Path | None,
-    area: str | None,
-    scale: float,
-    output: Path,
-    sheet: str | None = None,
-    header_row: int = 1,
-    strict: bool = False,
-    *,
-    sex: str = "persons",
-    age: str | None = None,
-) -> tuple[list[Plan], PackData]:
-    from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import validate_references
-    from placehealth.plans.load import load_plans
-    from placehealth.plans.status import read_actuals
-    from placehealth.reports.figures import attach_charts, attach_spc
-    from placehealth.reports.notes import load_notes
-    from placehealth.reports.pack import assemble
-    from placehealth.reports.render import warm_up_pdf
+@contextmanager
+def _reporting() -> Iterator[tuple[Progress, Callable[[str], None]]]:
+    """The bar a report's charts draw on, and where the actuals' coverage warning goes."""
 
-    catalogue = load_catalogue()
-    plans = load_plans(plan)
-    validate_references(plans, catalogue)
-    narrative = load_notes(notes, plans) if notes is not None else None
-    frame = read_actuals(actuals, catalogue, sex=sex, age=age, sheet=sheet, header_row=header_row)
-    from placehealth.plans.coverage import coverage, refuse_or_warn
-
-    found = coverage(plans, catalogue, frame, area=area)
-    if note := refuse_or_warn(found, actuals, strict=strict):
+    def warn(note: str) -> None:
         typer.echo(f"warning: {note}", err=True)
-    data = assemble(plans, catalogue, frame, month=month, area=area, notes=narrative)
-    attach_spc(data)
-    pdf = output.suffix.lower() == ".pdf"  # PNG charts lay out faster in a PDF
-    if pdf:
-        warm_up_pdf()
-    if scale > 0:
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("charts", total=None)
 
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            attach_charts(data, scale=scale, image="png" if pdf else "svg", progress=progress)
-    return plans, data
-
-
-def _check_suffix(output: Path, allowed: set[str]) -> None:
-    if output.suffix.lower() not in allowed:
-        raise InputFileError(
-            f"unsupported output type '{output.suffix}'",
-            file=output,
-            hint="use " + ", ".join(sorted(allowed)),
-        )
+    with progress_bar("charts") as progress:
+        yield progress, warn
 
 
 @report_app.command("board")
@@ -127,21 +86,19 @@ def board(
 
     Example: placehealth report board -p plans/my-plan -a actuals.csv -o pack.pdf
     """
-    from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import check_plans
-    from placehealth.reports.board import write_board
+    from placehealth.services.reports import PackSource
+    from placehealth.services.reports import board as board_pack
 
-    _check_suffix(output, {".html", ".htm", ".pdf"})
-    plans, data = _prepare(
-        plan, actuals, month, notes, area, scale, output, sheet, header_row, strict,
-        sex=sex, age=age,
+    source = PackSource(
+        plan, actuals, month=month, notes=notes, area=area, scale=scale, sheet=sheet,
+        header_row=header_row, strict=strict, sex=sex, age=age,
     )  # fmt: skip
-    findings = check_plans(plans, load_catalogue())
-    with console.status(f"writing {output}"):
-        path = write_board(data, findings, output, title=title, source=actuals.name)
+    with _reporting() as (progress, warn):
+        pack = board_pack(source, output, title=title, progress=progress, warn=warn)
+    data = pack.data
     console.print(
         f"{len(data.ambitions)} ambitions, {len(data.exceptions())} exceptions "
-        f"({data.month}): {path}"
+        f"({data.month}): {pack.path}"
     )
 
 
@@ -165,19 +122,21 @@ def exceptions(
 
     Example: placehealth report exceptions -p plans/ccg-2014 -a actuals.csv -m 2016-03 -o exc.pdf
     """
-    from placehealth.reports.exceptions import write_exceptions
-    from placehealth.tables import WRITABLE
+    from placehealth.services.reports import PackSource
+    from placehealth.services.reports import exceptions as exception_report
 
-    _check_suffix(output, {".html", ".htm", ".pdf", *WRITABLE})
-    charts = output.suffix.lower() in {".html", ".htm", ".pdf"}
-    _, data = _prepare(
-        plan, actuals, month, notes, area, scale if charts else 0.0, output, sheet, header_row,
-        strict,
+    source = PackSource(
+        plan, actuals, month=month, notes=notes, area=area, scale=scale, sheet=sheet,
+        header_row=header_row, strict=strict,
     )  # fmt: skip
-    path = write_exceptions(data, output, title=title, source=actuals.name, bom=not plain_utf8)
+    with _reporting() as (progress, warn):
+        report = exception_report(
+            source, output, title=title, bom=not plain_utf8, progress=progress, warn=warn
+        )
+    data = report.data
     console.print(
         f"{len(data.exceptions())} of {len(data.ambitions)} ambitions are exceptions "
-        f"in {data.month}: {path}"
+        f"in {data.month}: {report.path}"
     )
 
 
@@ -202,23 +161,16 @@ def sample(
 
     Example: placehealth report sample-actuals -p plans/ccg-2014 --seed 1 -o actuals.csv
     """
-    from placehealth.catalogue import load_catalogue
-    from placehealth.plans.check import validate_references
-    from placehealth.plans.load import load_plans
-    from placehealth.plans.sample_actuals import sample_actuals
-    from placehealth.tables import write_table
+    from placehealth.services.reports import sample_actuals
 
-    catalogue = load_catalogue()
-    plans = load_plans(plan)
-    validate_references(plans, catalogue)
     names = [a.strip() for a in areas.split(",") if a.strip()] if areas else None
-    from placehealth.reports.pack import SYNTHETIC
-
-    frame = sample_actuals(plans, catalogue, seed=seed, months=months, areas=names, start=start)
-    # marked, so every report made from them carries the synthetic watermark
-    path = write_table(frame.assign(**{SYNTHETIC: True}), output, bom=not plain_utf8)
-    indicators = frame["indicator"].nunique()
-    console.print(f"{len(frame)} synthetic actuals ({indicators} indicators): {path}")
+    written = sample_actuals(
+        plan, output, seed=seed, months=months, start=start, areas=names, bom=not plain_utf8
+    )
+    indicators = written.frame["indicator"].nunique()
+    console.print(
+        f"{len(written.frame)} synthetic actuals ({indicators} indicators): {written.path}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from placehealth.cli.options import HEADER_ROW, MONTH_FIRST, PLAIN_UTF8, SHEET, console
-from placehealth.errors import ValidationError
 
 
 def spc(
@@ -74,65 +73,34 @@ def spc(
     --improvement decrease --target 4 -o ae_spc.csv --chart ae_spc.svg
     --summary-table ae_summary.xlsx
     """
-    from placehealth.reports.charts import check_chart_path
-    from placehealth.spc import MIN_POINTS, xmr
-    from placehealth.tables import check_writable, read_table, write_table
+    from placehealth.services.spc import chart as xmr_chart
 
-    if min_points is None:
-        min_points = MIN_POINTS
-    for path in (output, summary):
-        if path is not None:
-            check_writable(path)
-    if chart is not None:
-        check_chart_path(chart)
-    frame = read_table(input_path, sheet=sheet, header_row=header_row)
-    keys = [c.strip() for c in by.split(",")] if by else []
     goal: float | str | None = None
     if target is not None:
         try:
             goal = float(target)
         except ValueError:
             goal = target
-    dates = [d.strip() for d in rebase.split(",")] if rebase else None
-    try:
-        result = xmr(
-            frame, value, date, keys, improvement=improvement, target=goal, rebase=dates,
-            fix_after=fix_after, min_points=min_points, trial_limits=trial_limits,
-            rebase_exact=rebase_exact, month_first=month_first,
-        )  # fmt: skip
-    except ValidationError as exc:
-        raise ValidationError(
-            exc.message, file=input_path, row=exc.row, column=exc.column, hint=exc.hint
-        ) from None
-    path = write_table(result, output, bom=not plain_utf8)
-    if summary is not None:
-        from placehealth.spc.summary import series_summary
-
-        table = series_summary(result, value, date, keys, target=goal)
-        written = write_table(table, summary, bom=not plain_utf8)
-        console.print(f"summary of {len(table)} series → {written}")
-    if chart is not None:
-        from placehealth.reports.charts import spc_panels, write_chart
-
-        spec = spc_panels(result, value=value, date=date, by=keys, target=goal)
-        console.print(f"chart → {write_chart(spec, chart)}")
-    label = keys or [value]
-    for rows, says in (
-        (result[result["point_type"] == "insufficient_data"], "have no limits"),
-        (result[result["trial_limits"]], "have trial limits, revised as points are added"),
-    ):
-        if len(rows):
-            names = rows.drop_duplicates(label)[label].astype(str).agg(", ".join, axis=1)
-            console.print(
-                f"[yellow]warning:[/] {len(names)} series with a group of fewer than "
-                f"{min_points} points {says}: {'; '.join(names.head(10))}"
-            )
-    from placehealth.dates import ambiguity_note
-
-    if note := ambiguity_note(frame[date], month_first=month_first):
-        console.print(f"dates: {note}", highlight=False)
-    n_series = result.groupby(keys).ngroups if keys else 1
-    console.print(f"{n_series} series, {len(result):,} points → {path}")
+    run = xmr_chart(
+        input_path, output, value=value, date=date,
+        by=[c.strip() for c in by.split(",")] if by else [], target=goal,
+        improvement=improvement, rebase=[d.strip() for d in rebase.split(",")] if rebase else None,
+        fix_after=fix_after, min_points=min_points, trial_limits=trial_limits,
+        rebase_exact=rebase_exact, month_first=month_first, sheet=sheet, header_row=header_row,
+        chart_path=chart, summary=summary, bom=not plain_utf8,
+    )  # fmt: skip
+    if run.summary is not None:
+        console.print(f"summary of {run.summary_series} series → {run.summary}")
+    if run.chart is not None:
+        console.print(f"chart → {run.chart}")
+    for short in run.short:
+        console.print(
+            f"[yellow]warning:[/] {len(short.names)} series with a group of fewer than "
+            f"{run.min_points} points {short.says}: {'; '.join(short.names[:10])}"
+        )
+    if run.dates_note:
+        console.print(f"dates: {run.dates_note}", highlight=False)
+    console.print(f"{run.series} series, {len(run.frame):,} points → {run.path}")
 
 
 def register(app: typer.Typer) -> None:

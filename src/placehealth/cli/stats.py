@@ -1,22 +1,23 @@
 """``placehealth stats``: PHE indicator statistics over CSV, Parquet or Excel files.
 
-A thin layer: read the file, call the pure function in ``placehealth.stats``,
-write the result. Column names are given by options; errors name the file,
-row and column and exit with code 2.
+A thin layer: map the options onto a pure function in ``placehealth.stats`` and
+hand it to the service (``placehealth.services.stats``), which reads, computes
+and writes. Column names are given by options; errors name the file, row and
+column and exit with code 2.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from placehealth.cli.options import HEADER_ROW, PLAIN_UTF8, SHEET
-from placehealth.errors import UserError, ValidationError
+from placehealth.errors import ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,29 +82,17 @@ def _run(
     header_row: int = 1,
     bom: bool = True,
 ) -> None:
-    """Read, compute, write; a user error gets the input file's name attached."""
-    from placehealth.tables import read_table, write_table
+    """Compute through the service; print the table as CSV, or say what was written."""
+    from placehealth.services.stats import compute_file, csv_text
 
-    data = read_table(input_path, sheet=sheet, header_row=header_row)
-    try:
-        if status:
-            with err.status(status):
-                result = compute(data)
-        else:
-            result = compute(data)
-    except UserError as exc:
-        raise type(exc)(
-            exc.message,
-            file=input_path,
-            row=exc.row,
-            column=exc.column,
-            hint=exc.hint,
-        ) from None
-    if output is None:
-        result.to_csv(sys.stdout, index=False)
+    with err.status(status) if status else nullcontext():
+        run = compute_file(
+            input_path, compute, output=output, sheet=sheet, header_row=header_row, bom=bom
+        )
+    if run.path is None:
+        print(csv_text(run.frame), end="")
     else:
-        write_table(result, output, bom=bom)
-        err.print(f"wrote {len(result)} rows to {output}", highlight=False)
+        err.print(f"wrote {len(run.frame)} rows to {output}", highlight=False)
 
 
 @stats_app.command("proportion")
@@ -250,9 +239,9 @@ def isr_cmd(
     --reference england.csv --ref-count deaths --ref-population pop --by area --kind ratio
     """
     from placehealth import stats
-    from placehealth.tables import read_table
+    from placehealth.services.stats import read_reference
 
-    ref = read_table(reference) if reference is not None else None
+    ref = read_reference(reference)
     _run(
         input_path,
         output,
@@ -439,27 +428,13 @@ def funnel_cmd(
     Example: placehealth stats funnel practices.csv --numerator screened
     --denominator eligible --statistic proportion --table limits -o funnel.csv
     """
-    from placehealth import stats
+    from placehealth.services.stats import funnel
 
     def compute(d: pd.DataFrame) -> pd.DataFrame:
-        kw: dict[str, Any] = {"rate": rate, "rate_type": rate_type, "multiplier": multiplier}
-        if table == "limits":
-            return stats.funnel_limits(
-                d, numerator, denominator, statistic=statistic,  # type: ignore[arg-type]
-                ratio_type=ratio_type, years_of_data=years, **kw,  # type: ignore[arg-type]
-            )  # fmt: skip
-        if table == "significance":
-            return stats.funnel_significance(
-                d, numerator, denominator, statistic=statistic, **kw  # type: ignore[arg-type]
-            )  # fmt: skip
-        if table == "points":
-            if rate is None:
-                raise ValidationError("--table points needs --rate", hint="name the rate column")
-            return stats.funnel_points(
-                d, numerator, rate=rate, rate_type=rate_type,  # type: ignore[arg-type]
-                years_of_data=years, multiplier=multiplier, denominator=denominator,
-            )  # fmt: skip
-        raise ValidationError(f"unknown table '{table}'", hint="significance, limits or points")
+        return funnel(
+            d, numerator, denominator, table=table, statistic=statistic, rate=rate,
+            rate_type=rate_type, ratio_type=ratio_type, years=years, multiplier=multiplier,
+        )  # fmt: skip
 
     _run(input_path, output, compute, sheet=sheet, header_row=header_row, bom=not plain_utf8)
 

@@ -6,27 +6,19 @@ import math
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from placehealth.cli.options import DEFAULT_PERSONS, PERSONS_HELP, console, print_json
-from placehealth.errors import ValidationError
+from placehealth.cli.options import (
+    DEFAULT_PERSONS,
+    PERSONS_HELP,
+    console,
+    print_json,
+    progress_bar,
+)
 
 DEFAULT_OUT = Path("out/synth")
-FORMATS = ("parquet", "csv")
 
 synth_app = typer.Typer(invoke_without_command=True)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 @synth_app.callback()
@@ -55,33 +47,12 @@ def synth(
     if ctx.invoked_subcommand is not None:
         return
     out = old_out or out
-    from placehealth.data.synth.model import MAX_PERSONS, simulate
-    from placehealth.data.synth.params import YEARS
-    from placehealth.data.synth.write import write
-    from placehealth.places import load_place
+    from placehealth.services.synth import generate
 
-    the_place = load_place(place)
-
-    if not 1_000 <= persons <= MAX_PERSONS:
-        raise ValidationError(
-            f"--persons must be between 1,000 and {MAX_PERSONS:,}",
-            column="--persons",
-            hint="the 999 test range of NHS numbers limits the population",
-        )
-    if fmt not in FORMATS:
-        raise ValidationError(f"unknown format '{fmt}'", column="--format", hint="parquet or csv")
-    with _progress() as progress:
-        task = progress.add_task("simulating", total=YEARS + 13)
-
-        def step(name: str) -> None:
-            progress.update(task, advance=1, description=name)
-
-        synthetic = simulate(persons, seed, progress=step, place=the_place)
-        manifest = write(synthetic, out, fmt=fmt, progress=step)
-    rows = sum(f["rows"] for f in manifest["files"].values())
-    files = len(manifest["files"])
+    with progress_bar("simulating") as progress:
+        run = generate(out, persons=persons, seed=seed, place=place, fmt=fmt, progress=progress)
     console.print(
-        f"{the_place.name}: {persons:,} persons (seed {seed}): {rows:,} rows in {files} files "
+        f"{run.place}: {persons:,} persons (seed {seed}): {run.rows:,} rows in {run.files} files "
         f"→ {out}"
     )
 
@@ -100,22 +71,17 @@ def report(
 
     Example: placehealth synth report out/synth
     """
-    from placehealth.data.synth.report import GROUPS, calibration
-    from placehealth.data.synth.targets import PLACE, TARGETS
-    from placehealth.places import load_place
+    from placehealth.services.synth import calibrate
 
-    total = len(TARGETS) + (GROUPS if noise else 0)
-    with _progress() as progress:
-        task = progress.add_task("measuring", total=total)
-        rows = calibration(
-            folder, noise=noise, progress=lambda n: progress.update(task, advance=1, description=n)
-        )
-    missed = sum(not r.within for r in rows)
+    with progress_bar("measuring") as progress:
+        calibration = calibrate(folder, noise=noise, progress=progress)
+    rows, missed = calibration.rows, calibration.missed
     if as_json:
         print_json([r.as_dict() for r in rows])
     else:
-        name = load_place(PLACE).name
-        table = Table(title=f"Synthetic {name} against the seeds ({rows[0].persons:,} persons)")
+        table = Table(
+            title=f"Synthetic {calibration.place} against the seeds ({rows[0].persons:,} persons)"
+        )
         for name in ("target", "seed", "expected", "generated", "diff", "noise", "±10%"):
             table.add_column(name, justify="left" if name in ("target", "seed") else "right")
         for r in rows:

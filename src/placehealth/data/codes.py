@@ -14,6 +14,8 @@ import re
 import numpy as np
 import numpy.typing as npt
 
+from placehealth import icd10
+
 ICD10_PATTERN = r"[A-Z][0-9]{2}(\.?[0-9X][0-9A-Z]?)?"
 """A letter, two digits, then optionally a fourth (and fifth) character: J44, J44.1, J441, W19X."""
 SNOMED_PATTERN = r"[1-9][0-9]{5,17}"
@@ -51,14 +53,15 @@ _P = np.array(
 
 
 def normalise_icd10(code: str) -> str:
-    """Upper case with the dot after the category: 'j441' → 'J44.1'."""
-    clean = code.strip().upper().replace(".", "")
+    """The stored form: the clean code (:func:`placehealth.icd10.clean`) with the dot
+    after the category, 'j441' → 'J44.1'."""
+    clean = icd10.clean(code)
     return clean if len(clean) <= 3 else f"{clean[:3]}.{clean[3:]}"
 
 
 def normalise_icd10_sql(column: str) -> str:
     """The same normalisation in DuckDB SQL."""
-    clean = f"replace(upper(trim({column})), '.', '')"
+    clean = icd10.clean_sql(column)
     dotted = f"substr({clean}, 1, 3) || '.' || substr({clean}, 4)"
     return f"CASE WHEN length({clean}) <= 3 THEN {clean} ELSE {dotted} END"
 

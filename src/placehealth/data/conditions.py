@@ -1,7 +1,8 @@
 """The condition code list: which diagnosis codes the warehouse accepts, and their groups.
 
 Kept as a versioned YAML file (``codelists/conditions.yaml``) with its source
-and purpose. SNOMED CT ids are matched exactly; ICD-10 codes by category prefix.
+and purpose. SNOMED CT ids are matched exactly; ICD-10 codes by prefix (the one
+rule of :mod:`placehealth.icd10`), the most specific prefix deciding the group.
 Lookups run over the distinct codes of an extract (a few thousand at most), so
 the per-code Python here never meets the millions of rows.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from placehealth.data.codes import normalise_icd10
+from placehealth import icd10
 from placehealth.yamlfile import load_model
 
 FOLDER = Path(__file__).parent / "codelists"
@@ -49,14 +50,11 @@ class ConditionList(BaseModel):
                 if code.strip() in condition.snomed:
                     return condition.id
             return None
-        clean = normalise_icd10(code).replace(".", "")
         best: tuple[int, str] | None = None
         for condition in self.conditions:
-            for prefix in condition.icd10:
-                if clean.startswith(prefix.replace(".", "")) and (
-                    best is None or len(prefix) > best[0]
-                ):
-                    best = (len(prefix), condition.id)
+            prefix = icd10.longest_match(code, condition.icd10)
+            if prefix is not None and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), condition.id)
         return best[1] if best else None
 
     def map_codes(self, codes: pd.DataFrame) -> pd.DataFrame:

@@ -52,7 +52,12 @@ class DuckDBBackend:
         self._registered: dict[str, Any] = {}
 
     def tables(self) -> list[str]:
-        return [row[0] for row in self.con.sql("select table_name from duckdb_tables()").fetchall()]
+        """The tables and views it can read (a warehouse may present a table as a view)."""
+        sql = (
+            "select table_name from duckdb_tables() "
+            "union all select view_name from duckdb_views() where not internal"
+        )
+        return [row[0] for row in self.con.sql(sql).fetchall()]
 
     def table(self, name: str) -> nw.LazyFrame[Any]:
         if name not in self._registered and name not in self.tables():

@@ -18,6 +18,7 @@ from typing import Any
 import narwhals as nw
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from placehealth import icd10
 from placehealth.errors import ValidationError
 from placehealth.yamlfile import load_model, reject_repeats
 
@@ -141,7 +142,7 @@ def hfrs(
     tenths: dict[int, list[str]] = {}
     for code, value in table.points().items():
         tenths.setdefault(round(value * 10), []).append(code)
-    category = _clean(nw.col(CODE)).str.slice(0, 3)
+    category = icd10.clean_expr(nw.col(CODE), 3)
     hits = (
         _in_window(frame, index_date, lookback_years)
         .with_columns(category=category)
@@ -186,12 +187,12 @@ def efi(
     frame = _lazy(conditions, "conditions", [KEY, CODE, DATE])
     table = efi_deficits()
     coded_deficits = [d for d in table.deficits if d.icd10 or d.snomed]
-    lengths = sorted({len(_strip(p)) for d in coded_deficits for p in d.icd10 + d.icd10_exclude})
+    lengths = sorted(icd10.by_length(p for d in coded_deficits for p in d.icd10 + d.icd10_exclude))
     flags = {d.column: _deficit_match(d) for d in coded_deficits}
     # clean the code and cut its prefixes once, not once per deficit
     prepared = (
         _in_window(frame, index_date, lookback_years)
-        .with_columns(_code=_clean(nw.col(CODE)))
+        .with_columns(_code=icd10.clean_expr(nw.col(CODE)))
         .with_columns(*[nw.col("_code").str.slice(0, n).alias(f"_code{n}") for n in lengths])
     )
     coded = prepared.select(
@@ -231,21 +232,17 @@ def _deficit_match(deficit: Deficit) -> nw.Expr:
     """ICD-10 by prefix (minus exclusions), SNOMED CT by exact concept id."""
     parts = []
     if deficit.icd10:
-        icd = _any_prefix(deficit.icd10)
-        if deficit.icd10_exclude:
-            icd = icd & ~_any_prefix(deficit.icd10_exclude)
-        parts.append(icd)
+        parts.append(
+            icd10.match_expr(nw.col("_code"), deficit.icd10, deficit.icd10_exclude, cut=_code_cut)
+        )
     if deficit.snomed:
         parts.append(nw.col("_code").is_in(deficit.snomed))
     return _any_of(parts).fill_null(False)
 
 
-def _any_prefix(prefixes: list[str]) -> nw.Expr:
-    """Against the precomputed ``_code<n>`` prefix columns, one ``is_in`` per length."""
-    by_length: dict[int, set[str]] = {}
-    for prefix in prefixes:
-        by_length.setdefault(len(_strip(prefix)), set()).add(_strip(prefix))
-    return _any_of([nw.col(f"_code{n}").is_in(sorted(ps)) for n, ps in sorted(by_length.items())])
+def _code_cut(n: int) -> nw.Expr:
+    """The precomputed first ``n`` characters of the clean code."""
+    return nw.col(f"_code{n}")
 
 
 def _any_of(parts: list[nw.Expr]) -> nw.Expr:
@@ -253,10 +250,6 @@ def _any_of(parts: list[nw.Expr]) -> nw.Expr:
     for part in parts[1:]:
         result = result | part
     return result
-
-
-def _strip(prefix: str) -> str:
-    return prefix.replace(".", "").upper()
 
 
 def _extra_deficits(extra: Any, table: DeficitTable) -> nw.LazyFrame[Any]:
@@ -290,11 +283,6 @@ def _lookup(column: str, values: dict[int, list[str]]) -> nw.Expr:
     for value, codes in items[1:]:
         chain = chain.when(nw.col(column).is_in(sorted(codes))).then(nw.lit(value))
     return chain.otherwise(nw.lit(0)).cast(nw.Int64)
-
-
-def _clean(code: nw.Expr) -> nw.Expr:
-    """'f00.1 ' → 'F001': dots and spaces removed, upper case."""
-    return code.str.replace_all(".", "", literal=True).str.strip_chars().str.to_uppercase()
 
 
 def _lazy(frame: Any, what: str, columns: list[str]) -> nw.LazyFrame[Any]:

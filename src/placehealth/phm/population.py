@@ -17,7 +17,14 @@ from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.engine.window import DataWindow, check_is_date, data_window
 
-__all__ = ["DataWindow", "alive_at", "check_index_date", "check_is_date", "data_window"]
+__all__ = [
+    "DataWindow",
+    "alive_at",
+    "check_index_date",
+    "check_is_date",
+    "data_window",
+    "index_date_in",
+]
 
 
 def check_index_date(index_date: dt.date, backend: Backend | None = None) -> None:
@@ -25,6 +32,17 @@ def check_index_date(index_date: dt.date, backend: Backend | None = None) -> Non
     check_is_date(index_date)
     if backend is not None:
         data_window(backend).check(index_date)
+
+
+def index_date_in(
+    window: DataWindow, asked: dt.date | None, option: str = "--index-date"
+) -> dt.date:
+    """The date asked for, inside the data; none asked: the last 1 April with 12 months of
+    data after it (the data's own latest whole year, never a fixed one)."""
+    if asked is None:
+        return window.latest_full_year()
+    window.check(asked, option)
+    return asked
 
 
 def alive_at(backend: Backend, index_date: dt.date) -> nw.LazyFrame[Any]:

@@ -21,6 +21,7 @@ from typing import Any
 import narwhals as nw
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from placehealth import icd10
 from placehealth.data.conditions import condition_list
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
@@ -67,7 +68,9 @@ LTC_BANDS = ("0", "1", "2", "3", "4+")
 NOT_LTC = frozenset({"palliative_care"})
 
 
-class CodeList(BaseModel):
+class SegmentCodes(BaseModel):
+    """The SNOMED CT ids and ICD-10 prefixes that put a person in one clinical group."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -76,9 +79,6 @@ class CodeList(BaseModel):
     source: str
     snomed: list[str] = Field(default_factory=list)
     icd10: list[str] = Field(default_factory=list)
-
-    def icd10_clean(self) -> list[str]:
-        return sorted({c.replace(".", "").upper() for c in self.icd10})
 
 
 class Rules(BaseModel):
@@ -109,15 +109,15 @@ class SegmentRules(BaseModel):
     purpose: str
     source: str
     rules: Rules
-    lists: list[CodeList] = Field(min_length=1)
+    lists: list[SegmentCodes] = Field(min_length=1)
 
     @field_validator("lists")
     @classmethod
-    def _unique(cls, value: list[CodeList]) -> list[CodeList]:
+    def _unique(cls, value: list[SegmentCodes]) -> list[SegmentCodes]:
         reject_repeats([c.id for c in value], "code lists")
         return value
 
-    def codes(self, list_id: str) -> CodeList:
+    def codes(self, list_id: str) -> SegmentCodes:
         for code_list in self.lists:
             if code_list.id == list_id:
                 return code_list
@@ -215,29 +215,15 @@ def _window(column: str, index_date: dt.date, months: int | None) -> nw.Expr:
     return keep
 
 
-def _clean(code: nw.Expr) -> nw.Expr:
-    return code.str.replace_all(".", "", literal=True).str.strip_chars().str.to_uppercase()
-
-
-def _icd10_match(code: nw.Expr, prefixes: list[str]) -> nw.Expr:
-    """Prefix match of a cleaned ICD-10 code, one ``is_in`` per prefix length."""
-    by_length: dict[int, list[str]] = {}
-    for prefix in prefixes:
-        by_length.setdefault(len(prefix), []).append(prefix)
-    if not by_length:
-        return nw.lit(False)
-    return _any([code.str.slice(0, n).is_in(sorted(ps)) for n, ps in sorted(by_length.items())])
-
-
 def _gp_record(
     backend: Backend, index_date: dt.date, list_id: str, months: int | None
 ) -> nw.LazyFrame[Any]:
     """People with a code of the list on the GP record (condition table) in the window."""
     codes = segment_rules().codes(list_id)
     system = nw.col("code_system").str.to_lowercase()
-    code = _clean(nw.col("code"))
+    code = icd10.clean_expr(nw.col("code"))
     match = ((system == "snomed") & code.is_in(codes.snomed or ["-"])) | (
-        (system == "icd10") & _icd10_match(code, codes.icd10_clean())
+        (system == "icd10") & icd10.match_expr(nw.col("code"), codes.icd10)
     )
     return (
         backend.table(t.CONDITION)
@@ -251,11 +237,11 @@ def _hospital(
     backend: Backend, index_date: dt.date, list_ids: list[str], months: int | None
 ) -> nw.LazyFrame[Any]:
     """People admitted with a primary diagnosis from the lists in the window."""
-    prefixes = sorted({c for i in list_ids for c in segment_rules().codes(i).icd10_clean()})
+    prefixes = [c for i in list_ids for c in segment_rules().codes(i).icd10]
     return (
         backend.table(t.APC_SPELL)
         .filter(_window("admit_date", index_date, months))
-        .filter(_icd10_match(_clean(nw.col("primary_diagnosis")), prefixes).fill_null(False))
+        .filter(icd10.match_expr(nw.col("primary_diagnosis"), prefixes))
         .select(KEY)
     )
 

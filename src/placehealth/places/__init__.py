@@ -56,6 +56,10 @@ def read_place(path: Path) -> PlaceFile:
         raise ValidationError(f"{readable}: {message}", file=path, line=line_of(path, location))
     if place.deployment is not None and not place.deployment.is_absolute():
         place = place.model_copy(update={"deployment": (path.parent / place.deployment)})
+    boundaries = place.geography.boundaries
+    if boundaries is not None and not boundaries.is_absolute():
+        geography = place.geography.model_copy(update={"boundaries": path.parent / boundaries})
+        place = place.model_copy(update={"geography": geography})
     return place
 
 

@@ -71,6 +71,10 @@ class Geography(_Strict):
     """LSOAs in each national IMD decile (1 = most deprived); they add up to ``lsoas``."""
     neighbourhoods: list[Neighbourhood] = Field(min_length=1)
     pcns: int = Field(gt=0)
+    boundaries: Path | None = None
+    """A GeoJSON file of the place's LSOA boundaries for maps (a path relative to the place
+    file), each feature's ``code`` the LSOA code; unset for a synthetic place, whose
+    boundaries are generated (placehealth.data.synth.boundaries)."""
     src: Source | None = None
 
 

@@ -41,7 +41,7 @@ from placehealth.plans.forecast import (
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
-from placehealth.tables import read_table, refuse_first, require_columns
+from placehealth.tables import file_row, read_table, refuse_first, require_columns
 
 _SEXES = {"persons": "persons", "person": "persons", "all": "persons", "p": "persons",
           "people": "persons", "m": "male", "male": "male", "males": "male", "f": "female",
@@ -168,7 +168,11 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
         except ValidationError as exc:
             bad = int(np.flatnonzero((frame["period"] == label).to_numpy())[0])
             raise ValidationError(
-                exc.message, file=path, row=bad + 2, column="period", hint=exc.hint
+                exc.message,
+                file=path,
+                row=file_row(frame, int(frame.index[bad])),
+                column="period",
+                hint=exc.hint,
             ) from None
         starts[label], ends[label] = period.start, period.end
         kinds_of[label], months[label] = period.kind, period.months

@@ -8,7 +8,9 @@ it with counts where a denominator is known.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -166,142 +168,198 @@ def _decimal_years(periods: list[str] | list[HistoryPoint]) -> np.ndarray:
     return np.asarray(out)
 
 
-def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
-    """The trajectory an ambition's method implies (see :class:`Trajectory`)."""
-    indicator = catalogue.indicators.get(ambition.indicator)
-    polarity = polarity_of(ambition, indicator)
-    multiplier = multiplier_of(ambition, indicator)
-    method = ambition.method
-    base = ambition.baseline
-    base_periods = [base.period] if base is not None and base.value is not None else []
-    base_values = [base.value] if base is not None and base.value is not None else []
-    extras: dict[str, float] = {}
-    recomputed = True
+@dataclass
+class _Baseline:
+    """What every method starts from: the ambition, its polarity and its printed baseline
+    (one period and value, or none)."""
+
+    ambition: Ambition
+    polarity: Polarity
+    periods: list[str]
+    values: list[float]
+
+    @property
+    def value(self) -> float:
+        """The baseline value, for methods whose model validation guarantees one."""
+        assert self.values  # model validation guarantees a baseline value for these methods
+        return self.values[0]
+
+
+@dataclass
+class _Shape:
+    """What a method yields before the target is placed among its points."""
+
+    periods: list[str]
+    values: list[float]
     target: float | None
+    extras: dict[str, float] = field(default_factory=dict)
+    recomputed: bool = True
 
-    if isinstance(method, EqualSteps):
-        start = method.start or base
-        assert start is not None and start.value is not None  # model validation guarantees
-        if ambition.target is None or ambition.target.value is None:
-            raise ValidationError(f"ambition '{ambition.id}': equal steps need a target value")
-        later = _later_periods(ambition, method.periods)
-        if method.start is not None:
-            later = (
-                later[later.index(method.start.period) + 1 :]
-                if method.start.period in later
-                else later
-            )
-        steps = m.equal_steps(start.value, ambition.target.value, len(later))
-        extras["step"] = float(steps[0] - start.value)
-        head_periods, head_values = base_periods, base_values
-        if method.start is not None and method.start.period not in base_periods:
-            head_periods = [*base_periods, method.start.period]
-            head_values = [*base_values, start.value]
-        periods, values = [*head_periods, *later], [*head_values, *steps]
-        target = float(steps[-1])
-    elif isinstance(method, YearlyChanges):
-        if base is None or base.value is None:
-            # no printed baseline: the trajectory is an index, baseline = 100
-            if not method.periods:
-                raise ValidationError(
-                    f"ambition '{ambition.id}': yearly changes without a baseline need "
-                    "method.periods"
-                )
-            base_periods, base_values = ["baseline"], [100.0]
-            extras["index"] = 1.0
-        later = _later_periods(ambition, method.periods, len(method.changes_pct))
-        if len(later) != len(method.changes_pct):
-            raise ValidationError(
-                f"ambition '{ambition.id}': {len(method.changes_pct)} yearly changes "
-                f"but {len(later)} periods",
-                hint="list one period per change under method.periods",
-            )
-        steps = m.apply_yearly_changes(base_values[0], method.changes_pct)
-        periods, values, target = [*base_periods, *later], [*base_values, *steps], float(steps[-1])
-        extras["sum_pct"] = m.headline_change_pct(method.changes_pct, "sum")
-        extras["compound_pct"] = m.headline_change_pct(method.changes_pct, "compound")
-    elif isinstance(method, LinearForecast):
-        if method.forecast is not None:
-            forecast = float(method.forecast)
-        else:
-            x = _decimal_years(method.history)
-            y = [h.value for h in method.history]
-            at = _decimal_years([method.forecast_period])
-            forecast = float(m.linear_forecast(x, y, at)[0])
-        extras["forecast"] = forecast
-        target = forecast
-        if method.better_by_pct is not None:
-            target = m.improve_by_pct(forecast, method.better_by_pct, polarity)
-        periods, values = _line_or_point(ambition, target, method.forecast_period, base_periods,
-                                         base_values)  # fmt: skip
-    elif isinstance(method, ProjectedGap):
-        x = _decimal_years(method.history)
-        y = [h.value for h in method.history]
-        projection = float(m.linear_forecast(x, y, _decimal_years([method.projection_period]))[0])
-        extras["projection"] = projection
-        target = projection * (1.0 - method.fraction)
-        periods, values = _line_or_point(ambition, target, method.projection_period, base_periods,
-                                         base_values)  # fmt: skip
-    elif isinstance(method, BestPeers):
-        target = m.best_peers_average([p.value for p in method.peers], method.n, polarity)
-        extras["peer_average"] = target
-        periods, values = _line_to(ambition, target, base_periods, base_values)
-    elif isinstance(method, GapClosure):
-        assert base is not None and base.value is not None
-        target = m.close_gap(base.value, method.benchmark, method.fraction)
-        periods, values = _line_to(ambition, target, base_periods, base_values)
-    elif isinstance(method, RelativeChange):
-        assert base is not None and base.value is not None
-        factor = method.factor if method.factor is not None else 1 + method.change_pct / 100  # type: ignore[operator]
-        target = base.value * factor
-        periods, values = _line_to(ambition, target, base_periods, base_values)
-    elif isinstance(method, Maintain):
-        assert base is not None and base.value is not None
-        target = base.value
-        periods, values = _line_to(ambition, target, base_periods, base_values)
-    elif isinstance(method, Stated):
-        recomputed = False
-        stated = ambition.target.value if ambition.target else None
-        printed = [p for p in ambition.published if p.value is not None]
-        if printed:  # no method to recompute: show what the document printed
-            head = [(p, v) for p, v in zip(base_periods, base_values, strict=True)
-                    if all(x.period != p for x in printed)]  # fmt: skip
-            periods = [p for p, _ in head] + [p.period for p in printed]
-            values = [v for _, v in head] + [p.value for p in printed]
-        elif stated is not None and base_values:
-            periods, values = _line_to(ambition, stated, base_periods, base_values)
-        else:
-            periods = [p.period for p in (base, ambition.target) if p and p.value is not None]
-            values = [p.value for p in (base, ambition.target) if p and p.value is not None]
-        target = stated
-    else:  # pragma: no cover - the discriminated union is exhaustive
-        raise ValidationError(f"unknown method '{method.kind}'")
 
-    periods, values = _with_target(ambition, list(periods), list(values), target)
-    return Trajectory(
-        ambition=ambition,
-        periods=list(periods),
-        values=np.asarray(values, dtype=float),
-        recomputed=recomputed,
-        target=target,
-        denominator=denominator_of(ambition, multiplier),
-        multiplier=multiplier,
-        extras=extras,
+def _equal_steps(method: EqualSteps, base: _Baseline) -> _Shape:
+    ambition = base.ambition
+    start_value = method.start.value if method.start is not None else base.value
+    assert start_value is not None  # model validation guarantees
+    if ambition.target is None or ambition.target.value is None:
+        raise ValidationError(f"ambition '{ambition.id}': equal steps need a target value")
+    later = _later_periods(ambition, method.periods)
+    head_periods, head_values = base.periods, base.values
+    if method.start is not None:
+        if method.start.period in later:
+            later = later[later.index(method.start.period) + 1 :]
+        if method.start.period not in base.periods:
+            head_periods = [*base.periods, method.start.period]
+            head_values = [*base.values, start_value]
+    steps = m.equal_steps(start_value, ambition.target.value, len(later))
+    return _Shape(
+        [*head_periods, *later],
+        [*head_values, *steps],
+        float(steps[-1]),
+        {"step": float(steps[0] - start_value)},
     )
 
 
-def _line_or_point(
-    ambition: Ambition,
-    target: float,
-    period: str,
-    base_periods: list[str],
-    base_values: list[float],
-) -> tuple[list[str], list[float]]:
+def _yearly_changes(method: YearlyChanges, base: _Baseline) -> _Shape:
+    ambition = base.ambition
+    base_periods, base_values = base.periods, base.values
+    extras: dict[str, float] = {}
+    if not base_values:
+        # no printed baseline: the trajectory is an index, baseline = 100
+        if not method.periods:
+            raise ValidationError(
+                f"ambition '{ambition.id}': yearly changes without a baseline need method.periods"
+            )
+        base_periods, base_values = ["baseline"], [100.0]
+        extras["index"] = 1.0
+    later = _later_periods(ambition, method.periods, len(method.changes_pct))
+    if len(later) != len(method.changes_pct):
+        raise ValidationError(
+            f"ambition '{ambition.id}': {len(method.changes_pct)} yearly changes "
+            f"but {len(later)} periods",
+            hint="list one period per change under method.periods",
+        )
+    steps = m.apply_yearly_changes(base_values[0], method.changes_pct)
+    extras["sum_pct"] = m.headline_change_pct(method.changes_pct, "sum")
+    extras["compound_pct"] = m.headline_change_pct(method.changes_pct, "compound")
+    return _Shape([*base_periods, *later], [*base_values, *steps], float(steps[-1]), extras)
+
+
+def _linear_forecast(method: LinearForecast, base: _Baseline) -> _Shape:
+    if method.forecast is not None:
+        forecast = float(method.forecast)
+    else:
+        forecast = _forecast_at(method.history, method.forecast_period)
+    target = forecast
+    if method.better_by_pct is not None:
+        target = m.improve_by_pct(forecast, method.better_by_pct, base.polarity)
+    periods, values = _line_or_point(base, target, method.forecast_period)
+    return _Shape(periods, values, target, {"forecast": forecast})
+
+
+def _projected_gap(method: ProjectedGap, base: _Baseline) -> _Shape:
+    projection = _forecast_at(method.history, method.projection_period)
+    target = projection * (1.0 - method.fraction)
+    periods, values = _line_or_point(base, target, method.projection_period)
+    return _Shape(periods, values, target, {"projection": projection})
+
+
+def _best_peers(method: BestPeers, base: _Baseline) -> _Shape:
+    target = m.best_peers_average([p.value for p in method.peers], method.n, base.polarity)
+    return _Shape(*_line_to(base, target), target, {"peer_average": target})
+
+
+def _gap_closure(method: GapClosure, base: _Baseline) -> _Shape:
+    target = m.close_gap(base.value, method.benchmark, method.fraction)
+    return _Shape(*_line_to(base, target), target)
+
+
+def _relative_change(method: RelativeChange, base: _Baseline) -> _Shape:
+    factor = method.factor if method.factor is not None else 1 + method.change_pct / 100  # type: ignore[operator]
+    target = base.value * factor
+    return _Shape(*_line_to(base, target), target)
+
+
+def _maintain(method: Maintain, base: _Baseline) -> _Shape:
+    return _Shape(*_line_to(base, base.value), base.value)
+
+
+def _stated(method: Stated, base: _Baseline) -> _Shape:
+    """No method to recompute: what the document printed, else a line to the stated target."""
+    ambition = base.ambition
+    stated = ambition.target.value if ambition.target else None
+    printed_periods, printed_values = _known(ambition.published)
+    if printed_periods:
+        head = [(p, v) for p, v in zip(base.periods, base.values, strict=True)
+                if p not in printed_periods]  # fmt: skip
+        periods = [p for p, _ in head] + printed_periods
+        values = [v for _, v in head] + printed_values
+    elif stated is not None and base.values:
+        periods, values = _line_to(base, stated)
+    else:
+        periods, values = _known([ambition.baseline, ambition.target])
+    return _Shape(periods, values, stated, recomputed=False)
+
+
+def _known(points: Iterable[Point | None]) -> tuple[list[str], list[float]]:
+    """The periods and values of the points that have a value."""
+    periods: list[str] = []
+    values: list[float] = []
+    for point in points:
+        if point is not None and point.value is not None:
+            periods.append(point.period)
+            values.append(point.value)
+    return periods, values
+
+
+_METHODS: dict[type, Callable[[Any, _Baseline], _Shape]] = {
+    EqualSteps: _equal_steps,
+    YearlyChanges: _yearly_changes,
+    LinearForecast: _linear_forecast,
+    ProjectedGap: _projected_gap,
+    BestPeers: _best_peers,
+    GapClosure: _gap_closure,
+    RelativeChange: _relative_change,
+    Maintain: _maintain,
+    Stated: _stated,
+}
+
+
+def compute(ambition: Ambition, catalogue: Catalogue) -> Trajectory:
+    """The trajectory an ambition's method implies (see :class:`Trajectory`)."""
+    indicator = catalogue.indicators.get(ambition.indicator)
+    multiplier = multiplier_of(ambition, indicator)
+    base = _Baseline(ambition, polarity_of(ambition, indicator), *_known([ambition.baseline]))
+    method = _METHODS.get(type(ambition.method))
+    if method is None:  # pragma: no cover - the discriminated union is exhaustive
+        raise ValidationError(f"unknown method '{ambition.method.kind}'")
+    shape = method(ambition.method, base)
+    periods, values = _with_target(ambition, shape.periods, shape.values, shape.target)
+    return Trajectory(
+        ambition=ambition,
+        periods=periods,
+        values=np.asarray(values, dtype=float),
+        recomputed=shape.recomputed,
+        target=shape.target,
+        denominator=denominator_of(ambition, multiplier),
+        multiplier=multiplier,
+        extras=shape.extras,
+    )
+
+
+def _forecast_at(history: list[HistoryPoint], period: str) -> float:
+    """The least-squares line through the history, read at the period's midpoint."""
+    x = _decimal_years(history)
+    y = [h.value for h in history]
+    return float(m.linear_forecast(x, y, _decimal_years([period]))[0])
+
+
+def _line_or_point(base: _Baseline, target: float, period: str) -> tuple[list[str], list[float]]:
     """With a baseline and a target period, every planned period between (equal steps);
     otherwise the baseline (if any) and the computed point."""
-    if base_values and ambition.target is not None and ambition.target.period == period:
-        return _line_to(ambition, target, base_periods, base_values)
-    return [*base_periods, period], [*base_values, target]
+    goal = base.ambition.target
+    if base.values and goal is not None and goal.period == period:
+        return _line_to(base, target)
+    return [*base.periods, period], [*base.values, target]
 
 
 def _with_target(
@@ -318,15 +376,14 @@ def _with_target(
     return [*periods[:at], goal.period, *periods[at:]], [*values[:at], target, *values[at:]]
 
 
-def _line_to(
-    ambition: Ambition, target: float, base_periods: list[str], base_values: list[float]
-) -> tuple[list[str], list[float]]:
+def _line_to(base: _Baseline, target: float) -> tuple[list[str], list[float]]:
     """Equal steps from the baseline to a computed target over the ambition's periods."""
-    if not base_values:
+    ambition = base.ambition
+    if not base.values:
         period = ambition.target.period if ambition.target else "target"
         return [period], [target]
     later = _later_periods(ambition, None)
     if not later:
-        return base_periods, base_values
-    steps = m.equal_steps(base_values[0], target, len(later))
-    return [*base_periods, *later], [*base_values, *steps]
+        return list(base.periods), list(base.values)
+    steps = m.equal_steps(base.values[0], target, len(later))
+    return [*base.periods, *later], [*base.values, *steps]

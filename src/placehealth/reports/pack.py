@@ -24,9 +24,9 @@ from placehealth.catalogue.model import (
 )
 from placehealth.errors import ValidationError
 from placehealth.periods import parse_period
+from placehealth.plans.expected import dated_periods, expected_by_month, expected_stock
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition, Rebase
-from placehealth.plans.sample_actuals import dated_periods, expected_by_month, expected_stock
 from placehealth.plans.status import plan_status
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
 from placehealth.reports.notes import Narrative
@@ -84,6 +84,8 @@ class AmbitionView:
     title: str = ""  # the name, made distinct from every other ambition's in the pack
     comparison: str | None = None  # the conversion made, or why the pair is not comparable
     compared: float | None = None  # the latest actual on the trajectory's basis
+    comparator: str | None = None  # England, the region or the peers the ambition names
+    comparator_value: float | None = None  # the comparator's value in the latest period
     expected_period: str | None = None
     outcome: str | None = None  # after the plan's end: achieved, not achieved, not known
     step_changes: list[str] = field(default_factory=list)  # detected, offered for review
@@ -296,6 +298,8 @@ def assemble(
                     status=str(row["status"]),
                     comparison=_text(row["comparison"]),
                     compared=_number(row["compared"]),
+                    comparator=_comparator_label(_text(row["comparator"]), indicator, catalogue),
+                    comparator_value=_number(row["comparator_value"]),
                     expected_period=_text(row["expected_period"]),
                     outcome=_outcome(row, when),
                     latest_period=_text(row["latest_period"]),
@@ -312,6 +316,16 @@ def assemble(
     if synthetic is None:
         synthetic = is_synthetic(actuals)
     return PackData(plans=plans, month=str(when), ambitions=views, area=area, synthetic=synthetic)
+
+
+def _comparator_label(
+    comparator: str | None, indicator: Indicator, catalogue: Catalogue
+) -> str | None:
+    """The comparator's name, with the measure when its value is not on the ambition's scale
+    (a gap ambition's comparator has a life expectancy, not a gap)."""
+    if comparator is None or indicator.gap_of is None:
+        return comparator
+    return f"{comparator}, {catalogue[indicator.gap_of].name.lower()}"
 
 
 def _distinct_titles(views: list[AmbitionView]) -> None:

@@ -7,7 +7,7 @@ Fingertips spells them: ``lower95_0cl``, ``upper99_8cl``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 from scipy import stats as st
@@ -56,14 +56,6 @@ def lower_name(level: float) -> str:
 
 def upper_name(level: float) -> str:
     return f"upper{level_tag(level)}cl"
-
-
-def limit_columns(levels: Sequence[float]) -> list[str]:
-    """Column names in the order Fingertips publishes them."""
-    names: list[str] = []
-    for level in levels:
-        names += [lower_name(level), upper_name(level)]
-    return names
 
 
 def z_value(level: float) -> float:

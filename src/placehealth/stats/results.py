@@ -44,9 +44,3 @@ def assemble(
     columns["statistic"] = statistic
     columns["method"] = method
     return output(grp.keys, grp.by, columns)
-
-
-def rows_as_groups(data: pd.DataFrame, by: Sequence[str]) -> Groups:
-    """Each input row is its own group (for row-wise methods such as proportions)."""
-    keys = data[list(by)].reset_index(drop=True) if by else pd.DataFrame(index=range(len(data)))
-    return Groups(list(by), np.arange(len(data), dtype=np.intp), keys)

@@ -1,9 +1,14 @@
-"""Measuring the generated extracts against the targets, in DuckDB SQL over the files.
+"""Measuring the generated extracts against the targets.
 
 Each measure reads the extract files exactly as written (raw NHS numbers,
-which are synthetic), so the report checks what ingestion would load. Rates
-and life expectancy go through :mod:`placehealth.stats` (DSR with ESP2013,
-Chiang II), the same functions the indicator pipelines use.
+which are synthetic), so the report checks what ingestion would load. A target
+that is one of the engine's indicators (avoidable admissions, premature and
+infant mortality, care-home admissions, reablement, dementia diagnosis,
+long-term conditions) is measured by the engine's own pipeline over the
+extracts read as a warehouse (:mod:`.as_warehouse`): one definition, so the
+population is calibrated against what the indicators will compute. The rest are
+DuckDB SQL over the files, with rates and life expectancy through
+:mod:`placehealth.stats` (DSR with ESP2013, Chiang II).
 """
 
 from __future__ import annotations
@@ -17,17 +22,16 @@ import numpy as np
 import pandas as pd
 
 from placehealth import stats
-from placehealth.catalogue.codelists import code_list, rates
-from placehealth.data.conditions import condition_list
 from placehealth.data.schema import LOADABLE
+from placehealth.data.synth.as_warehouse import engine_context
 from placehealth.data.synth.params import FIRST_YEAR, YEARS
 from placehealth.data.synth.write import TRUTH
+from placehealth.engine.indicators import Context, admissions, mortality, prevalence, social_care
 from placehealth.errors import InputFileError
 from placehealth.stats.life_expectancy import LABELS as LIFE_BANDS
 
 FY = list(range(FIRST_YEAR, FIRST_YEAR + YEARS))
 CALENDAR = [2015, 2016, 2017]
-UNDER_75 = stats.ESP2013.iloc[:15]
 PERSON_TABLES = [t.name for t in LOADABLE if t.name not in ("geo_lsoa", "geo_practice")]
 
 
@@ -78,34 +82,10 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     return con.execute(sql).df()
 
 
-def _mids(kind: str) -> str:
-    if kind == "fy":
-        rows = ", ".join(f"({y}, DATE '{y}-09-30')" for y in FY)
-    else:
-        rows = ", ".join(f"({y}, DATE '{y}-06-30')" for y in CALENDAR)
+def _calendar_mids() -> str:
+    """30 June of each calendar year of the life tables."""
+    rows = ", ".join(f"({y}, DATE '{y}-06-30')" for y in CALENDAR)
     return f"(VALUES {rows}) AS m(year, mid)"
-
-
-def _five(age: str) -> str:
-    return f"least(({age}) // 5 * 5, 90)"
-
-
-def _label(start: pd.Series) -> pd.Series:
-    return start.astype(int).map(lambda s: "90+" if s >= 90 else f"{s}-{s + 4}")
-
-
-def _population(con: duckdb.DuckDBPyConnection, kind: str, band: str) -> pd.DataFrame:
-    return _df(con, f"""
-        SELECT m.year, {band.format(age='age_at(p.birth_month, m.mid)')} AS band, count(*) AS n
-        FROM person p, {_mids(kind)}
-        WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
-        GROUP BY ALL""")  # fmt: skip
-
-
-def _condition_groups(con: duckdb.DuckDBPyConnection) -> None:
-    codes = _df(con, "SELECT DISTINCT code_system, CAST(code AS VARCHAR) AS code FROM condition")
-    mapped = condition_list().map_codes(codes)
-    con.register("code_groups", mapped)
 
 
 def registered(con: duckdb.DuckDBPyConnection) -> float:
@@ -136,7 +116,7 @@ def _life_table(con: duckdb.DuckDBPyConnection, by: str) -> pd.DataFrame:
     people = _df(con, f"""
         SELECT {by} AS grp, {band.format(age='age_at(p.birth_month, m.mid)')} AS band,
                count(*) AS population
-        FROM person p JOIN geo_lsoa l USING (lsoa), {_mids('calendar')}
+        FROM person p JOIN geo_lsoa l USING (lsoa), {_calendar_mids()}
         WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
         GROUP BY ALL""")  # fmt: skip
     frame = people.merge(deaths, on=["grp", "band"], how="left").fillna({"deaths": 0})
@@ -169,14 +149,25 @@ def le_gap(con: duckdb.DuckDBPyConnection) -> float:
     return float(value.loc[5] - value.loc[1])
 
 
+def _engine(con: duckdb.DuckDBPyConnection) -> Context:
+    """The engine over the extracts: the five financial years and the 2015–17 window."""
+    return engine_context(con, FY, [(CALENDAR[0], CALENDAR[-1])])
+
+
+def _place(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["area_type"] == "place"]
+
+
+def _pooled(frame: pd.DataFrame, multiplier: float) -> float:
+    """An engine proportion or crude rate over all its years: Σ numerator / Σ denominator."""
+    place = _place(frame)
+    return multiplier * float(place["numerator"].sum()) / float(place["denominator"].sum())
+
+
 def ltc_prevalence(con: duckdb.DuckDBPyConnection) -> float:
-    row = con.execute(f"""
-        WITH first AS (SELECT nhs_number, min(recorded_date) AS since FROM condition GROUP BY 1)
-        SELECT avg(CASE WHEN f.since <= m.mid THEN 1.0 ELSE 0.0 END)
-        FROM person p LEFT JOIN first f USING (nhs_number), {_mids('fy')}
-        WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
-    """).fetchall()  # fmt: skip
-    return 100 * float(row[0][0])
+    """Engine ``ltc-prevalence``, the five financial years pooled."""
+    (frame,) = prevalence.ltc_prevalence(_engine(con))
+    return _pooled(frame, 100)
 
 
 def ltc_share(con: duckdb.DuckDBPyConnection, table: str, date: str) -> float:
@@ -211,97 +202,40 @@ def per_year(con: duckdb.DuckDBPyConnection, table: str, date: str, where: str =
     return float(row[0][0]) / len(FY)
 
 
-def _dsr(events: pd.DataFrame, people: pd.DataFrame, standard: pd.Series) -> float:
-    frame = people.groupby("band")["n"].sum().rename("population").to_frame()
-    frame["events"] = events.groupby("band")["events"].sum()
-    frame = frame.fillna(0).reset_index()
-    frame["age_band"] = _label(frame["band"])
-    frame = frame[frame["age_band"].isin(standard.index)]
-    result = stats.dsr(frame, "events", "population", age_band="age_band", standard=standard)
-    return float(result["value"].iloc[0])
-
-
 def avoidable_admissions(con: duckdb.DuckDBPyConnection) -> float:
-    composite = code_list("icd10-emergency-composite")
-    spells = _df(con, f"""
-        SELECT {_five('age_at(p.birth_month, s.admit_date)')} AS band, s.primary_diagnosis
-        FROM apc_spell s JOIN person p USING (nhs_number)
-        WHERE s.admission_method = 'emergency'
-          AND s.admit_date >= DATE '{FY[0]}-04-01' AND s.admit_date < DATE '{FY[-1] + 1}-04-01'
-    """)  # fmt: skip
-    hit = np.array([composite.matches(c) for c in spells["primary_diagnosis"].unique()])
-    keep = set(spells["primary_diagnosis"].unique()[hit])
-    events = spells[spells["primary_diagnosis"].isin(keep)].groupby("band").size()
-    people = _population(con, "fy", _five("{age}"))
-    return _dsr(events.rename("events").reset_index(), people, stats.ESP2013)
+    """Engine ``emergency-admissions-composite`` (a DSR), mean of the five financial years."""
+    composite = admissions.emergency_admissions(_engine(con))[1]
+    return float(_place(composite)["value"].mean())
 
 
-def premature(con: duckdb.DuckDBPyConnection, list_name: str) -> float:
-    cause = code_list(list_name)
-    deaths = _df(con, f"""
-        SELECT {_five('age_at(p.birth_month, d.date_of_death)')} AS band, d.underlying_cause
-        FROM death d JOIN person p USING (nhs_number)
-        WHERE year(d.date_of_death) IN (2015, 2016, 2017)
-          AND age_at(p.birth_month, d.date_of_death) < 75""")  # fmt: skip
-    hit = deaths["underlying_cause"].map(cause.matches)
-    events = deaths[hit].groupby("band").size().rename("events").reset_index()
-    return _dsr(events, _population(con, "calendar", _five("{age}")), UNDER_75)
+def premature(con: duckdb.DuckDBPyConnection, indicator_id: str) -> float:
+    """Engine ``premature-mortality-<cause>``, 2015–17."""
+    frame = mortality.premature_mortality_from(_engine(con), indicator_id)
+    return float(_place(frame)["value"].iloc[0])
 
 
 def infant_deaths(con: duckdb.DuckDBPyConnection) -> float:
-    row = con.execute("""SELECT count(*) FROM death d JOIN person p USING (nhs_number)
-        WHERE year(d.date_of_death) IN (2015, 2016, 2017)
-          AND age_at(p.birth_month, d.date_of_death) < 1""").fetchall()  # fmt: skip
-    return float(row[0][0]) / 3
+    """Engine ``infant-deaths`` (a yearly count), mean of 2015, 2016 and 2017."""
+    _, yearly = mortality.infant_mortality(_engine(con))
+    return float(_place(yearly)["value"].sum()) / len(CALENDAR)
 
 
 def care_home_admissions(con: duckdb.DuckDBPyConnection) -> float:
-    admissions = con.execute(f"""
-        WITH first AS (SELECT nhs_number, min(start_date) AS start FROM social_care
-                       WHERE service IN ('residential', 'nursing') GROUP BY 1)
-        SELECT count(*) FROM first f JOIN person p USING (nhs_number)
-        WHERE f.start >= DATE '{FY[0]}-04-01' AND f.start < DATE '{FY[-1] + 1}-04-01'
-          AND age_at(p.birth_month, f.start) >= 65""").fetchall()[0][0]  # fmt: skip
-    people = _population(con, "fy", "CASE WHEN {age} >= 65 THEN 65 ELSE 0 END")
-    older = people.loc[people["band"] == 65, "n"].sum()
-    return 100_000 * float(admissions) / float(older)
+    """Engine ``care-home-admissions-65``, the five financial years pooled."""
+    (frame,) = social_care.care_home_admissions(_engine(con))
+    return _pooled(frame, 100_000)
 
 
 def reablement(con: duckdb.DuckDBPyConnection) -> float:
-    row = con.execute("""
-        WITH d AS (
-            SELECT DISTINCT s.nhs_number, s.discharge_date,
-                   s.discharge_date + INTERVAL 91 DAY AS day91
-            FROM apc_spell s JOIN social_care r USING (nhs_number) JOIN person p USING (nhs_number)
-            WHERE r.service = 'reablement' AND r.start_date >= s.discharge_date
-              AND r.start_date <= s.discharge_date + INTERVAL 7 DAY
-              AND month(s.discharge_date) IN (10, 11, 12)
-              AND age_at(p.birth_month, s.discharge_date) >= 65),
-        homes AS (SELECT * FROM social_care WHERE service IN ('residential', 'nursing'))
-        SELECT avg(CASE WHEN (p.death_date IS NULL OR p.death_date > d.day91)
-                         AND NOT EXISTS (SELECT 1 FROM homes h WHERE h.nhs_number = d.nhs_number
-                             AND h.start_date <= d.day91
-                             AND (h.end_date IS NULL OR h.end_date >= d.day91))
-                   THEN 1.0 ELSE 0.0 END)
-        FROM d JOIN person p USING (nhs_number)""").fetchall()  # fmt: skip
-    return 100 * float(row[0][0])
+    """Engine ``reablement-91-days`` (ASCOF 2B(i)), the five financial years pooled."""
+    (frame,) = social_care.reablement(_engine(con))
+    return _pooled(frame, 100)
 
 
 def dementia_diagnosis(con: duckdb.DuckDBPyConnection) -> float:
-    _condition_groups(con)
-    prevalence = rates("dementia-expected-prevalence").rates
-    recorded = con.execute(f"""
-        WITH dx AS (SELECT c.nhs_number, min(c.recorded_date) AS since FROM condition c
-                    JOIN code_groups g ON g.code_system = c.code_system
-                     AND g.code = CAST(c.code AS VARCHAR)
-                    WHERE g.condition = 'dementia' GROUP BY 1)
-        SELECT count(*) FROM person p JOIN dx USING (nhs_number), {_mids("fy")}
-        WHERE p.birth_month <= m.mid AND (p.death_date IS NULL OR p.death_date > m.mid)
-          AND dx.since <= m.mid AND age_at(p.birth_month, m.mid) >= 65""").fetchall()[0][0]
-    people = _population(con, "fy", _five("{age}"))
-    people = people[people["band"] >= 65]
-    expected = (people["n"] * people["band"].map(prevalence)).sum()
-    return 100 * float(recorded) / float(expected)
+    """Engine ``dementia-diagnosis``, the five financial years pooled."""
+    (frame,) = prevalence.dementia_diagnosis(_engine(con))
+    return _pooled(frame, 100)
 
 
 def high_risk(con: duckdb.DuckDBPyConnection) -> float:
@@ -328,9 +262,9 @@ MEASURES: dict[str, Measure] = {
                                              "admission_method = 'emergency'"),
     "gp_per_year": lambda c: per_year(c, "gp_contact", "contact_date"),
     "avoidable_admissions": avoidable_admissions,
-    "premature_cancer": lambda c: premature(c, "icd10-cancer"),
-    "premature_circulatory": lambda c: premature(c, "icd10-circulatory"),
-    "premature_respiratory": lambda c: premature(c, "icd10-respiratory"),
+    "premature_cancer": lambda c: premature(c, "premature-mortality-cancer"),
+    "premature_circulatory": lambda c: premature(c, "premature-mortality-circulatory"),
+    "premature_respiratory": lambda c: premature(c, "premature-mortality-respiratory"),
     "infant_deaths": infant_deaths,
     "care_home_admissions": care_home_admissions,
     "reablement": reablement,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from placehealth import icd10
 from placehealth.data.nhs_number import TEST_RANGE_CAPACITY, numbers_in_test_range
 from placehealth.data.synth import codes
 from placehealth.data.synth import params as p
@@ -272,7 +273,7 @@ def _record_deaths(
         died = spells.destination == 3  # type: ignore[attr-defined]
         in_hospital[year.who[spells.row[died]]] = True  # type: ignore[attr-defined]
     u = rng.random(rows.size)
-    cancer = np.char.startswith(cause[who], "C")
+    cancer = icd10.match_array(cause[who], ["C"])
     place = np.select(
         [in_hospital[who], people.care_home[who] <= death[rows], year.state.age[rows] < 1,
          cancer & (u < 0.3), u < 0.8],

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 
 from placehealth.data.synth.measures import MEASURES, open_extracts, restrict
-from placehealth.data.synth.targets import PLACE, TARGETS, TOLERANCE, Target
+from placehealth.data.synth.targets import PLACE, TARGETS, Target
 from placehealth.errors import ValidationError
 
 GROUPS = 5
@@ -124,6 +124,3 @@ def _relative_se(target: Target, value: float, parts: list[float]) -> float:
     if scaled.size < 3 or value == 0:
         return math.nan
     return float(np.std(scaled, ddof=1) / math.sqrt(GROUPS) / abs(value))
-
-
-TOLERANCE_TEXT = f"±{TOLERANCE:.0%}"

@@ -57,7 +57,7 @@ TARGETS: tuple[Target, ...] = (
        "002, 145; 000, 586",
        "most minus least deprived fifth of the city (LSOAs ranked by IMD score), 2015–17"),
     _t("ltc_prevalence", "People with a long-term condition", 45.0, "%", "002, 186",
-       "condition recorded by 30 September, five years pooled"),
+       "engine indicator ltc-prevalence: condition recorded by 30 September, five years pooled"),
     _t("ltc_ae", "A&E attendances by people with an LTC", 60.0, "%", "002, 186",
        "condition recorded by the day of the event"),
     _t("ltc_admissions", "Hospital admissions by people with an LTC", 85.0, "%", "002, 186",
@@ -74,25 +74,32 @@ TARGETS: tuple[Target, ...] = (
        "mean of five financial years", scales=True),
     _t("avoidable_admissions", "Avoidable emergency admissions (composite)", 2630.3,
        "per 100,000", "000, 1426, 1484",
-       "DSR (ESP2013) of emergency spells with a diagnosis in icd10-emergency-composite"),
+       "engine indicator emergency-admissions-composite (DSR, ESP2013), mean of five years"),
     _t("premature_cancer", "Premature mortality: cancer", 153.0, "per 100,000",
        "002, 834",
-       "deaths under 75, DSR (ESP2013 under-75 bands), 2015–17; 153.0 is inferred: "
-       "127 is 17% below the forecast"),
+       "engine indicator premature-mortality-cancer (DSR, ESP2013 under-75 bands), 2015–17; "
+       "153.0 is inferred: 127 is 17% below the forecast"),
     _t("premature_circulatory", "Premature mortality: circulatory", 61.1, "per 100,000",
        "002, 840",
-       "deaths under 75, DSR (ESP2013 under-75 bands), 2015–17; 61.1 is inferred: "
-       "58 is 5% below the forecast"),
+       "engine indicator premature-mortality-circulatory (DSR, ESP2013 under-75 bands), "
+       "2015–17; 61.1 is inferred: 58 is 5% below the forecast"),
     _t("premature_respiratory", "Premature mortality: respiratory", 66.0, "per 100,000",
-       "002, 846", "deaths under 75, DSR (ESP2013 under-75 bands), 2015–17"),
+       "002, 846",
+       "engine indicator premature-mortality-respiratory (DSR, ESP2013 under-75 bands), 2015–17"),
     _t("infant_deaths", "Infant deaths a year", 39.0, "deaths", "002, 850",
-       "117 in 2015–17: deaths under one year, calendar years 2015–17 / 3", scales=True),
+       "117 in 2015–17: engine indicator infant-deaths, mean of 2015, 2016 and 2017",
+       scales=True),
     _t("care_home_admissions", "Permanent care-home admissions, 65+", 771.7, "per 100,000",
-       "000, 4711", "first residential or nursing episode at 65+, per 100,000 aged 65+"),
+       "000, 4711",
+       "engine indicator care-home-admissions-65: first residential or nursing episode at 65+ "
+       "per 100,000 aged 65+, five years pooled"),
     _t("reablement", "At home 91 days after reablement, 65+", 79.7, "%", "000, 4715",
-       "discharges in October–December into reablement within 7 days; alive, not in a care home"),
+       "engine indicator reablement-91-days (ASCOF 2B(i): October–December discharges into "
+       "reablement within 7 days; alive, not in a care home or hospital), five years pooled"),
     _t("dementia_diagnosis", "Dementia diagnosis rate", 54.5, "% of expected",
-       "000, 4767", "recorded dementia 65+ / expected from Dementia UK prevalence"),
+       "000, 4767",
+       "engine indicator dementia-diagnosis: recorded dementia 65+ / expected from Dementia UK "
+       "prevalence, five years pooled"),
     _t("high_risk", "People above 50% risk of emergency admission", 0.98, "%",
        "000, 4477", "true yearly probability > 0.5 (truth file), person-years"),
 )  # fmt: skip

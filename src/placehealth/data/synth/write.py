@@ -33,6 +33,7 @@ from placehealth.data.synth.model import PLACES, Synthetic
 from placehealth.data.synth.people import CONDITION_IDS
 from placehealth.data.synth.services import COMMUNITY, GP_MODES, MENTAL_HEALTH, REFERRALS
 from placehealth.data.synth.social import SERVICES
+from placehealth.icd10 import match_array
 
 END = int(p.YEAR_START[-1])  # 1 April 2019: nothing at or after it is known
 TRUTH = Path("truth") / "emergency_risk.parquet"
@@ -105,7 +106,7 @@ def _palliative(syn: Synthetic) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     share = np.zeros(n)
     cause = np.asarray(syn.death_cause, dtype=str)
     for prefix, value in PALLIATIVE_CAUSES.items():
-        share = np.where(np.char.startswith(cause, prefix), value, share)
+        share = np.where(match_array(cause, [prefix]), value, share)
     day = people.death - rng.integers(30, 366, n)
     first = people.recorded.min(axis=1)
     chosen = (rng.random(n) < share) & (people.death < END) & (first <= day) & (people.birth <= day)

@@ -10,7 +10,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from placehealth.engine.indicators.admissions import ae_attendances, emergency_admissions
+from placehealth.engine.indicators.admissions import (
+    ae_attendances,
+    alcohol_specific_admissions,
+    emergency_admissions,
+    falls_admissions,
+)
 from placehealth.engine.indicators.context import VALUE_COLUMNS, Context
 from placehealth.engine.indicators.life_expectancy import life_expectancy
 from placehealth.engine.indicators.mortality import (
@@ -19,6 +24,7 @@ from placehealth.engine.indicators.mortality import (
     years_of_life_lost,
 )
 from placehealth.engine.indicators.prevalence import dementia_diagnosis, ltc_prevalence
+from placehealth.engine.indicators.readmissions import emergency_readmissions
 from placehealth.engine.indicators.social_care import care_home_admissions, reablement
 
 Pipeline = Callable[[Context], list[pd.DataFrame]]
@@ -26,6 +32,9 @@ Pipeline = Callable[[Context], list[pd.DataFrame]]
 PIPELINES: dict[str, Pipeline] = {
     "emergency admissions": emergency_admissions,
     "A&E attendances": ae_attendances,
+    "falls and hip fractures 65+": falls_admissions,
+    "alcohol-specific admissions": alcohol_specific_admissions,
+    "readmissions": emergency_readmissions,
     "premature mortality": premature_mortality,
     "years of life lost": years_of_life_lost,
     "infant mortality": infant_mortality,

@@ -45,26 +45,29 @@ def _pooled(ctx: Context, events: pd.DataFrame, count: str, banding: str = "five
 
 def premature_mortality(ctx: Context) -> list[pd.DataFrame]:
     """Deaths under 75, all causes and by cause, DSR per 100,000 (ESP2013 under-75 bands)."""
-    results = []
-    for indicator_id, list_name in CAUSES.items():
-        events = deaths(ctx)
-        if list_name is not None:
-            events = events.filter(code_list(list_name).expression("underlying_cause"))
-        counts = count_events(
-            ctx.backend, events, "date_of_death", years=ctx.calendar_years, basis="calendar",
-            name="deaths", max_age=75,
-        )  # fmt: skip
-        frame = with_band_labels(_pooled(ctx, counts, "deaths"))
-        frame = frame[frame["age_band"].isin(UNDER_75.index)]
-        persons = (
-            frame.groupby(["area_type", "area_code", "period", "age_band"], observed=True)[
-                ["deaths", "population"]
-            ]
-            .sum()
-            .reset_index()
-        )
-        results.append(directly_standardised(persons, "deaths", indicator_id, standard=UNDER_75))
-    return results
+    return [premature_mortality_from(ctx, indicator_id) for indicator_id in CAUSES]
+
+
+def premature_mortality_from(ctx: Context, indicator_id: str) -> pd.DataFrame:
+    """One cause's premature mortality (an id of :data:`CAUSES`)."""
+    list_name = CAUSES[indicator_id]
+    events = deaths(ctx)
+    if list_name is not None:
+        events = events.filter(code_list(list_name).expression("underlying_cause"))
+    counts = count_events(
+        ctx.backend, events, "date_of_death", years=ctx.calendar_years, basis="calendar",
+        name="deaths", max_age=75,
+    )  # fmt: skip
+    frame = with_band_labels(_pooled(ctx, counts, "deaths"))
+    frame = frame[frame["age_band"].isin(UNDER_75.index)]
+    persons = (
+        frame.groupby(["area_type", "area_code", "period", "age_band"], observed=True)[
+            ["deaths", "population"]
+        ]
+        .sum()
+        .reset_index()
+    )
+    return directly_standardised(persons, "deaths", indicator_id, standard=UNDER_75)
 
 
 def years_of_life_lost(ctx: Context) -> list[pd.DataFrame]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import narwhals as nw
 import pandas as pd
 
 from placehealth.engine import tables as t
+from placehealth.engine.backends import Backend
 from placehealth.engine.expressions import age_at, financial_year, flag
 from placehealth.engine.indicators.context import Context, fy_label
 from placehealth.engine.indicators.standardise import crude_rate, proportion
@@ -13,6 +16,10 @@ from placehealth.engine.population import count_events, persons
 
 CARE_HOME = ["residential", "nursing"]
 OLDER = 65
+DISCHARGE_MONTHS = [10, 11, 12]  # ASCOF 2B(i): discharges from 1 October to 31 December
+REABLEMENT_WITHIN_DAYS = 7  # reablement starting this many days after discharge follows it
+FOLLOW_UP_DAYS = 91
+KEYS = ["person_key", "discharge_date"]
 
 
 def care_home_admissions(ctx: Context) -> list[pd.DataFrame]:
@@ -29,48 +36,31 @@ def care_home_admissions(ctx: Context) -> list[pd.DataFrame]:
 
 
 def reablement(ctx: Context) -> list[pd.DataFrame]:
-    """People 65+ discharged from hospital into reablement who are at home 91 days later.
+    """ASCOF 2B(i): people 65+ discharged from hospital into reablement in October–December
+    who are still at home 91 days after discharge, by the financial year of discharge.
 
-    Reablement counts when an episode starts within 7 days of a discharge. At home =
-    alive, and not in a residential or nursing episode, on day 91 after discharge.
+    Discharged into reablement: a reablement episode starts within 7 days of the
+    discharge. At home on day 91: alive, not in a residential or nursing episode and
+    not in hospital (the national definition leaves out of the numerator those in
+    hospital or a care home on that day and those who died before it).
     """
     b = ctx.backend
-    spells = b.table(t.APC_SPELL).select("person_key", "discharge_date")
-    starts = b.table(t.SOCIAL_CARE).filter(nw.col("service") == "reablement")
-    starts = starts.select("person_key", nw.col("start_date").alias("reablement_start"))
-    discharged = (
-        spells.join(starts, on="person_key")
-        .filter(
-            nw.col("reablement_start") >= nw.col("discharge_date"),
-            nw.col("reablement_start") <= nw.col("discharge_date").dt.offset_by("7d"),
-        )
-        .group_by("person_key", "discharge_date")
-        .agg(nw.len().alias("episodes"))
-        .join(persons(b), on="person_key")
-        .with_columns(
-            year=financial_year("discharge_date"),
-            age=age_at("birth_month", "discharge_date"),
-            day91=nw.col("discharge_date").dt.offset_by("91d"),
-        )
-        .filter(nw.col("age") >= OLDER, nw.col("year").is_in(ctx.years))
-    )
+    discharged = reablement_discharges(b, ctx.years)
+    day91 = discharged.select("person_key", "discharge_date", "day91")
     homes = b.table(t.SOCIAL_CARE).filter(nw.col("service").is_in(CARE_HOME))
     homes = homes.select("person_key", "start_date", "end_date")
-    in_home = (
-        discharged.select("person_key", "discharge_date", "day91")
-        .join(homes, on="person_key")
-        .filter(
-            nw.col("start_date") <= nw.col("day91"),
-            nw.col("end_date").is_null() | (nw.col("end_date") >= nw.col("day91")),
-        )
-        .group_by("person_key", "discharge_date")
-        .agg(nw.len().alias("in_home"))
-    )
+    stays = b.table(t.APC_SPELL).select(
+        "person_key", nw.col("admit_date").alias("start_date"),
+        nw.col("discharge_date").alias("end_date"),
+    )  # fmt: skip
+    in_home = _on_day91(day91, homes, last_day_inclusive=True)
+    in_hospital = _on_day91(day91, stays, last_day_inclusive=False)
+    away = nw.concat([in_home, in_hospital], how="vertical").unique()
     outcome = (
-        discharged.join(in_home, on=["person_key", "discharge_date"], how="left")
+        discharged.join(away.with_columns(away=nw.lit(1)), on=KEYS, how="left")
         .with_columns(
             at_home=flag(
-                nw.col("in_home").is_null()
+                nw.col("away").is_null()
                 & (nw.col("death_date").is_null() | (nw.col("death_date") > nw.col("day91")))
             )
         )
@@ -81,3 +71,50 @@ def reablement(ctx: Context) -> list[pd.DataFrame]:
     rolled = ctx.roll_up(rows, ["at_home", "discharged"], ["year"])
     rolled["period"] = rolled.pop("year").map(fy_label)
     return [proportion(rolled, "at_home", "discharged", "reablement-91-days")]
+
+
+def reablement_discharges(backend: Backend, years: list[int]) -> nw.LazyFrame[Any]:
+    """ASCOF 2B(i)'s denominator: discharges of people 65+ in October–December of each
+    financial year in ``years``, followed within 7 days by the start of reablement.
+
+    One row per person and discharge date, with the person's area, death and day 91.
+    """
+    spells = backend.table(t.APC_SPELL).select("person_key", "discharge_date")
+    starts = backend.table(t.SOCIAL_CARE).filter(nw.col("service") == "reablement")
+    starts = starts.select("person_key", nw.col("start_date").alias("reablement_start"))
+    window = nw.col("discharge_date").dt.offset_by(f"{REABLEMENT_WITHIN_DAYS}d")
+    return (
+        spells.filter(nw.col("discharge_date").dt.month().is_in(DISCHARGE_MONTHS))
+        .join(starts, on="person_key")
+        .filter(
+            nw.col("reablement_start") >= nw.col("discharge_date"),
+            nw.col("reablement_start") <= window,
+        )
+        .select(KEYS)
+        .unique()
+        .join(persons(backend), on="person_key")
+        .with_columns(
+            year=financial_year("discharge_date"),
+            age=age_at("birth_month", "discharge_date"),
+            day91=nw.col("discharge_date").dt.offset_by(f"{FOLLOW_UP_DAYS}d"),
+        )
+        .filter(nw.col("age") >= OLDER, nw.col("year").is_in(years))
+    )
+
+
+def _on_day91(
+    day91: nw.LazyFrame[Any], stays: nw.LazyFrame[Any], *, last_day_inclusive: bool
+) -> nw.LazyFrame[Any]:
+    """The discharges whose person is in one of ``stays`` (start_date, end_date) on day 91.
+
+    A care-home episode's end date is its last day there; a hospital spell's discharge
+    date is the day the patient leaves. An open stay (no end) runs on.
+    """
+    end = nw.col("end_date")
+    after = end >= nw.col("day91") if last_day_inclusive else end > nw.col("day91")
+    return (
+        day91.join(stays, on="person_key")
+        .filter(nw.col("start_date") <= nw.col("day91"), end.is_null() | after)
+        .select(KEYS)
+        .unique()
+    )

@@ -1,4 +1,4 @@
-"""Crash reports: the traceback goes to an owner-only file, never to the terminal."""
+"""Crash reports: the traceback goes to an owner-only file, never to the terminal or a page."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def crash_summary(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def write_crash_report(exc: BaseException) -> Path | None:
+def record_crash(exc: BaseException) -> Path | None:
     """Write the masked traceback owner-only; None when even that fails (read-only disk)."""
     try:
         folder = crash_directory()

@@ -1,0 +1,218 @@
+"""The main job end to end on a synthetic place: plans, warehouse, indicators, status, packs.
+
+Every step calls the service that its own command calls, so the demo shows what
+each command does and cannot drift from it. The population health steps
+(segments, risk model, case list) run under the demo's own deployment, written
+by :func:`demo_deployment`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from placehealth.services.progress import Progress
+
+if TYPE_CHECKING:
+    from placehealth.data.ingest import LoadResult
+    from placehealth.places import PlaceFile
+    from placehealth.plans.severity import Severity
+    from placehealth.services.indicators import IndicatorRun
+    from placehealth.services.synth import SynthRun
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    """Every plan checked: how many plans, ambitions and findings of each severity, and the
+    two tables written."""
+
+    plans: int
+    ambitions: int
+    findings: dict[Severity, int]
+    summary: Path
+    findings_table: Path
+
+
+@dataclass
+class DemoRun:
+    """What the demo did and wrote; ``outputs`` names each file a reader would open."""
+
+    place: PlaceFile
+    review: PlanReview
+    synth: SynthRun
+    load: LoadResult
+    indicators: IndicatorRun
+    extract: Path
+    warehouse: Path
+    key_file: Path
+    packs: list[Path] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def run(
+    out: Path,
+    *,
+    plans: Path,
+    persons: int,
+    seed: int = 1,
+    place: str | None = None,
+    bom: bool = True,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> DemoRun:
+    """Check every plan under ``plans``, build the place's warehouse, measure it, report.
+
+    The place file ``place`` (default: the default place) gives the synthetic
+    population, the plan set against the warehouse's values (``defaults.status_plan``)
+    and the plans with a board pack (``defaults.plans``). The warehouse is rebuilt on
+    each run, so a different ``persons`` never mixes with an earlier population.
+    """
+    from placehealth.places import load_place
+    from placehealth.services import indicators, ingest, synth
+
+    where = load_place(place)
+    review = review_plans(out, plans, bom=bom)
+    extract = out / "synth"
+    warehouse = out / f"{where.id}.duckdb"
+    key_file = demo_key(out)
+    warehouse.unlink(missing_ok=True)
+    values = out / "indicators.csv"
+    made = synth.generate(
+        extract, persons=persons, seed=seed, place=place or where.id, progress=progress
+    )
+    loaded = ingest.load(
+        extract, warehouse, key_file=key_file, synthetic=True, bom=bom, progress=progress
+    )
+    measured = indicators.compute(warehouse, values, bom=bom, progress=progress)
+    result = DemoRun(
+        place=where, review=review, synth=made, load=loaded, indicators=measured,
+        extract=extract, warehouse=warehouse, key_file=key_file,
+        outputs={"warehouse": warehouse, "indicator values": measured.path},
+    )  # fmt: skip
+    name = where.defaults.status_plan
+    if name is not None:
+        status = out / f"status-{name}.csv"
+        result.outputs["plan status"] = plan_status(
+            plans / name, values, status, persons, bom=bom, warn=warn
+        )
+    result.packs = board_packs(out, plans, where.defaults.plans, bom=bom, progress=progress)
+    return result
+
+
+def review_plans(out: Path, plans: Path, *, bom: bool = True) -> PlanReview:
+    """Check every plan under ``plans`` and its financial tables; write the plan summary
+    and the findings as tables."""
+    from placehealth.catalogue import load_catalogue
+    from placehealth.plans.check import Severity
+    from placehealth.plans.load import load_plans
+    from placehealth.plans.show import findings_frame, summary_frame
+    from placehealth.services.plans import every_finding
+    from placehealth.tables import write_table
+
+    catalogue = load_catalogue()
+    loaded = load_plans(plans)
+    findings = every_finding(loaded, catalogue, plans)
+    return PlanReview(
+        plans=len(loaded),
+        ambitions=sum(len(p.ambitions) for p in loaded),
+        findings={s: sum(f.severity == s for f in findings) for s in Severity},
+        summary=write_table(summary_frame(loaded, catalogue), out / "plan_summary.csv", bom=bom),
+        findings_table=write_table(findings_frame(findings), out / "plan_findings.csv", bom=bom),
+    )
+
+
+def demo_key(out: Path) -> Path:
+    """The demo's own random pseudonymisation key, made once and kept beside its warehouse.
+
+    A real place keeps its key away from the data; the demo's synthetic data have
+    nothing to protect, and a re-run reads the same key.
+    """
+    from placehealth.tables import write_bytes
+
+    key_file = out / "demo.key"
+    if not key_file.exists():
+        write_bytes(secrets.token_hex(32).encode(), key_file, private=True)
+    return key_file
+
+
+def plan_status(
+    plan: Path, values: Path, output: Path, persons: int, *, bom: bool = True,
+    warn: Warn | None = None,
+) -> Path:  # fmt: skip
+    """The plan set against the warehouse's values, written to ``output``.
+
+    The synthetic place has ``persons`` people, not the plan's population: its
+    counts are compared as rates.
+    """
+    from placehealth.services.plans import status
+
+    written = status(plan, values, population=persons, output=output, bom=bom, warn=warn)
+    return written.path or output
+
+
+def board_packs(
+    out: Path, plans: Path, names: list[str], *, bom: bool = True, progress: Progress | None = None
+) -> list[Path]:
+    """A board pack for each named plan against synthetic monthly actuals.
+
+    The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
+    warehouse's indicator values feed the pack.
+    """
+    from placehealth.services.reports import PackSource, board, sample_actuals
+
+    packs = []
+    for name in names:
+        folder = plans / name
+        actuals = sample_actuals(folder, out / f"sample-actuals-{name}.csv", seed=1, bom=bom)
+        source = PackSource(folder, actuals.path, scale=0.8)
+        pack = board(source, out / f"board-pack-{name}.pdf", progress=progress)
+        packs.append(pack.path)
+    return packs
+
+
+def demo_deployment(out: Path, neighbourhood: str) -> Path:
+    """The demo's deployment and roles file; the audit log is rebuilt with the warehouse.
+
+    Marked ``development: true``: its roles file and audit log sit in ``out``,
+    writable by whoever runs the demo, which a real deployment never allows, so it
+    releases synthetic data only.
+    """
+    (out / "roles.yaml").write_text(DEMO_ROLES.format(neighbourhood=neighbourhood))
+    path = out / "deployment.yaml"
+    path.write_text(DEMO_DEPLOYMENT)
+    (out / "audit.jsonl").unlink(missing_ok=True)
+    (out / "audit-head" / "audit.jsonl.head").unlink(missing_ok=True)
+    return path
+
+
+def first_team(place: PlaceFile) -> str:
+    """The code of the place's first neighbourhood, whose team the demo's case list is for."""
+    from placehealth.data.synth.geography import neighbourhood_codes
+
+    return neighbourhood_codes(place)[0]
+
+
+DEMO_ROLES = """\
+# Demo users: an analyst (suppressed counts) and one neighbourhood's team.
+users:
+  analyst:
+    role: analyst
+  team:
+    role: neighbourhood_team
+    neighbourhoods: [{neighbourhood}]
+"""
+DEMO_DEPLOYMENT = """\
+# The demo's deployment: development only. Its roles file and audit log sit in the demo's
+# folder, writable by whoever runs it, so it releases synthetic data alone. A real place
+# installs a protected deployment (examples/deployment.yaml, docs/security.md).
+roles: roles.yaml
+audit_log: audit.jsonl
+audit_head: audit-head/audit.jsonl.head
+identity: option
+development: true
+"""

@@ -1,0 +1,41 @@
+"""Financial tables as jobs: read a plan folder's finance files, recompute, check, show.
+
+``placehealth plan check`` adds :func:`findings` to the outcome plans' findings (one
+format, one accepted-findings file); ``placehealth finance show`` prints
+:func:`tables`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from placehealth.plans.check.findings import Finding
+
+
+def findings(path: Path) -> list[Finding]:
+    """Every finding for the finance files under ``path`` (none: an empty list)."""
+    from placehealth.finance.check import check_book
+    from placehealth.finance.load import load_book
+
+    return check_book(load_book(path))
+
+
+def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every table under ``path``, each cell printed and recomputed, and every figure the
+    text prints beside the cells it restates; a path with no finance files is an error
+    (there is nothing to show)."""
+    from placehealth.errors import InputFileError
+    from placehealth.finance.files import FOLDER
+    from placehealth.finance.load import load_book
+    from placehealth.finance.show import figure_records, table_records
+
+    book = load_book(path)
+    if not book.checked():
+        raise InputFileError(
+            "no financial tables found",
+            file=path,
+            hint=f"give a plan folder with a {FOLDER}/ folder of table files, e.g. plans/ccg-2014",
+        )
+    return {"tables": table_records(book), "figures": figure_records(book)}

@@ -1,0 +1,31 @@
+"""The site's database and accounts, as ``placehealth serve`` and ``placehealth site`` run them."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from placehealth.web.accounts import add_account
+from placehealth.web.db import make_engine, migrate
+
+
+def migrate_database(url: str) -> None:
+    """Bring the site's database at ``url`` to the newest schema (Alembic ``upgrade head``)."""
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+
+
+def add_user(
+    url: str, name: str, roles: list[str], password: str, neighbourhoods: list[str]
+) -> None:
+    """Add an account to the site's database (migrated first), or refuse it with the reason."""
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        with Session(engine) as db:
+            add_account(db, name, roles, password, neighbourhoods)
+            db.commit()
+    finally:
+        engine.dispose()

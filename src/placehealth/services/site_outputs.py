@@ -1,0 +1,85 @@
+"""The published outputs a site shows: the folder the demo (or a place's own run) writes.
+
+The site reads precomputed, disclosure-controlled tables only — the indicator
+values, the plan summary, the checker's findings and each plan's status — never
+record-level tables, so a page costs a look-up, not a query over people. Each
+file is read once and kept until it changes on disk.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from placehealth.errors import ConfigurationError
+from placehealth.tables import read_table
+
+INDICATORS = "indicators.csv"
+PLAN_SUMMARY = "plan_summary.csv"
+FINDINGS = "plan_findings.csv"
+STATUS_GLOB = "status-*.csv"
+REQUIRED = (INDICATORS, PLAN_SUMMARY, FINDINGS)
+RUN_DEMO_HINT = "run `placehealth demo` first, or name the folder a run wrote with --outputs"
+
+
+@dataclass(frozen=True)
+class SiteOutputs:
+    """Where a run's outputs are; each table is read on first use and cached by its file."""
+
+    folder: Path
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return _read(self.folder / INDICATORS)
+
+    @property
+    def indicators_as_text(self) -> pd.DataFrame:
+        """The indicator values with every cell as text (codes keep their digits), as the
+        chart functions read them (:func:`placehealth.services.charts.read_indicators`)."""
+        return _read(self.folder / INDICATORS, text=True)
+
+    @property
+    def plan_summary(self) -> pd.DataFrame:
+        return _read(self.folder / PLAN_SUMMARY)
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return _read(self.folder / FINDINGS)
+
+    @property
+    def version(self) -> tuple[tuple[str, int, int], ...]:
+        """Each output file's name, change time and size: a new run gives a new version."""
+        paths = [self.folder / name for name in REQUIRED]
+        paths += sorted(self.folder.glob(STATUS_GLOB))
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+    @property
+    def plan_status(self) -> pd.DataFrame:
+        """Every plan's status table the run wrote, one after another (empty if none)."""
+        frames = [_read(path) for path in sorted(self.folder.glob(STATUS_GLOB))]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def open_outputs(folder: Path) -> SiteOutputs:
+    """The outputs in ``folder``, or one clear error naming what is missing."""
+    missing = [name for name in REQUIRED if not (folder / name).is_file()]
+    if missing:
+        raise ConfigurationError(
+            f"no outputs to show: {', '.join(missing)} missing in {folder}",
+            hint=RUN_DEMO_HINT,
+        )
+    return SiteOutputs(folder.resolve())
+
+
+def _read(path: Path, *, text: bool = False) -> pd.DataFrame:
+    stat = path.stat()
+    return _read_version(path, stat.st_mtime_ns, stat.st_size, text)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_version(path: Path, _mtime: int, _size: int, text: bool) -> pd.DataFrame:
+    """One version of a file (the change time and size key the cache)."""
+    return read_table(path, text=text)
