@@ -11,23 +11,13 @@ import pytest
 
 from placehealth.engine.backends import Backend
 from placehealth.engine.indicators import Context, compute_all
+from tests.engine.spec import pick
 
 
 @pytest.fixture(scope="module")
 def values(engine: Backend) -> pd.DataFrame:
     ctx = Context(engine, years=[2015, 2016], pooled=[(2015, 2017)], place="Tinytown")
     return compute_all(ctx)
-
-
-def pick(values: pd.DataFrame, indicator: str, area_type: str, area: str, period: str) -> pd.Series:
-    rows = values[
-        (values["indicator_id"] == indicator)
-        & (values["area_type"] == area_type)
-        & (values["area_code"] == area)
-        & (values["period"] == period)
-    ]
-    assert len(rows) == 1, rows
-    return rows.iloc[0]
 
 
 def test_ae_attendances_per_thousand(values: pd.DataFrame) -> None:

@@ -60,7 +60,8 @@ def compute_all(
         frames.extend(pipeline(ctx))
         if progress is not None:
             progress(name)
-    values = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    given = [f for f in frames if len(f)] or [pd.DataFrame(columns=VALUE_COLUMNS)]
+    values = pd.concat(given, ignore_index=True)
     return (
         values[VALUE_COLUMNS]
         .sort_values(["indicator_id", "area_type", "area_code", "period", "sex"], kind="stable")
