@@ -79,6 +79,7 @@ def run(
 
     where = load_place(place)
     review = review_plans(out, plans, bom=bom)
+    _record_place(out, place, where)
     extract = out / "synth"
     warehouse = out / f"{where.id}.duckdb"
     key_file = demo_key(out)
@@ -159,6 +160,16 @@ def _environment(name: str, value: str) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = previous
+
+
+def _record_place(out: Path, asked: str | None, where: PlaceFile) -> None:
+    """Say in the outputs which place they are for, so the site draws the right maps."""
+    from placehealth.services.site_outputs import PLACE
+
+    text = where.id
+    if asked is not None and (asked.endswith((".yaml", ".yml")) or os.sep in asked):
+        text = str(Path(asked).resolve())  # a place file of the user's own
+    (out / PLACE).write_text(text, encoding="utf-8")
 
 
 def review_plans(out: Path, plans: Path, *, bom: bool = True) -> PlanReview:

@@ -11,16 +11,21 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from placehealth.errors import ConfigurationError
 from placehealth.tables import read_table
 
+if TYPE_CHECKING:
+    from placehealth.places import PlaceFile
+
 INDICATORS = "indicators.csv"
 PLAN_SUMMARY = "plan_summary.csv"
 FINDINGS = "plan_findings.csv"
 STATUS_GLOB = "status-*.csv"
+PLACE = "place.txt"  # the place the run was for: an id, or a place file's absolute path
 REQUIRED = (INDICATORS, PLAN_SUMMARY, FINDINGS)
 RUN_DEMO_HINT = "run `placehealth demo` first, or name the folder a run wrote with --outputs"
 
@@ -40,6 +45,15 @@ class SiteOutputs:
         """The indicator values with every cell as text (codes keep their digits), as the
         chart functions read them (:func:`placehealth.services.charts.read_indicators`)."""
         return _read(self.folder / INDICATORS, text=True)
+
+    @property
+    def place(self) -> PlaceFile:
+        """The place the run was for (its maps, its names); a folder that does not say is
+        the default place's."""
+        from placehealth.places import load_place
+
+        named = self.folder / PLACE
+        return load_place(named.read_text(encoding="utf-8").strip() if named.is_file() else None)
 
     @property
     def plan_summary(self) -> pd.DataFrame:

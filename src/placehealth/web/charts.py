@@ -68,7 +68,7 @@ def _builders(
         "compare": lambda: charts.compare(values, indicator_id, area_type=areas),
         "trend": lambda: charts.trend(values, indicator_id),
         "inequality": lambda: charts.inequality(values, indicator_id),
-        "map": lambda: charts.area_map(values, indicator_id, area_type=areas),
+        "map": lambda: charts.area_map(values, indicator_id, area_type=areas, place=outputs.place),
     }
 
 
