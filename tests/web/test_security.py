@@ -213,6 +213,25 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
     assert client.get("/login").headers["cache-control"] == "no-store"
 
 
+def test_a_server_error_carries_the_security_headers_too(
+    site_outputs: Path, sqlite_url: str
+) -> None:
+    """A failure the application does not handle still gets the headers (Starlette's own
+    outermost handler would answer without them)."""
+    site = make_site(site_outputs, sqlite_url)
+
+    async def broken(request: object) -> None:
+        raise RuntimeError("a fault")
+
+    site.router.add_route("/broken", broken)
+    with TestClient(site, raise_server_exceptions=False) as client:
+        response = client.get("/broken")
+    assert response.status_code == 500
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "a fault" not in response.text
+
+
 def test_a_body_over_the_limit_is_refused_before_it_is_read(
     site_outputs: Path, sqlite_url: str
 ) -> None:

@@ -45,9 +45,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith(("/assets/", "/static/"))
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 headers += HEADERS
                 if self.https:
@@ -57,7 +60,18 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            # Starlette's outermost error handler would answer without these headers: a
+            # failure gets its 500 here, with them, then goes on up to be logged
+            if not started:
+                await with_headers(
+                    {"type": "http.response.start", "status": 500,
+                     "headers": [(b"content-type", b"text/plain; charset=utf-8")]}
+                )  # fmt: skip
+                await with_headers({"type": "http.response.body", "body": b"Server error"})
+            raise
 
 
 class BodyTooLarge(Exception):
