@@ -31,7 +31,7 @@ from tests.web.phm_outputs import OTHER_TEAM, TEAM, build_phm_outputs, write_dep
 NUMERIC_CELL = re.compile(r'<td class="nhsuk-table__cell nhsuk-table__cell--numeric">(.*?)</td>')
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def phm_outputs(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_phm_outputs(site_outputs, tmp_path_factory.mktemp("phm") / "outputs")
 

@@ -103,6 +103,9 @@ def segments(outputs: SiteOutputs, area_type: str) -> SegmentTable:
     grid = rows.pivot(index="area_code", columns="segment", values="people")
     grid = grid.reindex(columns=[s for s in [*ORDER, ALL] if s in grid.columns])
     grid = grid.astype("Int64").reset_index()
+    numbers = pd.to_numeric(grid["area_code"], errors="coerce")
+    if numbers.notna().all():  # deprivation deciles: 1 to 10, not 1, 10, 2
+        grid = grid.iloc[numbers.argsort(kind="stable")].reset_index(drop=True)
     grid.columns.name = None
     return SegmentTable(area_type, grid, rows.reset_index(drop=True))
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 PREFIX = "/population-health"
 router = APIRouter(prefix=PREFIX)
+AREA_HEADINGS = {"neighbourhood": "neighbourhood", "practice": "GP practice",
+                 "imd_decile": "deprivation decile (IMD, 1 most deprived)"}  # fmt: skip
 SECTION = [
     (PREFIX, "Segments by area"),
     (f"{PREFIX}/concentration", "Concentration of cost"),
@@ -68,8 +70,8 @@ def segments(request: Request, area: str | None = None) -> Response:
     columns = [c for c in table.people.columns if c != "area_code"]
     return _page(
         request, "phm_segments.html", "Population health: segments", area_type=table.area_type,
-        area_types=kinds, area_labels=AREA_LABELS, columns=columns, rows=records(table.people),
-        segment_names=SEGMENT_NAMES,
+        area_types=kinds, area_labels=AREA_LABELS, area_heading=AREA_HEADINGS, columns=columns,
+        rows=records(table.people), segment_names=SEGMENT_NAMES,
     )  # fmt: skip
 
 
@@ -152,7 +154,7 @@ def case_list(request: Request, neighbourhood: str, db: Session = Depends(databa
     return _page(
         request, "phm_case_list.html", f"Case list: {neighbourhood}", neighbourhood=neighbourhood,
         index_date=released.index_date, threshold=site_phm.CASE_LIST_THRESHOLD,
-        columns=list(frame.columns), rows=records(frame), audit_log=str(released.trail),
+        columns=list(frame.columns), rows=records(frame), segment_names=SEGMENT_NAMES,
     )  # fmt: skip
 
 
