@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +18,7 @@ import pytest
 from placehealth.deployment import ENV_DEPLOYMENT
 from tests.web.conftest import PASSWORD
 from tests.web.phm_outputs import OTHER_TEAM, TEAM, build_phm_outputs, write_deployment
-from tests.web.test_browser import _free_port, _placehealth, accessible, browser
+from tests.web.test_browser import _placehealth, accessible, browser, serving
 
 ACCOUNTS = {"ana": ("analyst", None), "ned": ("neighbourhood_team", TEAM),
             "nia": ("neighbourhood_team", OTHER_TEAM)}  # fmt: skip
@@ -46,29 +41,9 @@ def served(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "--database-url", url, stdin=PASSWORD + "\n",
         )  # fmt: skip
         assert added.returncode == 0, added.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "placehealth", "serve", "--outputs", str(outputs),
-         "--database-url", url, "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, ENV_DEPLOYMENT: str(deployment)},
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, server.stdout.read() if server.stdout else ""
-                time.sleep(0.5)
-        else:
-            pytest.fail("placehealth serve did not start within 120 s")
-        (folder / "address").write_text(f"http://127.0.0.1:{port}")
+    with serving(outputs, url, {ENV_DEPLOYMENT: str(deployment)}) as address:
+        (folder / "address").write_text(address)
         yield folder
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def audit_log(folder: Path) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -47,6 +48,15 @@ def site_neighbourhoods(visitor: Visitor) -> frozenset[str]:
     if visitor.account is None or NEIGHBOURHOOD_TEAM not in visitor.roles:
         return frozenset()
     return frozenset(n for n in visitor.account.neighbourhoods.split(",") if n)
+
+
+def attachment(frame: pd.DataFrame, kind: str, filename: str) -> Response:
+    """A table to download, written by the product's one table writer (formulas neutralised;
+    a case list's bytes are those its audit entry hashes)."""
+    return Response(
+        serialise_table(frame, f".{kind}"), media_type=MEDIA[kind],
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )  # fmt: skip
 
 
 def _visitor(request: Request) -> Visitor:
@@ -114,13 +124,9 @@ def at_risk_download(request: Request, filename: str, db: Session = Depends(data
     if match is None:
         raise HTTPException(404, "There is no such download.")
     frame = site_phm.at_risk(request.app.state.outputs)
-    data = serialise_table(frame, f".{match['kind']}")
     audit(db, _visitor(request), "download", filename, f"{len(frame)} rows")
     db.commit()
-    return Response(
-        data, media_type=MEDIA[match["kind"]],
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
-    )  # fmt: skip
+    return attachment(frame, match["kind"], filename)
 
 
 def release_case_list(request: Request, db: Session, neighbourhood: str, shown_as: str) -> Release:
@@ -165,9 +171,5 @@ def case_list_download(
 ) -> Response:
     """The list as CSV: the very bytes whose hash the audit entry records."""
     released = release_case_list(request, db, neighbourhood, DOWNLOADED)
-    data = serialise_table(released.frame, ".csv")
-    attachment = f"case-list-{neighbourhood}-{released.index_date.isoformat()}.csv"
-    return Response(
-        data, media_type=MEDIA["csv"],
-        headers={"content-disposition": f'attachment; filename="{attachment}"'},
-    )  # fmt: skip
+    name = f"case-list-{neighbourhood}-{released.index_date.isoformat()}.csv"
+    return attachment(released.frame, "csv", name)
