@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
+from placehealth.errors import AccessDenied, ConfigurationError
 from placehealth.phm.access import NEIGHBOURHOOD_TEAM
 from placehealth.phm.segments import SEGMENT_NAMES
 from placehealth.services import site_phm
@@ -132,8 +133,6 @@ def at_risk_download(request: Request, filename: str, db: Session = Depends(data
 def release_case_list(request: Request, db: Session, neighbourhood: str, shown_as: str) -> Release:
     """The list, released and audited by the case-finding service, or the refusal as a 403
     (audited there, and in the site's own audit table)."""
-    from placehealth.errors import AccessDenied, ConfigurationError
-
     visitor = _visitor(request)
     try:
         released = site_phm.case_list(
