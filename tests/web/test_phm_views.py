@@ -24,7 +24,7 @@ from placehealth.services import phm, site_phm
 from placehealth.services.site_outputs import open_outputs
 from placehealth.tables import read_table
 from placehealth.web.accounts import add_account
-from placehealth.web.db import AuditEntry
+from placehealth.web.db import Account, AuditEntry
 from tests.web.conftest import PASSWORD, browse, copy_outputs, make_site, sign_in
 from tests.web.phm_outputs import OTHER_TEAM, TEAM, build_phm_outputs, write_deployment
 
@@ -45,12 +45,14 @@ def deployment(phm_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.fixture
-def phm_site(phm_outputs: Path, sqlite_url: str, deployment: Path) -> Iterator[FastAPI]:
-    """The site over the run, with a second team's account (nia, NBSYN02) beside the others."""
-    site = make_site(phm_outputs, sqlite_url)
+def phm_site(phm_outputs: Path, database_url: str, deployment: Path) -> Iterator[FastAPI]:
+    """The site over the run (its state on SQLite and PostgreSQL), with a second team's
+    account (nia, NBSYN02) beside the others."""
+    site = make_site(phm_outputs, database_url)
     with Session(site.state.engine) as db:
-        add_account(db, "nia", [NEIGHBOURHOOD_TEAM], PASSWORD, [OTHER_TEAM])
-        db.commit()
+        if db.scalar(select(Account).where(Account.name == "nia")) is None:
+            add_account(db, "nia", [NEIGHBOURHOOD_TEAM], PASSWORD, [OTHER_TEAM])
+            db.commit()
     yield site
     site.state.engine.dispose()
 
