@@ -220,6 +220,7 @@ def test_the_team_sees_and_downloads_its_list_each_audited_as_the_command_audits
         assert page.status_code == 200
         download = client.get(f"/population-health/case-list/{TEAM}/download.csv")
         assert download.status_code == 200
+        api = client.get(f"/api/population-health/case-list/{TEAM}").json()
         assert download.headers["content-disposition"].startswith(
             f'attachment; filename="case-list-{TEAM}-'
         )
@@ -233,10 +234,12 @@ def test_the_team_sees_and_downloads_its_list_each_audited_as_the_command_audits
         warehouse, neighbourhood=TEAM, model=phm_outputs / site_phm.MODEL, user="ned",
         output=deployment.parent / "cohort.csv",
     )  # fmt: skip
-    shown, downloaded, by_command = case_finding_log(deployment)
+    assert [r["person_key"] for r in api] == listed["person_key"].tolist()
+    shown, downloaded, by_api, by_command = case_finding_log(deployment)
     assert (shown["output"], downloaded["output"]) == ("site page", "site download")
+    assert by_api["output"] == "site api"
     assert read_table(deployment.parent / "cohort.csv").shape == listed.shape
-    for entry in (shown, downloaded, by_command):
+    for entry in (shown, downloaded, by_api, by_command):
         assert (entry["user"], entry["action"], entry["outcome"]) == ("ned", "cohort", "released")
         assert entry["identifiable"] is True and entry["rows_released"] == len(listed)
         assert entry["neighbourhood"] == TEAM and entry["threshold"] == 0.5
@@ -246,7 +249,7 @@ def test_the_team_sees_and_downloads_its_list_each_audited_as_the_command_audits
     assert [shown[f] for f in same] == [by_command[f] for f in same]
     assert command.trail.verify().ok
     site = [a for a in site_audit(phm_site) if a[1] == "case list"]
-    ways = ("site page", "site download")
+    ways = ("site page", "site download", "site api")
     assert [a[2] for a in site] == [f"case list {TEAM} ({how})" for how in ways]
 
 
