@@ -4,12 +4,14 @@ saved to docs/images/ for the documentation."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,20 +39,16 @@ def _placehealth(*args: str, stdin: str | None = None) -> subprocess.CompletedPr
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`placehealth serve` on a free loopback port, with one analyst account."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
-    added = _placehealth(
-        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
-        "--database-url", url, stdin=PASSWORD + "\n",
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+@contextmanager
+def serving(outputs: Path, url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`placehealth serve` over ``outputs`` on a free loopback port, as a person starts it;
+    yields its address and stops it after."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "placehealth", "serve", "--outputs", str(site_outputs),
+        [sys.executable, "-m", "placehealth", "serve", "--outputs", str(outputs),
          "--database-url", url, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
@@ -67,6 +65,19 @@ def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`placehealth serve` on a free loopback port, with one analyst account."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
+    added = _placehealth(
+        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
+        "--database-url", url, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    with serving(site_outputs, url) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

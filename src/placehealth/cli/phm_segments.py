@@ -219,8 +219,10 @@ def concentration_command(
     table = Table(title=f"Concentration of {measure} in {year}")
     for name in ("Heaviest", "Share (all people)", "Share (patients)"):
         table.add_column(name, justify="right")
-    for f in everyone.index:
-        table.add_row(f"{f:.1%}", _pct(everyone[f]), _pct(patients[f]))
+    for row in found.shares.itertuples():  # the table the site shows too
+        table.add_row(
+            f"{row.heaviest:.1%}", _pct(row.share_of_everyone), _pct(row.share_of_patients)
+        )
     console.print(table)
     console.print(
         f"{found.people:,} people alive on {run.start.isoformat()}, "
