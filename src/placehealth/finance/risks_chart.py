@@ -23,17 +23,15 @@ def heatmap_chart(grid: pd.DataFrame, matrix: Matrix, title: str) -> dict[str, A
     scored = int(grid["risks"].sum())
     data = [
         {
-            "likelihood": f"{int(r.likelihood)} {matrix.likelihood[int(r.likelihood) - 1].label}",
-            "consequence": (
-                f"{int(r.consequence)} {matrix.consequence[int(r.consequence) - 1].label}"
-            ),
-            "band": r.band,
-            "score": int(r.score),
-            "risks": int(r.risks),
-            "label": str(int(r.risks)) if r.risks else "",
-            "names": r.names,
+            "likelihood": f"{r['likelihood']} {matrix.likelihood[r['likelihood'] - 1].label}",
+            "consequence": f"{r['consequence']} {matrix.consequence[r['consequence'] - 1].label}",
+            "band": r["band"],
+            "score": int(r["score"]),
+            "risks": int(r["risks"]),
+            "label": str(r["risks"]) if r["risks"] else "",
+            "names": r["names"],
         }
-        for r in grid.itertuples()
+        for r in grid.to_dict("records")
     ]  # one record per cell of the matrix (25), not per risk
     x_order = [f"{x.level} {x.label}" for x in matrix.likelihood]
     y_order = [f"{x.level} {x.label}" for x in reversed(matrix.consequence)]
@@ -65,7 +63,7 @@ def heatmap_chart(grid: pd.DataFrame, matrix: Matrix, title: str) -> dict[str, A
                     "fontSize": 18,
                     "fontWeight": "bold",
                     "color": BENCHMARK,
-                },  # fmt: skip
+                },
                 "encoding": {"x": x, "y": y, "text": {"field": "label"}},
             },
         ],

@@ -249,7 +249,7 @@ def check_registers(reads: list[Read], today: dt.date | None = None) -> list[Fin
                         expected=score,
                         sources=[cite(seed, risk.src)],
                         why="a score is likelihood × consequence",
-                    )  # fmt: skip
+                    )
                 )
             band = read.matrix.band(score)
             if risk.rating and band and risk.rating.lower() != band.name.lower():
@@ -266,7 +266,7 @@ def check_registers(reads: list[Read], today: dt.date | None = None) -> list[Fin
                         expected=band.name,
                         sources=[cite(seed, risk.src)],
                         why="a rating is the band its score falls in",
-                    )  # fmt: skip
+                    )
                 )
         mine = table[table["register"] == reg.id]
         for flag in ("no owner", "no mitigation", "no review date", "past review", "not scored"):
@@ -293,7 +293,7 @@ def check_registers(reads: list[Read], today: dt.date | None = None) -> list[Fin
                     sources=[cite(seed, reg.src)],
                     why="a register names an owner, a mitigation, a review date and a score "
                     "for every risk",
-                )  # fmt: skip
+                )
             )
         if not reg.risks:
             out.append(
@@ -307,6 +307,6 @@ def check_registers(reads: list[Read], today: dt.date | None = None) -> list[Fin
                     "but prints no risk",
                     sources=[cite(seed, reg.src)],
                     why="a register the plan relies on is part of the plan",
-                )  # fmt: skip
+                )
             )
     return out
