@@ -34,9 +34,7 @@ def plan_files(path: Path) -> list[Path]:
         raise InputFileError("no such file or folder", file=path, hint="give a plan file or folder")
     if path.is_file():
         return [path]
-    files = sorted(
-        p for p in path.rglob("*.yaml") if p.is_file() and not in_data_folder(p, path)
-    )
+    files = sorted(p for p in path.rglob("*.yaml") if p.is_file() and not in_data_folder(p, path))
     if not files:
         raise InputFileError("no plan files (*.yaml) found", file=path)
     return files
