@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from placehealth.finance.bcf_load import load_bcf
-from placehealth.finance.bcf_payment import assess, metric_met, released, stake, what_if
+from placehealth.finance.bcf_payment import (
+    assess,
+    metric_met,
+    released,
+    stake,
+    what_if,
+    what_if_grid,
+)
 from tests.conftest import ROOT
 
 LIVERPOOL = load_bcf(ROOT / "plans" / "ccg-2014")[0]
@@ -128,3 +135,22 @@ def test_meeting_more_metrics_never_pays_less(
     more = metric_met(better, target, higher) & eligible
     fewer = metric_met(actual, target, higher) & eligible
     assert np.all(more.sum(-1) >= fewer.sum(-1))
+
+
+def test_the_what_if_grid_is_each_metric_and_value_in_turn() -> None:
+    """what_if_grid[m, k] is the payment with metric m set to value k at every place."""
+    rng = np.random.default_rng(7)
+    target = rng.uniform(10, 100, (4, 3))
+    actual = target * rng.uniform(0.9, 1.1, (4, 3))
+    higher = np.array([True, False, True])
+    eligible = rng.random((4, 3)) > 0.2
+    values = target[:, :, None] * np.array([0.9, 1.0, 1.1])[None, None, :]
+    pots, met, cond = rng.uniform(1, 5, 4), rng.random(4) > 0.5, rng.uniform(1, 2, 4)
+    grid = what_if_grid(actual, target, higher, eligible, values, pots, met, cond)
+    assert grid.shape == (3, 3, 4)
+    for m in range(3):
+        for k in range(3):
+            one = actual.copy()
+            one[:, m] = values[:, m, k]
+            expected = released(one, target, higher, eligible, pots, met, cond)
+            np.testing.assert_allclose(grid[m, k], expected, rtol=1e-12)

@@ -56,6 +56,36 @@ def released(
     return np.asarray(met.sum(axis=-1) * per_metric + on_conditions, dtype=float)
 
 
+def what_if_grid(
+    actual: Floats,
+    target: Floats,
+    higher: Bools,
+    eligible: Bools,
+    values: Floats,
+    metrics_pot: Floats | float,
+    conditions_met: Bools | bool,
+    conditions_pot: Floats | float,
+) -> Floats:
+    """Every place's payment as each metric in turn takes each what-if value, the others as
+    given: ``actual`` etc. are (places, metrics), ``values`` is (places, metrics, values);
+    the result is (metrics, values, places). One array expression, no loop over rows."""
+    places, metrics = actual.shape
+    k = values.shape[-1]
+    grid = np.broadcast_to(actual, (metrics, k, places, metrics)).copy()
+    pick = np.arange(metrics)
+    # grid[m, :, :, m] = values[:, m, :].T for every metric m at once
+    grid[pick, :, :, pick] = np.transpose(values, (1, 2, 0))
+    return released(
+        grid,
+        target,
+        higher,
+        eligible,
+        np.asarray(metrics_pot, dtype=float),
+        np.asarray(conditions_met),
+        np.asarray(conditions_pot, dtype=float),
+    )
+
+
 @dataclass(frozen=True)
 class Stake:
     """The place's share of the national fund and the pool it is read from."""
