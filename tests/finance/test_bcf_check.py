@@ -43,6 +43,14 @@ def test_declared_totals_without_partners_or_values() -> None:
     assert FOUND["sefton-bcf-2014/bcf/pool/minimum/2014-15/total-blank"].severity == "warning"
 
 
+def test_a_zero_pool_against_the_text() -> None:
+    """Seed 004, 253: a total agreed pool of £0.00 for 2014/15, while the report (111) speaks
+    of £200 million transferred in 2014/15 to build momentum."""
+    f = FOUND["sefton-bcf-2014/bcf/pool/agreed/2014-15/total-zero"]
+    assert f.severity == "note" and f.sources == ["seed 004, 253", "seed 004, 111"]
+    assert "£200 million" in f.message and "0.00" in seed_figures("004", 253).split()
+
+
 def test_metrics_without_targets() -> None:
     """Seed 004 sets no trajectories (864): neither payment's metrics can be earned; seed 000,
     4661–4664: the national patient-experience metric has no target."""

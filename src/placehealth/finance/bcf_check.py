@@ -61,6 +61,18 @@ def pool_totals(resolved: ResolvedBcf) -> Iterator[Finding]:
         terms = [
             c for c in plan.pool if c.year == total.year and c.basis == basis and c.id not in parts
         ]
+        if not terms and not total.amount.value:
+            national = [x for x in plan.stated if x.unit in SCALE and x.value.value]
+            yield _finding(
+                resolved, key, "total-zero", Severity.NOTE,
+                f"the template agrees a {_money(total.amount.text, total.unit)} {total.basis} "
+                f"pool for {total.year}"
+                + "".join(f"; the text: {x.text or x.value.text}" for x in national),
+                stated=0.0,
+                sources=[_cite(resolved, total.src)] + [_cite(resolved, x.src) for x in national],
+                why="a year's pooled budget as the template declares it against the text",
+            )  # fmt: skip
+            continue
         if not terms:
             if total.amount.value:
                 yield _finding(
