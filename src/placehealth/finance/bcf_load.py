@@ -13,7 +13,7 @@ from pathlib import Path
 
 from placehealth.errors import InputFileError, ValidationError
 from placehealth.finance.bcf_model import BcfPlan, PaymentRules
-from placehealth.finance.files import FOLDER
+from placehealth.finance.files import FOLDER, folder_files
 from placehealth.finance.load import Book, load_book
 from placehealth.finance.model import SCALE
 from placehealth.finance.printed import Printed
@@ -64,15 +64,8 @@ class ResolvedBcf:
 
 
 def bcf_files(path: Path) -> list[Path]:
-    """The BCF plan files under ``path``: a file, a ``bcf/`` folder, a plan folder or a
-    folder of plans."""
-    if not path.exists():
-        raise InputFileError("no such file or folder", file=path, hint="give a plan folder")
-    if path.is_file():
-        return [path]
-    if path.name == BCF_FOLDER:
-        return sorted(path.glob("*.yaml"))
-    return sorted(path.glob(f"{BCF_FOLDER}/*.yaml")) or sorted(path.glob(f"*/{BCF_FOLDER}/*.yaml"))
+    """The files under ``path``: a file, a ``bcf/`` folder, a plan folder or a folder of plans."""
+    return folder_files(path, BCF_FOLDER)
 
 
 def plan_folder(file: Path) -> Path:

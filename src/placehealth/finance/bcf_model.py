@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from placehealth.finance.model import SCALE, CellRef, Id, Unit, _printed
+from placehealth.finance.model import SCALE, CellRef, FinanceDocument, Id, Unit, _printed
 from placehealth.finance.printed import Printed
 from placehealth.plans.model import PeriodLabel
 from placehealth.sources import SourceLines
@@ -231,15 +231,10 @@ class PlanDates(_Strict):
     note: str | None = None
 
 
-class BcfDocument(_Strict):
-    id: Id
-    seed: str = Field(pattern=r"^\d{3}$")
-
-
 class BcfPlan(_Strict):
     """One place's Better Care Fund plan, as its template and papers print it."""
 
-    document: BcfDocument
+    document: FinanceDocument
     title: str
     place: str
     src: SourceLines

@@ -35,3 +35,15 @@ def in_data_folder(file: Path, root: Path) -> bool:
     plan file)?"""
     inside = file.relative_to(root).parent.parts if file != root else ()
     return any(f in inside or root.name == f or file.parent.name == f for f in DATA_FOLDERS)
+
+
+def folder_files(path: Path, folder: str) -> list[Path]:
+    """The YAML files of a plan's ``folder`` (``bcf``, ``risks``) under ``path``: a file, the
+    folder itself, a plan folder or a folder of plans."""
+    if not path.exists():
+        raise InputFileError("no such file or folder", file=path, hint="give a plan folder")
+    if path.is_file():
+        return [path]
+    if path.name == folder:
+        return sorted(path.glob("*.yaml"))
+    return sorted(path.glob(f"{folder}/*.yaml")) or sorted(path.glob(f"*/{folder}/*.yaml"))

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from placehealth.finance.model import Id
+from placehealth.finance.model import FinanceDocument, Id
 from placehealth.sources import SourceLines
 from placehealth.yamlfile import reject_repeats
 
@@ -103,16 +103,11 @@ class Risk(_Strict):
     note: str | None = None
 
 
-class RegisterDocument(_Strict):
-    id: Id
-    seed: str = Field(pattern=r"^\d{3}$")
-
-
 class Register(_Strict):
     """A document's risk register; ``mentions`` for a register the document only refers to."""
 
     id: str = Field(pattern=r"^R\d{2}$")  # the index's id
-    document: RegisterDocument
+    document: FinanceDocument
     title: str
     src: SourceLines
     scoring: Literal["likelihood-consequence", "rating", "none"]

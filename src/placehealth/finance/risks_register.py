@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from placehealth.errors import InputFileError, ValidationError
+from placehealth.errors import ValidationError
+from placehealth.finance.files import folder_files
 from placehealth.finance.risks_model import DEFAULT_MATRIX, Matrix, Register
 from placehealth.plans.check.findings import Finding
 from placehealth.plans.severity import Severity
@@ -44,17 +45,8 @@ def load_matrix(path: Path | None = None) -> Matrix:
 
 
 def register_files(path: Path) -> list[Path]:
-    """Register files under ``path``: a file, a ``risks/`` folder, a plan folder or a folder
-    of plans."""
-    if not path.exists():
-        raise InputFileError("no such file or folder", file=path, hint="give a plan folder")
-    if path.is_file():
-        return [path]
-    if path.name == RISKS_FOLDER:
-        return sorted(path.glob("*.yaml"))
-    return sorted(path.glob(f"{RISKS_FOLDER}/*.yaml")) or sorted(
-        path.glob(f"*/{RISKS_FOLDER}/*.yaml")
-    )
+    """The files under ``path``: a file, a ``risks/`` folder, a plan folder or a folder of plans."""
+    return folder_files(path, RISKS_FOLDER)
 
 
 def load_registers(path: Path, matrix: Path | None = None) -> list[Read]:
@@ -222,6 +214,21 @@ _PHRASE = {
 }
 
 
+def _finding(
+    reg: Register, key: str, check: str, severity: Severity, message: str, **extra: object
+) -> Finding:
+    """A register's finding: id ``<document>/risks/<register>/<key>``, check ``risk-…``."""
+    return Finding(
+        id=f"{reg.document.id}/risks/{reg.id}/{key}",
+        severity=severity,
+        check=f"risk-{check}",
+        document=reg.document.id,
+        subject=reg.id if key == check else f"{reg.id}/{key.rsplit('/', 1)[0]}",
+        message=message,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
 def check_registers(reads: list[Read], today: dt.date | None = None) -> list[Finding]:
     """A printed score that is not likelihood × consequence, a printed rating that is not
     the band of the score, a risk without an owner, mitigation or review date (one finding
@@ -231,82 +238,49 @@ def check_registers(reads: list[Read], today: dt.date | None = None) -> list[Fin
     table = risk_table(reads, today)
     for read in reads:
         reg = read.register
-        doc, seed = reg.document.id, reg.document.seed
-        base = f"{doc}/risks/{reg.id}"
+        seed = reg.document.seed
         for risk in reg.risks:
             score = _product(risk.likelihood, risk.consequence)
+            source = [cite(seed, risk.src)]
             if risk.score is not None and score is not None and risk.score != score:
-                out.append(
-                    Finding(
-                        id=f"{base}/{risk.id}/score",
-                        severity=Severity.ERROR,
-                        check="risk-score",
-                        document=doc,
-                        subject=f"{reg.id}/{risk.id}",
-                        message=f"{reg.id} '{risk.id}': printed score {risk.score}, but "
-                        f"likelihood {risk.likelihood} × consequence {risk.consequence} = {score}",
-                        stated=risk.score,
-                        expected=score,
-                        sources=[cite(seed, risk.src)],
-                        why="a score is likelihood × consequence",
-                    )
-                )
+                out.append(_finding(
+                    reg, f"{risk.id}/score", "score", Severity.ERROR,
+                    f"{reg.id} '{risk.id}': printed score {risk.score}, but likelihood "
+                    f"{risk.likelihood} × consequence {risk.consequence} = {score}",
+                    stated=risk.score, expected=score, sources=source,
+                    why="a score is likelihood × consequence",
+                ))  # fmt: skip
             band = read.matrix.band(score)
             if risk.rating and band and risk.rating.lower() != band.name.lower():
-                out.append(
-                    Finding(
-                        id=f"{base}/{risk.id}/rating",
-                        severity=Severity.WARNING,
-                        check="risk-rating",
-                        document=doc,
-                        subject=f"{reg.id}/{risk.id}",
-                        message=f"{reg.id} '{risk.id}': rated {risk.rating}, but score {score} "
-                        f"is {band.name} in the matrix",
-                        stated=risk.rating,
-                        expected=band.name,
-                        sources=[cite(seed, risk.src)],
-                        why="a rating is the band its score falls in",
-                    )
-                )
+                out.append(_finding(
+                    reg, f"{risk.id}/rating", "rating", Severity.WARNING,
+                    f"{reg.id} '{risk.id}': rated {risk.rating}, but score {score} is "
+                    f"{band.name} in the matrix",
+                    stated=risk.rating, expected=band.name, sources=source,
+                    why="a rating is the band its score falls in",
+                ))  # fmt: skip
         mine = table[table["register"] == reg.id]
-        for flag in ("no owner", "no mitigation", "no review date", "past review", "not scored"):
+        for flag, phrase in _PHRASE.items():
             hit = mine[mine["flags"].str.contains(flag, regex=False)]
             if hit.empty:
                 continue
-            out.append(
-                Finding(
-                    id=f"{base}/{flag.replace(' ', '-')}",
-                    severity=Severity.WARNING,
-                    check=f"risk-{flag.replace(' ', '-')}",
-                    document=doc,
-                    subject=reg.id,
-                    message=f"{reg.id} {reg.title}: {len(hit)} of {len(mine)} risks "
-                    f"{_PHRASE[flag]}"
-                    + (
-                        f" (rated {', '.join(sorted(set(hit['rating'].dropna())))} only)"
-                        if flag == "not scored" and hit["rating"].notna().any()
-                        else ""
-                    )
-                    + f": {', '.join(hit['risk'])}",
-                    stated=len(hit),
-                    expected=0,
-                    sources=[cite(seed, reg.src)],
-                    why="a register names an owner, a mitigation, a review date and a score "
-                    "for every risk",
-                )
-            )
+            ratings = sorted(set(hit["rating"].dropna()))
+            only = f" (rated {', '.join(ratings)} only)" if flag == "not scored" and ratings else ""
+            key = flag.replace(" ", "-")
+            out.append(_finding(
+                reg, key, key, Severity.WARNING,
+                f"{reg.id} {reg.title}: {len(hit)} of {len(mine)} risks {phrase}{only}: "
+                f"{', '.join(hit['risk'])}",
+                stated=len(hit), expected=0, sources=[cite(seed, reg.src)],
+                why="a register names an owner, a mitigation, a review date and a score for "
+                "every risk",
+            ))  # fmt: skip
         if not reg.risks:
-            out.append(
-                Finding(
-                    id=f"{base}/not-printed",
-                    severity=Severity.NOTE,
-                    check="risk-not-printed",
-                    document=doc,
-                    subject=reg.id,
-                    message=f"{reg.id} {reg.title}: the document mentions risks or a register "
-                    "but prints no risk",
-                    sources=[cite(seed, reg.src)],
-                    why="a register the plan relies on is part of the plan",
-                )
-            )
+            out.append(_finding(
+                reg, "not-printed", "not-printed", Severity.NOTE,
+                f"{reg.id} {reg.title}: the document mentions risks or a register but prints "
+                "no risk",
+                sources=[cite(seed, reg.src)],
+                why="a register the plan relies on is part of the plan",
+            ))  # fmt: skip
     return out
