@@ -19,7 +19,7 @@ from placehealth.finance.risks_register import (
     risk_table,
     select,
 )
-from tests.conftest import ROOT, seed_figures
+from tests.conftest import ROOT, seed_figures, seed_quote
 
 READS = load_registers(ROOT / "plans")
 BY_ID = {r.register.id: r for r in READS}
@@ -167,3 +167,22 @@ def test_a_matrix_whose_bands_leave_a_gap_is_refused() -> None:
     matrix["bands"][1]["max"] = 5  # 6 = 2 × 3 is in no band
     with pytest.raises(ValueError, match="score 6 is in 0 bands"):
         Matrix.model_validate(matrix)
+
+
+@pytest.mark.parametrize(
+    "risk",
+    [r for read in READS for r in read.register.risks],
+    ids=lambda r: r.id,
+)
+def test_each_risk_is_on_its_lines(risk: object) -> None:
+    """Each risk's opening words, category and rating are printed on the lines it cites."""
+    from placehealth.finance.risks_model import Risk
+
+    assert isinstance(risk, Risk)
+    read = next(r for r in READS if risk in r.register.risks)
+    seed, lines = read.register.document.seed, risk.src
+    opening = " ".join(risk.description.split()[:3])
+    assert seed_quote(opening, seed, lines.first, lines.last, flat=True)
+    for printed in (risk.category, risk.rating):
+        if printed:
+            assert seed_quote(printed, seed, lines.first, lines.last, flat=True)
