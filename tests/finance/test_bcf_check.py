@@ -129,3 +129,26 @@ def test_a_missing_condition(plans: Path) -> None:
     )
     found = {f.id for f in check_bcf(load_bcf(plans / "ccg-2014"))}
     assert "ccg-2014/bcf/conditions/data-sharing/condition-missing" in found
+
+
+def test_every_bcf_finding_on_the_seeds_is_listed() -> None:
+    """The whole list, so a finding that appears or goes is seen (docs/seed-contradictions.md)."""
+    assert sorted(FOUND) == sorted(
+        [
+            "ccg-2014/bcf/pool/minimum/2014-15/total-unsplit",
+            "ccg-2014/bcf/stated/performance-share/performance-share",
+            "ccg-2014/bcf/metrics/patient-experience/october-2015/no-target",
+            "ccg-2014/bcf/conditions/acute-impact/condition-evidence",
+            "ccg-2014/bcf/contingency/contingency-blank",
+            "ccg-2014/bcf/signoff/3/signoff-undated",
+            "ccg-2014/bcf/schemes/schemes-unfunded",
+            "sefton-bcf-2014/bcf/pool/minimum/2014-15/total-blank",
+            "sefton-bcf-2014/bcf/pool/agreed/2014-15/total-zero",
+            "sefton-bcf-2014/bcf/metrics/april-2015/no-targets",
+            "sefton-bcf-2014/bcf/metrics/october-2015/no-targets",
+            "sefton-bcf-2014/bcf/conditions/acute-impact/condition-evidence",
+            *(f"sefton-bcf-2014/bcf/signoff/{n}/signoff-undated" for n in range(1, 6)),
+            "sefton-bcf-2014/bcf/schemes/schemes-unfunded",
+            "sefton-bcf-2014/bcf/dates/submitted-before-agreed",
+        ]
+    )

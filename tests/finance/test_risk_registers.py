@@ -186,3 +186,25 @@ def test_each_risk_is_on_its_lines(risk: object) -> None:
     for printed in (risk.category, risk.rating):
         if printed:
             assert seed_quote(printed, seed, lines.first, lines.last, flat=True)
+
+
+def test_every_register_finding_on_the_seeds_is_listed() -> None:
+    found = {f.id: f for f in check_registers(READS, TODAY)}
+    assert sorted(found) == [
+        "ccg-2014/risks/R01/no-owner",
+        "ccg-2014/risks/R01/no-review-date",
+        "ccg-2014/risks/R02/no-owner",
+        "ccg-2014/risks/R02/no-review-date",
+        "ccg-2014/risks/R02/not-scored",
+        "pct-2010/risks/R04/not-printed",
+        "sefton-bcf-2014/risks/R03/no-owner",
+        "sefton-bcf-2014/risks/R03/no-review-date",
+        "sefton-bcf-2014/risks/R03/not-scored",
+        "sefton-bcf-2014/risks/R05/not-printed",
+    ]
+    assert found["ccg-2014/risks/R02/not-scored"].sources == ["seed 000, 5655–5730"]
+    assert found["sefton-bcf-2014/risks/R05/not-printed"].sources == ["seed 004, 74"]
+    assert (
+        found["sefton-bcf-2014/risks/R03/no-owner"].stated,
+        found["ccg-2014/risks/R01/no-review-date"].stated,
+    ) == (12, 4)
