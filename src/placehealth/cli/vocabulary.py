@@ -41,6 +41,15 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--severity": (None, "the least severe finding to show"),
     "--accepted": (None, "the reviewed findings to leave out (YAML)"),
     "--population": (None, "a population: a column of a table, or a number of people"),
+    # Better Care Fund and risk registers
+    "--set": (None, "a what-if: NAME=VALUE (repeat for several)"),
+    "--vary": (None, "a what-if over values: NAME=V1,V2,… (repeat for several)"),
+    "--sort": (None, "the column to sort by"),
+    "--category": (None, "only rows whose category contains this"),
+    "--owner": (None, "only rows whose owner contains this"),
+    "--min-score": (None, "only risks scored at least this"),
+    "--matrix": (None, "the risk matrix: levels and rating bands (YAML)"),
+    "--as-of": (None, "the day dates are judged on (YYYY-MM-DD; default: today)"),
     # columns of a table and statistics
     "--value": (None, "the column of values"),
     "--count": (None, "the column of counts (events)"),
