@@ -190,6 +190,14 @@ def _sii(rows: pd.DataFrame, value_type: str, repetitions: int, seed: int) -> pd
     return result
 
 
+def quintile_names() -> pd.DataFrame:
+    """'IMD quintile 1 (most deprived)' … 'IMD quintile 5 (least deprived)'."""
+    ends = {1: " (most deprived)", 5: " (least deprived)"}
+    return pd.DataFrame({"area_type": QUINTILE, "area_code": [str(q) for q in range(1, 6)],
+                         "area_name": [f"IMD quintile {q}{ends.get(q, '')}"
+                                       for q in range(1, 6)]})  # fmt: skip
+
+
 def england() -> pd.DataFrame:
     """England's values shipped with the package (engine/comparators/england.csv)."""
     path = resources.files("placehealth.engine").joinpath("comparators/england.csv")
@@ -205,7 +213,10 @@ def comparator_gaps(
     ``place`` has :data:`SERIES`, ``measure`` (blank for the indicator's own value)
     and ``value``; ``comparator`` the same (``measure`` may be absent: the values).
     """
-    left = place.assign(measure=place.get("measure", pd.Series("value", index=place.index)))
+    from placehealth.stats.benchmark import aligned_age_bands
+
+    left = place.drop(columns=["comparator", "comparator_value"], errors="ignore")
+    left = left.assign(measure=left.get("measure", pd.Series("value", index=left.index)))
     right = comparator.assign(
         measure=comparator.get("measure", pd.Series("value", index=comparator.index))
     )
@@ -214,6 +225,7 @@ def comparator_gaps(
         frame["age_band"] = frame["age_band"].astype(str)
         frame["period"] = frame["period"].astype(str)
     right = right.rename(columns={"value": "comparator_value"})
+    left["age_band"] = aligned_age_bands(left, right)
     both = left.merge(right[[*SERIES, "measure", "comparator_value"]], on=[*SERIES, "measure"])
     both["comparator_value"] = pd.to_numeric(both["comparator_value"], errors="coerce")
     out = both.assign(

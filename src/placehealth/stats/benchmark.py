@@ -131,3 +131,62 @@ def quintile_labels(
 
 def _numbers(column: pd.Series) -> npt.NDArray[np.float64]:
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+
+
+SERIES = ["indicator_id", "period", "sex", "age_band"]
+COMPARED = "Compared to England value or percentiles"
+PERCENTILES = "Compared to percentiles"
+TREND = "Recent Trend"
+
+
+def aligned_age_bands(values: pd.DataFrame, comparator: pd.DataFrame) -> pd.Series:
+    """The values' age bands named as the comparator names them, where an indicator has
+    one band on each side ('all ages' beside a download's 'All ages', '0' beside it for
+    life expectancy at birth); other bands are kept as they are."""
+    bands = values["age_band"].astype(str)
+    count = comparator.groupby("indicator_id")["age_band"].nunique()
+    theirs = comparator.groupby("indicator_id")["age_band"].first()[count == 1].astype(str)
+    single = bands.groupby(values["indicator_id"]).transform("nunique") == 1
+    mapped = values["indicator_id"].map(theirs)
+    return bands.where(~(single & mapped.notna()), mapped)
+
+
+def benchmark_table(
+    values: pd.DataFrame,
+    comparator: pd.DataFrame,
+    *,
+    levels: Sequence[str] = LEVELS,
+    comparator_name: str = "England",
+) -> pd.DataFrame:
+    """Values in the long format with Fingertips' benchmarking columns beside them.
+
+    ``comparator`` holds one value per :data:`SERIES` (e.g. England's, from a Fingertips
+    download); every area is compared with it by interval at ``levels`` with the row's
+    ``polarity``. Quintiles rank the areas of one type within a series; the recent trend
+    is each area's series over periods (:func:`placehealth.stats.trend.recent_trend`:
+    proportions by their counts where the method is Wilson, else by value and limits),
+    given on the latest period's row.
+    """
+    from placehealth.stats.trend import TrendType, recent_trend
+
+    out = values.reset_index(drop=True).copy()
+    for column in SERIES:
+        out[column] = out[column].astype(str)
+    right = comparator[[*SERIES, "value"]].astype({c: str for c in SERIES})
+    right = right.drop_duplicates(SERIES).rename(columns={"value": "comparator_value"})
+    out = out.merge(right, on=SERIES, how="left")
+    polarity = out["polarity"] if "polarity" in out.columns else None
+    keys = compare_by_interval(out, out["comparator_value"], polarity, levels)
+    out["comparator"] = out["comparator_value"].notna().map({True: comparator_name, False: None})
+    out[COMPARED] = fingertips_label(keys)
+    out[PERCENTILES] = quintile_labels(out, ["area_type", *SERIES], polarity).fillna("Not compared")
+    by = ["area_type", "area_code", "indicator_id", "sex", "age_band"]
+    proportion = out.get("method", pd.Series("", index=out.index)).astype(str) == "Wilson"
+    trends = []
+    with_polarity = "polarity" if polarity is not None else None
+    for is_proportion, part in out.groupby(proportion.to_numpy(), sort=False):
+        kind: TrendType = "proportion" if is_proportion else "other"
+        trends.append(recent_trend(part, "period", by, value_type=kind, polarity=with_polarity))
+    trend = pd.concat(trends, ignore_index=True)[[*by, "period", "recent_trend"]]
+    out = out.merge(trend.rename(columns={"recent_trend": TREND}), on=[*by, "period"], how="left")
+    return out
