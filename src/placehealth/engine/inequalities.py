@@ -9,7 +9,7 @@
   (RII) with simulated limits (:func:`placehealth.stats.sii`) for every indicator,
   period, sex and age that has a value with limits in all ten deciles. Proportions
   are drawn on the logit scale from their counts, rates on the log scale, everything
-  else (life expectancy, standardised ratios with a zero) on its own scale.
+  else (life expectancy, a series with a decile at zero) on its own scale.
 - :func:`comparator_gaps`: the comparator's value less the place's (England's life
   expectancy less the place's: the seeds' "gap with England"), and the same for the
   SII where the comparator's is known.
@@ -150,10 +150,15 @@ def _value_type(rows: pd.DataFrame) -> pd.Series:
     """'proportion' (Wilson limits), 'rate' (positive values and limits throughout the
     series) or 'normal', one per series."""
     method = rows["method"].astype(str)
+    series = [rows[c] for c in SERIES]
     positive = (rows["value"] > 0) & (rows["lower95_0cl"] > 0)
-    series_positive = positive.groupby([rows[c] for c in SERIES], observed=True).transform("all")
-    is_rate = method.str.contains("Byars|Exact|Dobson", regex=True) & series_positive
-    kind = np.where(method == "Wilson", "proportion", np.where(is_rate, "rate", "normal"))
+    inside = (rows["numerator"] > 0) & (rows["numerator"] < rows["denominator"])
+    is_rate = method.str.contains("Byars|Exact|Dobson", regex=True) & positive.groupby(
+        series, observed=True
+    ).transform("all")
+    # a decile at 0% or 100% has no logit: the series is drawn on its own scale
+    is_proportion = (method == "Wilson") & inside.groupby(series, observed=True).transform("all")
+    kind = np.where(is_proportion, "proportion", np.where(is_rate, "rate", "normal"))
     return pd.Series(kind, index=rows.index)
 
 
@@ -225,7 +230,7 @@ def comparator_gaps(
         frame["age_band"] = frame["age_band"].astype(str)
         frame["period"] = frame["period"].astype(str)
     right = right.rename(columns={"value": "comparator_value"})
-    left["age_band"] = aligned_age_bands(left, right)
+    left["age_band"] = aligned_age_bands(left, right, ["indicator_id", "measure"])
     both = left.merge(right[[*SERIES, "measure", "comparator_value"]], on=[*SERIES, "measure"])
     both["comparator_value"] = pd.to_numeric(both["comparator_value"], errors="coerce")
     out = both.assign(

@@ -163,6 +163,8 @@ def inequalities(
     )
     gaps = ineq.comparator_gaps(on_place, comparator)
     gaps["area_code"] = place
+    for derived in (indices, gaps):  # no counts of their own: fitted on published values
+        derived["suppressed"] = False
     rows = pd.concat(
         [published.assign(measure="value"), indices, gaps], ignore_index=True
     ).sort_values(["indicator_id", "measure", "area_type", "area_code", "period", "sex"],

@@ -139,15 +139,26 @@ PERCENTILES = "Compared to percentiles"
 TREND = "Recent Trend"
 
 
-def aligned_age_bands(values: pd.DataFrame, comparator: pd.DataFrame) -> pd.Series:
-    """The values' age bands named as the comparator names them, where an indicator has
-    one band on each side ('all ages' beside a download's 'All ages', '0' beside it for
-    life expectancy at birth); other bands are kept as they are."""
+def aligned_age_bands(
+    values: pd.DataFrame, comparator: pd.DataFrame, keys: Sequence[str] = ("indicator_id",)
+) -> pd.Series:
+    """The values' age bands named as the comparator names them, where a series (``keys``)
+    has one band on each side ('all ages' beside a download's 'All ages', '0' beside it
+    for life expectancy at birth); other bands are kept as they are."""
     bands = values["age_band"].astype(str)
-    count = comparator.groupby("indicator_id")["age_band"].nunique()
-    theirs = comparator.groupby("indicator_id")["age_band"].first()[count == 1].astype(str)
-    single = bands.groupby(values["indicator_id"]).transform("nunique") == 1
-    mapped = values["indicator_id"].map(theirs)
+
+    def key(frame: pd.DataFrame) -> pd.Series:
+        out = frame[keys[0]].astype(str)
+        for column in keys[1:]:
+            out = out + "|" + frame[column].astype(str)
+        return out
+
+    theirs_key = key(comparator)
+    count = comparator["age_band"].groupby(theirs_key).nunique()
+    theirs = comparator["age_band"].groupby(theirs_key).first()[count == 1].astype(str)
+    ours_key = key(values)
+    single = bands.groupby(ours_key).transform("nunique") == 1
+    mapped = ours_key.map(theirs)
     return bands.where(~(single & mapped.notna()), mapped)
 
 
