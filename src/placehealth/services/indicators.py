@@ -247,7 +247,6 @@ def benchmark(
     from placehealth.stats.benchmark import (
         COMPARED,
         TREND,
-        aligned_age_bands,
         benchmark_table,
         levels_of,
     )
@@ -259,9 +258,7 @@ def benchmark(
                              "age_band", "value"], file=actuals)  # fmt: skip
     comparator = _england(fingertips)
     comparator = comparator[comparator["measure"] == "value"]
-    values = values.assign(
-        sex=values["sex"].astype(str), age_band=aligned_age_bands(values, comparator)
-    )
+    values = values.assign(sex=values["sex"].astype(str))
     table = benchmark_table(values, comparator, levels=levels)
     path = write(Published(table), output, bom=bom)
     trends = table[TREND].notna() & (table[TREND] != "Cannot be calculated")

@@ -172,9 +172,9 @@ def benchmark_table(
     """Values in the long format with Fingertips' benchmarking columns beside them.
 
     ``comparator`` holds one value per :data:`SERIES` (e.g. England's, from a Fingertips
-    download); every area is compared with it by interval at ``levels`` with the row's
-    ``polarity``. Quintiles rank the areas of one type within a series; the recent trend
-    is each area's series over periods (:func:`placehealth.stats.trend.recent_trend`:
+    download; age bands matched by :func:`aligned_age_bands`); every area is compared
+    with it by interval at ``levels`` with the row's ``polarity``. Quintiles rank the
+    areas of one type within a series; the recent trend is each area's series over periods (:func:`placehealth.stats.trend.recent_trend`:
     proportions by their counts where the method is Wilson, else by value and limits),
     given on the latest period's row.
     """
@@ -184,8 +184,12 @@ def benchmark_table(
     for column in SERIES:
         out[column] = out[column].astype(str)
     right = comparator[[*SERIES, "value"]].astype({c: str for c in SERIES})
-    right = right.drop_duplicates(SERIES).rename(columns={"value": "comparator_value"})
-    out = out.merge(right, on=SERIES, how="left")
+    right = right.drop_duplicates(SERIES).rename(
+        columns={"value": "comparator_value", "age_band": "_band"}
+    )
+    out["_band"] = aligned_age_bands(out, right.rename(columns={"_band": "age_band"}))
+    match = [c if c != "age_band" else "_band" for c in SERIES]
+    out = out.merge(right, on=match, how="left").drop(columns="_band")
     polarity = out["polarity"] if "polarity" in out.columns else None
     keys = compare_by_interval(out, out["comparator_value"], polarity, levels)
     out["comparator"] = out["comparator_value"].notna().map({True: comparator_name, False: None})
