@@ -174,9 +174,9 @@ def benchmark_table(
     ``comparator`` holds one value per :data:`SERIES` (e.g. England's, from a Fingertips
     download; age bands matched by :func:`aligned_age_bands`); every area is compared
     with it by interval at ``levels`` with the row's ``polarity``. Quintiles rank the
-    areas of one type within a series; the recent trend is each area's series over periods (:func:`placehealth.stats.trend.recent_trend`:
-    proportions by their counts where the method is Wilson, else by value and limits),
-    given on the latest period's row.
+    areas of one type within a series. The recent trend is each area's series over
+    periods (:func:`placehealth.stats.trend.recent_trend`: proportions by their counts
+    where the method is Wilson, else by value and limits), on the latest period's row.
     """
     from placehealth.stats.trend import TrendType, recent_trend
 
