@@ -149,8 +149,10 @@ def inequalities(
         names = pd.concat([area_names(backend, place), ineq.quintile_names()], ignore_index=True)
     finally:
         backend.close()
-    mine = set(deprivation["indicator_id"])
-    values = values[~values["indicator_id"].isin(mine)]  # the same numbers, by construction
+    # the same numbers, by construction; and the pipeline's own SII of life expectancy is
+    # the `slope index of inequality` measure of life-expectancy-birth here
+    mine = {*deprivation["indicator_id"], "life-expectancy-sii"}
+    values = values[~values["indicator_id"].isin(mine)]
     wanted = values[values["area_type"].isin(["place", ineq.DECILE])]
     both = pd.concat([wanted, deprivation], ignore_index=True)
     (progress or quiet)("disclosure control", len(PIPELINES) + 2, steps)
