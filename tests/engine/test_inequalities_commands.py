@@ -60,6 +60,7 @@ def test_the_gap_to_england_is_read_from_the_download(written: pd.DataFrame) -> 
 def test_the_place_sii_beside_englands(written: pd.DataFrame) -> None:
     sii = written[(written["indicator_id"] == LIFE_EXPECTANCY) & (written["measure"] == SII)]
     assert len(sii) == 1 and sii["area_code"].iloc[0] == PLACE
+    assert "life-expectancy-sii" not in set(written["indicator_id"])  # once, as this measure
     gap = written[written["measure"] == GAP + ": " + SII].iloc[0]
     assert gap["comparator_value"] == 7.4  # ONS: England, women, 2015 to 2017
     assert gap["value"] == pytest.approx(7.4 - sii["value"].iloc[0], rel=1e-9)
