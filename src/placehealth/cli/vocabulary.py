@@ -122,6 +122,8 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--trajectory": (None, "the plan's trajectory: a file of period and expected value"),
     "--boundaries": (None, "a GeoJSON file of area boundaries"),
     "--shade": (None, "what shades a map: value or significance"),
+    "--fingertips": (None, "a Fingertips download of England's values (the comparator)"),
+    "--level": (None, "the confidence level a benchmark tests: 95, 99.8 or both"),
     "--budget": (None, "the budget to allocate"),
     "--need": (None, "the measure of need"),
     "--universal-share": (None, "the share allocated to everyone"),
