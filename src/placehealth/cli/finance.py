@@ -89,5 +89,67 @@ def _render(record: dict[str, Any]) -> Table:
     return table
 
 
+@finance_app.command("model")
+def model(
+    plan: Path = typer.Argument(..., help="A plan folder with a position and its assumptions."),
+    settings: list[str] = typer.Option(
+        [], "--set", help="Change an assumption: NAME=VALUE, NAME@2015/16=VALUE (repeatable)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Derive the financial position from its planning assumptions and show it beside
+    the printed one; with --set, the position and the headroom for investment when an
+    assumption changes.
+
+    Rates are percentages (growth, tariff_uplift, contingency, headroom, surplus);
+    amounts are money with a unit (surplus_return, recurrent_investment, bcf: £14.3m,
+    £14,300k, £14,300,000). A setting applies to the first year unless it names one
+    (growth@2015/16=1.5%); later years follow from the year before.
+
+    Example: placehealth finance model plans/ccg-2014 --set tariff_uplift=-1.8% --set growth=2.14%
+    """
+    from placehealth.services import finance
+
+    record = finance.position_model(plan, settings)
+    if as_json:
+        print_json(record)
+        return
+    for year in record["years"]:
+        console.print(_position(year, bool(settings)))
+    for finding in record["findings"]:
+        console.print(f"[red]{finding['severity']}[/] {finding['message']} "
+                      f"({'; '.join(finding['sources'])})")  # fmt: skip
+
+
+def _position(year: dict[str, Any], changed: bool) -> Table:
+    """Totals printed and derived; recurrent, non-recurrent and total of the what-if (or,
+    without --set, of the derived position)."""
+    shown = "what_if" if changed else "derived"
+    table = Table(
+        title=f"{year['table']} financial position {year['period']}, £m"
+        + (" (what-if: --set)" if changed else ""),
+        title_justify="left",
+    )
+    for name in ("row", "printed", "derived"):
+        table.add_column(name, justify="left" if name == "row" else "right")
+    for name in ("rec", "non-rec", "total"):
+        table.add_column(f"{'what-if' if changed else 'derived'} {name}", justify="right")
+    for row in year["rows"]:
+        printed = row["printed"][2]
+        table.add_row(
+            row["label"],
+            "" if printed is None else f"{printed:,.1f}",
+            f"{row['derived'][2]:,.1f}",
+            *(f"{v:,.1f}" for v in row[shown]),
+        )
+    head = year["investment_headroom"]
+    table.caption = (
+        f"headroom for investment (surplus above the required "
+        f"{year['required_surplus'][shown]:,.1f}): {head['derived']:,.1f}"
+        + (f" → {head['what_if']:,.1f}" if changed else "")
+    )
+    return table
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(finance_app, name="finance")

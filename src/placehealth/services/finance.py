@@ -18,8 +18,10 @@ def findings(path: Path) -> list[Finding]:
     """Every finding for the finance files under ``path`` (none: an empty list)."""
     from placehealth.finance.check import check_book
     from placehealth.finance.load import load_book
+    from placehealth.finance.position_model import model_findings
 
-    return check_book(load_book(path))
+    book = load_book(path)
+    return check_book(book) + model_findings(book)
 
 
 def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -39,3 +41,16 @@ def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
             hint=f"give a plan folder with a {FOLDER}/ folder of table files, e.g. plans/ccg-2014",
         )
     return {"tables": table_records(book), "figures": figure_records(book)}
+
+
+def position_model(path: Path, settings: list[str]) -> dict[str, Any]:
+    """The financial position derived from its planning assumptions, beside the printed
+    one, and again with ``settings`` (``growth=2.14%``) changed; the lines the printed
+    position does not derive as the assumptions say, as findings."""
+    from placehealth.finance.load import load_book
+    from placehealth.finance.position_model import model_findings, read_model, what_if
+
+    book = load_book(path)
+    record = what_if(read_model(book, file=str(path)), settings)
+    record["findings"] = [f.as_dict() for f in model_findings(book)]
+    return record
