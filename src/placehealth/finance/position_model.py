@@ -53,7 +53,7 @@ AMOUNTS = ("surplus_return", "recurrent_investment", "bcf")
 NAMES = (*RATES, *AMOUNTS)
 _SETTING = re.compile(r"^\s*([a-z_]+)(?:@(\d{4}[-/]\d{2}))?\s*=\s*(.+?)\s*$")
 _PERCENT = re.compile(r"^([-+−]?\d+(?:\.\d+)?)\s*%$")
-_MONEY = re.compile(r"^([-+−]?)£?(\d[\d,]*(?:\.\d+)?)\s*(m|bn|000|k)?$")
+_MONEY = re.compile(r"^([-+]?)£(\d[\d,]*(?:\.\d+)?)\s*(m|bn|000|k)?$")
 _MONEY_UNIT = {"m": "£m", "bn": "£bn", "000": "£000", "k": "£000"}
 
 
@@ -319,16 +319,26 @@ def parse_setting(text: str, periods: list[str]) -> tuple[str, str, float]:
                 f"--set '{text}': {name} is a percentage", hint=f"write {name}=2.14%"
             )
         return period, name, float(pct.group(1))
-    money = _MONEY.match(raw) if raw.startswith(("£", "-£", "+£")) else None
-    if not money:
+    value = money_in_millions(raw)
+    if value is None:
         raise ValidationError(
             f"--set '{text}': {name} is money in £, £000, £m or £bn",
             hint=f"write {name}=£14.3m or {name}=£14,300k",
         )
+    return period, name, value
+
+
+def money_in_millions(raw: str) -> float | None:
+    """'£14.3m', '£14,300k', '£14,300000', '£0.5bn' in £m; None unless it is money with a
+    pound sign and, at most, one of the suffixes m, bn, k or 000."""
+    raw = raw.strip().replace("−", "-")
+    money = _MONEY.match(raw) if raw.startswith(("£", "-£", "+£")) else None
+    if not money:
+        return None
     sign, digits, suffix = money.groups()
     unit = _MONEY_UNIT.get(suffix or "", "£")
     value = float(digits.replace(",", "")) * SCALE[unit] / SCALE["£m"]
-    return period, name, -value if sign == "-" else value
+    return -value if sign == "-" else value
 
 
 def settings_from(texts: list[str], model: PositionModel) -> dict[str, dict[str, float]]:

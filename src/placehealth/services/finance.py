@@ -54,3 +54,13 @@ def position_model(path: Path, settings: list[str]) -> dict[str, Any]:
     record = what_if(read_model(book, file=str(path)), settings)
     record["findings"] = [f.as_dict() for f in model_findings(book)]
     return record
+
+
+def investments(
+    path: Path, *, reserve: str | None = None, weights: str | None = None, seed: int = 0
+) -> dict[str, Any]:
+    """Proposals under ``path`` ranked on their weighted criteria, what the reserve buys
+    and what it does not, and how the ranking moves when the weights move by ±20%."""
+    from placehealth.finance.invest import load_investments, prioritise
+
+    return prioritise(load_investments(path), reserve=reserve, weights=weights, seed=seed)
