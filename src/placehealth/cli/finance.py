@@ -198,5 +198,36 @@ def _ranking(record: dict[str, Any]) -> Table:
     return table
 
 
+@finance_app.command("export")
+def export(
+    plan: Path = typer.Argument(..., help="A plan folder with financial position tables."),
+    output: Path = typer.Option(..., "--output", "-o", help="The workbook to write (.xlsx)."),
+) -> None:
+    """Write the financial position tables to an Excel workbook: values as printed, the
+    lines they came from and their totals, one line per row. `finance import` reads it
+    back into a finance file unchanged.
+
+    Example: placehealth finance export plans/ccg-2014 -o position.xlsx
+    """
+    from placehealth.services import finance
+
+    console.print(f"wrote {finance.export_position(plan, output)}")
+
+
+@finance_app.command("import")
+def import_(
+    workbook: Path = typer.Argument(..., help="A workbook written by `finance export`."),
+    output: Path = typer.Option(..., "--output", "-o", help="The finance file to write (.yaml)."),
+) -> None:
+    """Read a financial position workbook into a finance file; a workbook with a row a
+    finance file cannot hold is refused with its row, and nothing is written.
+
+    Example: placehealth finance import position.xlsx -o plans/ccg-2014/finance/position.yaml
+    """
+    from placehealth.services import finance
+
+    console.print(f"wrote {finance.import_position(workbook, output)}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(finance_app, name="finance")

@@ -136,7 +136,7 @@ def _pair(table: Table, row: str) -> tuple[float, float]:
 _POSITION_ROWS = {"baseline", "growth", "allocation", "commitments", "investments", "surplus"}
 
 
-def _is_position(table: Table) -> bool:
+def is_position(table: Table) -> bool:
     columns = {c.id for c in table.columns}
     rows = {r.id for r in table.rows}
     return rows >= _POSITION_ROWS and columns >= {"recurrent", "non-recurrent"}
@@ -176,7 +176,7 @@ def _contract_base(book: Book, period: str) -> float:
 def read_model(book: Book, *, file: str = "") -> PositionModel:
     """The position tables of ``book`` with their assumptions, in period order."""
     positions = sorted(
-        (t for t in book.checked() if _is_position(t) and t.period), key=lambda t: str(t.period)
+        (t for t in book.checked() if is_position(t) and t.period), key=lambda t: str(t.period)
     )
     assumptions = next((t for t in book.checked() if _is_assumptions(t)), None)
     if not positions or assumptions is None:
@@ -446,7 +446,7 @@ def model_claims(model: PositionModel) -> Iterator[Claim]:
 def model_findings(book: Book) -> list[Finding]:
     """The checker's findings for every derived line that disagrees with its printed
     value; a book without a position and its assumptions has none."""
-    if not any(_is_position(t) for t in book.checked()) or not any(
+    if not any(is_position(t) for t in book.checked()) or not any(
         _is_assumptions(t) for t in book.checked()
     ):
         return []

@@ -64,3 +64,33 @@ def investments(
     from placehealth.finance.invest import load_investments, prioritise
 
     return prioritise(load_investments(path), reserve=reserve, weights=weights, seed=seed)
+
+
+def export_position(path: Path, output: Path) -> Path:
+    """The position tables under ``path`` as an Excel workbook at ``output``."""
+    from placehealth.finance.excel_position import position_frame
+    from placehealth.finance.load import load_book
+    from placehealth.tables import check_writable, write_table
+
+    check_writable(output)
+    return write_table(position_frame(load_book(path)), output)
+
+
+def import_position(workbook: Path, output: Path) -> Path:
+    """The position tables of ``workbook`` as a finance file at ``output``, written only
+    once the whole workbook has been read and the file it makes reads back the same."""
+    import yaml
+
+    from placehealth.errors import ValidationError
+    from placehealth.finance.excel_position import finance_yaml, read_position
+    from placehealth.finance.model import FinanceFile
+    from placehealth.tables import write_bytes
+
+    if output.suffix.lower() not in {".yaml", ".yml"}:
+        raise ValidationError("the output is a finance file (.yaml)", file=output)
+    document, tables = read_position(workbook)
+    text = finance_yaml(document, tables)
+    again = FinanceFile.model_validate(yaml.safe_load(text))
+    if again.tables != tables:
+        raise ValidationError("the tables do not read back as written", file=output)
+    return write_bytes(text.encode("utf-8"), output)
