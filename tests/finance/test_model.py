@@ -82,6 +82,7 @@ def test_growth_does_not_follow_the_assumed_rate() -> None:
     assert set(found) == {
         "ccg-2014/finance/F04/growth/recurrent/model",
         "ccg-2014/finance/F06/growth/recurrent/model",
+        "ccg-2014/finance/F04/surplus/total/model-surplus",
     }
     f04 = found["ccg-2014/finance/F04/growth/recurrent/model"]
     assert f04.severity == Severity.ERROR and f04.check == "finance-model"
@@ -91,6 +92,22 @@ def test_growth_does_not_follow_the_assumed_rate() -> None:
     f06 = found["ccg-2014/finance/F06/growth/recurrent/model"]
     assert (f06.stated, f06.expected) == (10.2, pytest.approx(12.424, abs=1e-3))
     assert "1.40%" in f06.message
+
+
+def test_2014_15_surplus_is_twice_the_assumed_surplus() -> None:
+    """Seed 000: F02 carries a 1.00% recurrent surplus forward (4924); F04 plans 14.8 (5193),
+    2.0% of 730.8 + 14.3 (5159, 5148) where 1% is 7.45: a warning. F06's printed 7.7
+    (5351) is 1% of 754.6 + 14.8 = 7.69 and raises none (its TOTAL column is what the
+    checker faults: 29.0 − 7.7 = 21.3)."""
+    found = {f.id: f for f in model_findings(load_book(CCG))}
+    f = found["ccg-2014/finance/F04/surplus/total/model-surplus"]
+    assert f.severity == Severity.WARNING and f.check == "finance-model-surplus"
+    assert (f.stated, f.expected) == (14.8, pytest.approx(7.451, abs=1e-3))
+    assert "2.0% where the assumption says 1.00%" in f.message
+    assert f.sources == [
+        "seed 000, 5189–5193", "seed 000, 4922–4926", "seed 000, 5159–5163", "seed 000, 5148–5150",
+    ]  # fmt: skip
+    assert "ccg-2014/finance/F06/surplus/total/model-surplus" not in found
 
 
 def test_2015_16_contingency_and_reserve_follow_the_rules() -> None:

@@ -39,6 +39,7 @@ from placehealth.finance.load import Book
 from placehealth.finance.model import SCALE, Cell, Table
 from placehealth.finance.relations import Claim, Source, cell_source, evaluate
 from placehealth.plans.check.findings import Finding
+from placehealth.plans.severity import Severity
 from placehealth.sources import Lines
 
 # what ``--set`` may change: name -> (assumption row of the assumptions table or None, kind)
@@ -451,7 +452,35 @@ def model_findings(book: Book) -> list[Finding]:
     ):
         return []
     model = read_model(book)
-    return [f for c in model_claims(model) if (f := claim_finding(book, c)) is not None]
+    found = [f for c in model_claims(model) if (f := claim_finding(book, c)) is not None]
+    return found + [f for y in model.years if (f := surplus_finding(book, model, y))]
+
+
+def surplus_finding(book: Book, model: PositionModel, year: YearModel) -> Finding | None:
+    """A planned surplus that is not the assumed surplus c/fwd % of the recurrent
+    allocation and the surplus returned: a warning, since a larger surplus is a choice
+    the assumption does not forbid, but the two should be the same plan."""
+    assumptions = model.assumptions_table
+    assert assumptions is not None
+    t = year.table
+    inputs = [(assumptions, "surplus-carried-forward", year.column),
+              (t, "allocation", "recurrent"), (t, "surplus-return", "non-recurrent")]  # fmt: skip
+    claim = _line(
+        book, year, ("surplus", "total"), inputs, lambda v: v[0] / 100 * (v[1] + v[2]),
+        "surplus c/fwd × (recurrent allocation + surplus returned)",
+    )  # fmt: skip
+    finding = claim_finding(book, claim) if claim is not None else None
+    if finding is None or claim is None:
+        return None
+    share = claim.stated.value / (claim.computed / year.assumptions.surplus * 100) * 100
+    finding.severity = Severity.WARNING
+    finding.check = "finance-model-surplus"
+    finding.id = finding.id.removesuffix("/model") + "/model-surplus"
+    finding.message += f"; the planned surplus is {share:.1f}% where the assumption says " + (
+        f"{year.assumptions.surplus:.2f}%"
+    )
+    finding.why = "the planning assumptions set the surplus carried forward"
+    return finding
 
 
 LABELS = {
