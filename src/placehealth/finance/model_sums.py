@@ -75,8 +75,7 @@ def sum_system(book: Book) -> SumSystem:
                     claims.append((row.id, column.id, "row-sum", n, terms))
         for row_id, column_id, check, n, terms in claims:
             target = by_id[row_id].cell(n)
-            present = [(r, c, k, by_id[r].cell(m)) for r, c, m, k in terms]
-            present = [(r, c, k, v) for r, c, k, v in present if v is not None]
+            present = [(r, c, k, v) for r, c, m, k in terms if (v := by_id[r].cell(m)) is not None]
             if target is None or not present:
                 continue
             if check == "difference" and len(present) != 2:
