@@ -220,3 +220,39 @@ def test_every_number_is_printed_on_its_lines(
     (seed 001, 4063–4174; seed 000, 5758–5760)."""
     on_lines = set(re.findall(r"\d[\d,]*(?:\.\d+)?", seed_figures(seed, first, last)))
     assert printed in on_lines, f"{what}: {printed} not on seed {seed} {first}–{last}"
+
+
+def test_pct_2010_goals_cite_the_investment_plans() -> None:
+    """Seed 003, 1330–1338: the eight goals' costs are F20's totals (£56.9m in all); the
+    gross investment reserve (F19, 1319) buys all eight, exactly; the £29.2m of net
+    resources (1318) buys the cheapest goals that fit, down the cost ranking."""
+    found = load_investments(ROOT / "plans" / "pct-2010")
+    cost = measures(found)[:, 0]
+    assert cost.tolist() == [5.3, 2.0, 12.6, 26.5, 1.1, 3.2, 1.8, 4.4]
+    gross = prioritise(found, reserve="gross-2010-11", spread=0.0, draws=5)
+    assert all(p["bought"] for p in gross["proposals"])
+    assert gross["spent"] == pytest.approx(56.9) and gross["left"] == pytest.approx(0.0)
+    net = prioritise(found, reserve="available-2010-11", spread=0.0, draws=5)
+    # 1.1 + 1.8 + 2.0 + 3.2 + 4.4 + 5.3 = 17.8; 12.6 does not fit in the 11.4 left; 26.5 neither
+    assert {p["id"] for p in net["proposals"] if p["bought"]} == {
+        "end-of-life", "waiting", "self-care", "personalised-care", "joined-up", "big-difference",
+    }  # fmt: skip
+    assert net["spent"] == pytest.approx(17.8)
+
+
+def test_proposals_without_criteria_name_the_plan_that_judges_them(tmp_path: Path) -> None:
+    """Criteria come from the proposals' own file or from the plan it names (judged_by);
+    never from whichever sibling happens to sort first."""
+    plain = SMALL.split("criteria:")[0] + "proposals:" + SMALL.split("proposals:")[1]
+    plan = _plan(tmp_path, plain)
+    other = tmp_path / "plans" / "other" / "finance" / "investments"
+    other.mkdir(parents=True)
+    (other / "p.yaml").write_text(SMALL, encoding="utf-8")
+    result = run_cli("finance", "invest", str(plan))
+    assert result.returncode == 2 and "no prioritisation criteria" in result.stderr
+    (plan / "finance" / "investments" / "proposals.yaml").write_text(
+        plain.replace('seed: "001"}', 'seed: "001"}\njudged_by: other'), encoding="utf-8"
+    )
+    judged = prioritise(load_investments(plan), spread=0.0, draws=5)
+    assert [c["id"] for c in judged["criteria"]] == ["lives", "cost"]
+    assert judged["reserve"]["amount"] == 9.0

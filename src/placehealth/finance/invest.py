@@ -73,13 +73,20 @@ def load_investments(path: Path) -> Investments:
         found.criteria += f.criteria
         found.reserves += f.reserves
     plans = _plans_root(path)
-    if not found.criteria or not found.reserves:
-        for file in sorted(set(investment_files(plans)) - set(own)):
+    judges = sorted({f.judged_by for f in parsed if f.judged_by})
+    if len(judges) > 1:
+        raise ValidationError(
+            f"the proposals name more than one plan to judge them by ({', '.join(judges)})",
+            file=path,
+        )
+    if judges and (not found.criteria or not found.reserves):
+        folder = plans / judges[0]
+        if not folder.is_dir():
+            raise ValidationError(f"judged_by: no plan folder {judges[0]}", file=own[0])
+        for file in investment_files(folder):
             other = load_model(file, InvestmentFile)
-            if not found.criteria:
-                found.criteria = list(other.criteria)
-            if not found.reserves:
-                found.reserves = list(other.reserves)
+            found.criteria = found.criteria or list(other.criteria)
+            found.reserves = found.reserves or list(other.reserves)
     if not found.proposals:
         raise ValidationError(
             "no investment proposals found",
@@ -87,7 +94,11 @@ def load_investments(path: Path) -> Investments:
             hint=f"give a plan folder with a {FOLDER}/{SUBFOLDER}/ folder of proposals",
         )
     if not found.criteria:
-        raise ValidationError("no prioritisation criteria found", file=path)
+        raise ValidationError(
+            "no prioritisation criteria found",
+            file=path,
+            hint="give the proposals' file criteria, or judged_by: the plan whose criteria apply",
+        )
     found.book = load_book(plans)
     return found
 

@@ -119,6 +119,9 @@ class InvestmentFile(_Strict):
     """One investments file: a document's process, criteria, reserves and proposals."""
 
     document: FinanceDocument
+    # the plan folder whose criteria and reserves judge these proposals, where this
+    # document has none of its own (seed 001's proposals, seed 000's process)
+    judged_by: Id | None = None
     process: Process | None = None
     criteria: list[Criterion] = Field(default_factory=list)
     reserves: list[Reserve] = Field(default_factory=list)
