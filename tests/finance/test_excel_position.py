@@ -95,3 +95,34 @@ def test_export_needs_position_tables(tmp_path: Path) -> None:
                      str(tmp_path / "x.xlsx"))  # fmt: skip
     assert result.returncode == 2 and "no financial position tables" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_empty_workbook_and_bad_document(tmp_path: Path) -> None:
+    workbook = _export(tmp_path)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book.active
+    for n in range(2, sheet.max_row + 1):
+        sheet.cell(row=n, column=HEADERS.index("document") + 1, value="Not An Id")
+    book.save(workbook)
+    result = run_cli("finance", "import", str(workbook), "-o", str(tmp_path / "p.yaml"))
+    assert result.returncode == 2 and "row 2" in result.stderr and "id" in result.stderr
+    sheet.delete_rows(2, sheet.max_row)
+    book.save(workbook)
+    result = run_cli("finance", "import", str(workbook), "-o", str(tmp_path / "p.yaml"))
+    assert result.returncode == 2 and "no rows" in result.stderr
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_export_refuses_a_position_with_other_columns(tmp_path: Path) -> None:
+    """Only the three standard columns round-trip; anything else is refused by name."""
+    text = (CCG / "finance" / "position.yaml").read_text(encoding="utf-8")
+    source = text.split("\nfigures:")[0] + "\n"  # the tables alone (figures cite F03)
+    folder = tmp_path / "plan" / "finance"
+    folder.mkdir(parents=True)
+    (folder / "position.yaml").write_text(
+        source.replace("{id: total, label: TOTAL, sum_of", "{id: total, label: ALL, sum_of"),
+        encoding="utf-8",
+    )
+    result = run_cli("finance", "export", str(tmp_path / "plan"), "-o", str(tmp_path / "x.xlsx"))
+    assert result.returncode == 2 and "table F04" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()

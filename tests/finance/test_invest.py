@@ -256,3 +256,38 @@ def test_proposals_without_criteria_name_the_plan_that_judges_them(tmp_path: Pat
     judged = prioritise(load_investments(plan), spread=0.0, draws=5)
     assert [c["id"] for c in judged["criteria"]] == ["lives", "cost"]
     assert judged["reserve"]["amount"] == 9.0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("cost: {value: 4, unit: £m}", "cost: {value: 4}", "a value needs its unit"),
+        ("cost: {value: 4, unit: £m}", "cost: {value: 4, unit: £m, ref: F04/x/y}", "not both"),
+        ("cost: {value: 4, unit: £m}", "cost: {ref: F04/x}", "names a row"),
+        ("cost: {value: 4, unit: £m}", "cost: {value: 4, unit: £mm}", "cost.unit"),
+        ("{low: 10, high: 20, src: 1}", "{low: 20, high: 10, src: 1}", "runs backwards"),
+        ("cost: {value: 4, unit: £m}", "cost: {ref: F99/x/y}", "F99/x/y: no such table cell"),
+        ("better: lower", "better: less", "criteria.1.better"),
+    ],
+)
+def test_bad_proposals_file_is_one_line_with_its_line(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    assert old in SMALL
+    plan = _plan(tmp_path, SMALL.replace(old, new, 1))
+    result = run_cli("finance", "invest", str(plan))
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "proposals.yaml:" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_reserve_and_judges_errors(tmp_path: Path) -> None:
+    no_reserves = SMALL.split("reserves:")[0] + "proposals:" + SMALL.split("proposals:")[1]
+    result = run_cli("finance", "invest", str(_plan(tmp_path, no_reserves)))
+    assert result.returncode == 2 and "no reserve in the files" in result.stderr
+    assert run_cli("finance", "invest", str(tmp_path / "none")).returncode == 2
+    plain = SMALL.split("criteria:")[0] + "proposals:" + SMALL.split("proposals:")[1]
+    plan = tmp_path / "plans" / "t" / "finance" / "investments" / "proposals.yaml"
+    plan.write_text(plain.replace('"001"}', '"001"}\njudged_by: nowhere'), encoding="utf-8")
+    result = run_cli("finance", "invest", str(plan.parents[2]))
+    assert result.returncode == 2 and "judged_by: no plan folder nowhere" in result.stderr

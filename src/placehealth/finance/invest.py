@@ -33,7 +33,7 @@ from placehealth.finance.invest_model import (
 from placehealth.finance.load import Book, load_book
 from placehealth.finance.model import SCALE
 from placehealth.finance.position_model import money_in_millions
-from placehealth.yamlfile import load_model
+from placehealth.yamlfile import line_of, load_model
 
 SUBFOLDER = "investments"
 Matrix = npt.NDArray[np.float64]
@@ -100,7 +100,31 @@ def load_investments(path: Path) -> Investments:
             hint="give the proposals' file criteria, or judged_by: the plan whose criteria apply",
         )
     found.book = load_book(plans)
+    for file, data in zip(own, parsed, strict=True):
+        _check_refs(found.book, file, data)
     return found
+
+
+def _check_refs(book: Book, file: Path, data: InvestmentFile) -> None:
+    """Every amount that cites a table cell names one that exists, or the file's line says
+    which does not."""
+    amounts = [(("reserves", n, "amount"), r.amount) for n, r in enumerate(data.reserves)]
+    for n, p in enumerate(data.proposals):
+        amounts += [(("proposals", n, key), getattr(p, key)) for key in ("cost", "savings")]
+    for location, amount in amounts:
+        ref = amount.ref if amount is not None else None
+        if ref is None:
+            continue
+        table = book.tables.get(ref.table)
+        ok = table is not None and any(r.id == ref.row for r in table.rows)
+        ok = ok and table is not None and any(c.id == ref.column for c in table.columns)
+        if not ok:
+            raise ValidationError(
+                f"{ref}: no such table cell in the finance files",
+                file=file,
+                line=line_of(file, location),
+                hint="write TABLE/row/column with the ids the table file uses",
+            )
 
 
 def _plans_root(path: Path) -> Path:
@@ -119,16 +143,10 @@ def amount_in_millions(book: Book, amount: Amount | None) -> float:
     if amount.value is not None and amount.unit is not None:
         return amount.value.value * SCALE[amount.unit] / SCALE["£m"]
     ref = amount.ref
-    assert ref is not None and ref.column is not None
-    table = book.tables.get(ref.table)
-    row = next((r for r in table.rows if r.id == ref.row), None) if table else None
-    n = (
-        next((i for i, c in enumerate(table.columns) if c.id == ref.column), None)
-        if table
-        else None
-    )
-    if table is None or row is None or n is None:
-        raise ValidationError(f"{ref}: no such table cell in the finance files")
+    assert ref is not None and ref.column is not None  # checked when the files were read
+    table = book.tables[ref.table]
+    row = next(r for r in table.rows if r.id == ref.row)
+    n = next(i for i, c in enumerate(table.columns) if c.id == ref.column)
     cell = row.cell(n)
     unit = table.column_unit(table.columns[n])
     if cell is None or unit not in SCALE:
