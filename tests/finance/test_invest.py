@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from placehealth.finance.invest import (
     amount_in_millions,
@@ -291,3 +293,25 @@ def test_reserve_and_judges_errors(tmp_path: Path) -> None:
     plan.write_text(plain.replace('"001"}', '"001"}\njudged_by: nowhere'), encoding="utf-8")
     result = run_cli("finance", "invest", str(plan.parents[2]))
     assert result.returncode == 2 and "judged_by: no plan folder nowhere" in result.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.floats(0.1, 50.0)), min_size=1, max_size=12),
+    st.floats(0.0, 100.0),
+    st.integers(0, 10_000),
+)
+def test_the_reserve_is_never_overspent_and_nothing_affordable_is_left(
+    costs: list[float | None], reserve: float, seed: int
+) -> None:
+    """Whatever the scores: the reserve buys no more than it holds, only costed proposals,
+    and every costed proposal it leaves costs more than what is left at the end."""
+    cost = np.array([np.nan if c is None else c for c in costs])
+    score = np.random.default_rng(seed).random(len(costs))
+    eligible = np.ones(len(costs), dtype=bool)
+    buys = bought(score, cost, eligible, reserve)
+    spent = float(np.nansum(np.where(buys, cost, 0.0)))
+    assert spent <= reserve + 1e-9
+    assert not np.any(buys & np.isnan(cost))
+    left = reserve - spent
+    assert np.all(cost[~buys & np.isfinite(cost)] > left - 1e-9)

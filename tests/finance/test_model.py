@@ -202,3 +202,18 @@ def test_a_folder_without_a_position_is_one_line_exit_2() -> None:
     result = run_cli("finance", "model", str(ROOT / "plans" / "pct-2010"))
     assert result.returncode == 2
     assert "no financial position with planning assumptions" in result.stderr
+
+
+def test_plan_check_reports_the_models_findings() -> None:
+    """`plan check` (services.finance.findings) carries the model's findings beside the
+    tables' own: seed 000's two growth lines (5155, 5313) and the 2014/15 surplus (5193)."""
+    from placehealth.services.finance import findings
+
+    ids = {f.id for f in findings(CCG)}
+    assert {
+        "ccg-2014/finance/F04/growth/recurrent/model",
+        "ccg-2014/finance/F06/growth/recurrent/model",
+        "ccg-2014/finance/F04/surplus/total/model-surplus",
+        "ccg-2014/finance/F06/allocation/total/total-column",
+    } <= ids
+    assert findings(ROOT / "plans" / "pct-2010")  # no position model there: tables' only
