@@ -91,6 +91,9 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--ratio-type": (None, "count or isr"),
     "--years": (None, "years: a span of financial years, or how many years the data cover"),
     "--year": (None, "one financial year"),
+    "--reserve": (None, "the investment reserve to spend: an amount (£20m) or a reserve's id"),
+    "--weights": (None, "criteria weights, CRITERION=NUMBER comma-separated"),
+    "--set": (None, "change an assumption: NAME=VALUE with its unit (growth=2.14%)"),
     "--table": (None, "which table to write"),
     # SPC
     "--target": (None, "a target value, or a column of targets"),

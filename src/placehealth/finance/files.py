@@ -27,7 +27,13 @@ def finance_files(path: Path) -> list[Path]:
         raise InputFileError("no such file or folder", file=path, hint="give a plan folder")
     if path.is_file():
         return [path] if path.parent.name == FOLDER else []
-    return sorted(p for p in path.rglob("*.yaml") if p.is_file() and in_finance_folder(p, path))
+    # directly in a finance folder: its subfolders (investments/) hold other kinds of file
+    return sorted(
+        p
+        for p in path.rglob("*.yaml")
+        if p.is_file() and in_finance_folder(p, path) and p.parent.name == FOLDER
+    )
+
 
 
 def in_data_folder(file: Path, root: Path) -> bool:
