@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from placehealth.activity.files import in_activity_folder
 from placehealth.errors import InputFileError, ValidationError
 from placehealth.finance.files import in_finance_folder
 from placehealth.plans.model import Ambition, Document, PlanFile, PlanMap, Statement
@@ -28,13 +29,16 @@ class Plan:
 
 def plan_files(path: Path) -> list[Path]:
     """The YAML files under ``path`` (a file or a folder), in a stable order; a plan's
-    ``finance/`` folder holds tables, not ambitions (:mod:`placehealth.finance`)."""
+    ``finance/`` and ``activity/`` folders hold tables, not ambitions
+    (:mod:`placehealth.finance`, :mod:`placehealth.activity`)."""
     if not path.exists():
         raise InputFileError("no such file or folder", file=path, hint="give a plan file or folder")
     if path.is_file():
         return [path]
     files = sorted(
-        p for p in path.rglob("*.yaml") if p.is_file() and not in_finance_folder(p, path)
+        p
+        for p in path.rglob("*.yaml")
+        if p.is_file() and not in_finance_folder(p, path) and not in_activity_folder(p, path)
     )
     if not files:
         raise InputFileError("no plan files (*.yaml) found", file=path)
