@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from placehealth.activity.files import FOLDER, activity_files
 from placehealth.activity.model import (
@@ -21,6 +22,7 @@ from placehealth.errors import ValidationError
 from placehealth.finance.load import Book, Placed
 from placehealth.plans.load import Plan, load_plans
 from placehealth.plans.model import Statement
+from placehealth.sources import cite
 from placehealth.yamlfile import line_of, load_model
 
 
@@ -47,6 +49,40 @@ class ActivityBook:
             if inside or statement.key not in out:
                 out[statement.key] = statement
         return out
+
+    def figure(self, figure: TextFigure, placed: Placed) -> dict[str, Any]:
+        """What a figure says, where: its own value, or the statement or ambition it links."""
+        seed = placed.document.seed
+        if figure.value is not None:
+            text = figure.text
+            return {
+                "printed": figure.value.text,
+                "value": figure.value.value,
+                "unit": figure.unit,
+                "text": text,
+                "source": cite(seed, figure.src),
+            }
+        plan = self.plans[placed.document.id]
+        if figure.statement is not None:
+            stated = next(s for s in plan.statements if s.key == figure.statement)
+            return {
+                "printed": str(stated.value),
+                "value": stated.value,
+                "unit": figure.unit,
+                "text": stated.text or stated.key,
+                "source": cite(seed, stated.src),
+            }
+        ambition = next(a for a in plan.ambitions if a.id == figure.ambition)
+        heads = [f"{h.change_pct:+g}%" for h in ambition.headlines if h.change_pct is not None]
+        base = ambition.baseline
+        printed = heads[0] if heads else (str(base.value) if base and base.value else "")
+        return {
+            "printed": printed,
+            "value": None,
+            "unit": figure.unit,
+            "text": ambition.name,
+            "source": cite(seed, ambition.src),
+        }
 
     def tables(self) -> list[ActivityTable]:
         return [t for t in self.book.tables.values() if isinstance(t, ActivityTable)]
@@ -166,3 +202,22 @@ def _resolve(out: ActivityBook) -> None:
         for loc, stated in named:
             if stated is not None and stated not in keys:
                 _fail(f"plan {plan.document.id} has no statement '{stated}'", placed, (*at, *loc))
+    for figure, placed in out.figures:
+        if figure.value is not None:
+            continue
+        at = ("figures", placed.index)
+        plan = _plan(out, placed.document.id, placed, at)
+        if figure.statement is not None and figure.statement not in {
+            s.key for s in plan.statements
+        }:
+            _fail(
+                f"plan {plan.document.id} has no statement '{figure.statement}'",
+                placed,
+                (*at, "statement"),
+            )
+        if figure.ambition is not None and figure.ambition not in {a.id for a in plan.ambitions}:
+            _fail(
+                f"plan {plan.document.id} has no ambition '{figure.ambition}'",
+                placed,
+                (*at, "ambition"),
+            )

@@ -108,16 +108,28 @@ class SchemeSet(_Strict):
 
 
 class TextFigure(_Strict):
-    """A volume or rate of activity the text prints (not in a table)."""
+    """A volume, rate or target of activity the text prints, with its point of delivery: a
+    statement or ambition the outcome plan already holds (linked by key or id, never
+    copied), or a value of its own where the plan has none."""
 
     key: Id
-    value: PrintedValue
-    unit: str
-    src: SourceLines
-    text: str | None = None
     pod: Pod | None = None
-    period: PeriodLabel | None = None
+    statement: str | None = None
+    ambition: Id | None = None
+    value: PrintedValue | None = None
+    unit: str | None = None
+    src: SourceLines | None = None
+    text: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TextFigure:
+        given = [n for n in ("statement", "ambition", "value") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError(f"figure '{self.key}': give one of statement, ambition or value")
+        if self.value is not None and (self.src is None or self.unit is None):
+            raise ValueError(f"figure '{self.key}': a value needs its unit and src")
+        return self
 
 
 class ActivityFile(_Strict):

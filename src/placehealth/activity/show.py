@@ -33,13 +33,10 @@ def records(activity: ActivityBook) -> dict[str, list[dict[str, Any]]]:
         {
             "document": placed.document.id,
             "figure": f.key,
-            "printed": f.value.text,
-            "value": f.value.value,
-            "unit": f.unit,
             "pod": f.pod,
-            "text": f.text,
+            "linked": f.statement or f.ambition,
             "note": f.note,
-            "source": cite(placed.document.seed, f.src),
+            **activity.figure(f, placed),
         }
         for f, placed in activity.figures
     ]
