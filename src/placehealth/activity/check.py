@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from placehealth.activity.load import ActivityBook
-from placehealth.activity.model import ActivityTable, AmbitionLink, Identity, Ratio, SchemeSet
+from placehealth.activity.model import (
+    ActivityTable,
+    AmbitionLink,
+    Identity,
+    PopulationChange,
+    Ratio,
+    SchemeSet,
+)
 from placehealth.finance.check import claim_finding, judge, shown
 from placehealth.finance.load import Placed
 from placehealth.finance.model import Cell, Row
@@ -298,6 +305,51 @@ def scheme_findings(
     )
 
 
+def population_findings(change: PopulationChange, placed: Placed) -> Iterator[Finding]:
+    """An age group's printed % change against its printed counts, within their rounding."""
+    seed = placed.document.seed
+    for group in change.groups:
+        if group.start is None or group.end is None or group.start.value == 0:
+            continue
+        start, end = group.start, group.end
+        computed = (end.value / start.value - 1) * 100
+        corners = [
+            ((end.value + a * end.half_unit) / (start.value + b * start.half_unit) - 1) * 100
+            for a in (-1, 1)
+            for b in (-1, 1)
+        ]
+        claim = Claim(
+            document=placed.document.id,
+            table=change.id,
+            row=group.ages,
+            column="",
+            check="population-change",
+            stated=group.change,
+            computed=computed,
+            spread=max(abs(c - computed) for c in corners),
+            formula=f"{end.text} / {start.text} − 1",
+            judged="ratio",
+            source=Source(seed, group.src),
+            label=group.ages,
+        )
+        severity = judge(claim)
+        if severity is None:
+            continue
+        yield Finding(
+            id=_id(placed.document.id, change.id, group.ages, "population-change"),
+            severity=severity,
+            check="activity-population-change",
+            document=placed.document.id,
+            subject=f"{change.id}/{group.ages}",
+            message=f"{change.title}, aged {group.ages}: printed {group.change.text}, but "
+            f"{claim.formula} gives {shown(claim)}%",
+            stated=group.change.value,
+            expected=round(computed, group.change.places + 3),
+            sources=[cite(seed, group.src)],
+            why="the % change is printed beside the two counts it is the change between",
+        )
+
+
 def check_activity(activity: ActivityBook) -> list[Finding]:
     """Every finding for the activity files read, most severe first."""
     found = list(table_findings(activity))
@@ -309,7 +361,6 @@ def check_activity(activity: ActivityBook) -> list[Finding]:
         found.extend(link_findings(activity, link, placed))
     for schemes, placed in activity.schemes:
         found.extend(scheme_findings(activity, schemes, placed))
+    for change, placed in activity.populations:
+        found.extend(population_findings(change, placed))
     return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))
-
-
-__all__ = ["Source", "check_activity"]

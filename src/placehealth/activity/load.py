@@ -14,6 +14,7 @@ from placehealth.activity.model import (
     ActivityTable,
     AmbitionLink,
     Identity,
+    PopulationChange,
     Ratio,
     SchemeSet,
     TextFigure,
@@ -37,6 +38,7 @@ class ActivityBook:
     links: list[tuple[AmbitionLink, Placed]] = field(default_factory=list)
     schemes: list[tuple[SchemeSet, Placed]] = field(default_factory=list)
     figures: list[tuple[TextFigure, Placed]] = field(default_factory=list)
+    populations: list[tuple[PopulationChange, Placed]] = field(default_factory=list)
     plans: dict[str, Plan] = field(default_factory=dict)  # document id -> its outcome plan
 
     def statements(self, schemes: SchemeSet, placed: Placed) -> dict[str, Statement]:
@@ -120,6 +122,7 @@ def _read(out: ActivityBook, file: Path) -> None:
         ("links", parsed.links),
         ("schemes", parsed.schemes),
         ("figures", parsed.figures),
+        ("populations", parsed.populations),
     ):
         target: list[tuple[object, Placed]] = getattr(out, key)
         target.extend((item, Placed(document, file, n)) for n, item in enumerate(items))

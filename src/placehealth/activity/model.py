@@ -132,6 +132,42 @@ class TextFigure(_Strict):
         return self
 
 
+class AgeGroupChange(_Strict):
+    """A printed change in the number of people of an age group: ``65+`` or ``all``, with
+    the counts at the two years where printed."""
+
+    ages: str = Field(pattern=r"^(all|\d+\+)$")
+    start: PrintedValue | None = None
+    end: PrintedValue | None = None
+    change: PrintedValue  # the % printed
+    src: SourceLines
+
+    @property
+    def from_age(self) -> int:
+        return 0 if self.ages == "all" else int(self.ages.rstrip("+"))
+
+
+class PopulationChange(_Strict):
+    """A document's population projection as it prints it: age groups' changes between two
+    years. The demand model grows a place's age bands by them (docs/activity.md)."""
+
+    id: Id
+    title: str
+    area: str
+    start_year: int
+    end_year: int
+    src: SourceLines
+    groups: list[AgeGroupChange] = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _years(self) -> PopulationChange:
+        if self.end_year <= self.start_year:
+            raise ValueError(f"population '{self.id}': end_year is not after start_year")
+        reject_repeats([g.ages for g in self.groups], f"population {self.id}: age group")
+        return self
+
+
 class ActivityFile(_Strict):
     """One file of a plan's ``activity/`` folder."""
 
@@ -142,11 +178,13 @@ class ActivityFile(_Strict):
     links: list[AmbitionLink] = Field(default_factory=list)
     schemes: list[SchemeSet] = Field(default_factory=list)
     figures: list[TextFigure] = Field(default_factory=list)
+    populations: list[PopulationChange] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> ActivityFile:
         reject_repeats([t.id for t in self.tables], "table id")
         reject_repeats([f.key for f in self.figures], "figure key")
         ids = [i.id for i in self.identities] + [r.id for r in self.ratios]
-        reject_repeats(ids + [k.id for k in self.links] + [s.id for s in self.schemes], "id")
+        ids += [k.id for k in self.links] + [s.id for s in self.schemes]
+        reject_repeats(ids + [p.id for p in self.populations], "id")
         return self

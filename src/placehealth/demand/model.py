@@ -1,0 +1,220 @@
+"""The demand model: baseline activity grown with the population, less avoidance and
+efficiency, over many draws of the uncertain parameters — all runs at once, as arrays.
+
+For run r, year y and point of delivery p::
+
+    demand[r, y, p] = Σ_age,sex  activity_r[p, a, s] × growth[y, a, s]
+                      × Π_avoidance (1 − e_k,r × phase_k,y)  × Π_efficiency (1 − e_k,r × phase_k,y)
+
+``growth`` is the projected population over the base year's, band by band; ``activity_r``
+the baseline resampled (Poisson, each count as one observed year) when asked; ``e_k,r`` a
+step's effect, drawn from a normal whose P10 and P90 are the step's range (clipped to
+0 … 99%); ``phase`` ramps each step in from its start year to its full year. Bed-days follow
+activity (resampled in proportion), avoidance and activity efficiencies, and bed-day
+efficiencies (shorter stays); beds are bed-days / 365 / the target occupancy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placehealth.demand.inputs import Baseline, Projection, Step
+from placehealth.errors import ValidationError
+
+Z90 = 1.2815515655446004  # the standard normal's 90th percentile: P10 … P90 is ± Z90 σ
+MAX_EFFECT = 0.99
+QUANTILES = (10, 50, 90)
+WATERFALL = ("baseline", "demographic growth", "activity avoidance", "efficiency", "projection")
+
+
+@dataclass(frozen=True)
+class Model:
+    """What a projection needs: baseline, population growth and steps, as arrays."""
+
+    pods: list[str]
+    years: list[int]  # the base year first
+    activity: np.ndarray  # [pod, band, sex]
+    bed_days: np.ndarray | None  # [pod, band, sex]
+    growth: np.ndarray  # [year, band, sex], 1 in the base year
+    steps: list[Step]
+    phase: np.ndarray  # [step, year] from 0 to 1
+    acts_on: np.ndarray  # [step, pod] 1 where the step acts
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The random part of every run: resampled baseline and each step's effect."""
+
+    activity: np.ndarray  # [run, pod, band, sex]
+    effects: np.ndarray  # [run, step], fractions
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Every run's projected activity and bed-days."""
+
+    activity: np.ndarray  # [run, year, pod]
+    bed_days: np.ndarray | None  # [run, year, pod]
+
+
+def growth_of(baseline: Baseline, projection: Projection) -> np.ndarray:
+    """Population over the base year's, [year, band, sex] in the baseline's sexes: a persons
+    (P) projection applies to each sex; a baseline in persons takes M + F."""
+    pop = projection.population
+    if projection.sexes == ["P"]:
+        ratio = pop / pop[:1]
+        return np.repeat(ratio, len(baseline.sexes), axis=2)
+    if baseline.sexes == ["P"]:
+        both = pop.sum(axis=2, keepdims=True)
+        return both / both[:1]
+    missing = [s for s in baseline.sexes if s not in projection.sexes]
+    if missing:
+        raise ValidationError(
+            f"the population projection has no sex {missing[0]}, which the baseline has",
+            hint="give the projection by M and F, or in persons (P)",
+        )
+    chosen = pop[:, :, [projection.sexes.index(s) for s in baseline.sexes]]
+    return chosen / chosen[:1]
+
+
+def phases(steps: list[Step], years: list[int]) -> np.ndarray:
+    """[step, year]: 0 up to and including the start year's predecessor, rising linearly
+    to 1 at the full year; the base year is always 0."""
+    year = np.array(years, dtype=float)
+    first = years[1] if len(years) > 1 else years[0]
+    start = np.array([s.start_year or first for s in steps], dtype=float)[:, None]
+    full = np.array([s.full_year or s.start_year or first for s in steps], dtype=float)[:, None]
+    span = np.maximum(full - start + 1, 1)
+    out = np.clip((year[None, :] - start + 1) / span, 0, 1)
+    out[:, 0] = 0
+    return out
+
+
+def build(baseline: Baseline, projection: Projection, steps: list[Step]) -> Model:
+    pods = baseline.pods
+    acts_on = np.array([[p in s.pods for p in pods] for s in steps], dtype=float).reshape(
+        len(steps), len(pods)
+    )
+    return Model(
+        pods=pods,
+        years=projection.years,
+        activity=baseline.activity,
+        bed_days=baseline.bed_days,
+        growth=growth_of(baseline, projection),
+        steps=steps,
+        phase=phases(steps, projection.years),
+        acts_on=acts_on,
+    )
+
+
+def draw(model: Model, runs: int, seed: int, *, resample: bool = True) -> Draws:
+    """``runs`` draws from one seed: the same seed gives the same draws; the baseline's
+    resampling first, then one standard normal per run and step."""
+    rng = np.random.default_rng(seed)
+    activity = (
+        rng.poisson(model.activity, size=(runs, *model.activity.shape)).astype(float)
+        if resample
+        else np.broadcast_to(model.activity, (runs, *model.activity.shape))
+    )
+    z = rng.standard_normal((runs, len(model.steps)))
+    return Draws(activity, effects(model.steps, z))
+
+
+def effects(steps: list[Step], z: np.ndarray) -> np.ndarray:
+    """Each step's effect for standard normals ``z`` [run, step]: the range's midpoint plus
+    z × σ, where P10 … P90 is the range, as a fraction clipped to 0 … 99%."""
+    low = np.array([s.low_pct for s in steps]) / 100
+    high = np.array([s.high_pct for s in steps]) / 100
+    return np.clip((low + high) / 2 + z * (high - low) / (2 * Z90), 0.0, MAX_EFFECT)
+
+
+def central(model: Model) -> Draws:
+    """One run at the steps' midpoints on the baseline as counted: the waterfall's run."""
+    z = np.zeros((1, len(model.steps)))
+    return Draws(model.activity[None], effects(model.steps, z))
+
+
+def _factor(model: Model, draws: Draws, kind: str, measure: str) -> np.ndarray:
+    """Π over the steps of one kind and measure of (1 − effect × phase), [run, year, pod]."""
+    chosen = np.array([s.kind == kind and s.measure == measure for s in model.steps], dtype=float)
+    runs = draws.effects.shape[0]
+    if not chosen.any():
+        return np.ones((runs, len(model.years), len(model.pods)))
+    cut = draws.effects[:, :, None, None] * (model.phase * chosen[:, None])[None, :, :, None]
+    cut = cut * model.acts_on[None, :, None, :]  # [run, step, year, pod]
+    return np.exp(np.log1p(-cut).sum(axis=1))
+
+
+def simulate(model: Model, draws: Draws) -> Runs:
+    """Every run at once."""
+    grown = np.einsum("rpas,yas->ryp", draws.activity, model.growth, optimize=True)
+    avoided = _factor(model, draws, "avoidance", "activity")
+    efficient = _factor(model, draws, "efficiency", "activity")
+    activity = grown * avoided * efficient
+    bed_days = None
+    if model.bed_days is not None:
+        per_unit = np.divide(
+            model.bed_days,
+            model.activity,
+            out=np.zeros_like(model.bed_days),
+            where=model.activity > 0,
+        )
+        days = np.einsum("rpas,pas,yas->ryp", draws.activity, per_unit, model.growth, optimize=True)
+        shorter = _factor(model, draws, "efficiency", "bed-days")
+        bed_days = days * avoided * efficient * shorter
+    return Runs(activity, bed_days)
+
+
+def quantiles(model: Model, runs: Runs, *, occupancy: float = 0.85) -> pd.DataFrame:
+    """P10, P50, P90 and the mean by measure (activity, bed-days, beds), pod and year."""
+    measures = {"activity": runs.activity}
+    if runs.bed_days is not None:
+        admitted = runs.bed_days.sum(axis=(0, 1)) > 0
+        measures["bed-days"] = runs.bed_days[:, :, admitted]
+        measures["beds"] = runs.bed_days[:, :, admitted] / 365.0 / occupancy
+    frames = []
+    for measure, values in measures.items():
+        pods = (
+            model.pods
+            if measure == "activity"
+            else [p for p, keep in zip(model.pods, admitted, strict=True) if keep]
+        )
+        q = np.percentile(values, QUANTILES, axis=0)  # [3, year, pod]
+        years, pod = np.meshgrid(model.years, pods, indexing="ij")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "measure": measure,
+                    "pod": pod.ravel(),
+                    "year": years.ravel(),
+                    "p10": q[0].ravel(),
+                    "p50": q[1].ravel(),
+                    "p90": q[2].ravel(),
+                    "mean": values.mean(axis=0).ravel(),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["measure", "pod", "year"], kind="stable").reset_index(drop=True)
+
+
+def waterfall(model: Model, year: int | None = None) -> pd.DataFrame:
+    """From baseline to projection in ``year`` (default the last), by pod, at the steps'
+    midpoints: demographic growth, then avoidance, then efficiency; the parts add up."""
+    y = model.years.index(year) if year is not None else len(model.years) - 1
+    draws = central(model)
+    grown = np.einsum("rpas,yas->ryp", draws.activity, model.growth)[0, y]
+    avoided = _factor(model, draws, "avoidance", "activity")[0, y]
+    efficient = _factor(model, draws, "efficiency", "activity")[0, y]
+    base = model.activity.sum(axis=(1, 2))
+    parts = [base, grown - base, grown * (avoided - 1), grown * avoided * (efficient - 1)]
+    parts.append(grown * avoided * efficient)
+    rows = [
+        {"pod": pod, "year": model.years[y], "step": step, "value": float(part[n])}
+        for n, pod in enumerate(model.pods)
+        for step, part in zip(WATERFALL, parts, strict=True)
+    ]
+    return pd.DataFrame(rows)
