@@ -51,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "placehealth.cli.finance",
         "Financial tables kept as data: printed values beside recomputed ones.",
     ),
+    "activity": (
+        "placehealth.cli.activity",
+        "Activity plans and demand: provider tables checked, demand projected with ranges.",
+    ),
     "stats": (
         "placehealth.cli.stats",
         "Indicator statistics to the public-health (PHE/Fingertips) standard.",

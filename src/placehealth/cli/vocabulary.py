@@ -41,6 +41,15 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--severity": (None, "the least severe finding to show"),
     "--accepted": (None, "the reviewed findings to leave out (YAML)"),
     "--population": (None, "a population: a column of a table, or a number of people"),
+    # activity plans and demand
+    "--projection": (None, "a population projection (year, age_band, sex, population)"),
+    "--baseline": (None, "baseline activity (pod, age_band, sex, activity, population)"),
+    "--steps": (None, "activity avoidance and efficiency steps (YAML), each a range"),
+    "--runs": (None, "Monte Carlo runs"),
+    "--resample": (None, "resample the baseline counts in each run"),
+    "--no-resample": (None, "keep the baseline counts as counted"),
+    "--occupancy": (None, "the target bed occupancy, 0-1"),
+    "--waterfall": (None, "where to write the waterfall chart"),
     # columns of a table and statistics
     "--value": (None, "the column of values"),
     "--count": (None, "the column of counts (events)"),

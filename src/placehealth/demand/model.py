@@ -93,7 +93,26 @@ def phases(steps: list[Step], years: list[int]) -> np.ndarray:
     return out
 
 
-def build(baseline: Baseline, projection: Projection, steps: list[Step]) -> Model:
+def from_year(projection: Projection, year: int | None) -> Projection:
+    """The projection from the baseline's year on (that year becomes the base)."""
+    if year is None or year == projection.years[0]:
+        return projection
+    if year not in projection.years[:-1]:
+        raise ValidationError(
+            f"the population projection has no year {year} to start from (it has "
+            f"{projection.years[0]}–{projection.years[-1]})",
+            column="--year",
+            hint="give the baseline's year, one the projection covers before its last",
+        )
+    n = projection.years.index(year)
+    return Projection(projection.years[n:], projection.sexes, projection.population[n:])
+
+
+def build(
+    baseline: Baseline, projection: Projection, steps: list[Step], *, year: int | None = None
+) -> Model:
+    """The model of ``baseline`` in ``year`` (default: the projection's first year)."""
+    projection = from_year(projection, year)
     pods = baseline.pods
     acts_on = np.array([[p in s.pods for p in pods] for s in steps], dtype=float).reshape(
         len(steps), len(pods)
@@ -138,22 +157,29 @@ def central(model: Model) -> Draws:
 
 
 def _factor(model: Model, draws: Draws, kind: str, measure: str) -> np.ndarray:
-    """Π over the steps of one kind and measure of (1 − effect × phase), [run, year, pod]."""
-    chosen = np.array([s.kind == kind and s.measure == measure for s in model.steps], dtype=float)
-    runs = draws.effects.shape[0]
-    if not chosen.any():
-        return np.ones((runs, len(model.years), len(model.pods)))
-    cut = draws.effects[:, :, None, None] * (model.phase * chosen[:, None])[None, :, :, None]
-    cut = cut * model.acts_on[None, :, None, :]  # [run, step, year, pod]
-    return np.exp(np.log1p(-cut).sum(axis=1))
+    """Π over the steps of one kind and measure of (1 − effect × phase), [run, year, pod]:
+    every run at once, step by step (a handful of steps, never a loop over runs)."""
+    out = np.ones((draws.effects.shape[0], len(model.years), len(model.pods)))
+    for k, step in enumerate(model.steps):
+        if step.kind == kind and step.measure == measure:
+            where = model.phase[k][:, None] * model.acts_on[k][None, :]  # [year, pod]
+            out *= 1.0 - draws.effects[:, k, None, None] * where[None]
+    return out
+
+
+def _grow(activity: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """Σ over bands and sexes of activity [run, pod, band, sex] × growth [year, band, sex]:
+    one matrix product, [run, year, pod]."""
+    runs, pods = activity.shape[:2]
+    flat = activity.reshape(runs, pods, -1) @ growth.reshape(growth.shape[0], -1).T
+    return flat.transpose(0, 2, 1)
 
 
 def simulate(model: Model, draws: Draws) -> Runs:
     """Every run at once."""
-    grown = np.einsum("rpas,yas->ryp", draws.activity, model.growth, optimize=True)
     avoided = _factor(model, draws, "avoidance", "activity")
     efficient = _factor(model, draws, "efficiency", "activity")
-    activity = grown * avoided * efficient
+    activity = _grow(draws.activity, model.growth) * avoided * efficient
     bed_days = None
     if model.bed_days is not None:
         per_unit = np.divide(
@@ -162,28 +188,26 @@ def simulate(model: Model, draws: Draws) -> Runs:
             out=np.zeros_like(model.bed_days),
             where=model.activity > 0,
         )
-        days = np.einsum("rpas,pas,yas->ryp", draws.activity, per_unit, model.growth, optimize=True)
+        days = _grow(draws.activity * per_unit[None], model.growth)
         shorter = _factor(model, draws, "efficiency", "bed-days")
         bed_days = days * avoided * efficient * shorter
     return Runs(activity, bed_days)
 
 
 def quantiles(model: Model, runs: Runs, *, occupancy: float = 0.85) -> pd.DataFrame:
-    """P10, P50, P90 and the mean by measure (activity, bed-days, beds), pod and year."""
-    measures = {"activity": runs.activity}
+    """P10, P50, P90 and the mean by measure (activity, bed-days, beds), pod (in the
+    model's order) and year."""
+    measures = {"activity": (model.pods, runs.activity)}
     if runs.bed_days is not None:
         admitted = runs.bed_days.sum(axis=(0, 1)) > 0
-        measures["bed-days"] = runs.bed_days[:, :, admitted]
-        measures["beds"] = runs.bed_days[:, :, admitted] / 365.0 / occupancy
+        pods = [p for p, keep in zip(model.pods, admitted, strict=True) if keep]
+        measures["bed-days"] = (pods, runs.bed_days[:, :, admitted])
+        measures["beds"] = (pods, runs.bed_days[:, :, admitted] / 365.0 / occupancy)
     frames = []
-    for measure, values in measures.items():
-        pods = (
-            model.pods
-            if measure == "activity"
-            else [p for p, keep in zip(model.pods, admitted, strict=True) if keep]
-        )
-        q = np.percentile(values, QUANTILES, axis=0)  # [3, year, pod]
-        years, pod = np.meshgrid(model.years, pods, indexing="ij")
+    for measure, (pods, values) in measures.items():
+        by_cell = np.ascontiguousarray(values.transpose(2, 1, 0))  # [pod, year, run]
+        q = np.percentile(by_cell, QUANTILES, axis=2)  # [3, pod, year]
+        pod, years = np.meshgrid(pods, model.years, indexing="ij")
         frames.append(
             pd.DataFrame(
                 {
@@ -193,12 +217,11 @@ def quantiles(model: Model, runs: Runs, *, occupancy: float = 0.85) -> pd.DataFr
                     "p10": q[0].ravel(),
                     "p50": q[1].ravel(),
                     "p90": q[2].ravel(),
-                    "mean": values.mean(axis=0).ravel(),
+                    "mean": by_cell.mean(axis=2).ravel(),
                 }
             )
         )
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["measure", "pod", "year"], kind="stable").reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
 
 
 def waterfall(model: Model, year: int | None = None) -> pd.DataFrame:
@@ -206,7 +229,7 @@ def waterfall(model: Model, year: int | None = None) -> pd.DataFrame:
     midpoints: demographic growth, then avoidance, then efficiency; the parts add up."""
     y = model.years.index(year) if year is not None else len(model.years) - 1
     draws = central(model)
-    grown = np.einsum("rpas,yas->ryp", draws.activity, model.growth)[0, y]
+    grown = _grow(draws.activity, model.growth)[0, y]
     avoided = _factor(model, draws, "avoidance", "activity")[0, y]
     efficient = _factor(model, draws, "efficiency", "activity")[0, y]
     base = model.activity.sum(axis=(1, 2))

@@ -107,16 +107,19 @@ def baseline_frame(backend: Backend, year: int | None = None) -> pd.DataFrame:
         ["activity", "bed_days", "population"]
     ].fillna(0)
     frame["age_band"] = np.array(BANDS)[frame["age_start"].to_numpy() // 5]
-    return frame[["pod", "age_band", "sex", "activity", "bed_days", "population"]]
+    out = frame[["pod", "age_band", "sex", "activity", "bed_days", "population"]].copy()
+    out.attrs["year"] = chosen
+    return out
 
 
 def warehouse_baseline(
     warehouse: Path, *, year: int | None = None, engine: str = "duckdb"
-) -> Baseline:
-    """The warehouse's baseline as the model's arrays (checked like a baseline file)."""
+) -> tuple[Baseline, int]:
+    """The warehouse's baseline as the model's arrays (checked like a baseline file), and
+    its financial year."""
     backend = open_backend(engine, warehouse)
     try:
         frame = baseline_frame(backend, year)
     finally:
         backend.close()
-    return baseline_arrays(frame, warehouse)
+    return baseline_arrays(frame, warehouse), int(frame.attrs["year"])

@@ -129,16 +129,16 @@ def project(
             "give a baseline file or a warehouse (one of them)",
             hint="--baseline baseline.csv, or --warehouse place.duckdb",
         )
+    population = read_projection(projection)
     if baseline is not None:
         base = read_baseline(baseline)
     else:
         from placehealth.demand.warehouse import warehouse_baseline
 
         assert warehouse is not None
-        base = warehouse_baseline(warehouse, year=year)
-    population = read_projection(projection)
+        base, year = warehouse_baseline(warehouse, year=year)
     chosen = read_steps(steps, base.pods) if steps is not None else []
-    model = build(base, population, chosen)
+    model = build(base, population, chosen, year=year)
     runs_done = simulate(model, draw(model, runs, seed, resample=resample))
     fan = quantiles(model, runs_done, occupancy=occupancy)
     steps_frame = waterfall(model)
@@ -147,7 +147,8 @@ def project(
     if output is not None:
         frame = {"projection": fan, "waterfall": steps_frame, "plan": beside}[table]
         run.written.append(write_table(frame.round(3), output, bom=bom))
-    _charts(run, model.pods, chart, waterfall_chart)
+    acted = [p for p in model.pods if any(p in s.pods for s in chosen)]
+    _charts(run, model.pods, acted, chart, waterfall_chart)
     return run
 
 
@@ -162,12 +163,15 @@ def _beside_plans(fan: pd.DataFrame, plan: Path | None) -> pd.DataFrame:
     return compare(fan, load_activity(plan))
 
 
-def _charts(run: DemandRun, pods: list[str], fan: Path | None, steps: Path | None) -> None:
+def _charts(
+    run: DemandRun, pods: list[str], acted: list[str], fan: Path | None, steps: Path | None
+) -> None:
+    """The charts of one pod: the first set beside a plan, else the first a step acts on."""
     from placehealth.charts.demand import fan_chart, waterfall_chart
     from placehealth.reports.charts import write_chart
 
     compared = [p for p in pods if p in set(run.plan["pod"])]
-    pod = (compared or pods)[0]
+    pod = (compared or acted or pods)[0]
     if fan is not None:
         spec = fan_chart(run.projection, pod=pod, plan=run.plan)
         run.written.append(write_chart(spec, fan))
