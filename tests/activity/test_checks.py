@@ -103,3 +103,27 @@ def test_schemes_above_the_net_are_an_overlap_note_below_it_an_error(tmp_path: P
     )
     f = findings_for(tmp_path, more)["t/activity/set/overlap"]
     assert f.severity == Severity.ERROR and "5 more than every scheme together" in f.message
+
+
+POPULATION = """\
+populations:
+  - id: p
+    title: Projection
+    area: A
+    start_year: 2011
+    end_year: 2021
+    src: 50
+    groups:
+      - {ages: 65+, start: "57,366", end: "66,545", change: "16%", src: 50}
+      - {ages: 85+, start: "7,633", end: "10,723", change: "40.5%", src: 51}
+"""
+
+
+def test_a_population_change_that_disagrees_with_its_counts_is_found(tmp_path: Path) -> None:
+    """Seed 004's printed changes agree (57,366 → 66,545 is 16.0%, 7,633 → 10,723 40.48%);
+    printing 14% for the first is an error with the recomputed 16.0%."""
+    assert findings_for(tmp_path, TABLES + POPULATION) == {}
+    found = findings_for(tmp_path, TABLES + POPULATION.replace('change: "16%"', 'change: "14%"'))
+    f = found["t/activity/p/65+/population-change"]
+    assert f.severity == Severity.ERROR and f.expected == pytest.approx(16.0009, abs=1e-3)
+    assert "66,545 / 57,366 − 1 gives 16.0%" in f.message and f.sources == ["seed 000, 50"]

@@ -129,3 +129,15 @@ def test_the_outcome_plans_still_load_beside_the_activity_folders() -> None:
 
     (plan,) = load_plans(ROOT / "plans" / "ccg-2014")
     assert all("activity" not in f.parts for f in plan.files.values())
+
+
+def test_p1_sefton_population_change_is_printed_on_line_206() -> None:
+    """Seed 004, 206: all ages +1%; 65+ 16% (57,366 to 66,545); 85+ 40.5% (7,633 to 10,723)."""
+    ((change, placed),) = ACTIVITY.populations
+    assert placed.document.id == "sefton-bcf-2014"
+    assert (change.start_year, change.end_year) == (2011, 2021)
+    printed = set(seed_figures("004", 206).split())
+    for group in change.groups:
+        values = [v for v in (group.start, group.end, group.change) if v is not None]
+        assert all(v.text in printed for v in values), group.ages
+    assert [g.ages for g in change.groups] == ["all", "65+", "85+"]
