@@ -224,8 +224,7 @@ def read_projection(path: Path) -> Projection:
 
 
 def projection_arrays(frame: pd.DataFrame, path: Path | str = "population") -> Projection:
-    """A projection frame as an array; every year × sex with all 19 bands, people in every
-    band of the first (base) year."""
+    """A projection frame as an array; every year × sex with all 19 bands."""
     path = Path(path)
     require_columns(frame, PROJECTION_COLUMNS, file=path)
     years = _numbers(frame, "year", path)
@@ -248,15 +247,6 @@ def projection_arrays(frame: pd.DataFrame, path: Path | str = "population") -> P
     _complete(cells, frame, path, year_list, sex_list, what="year")
     pop = np.zeros((len(year_list), len(BANDS), len(sex_list)))
     pop.reshape(-1)[cells] = population
-    zero = pop[0] == 0
-    if zero.any():
-        b, x = (int(v[0]) for v in np.nonzero(zero))
-        raise ValidationError(
-            f"base year {year_list[0]} has no people in band {BANDS[b]}, sex {sex_list[x]}",
-            file=path,
-            column="population",
-            hint="growth is measured from the first year; it needs people in every band",
-        )
     return Projection(year_list, sex_list, pop)
 
 

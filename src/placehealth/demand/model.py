@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placehealth.demand.inputs import Baseline, Projection, Step
+from placehealth.demand.inputs import BANDS, Baseline, Projection, Step
 from placehealth.errors import ValidationError
 
 Z90 = 1.2815515655446004  # the standard normal's 90th percentile: P10 … P90 is ± Z90 σ
@@ -64,6 +64,14 @@ def growth_of(baseline: Baseline, projection: Projection) -> np.ndarray:
     """Population over the base year's, [year, band, sex] in the baseline's sexes: a persons
     (P) projection applies to each sex; a baseline in persons takes M + F."""
     pop = projection.population
+    empty = (pop[0] == 0).any(axis=1)
+    if empty.any():
+        b = int(np.flatnonzero(empty)[0])
+        raise ValidationError(
+            f"the population projection has no people aged {BANDS[b]} in the base year "
+            f"{projection.years[0]}",
+            hint="growth is measured from the baseline's year: it needs people in every band",
+        )
     if projection.sexes == ["P"]:
         ratio = pop / pop[:1]
         return np.repeat(ratio, len(baseline.sexes), axis=2)

@@ -7,22 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from placehealth.errors import InputFileError
+from placehealth.plans.folders import files_in, in_folder
 
 FOLDER = "finance"
 
 
 def in_finance_folder(file: Path, root: Path) -> bool:
     """Is ``file`` (found under ``root``) in a finance folder?"""
-    inside = file.relative_to(root).parent.parts if file != root else ()
-    return FOLDER in inside or root.name == FOLDER or file.parent.name == FOLDER
+    return in_folder(file, root, FOLDER)
 
 
 def finance_files(path: Path) -> list[Path]:
     """The finance files under ``path``: a finance file, a ``finance/`` folder, or a
     plan folder (or folder of plans) holding them; none is not an error."""
-    if not path.exists():
-        raise InputFileError("no such file or folder", file=path, hint="give a plan folder")
-    if path.is_file():
-        return [path] if path.parent.name == FOLDER else []
-    return sorted(p for p in path.rglob("*.yaml") if p.is_file() and in_finance_folder(p, path))
+    return files_in(path, FOLDER)
