@@ -113,3 +113,35 @@ def test_other_bad_baselines_are_one_line(tmp_path: Path, change, says: str) -> 
     write(change(frame), files["baseline"])
     code, stderr = _project(files, tmp_path / "out.csv")
     assert code == 2 and says in _one_line(stderr) and str(files["baseline"]) in stderr
+
+
+def test_activity_without_people_is_refused_and_people_without_activity_are_not(
+    tmp_path: Path,
+) -> None:
+    files = _inputs(tmp_path)
+    frame = baseline_frame({(NE, "70-74"): 40}, pods=("ae", NE))
+    frame.loc[frame.age_band == "90+", "population"] = 0  # no activity there: fine
+    write(frame, files["baseline"])
+    assert _project(files, tmp_path / "out.csv")[0] == 0
+    frame.loc[frame.age_band == "70-74", "population"] = 0
+    write(frame, files["baseline"])
+    code, stderr = _project(files, tmp_path / "out.csv")
+    assert code == 2 and "activity without people" in _one_line(stderr)
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--table", "beds"], "unknown table 'beds'"),
+        (["--warehouse", "w.duckdb"], "give a baseline file or a warehouse (one of them)"),
+        (["--chart", "fan.pdf"], "unsupported chart type '.pdf'"),
+    ],
+)
+def test_bad_options_are_one_line(tmp_path: Path, extra: list[str], says: str) -> None:
+    files = _inputs(tmp_path)
+    result = run_cli(
+        "activity", "project", "--baseline", str(files["baseline"]), "--projection",
+        str(files["projection"]), "-o", str(tmp_path / "out.csv"), *extra,
+    )  # fmt: skip
+    assert result.returncode == 2 and says in _one_line(result.stderr)
+    assert not (tmp_path / "out.csv").exists()

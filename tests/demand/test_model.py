@@ -142,3 +142,62 @@ def test_the_same_seed_gives_the_same_numbers(
     assert a.equals(b)
     _, c = _model(avoid, 5 + spread, growth, seed + 1 if seed < 2**32 - 1 else 0)
     assert not a.equals(c)
+
+
+def test_rates_from_a_sample_give_the_whole_places_activity(tmp_path: Path) -> None:
+    """5 admissions among 10 people aged 70-74 is 0.5 a head; the projection has 100 such
+    people in 2020 and 120 in 2021: 50 and 60. The waterfall starts from the 50."""
+    from placehealth.demand.inputs import baseline_arrays, projection_arrays
+
+    base = baseline_frame({(NE, "70-74"): 5}, population=10)
+    pop = projection_frame({2020: {}, 2021: {"70-74": 1.2}})
+    model = build(baseline_arrays(base), projection_arrays(pop), [])
+    q = quantiles(model, simulate(model, draw(model, 3, 0, resample=False)))
+    assert q["p50"].tolist() == pytest.approx([50, 60])
+    steps = waterfall(model).set_index("step")["value"]
+    assert (steps["baseline"], steps["demographic growth"]) == pytest.approx((50, 10))
+
+
+@pytest.mark.parametrize(
+    ("baseline_sexes", "projection_sexes", "expected"),
+    [
+        (("M", "F"), ("P",), 2 * 50 * 1.2),  # persons growth applied to each sex
+        (("P",), ("M", "F"), 50 * 1.2 * 2),  # persons baseline against M + F (100 + 100)
+        (("M", "F"), ("M", "F"), 2 * 50 * 1.2),
+    ],
+)
+def test_sexes_meet_whichever_way_they_are_given(
+    baseline_sexes: tuple[str, ...], projection_sexes: tuple[str, ...], expected: float
+) -> None:
+    """50 admissions in each baseline sex among 100 people (per sex, or persons)."""
+    from placehealth.demand.inputs import baseline_arrays, projection_arrays
+
+    base = baseline_frame({(NE, "70-74"): 50}, sexes=baseline_sexes, population=100)
+    scale = 2.0 if baseline_sexes == ("M", "F") and projection_sexes == ("P",) else 1.0
+    pop = projection_frame({2020: {}, 2021: {"70-74": 1.2}}, sexes=projection_sexes,
+                           base=100 * scale)  # fmt: skip
+    model = build(baseline_arrays(base), projection_arrays(pop), [])
+    q = quantiles(model, simulate(model, draw(model, 2, 0, resample=False)))
+    assert q[q.year == 2021]["p50"].sum() == pytest.approx(expected)
+
+
+def test_a_projection_without_a_sex_of_the_baseline_is_refused() -> None:
+    from placehealth.demand.inputs import baseline_arrays, projection_arrays
+    from placehealth.errors import ValidationError
+
+    base = baseline_frame({(NE, "70-74"): 50}, sexes=("M", "F"))
+    pop = projection_frame({2020: {}, 2021: {}}, sexes=("M",))
+    with pytest.raises(ValidationError, match="no sex F, which the baseline has"):
+        build(baseline_arrays(base), projection_arrays(pop), [])
+
+
+def test_the_baselines_year_starts_the_projection() -> None:
+    from placehealth.demand.inputs import baseline_arrays, projection_arrays
+    from placehealth.errors import ValidationError
+
+    base = baseline_frame({(NE, "70-74"): 50})
+    pop = projection_frame({2019: {"70-74": 0.5}, 2020: {}, 2021: {"70-74": 1.2}})
+    model = build(baseline_arrays(base), projection_arrays(pop), [], year=2020)
+    assert model.years == [2020, 2021] and model.growth[:, 14, 0] == pytest.approx([1, 1.2])
+    with pytest.raises(ValidationError, match="no year 2021 to start from"):
+        build(baseline_arrays(base), projection_arrays(pop), [], year=2021)

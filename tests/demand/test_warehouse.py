@@ -4,6 +4,7 @@ on DuckDB and Spark alike."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,3 +67,35 @@ def test_a_year_outside_the_records_is_refused(backend: Backend, tmp_path: Path)
 
     with pytest.raises(ValidationError, match="no activity in 2030/31"):
         baseline_frame(backend, 2030)
+
+
+def test_project_from_the_warehouse_uses_the_baselines_year(tmp_path: Path) -> None:
+    """One person of every band and sex (the band's start age at 30 September 2015) beside
+    the tiny population: p1's two emergency spells in 2015/16 among the 2 women aged 65-69
+    are 1 a head, so 10 such women in 2015 and 20 in 2016 give 10 and 20."""
+    from placehealth.engine.backends import DuckDBBackend
+    from tests.demand.helpers import projection_frame, write
+    from tests.engine.tiny import PERSON
+    from tests.test_cli import run_cli
+
+    everyone = pd.DataFrame(
+        [(f"e{sex}{age}", sex, D(2015 - age, 9, 1), None, "L1", "P1")
+         for sex in ("M", "F") for age in range(0, 95, 5)],
+        columns=PERSON.columns,
+    )  # fmt: skip
+    path = write_warehouse(tmp_path / "w.duckdb", person=pd.concat([PERSON, everyone]),
+                           op_appointment=OP_APPOINTMENT)  # fmt: skip
+    backend = DuckDBBackend(path)
+    frame = baseline_frame(backend, 2015)
+    backend.close()
+    row = frame[(frame.pod == "non-elective") & (frame.sex == "F") & (frame.age_band == "65-69")]
+    assert (row.activity.item(), row.population.item()) == (2, 2)
+    pop = projection_frame({2014: {}, 2015: {}, 2016: {"65-69": 2.0}}, sexes=("M", "F"), base=10)
+    write(pop, tmp_path / "p.csv")
+    result = run_cli("activity", "project", "-w", str(path), "--year", "2015", "--projection",
+                     str(tmp_path / "p.csv"), "--json", "--no-resample", "--runs", "5")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = pd.DataFrame(json.loads(result.stdout)["projection"])
+    ne = shown[(shown.measure == "activity") & (shown.pod == "non-elective")]
+    # F 65-69: 1 a head × 10 → 20; F 70-74 (p3 among 2 people): 0.5 × 10 = 5 both years
+    assert ne.set_index("year")["p50"].to_dict() == pytest.approx({2015: 15, 2016: 25})

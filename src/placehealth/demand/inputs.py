@@ -85,7 +85,7 @@ def _refuse(
         )
 
 
-def _numbers(frame: pd.DataFrame, column: str, file: Path, *, positive: bool = False) -> np.ndarray:
+def _numbers(frame: pd.DataFrame, column: str, file: Path) -> np.ndarray:
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     _refuse(
         np.isnan(values),
@@ -95,13 +95,13 @@ def _numbers(frame: pd.DataFrame, column: str, file: Path, *, positive: bool = F
         "'{value}' is not a number",
         "write a count, e.g. 1250",
     )
-    bad = values <= 0 if positive else values < 0
+    bad = values < 0
     _refuse(
         bad,
         frame,
         column,
         file,
-        "{value} is " + ("not above 0" if positive else "negative"),
+        "{value} is negative",
         "people and activity are counts",
     )
     return values
@@ -147,7 +147,15 @@ def baseline_arrays(frame: pd.DataFrame, path: Path | str = "baseline") -> Basel
     band = _bands(frame, path)
     sex = _sexes(frame, path)
     activity = _numbers(frame, "activity", path)
-    population = _numbers(frame, "population", path, positive=True)
+    population = _numbers(frame, "population", path)
+    _refuse(
+        (activity > 0) & (population == 0),
+        frame,
+        "population",
+        path,
+        "activity without people (population {value})",
+        "a band with activity needs its population: the rate is activity per head",
+    )
     bed_days = _numbers(frame, "bed_days", path) if "bed_days" in frame else None
     pod_list = sorted(set(pods), key=PODS.index)
     sex_list = [s for s in SEXES if s in set(sex)]

@@ -3,11 +3,12 @@ efficiency, over many draws of the uncertain parameters — all runs at once, as
 
 For run r, year y and point of delivery p::
 
-    demand[r, y, p] = Σ_age,sex  activity_r[p, a, s] × growth[y, a, s]
+    demand[r, y, p] = Σ_age,sex  rate_r[p, a, s] × population[y, a, s]
                       × Π_avoidance (1 − e_k,r × phase_k,y)  × Π_efficiency (1 − e_k,r × phase_k,y)
 
-``growth`` is the projected population over the base year's, band by band; ``activity_r``
-the baseline resampled (Poisson, each count as one observed year) when asked; ``e_k,r`` a
+``rate_r`` is the baseline's activity per head by band and sex, its counts resampled
+(Poisson, each count as one observed year) when asked; ``population`` the projection (so a
+baseline from a sample of a place gives the whole place's activity); ``e_k,r`` a
 step's effect, drawn from a normal whose P10 and P90 are the step's range (clipped to
 0 … 99%); ``phase`` ramps each step in from its start year to its full year. Bed-days follow
 activity (resampled in proportion), avoidance and activity efficiencies, and bed-day
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placehealth.demand.inputs import BANDS, Baseline, Projection, Step
+from placehealth.demand.inputs import Baseline, Projection, Step
 from placehealth.errors import ValidationError
 
 Z90 = 1.2815515655446004  # the standard normal's 90th percentile: P10 … P90 is ± Z90 σ
@@ -38,7 +39,7 @@ class Model:
     years: list[int]  # the base year first
     activity: np.ndarray  # [pod, band, sex]
     bed_days: np.ndarray | None  # [pod, band, sex]
-    growth: np.ndarray  # [year, band, sex], 1 in the base year
+    growth: np.ndarray  # [year, band, sex]: projected people per baseline person
     steps: list[Step]
     phase: np.ndarray  # [step, year] from 0 to 1
     acts_on: np.ndarray  # [step, pod] 1 where the step acts
@@ -61,31 +62,24 @@ class Runs:
 
 
 def growth_of(baseline: Baseline, projection: Projection) -> np.ndarray:
-    """Population over the base year's, [year, band, sex] in the baseline's sexes: a persons
-    (P) projection applies to each sex; a baseline in persons takes M + F."""
-    pop = projection.population
-    empty = (pop[0] == 0).any(axis=1)
-    if empty.any():
-        b = int(np.flatnonzero(empty)[0])
-        raise ValidationError(
-            f"the population projection has no people aged {BANDS[b]} in the base year "
-            f"{projection.years[0]}",
-            hint="growth is measured from the baseline's year: it needs people in every band",
-        )
+    """People projected per person of the baseline, [year, band, sex] in the baseline's
+    sexes: activity × growth is the baseline's rate × the projected population. A persons
+    (P) projection applies alike to each sex; a baseline in persons takes M + F."""
+    pop, base = projection.population, baseline.population  # [year, band, sex], [band, sex]
     if projection.sexes == ["P"]:
-        ratio = pop / pop[:1]
-        return np.repeat(ratio, len(baseline.sexes), axis=2)
-    if baseline.sexes == ["P"]:
-        both = pop.sum(axis=2, keepdims=True)
-        return both / both[:1]
-    missing = [s for s in baseline.sexes if s not in projection.sexes]
-    if missing:
-        raise ValidationError(
-            f"the population projection has no sex {missing[0]}, which the baseline has",
-            hint="give the projection by M and F, or in persons (P)",
-        )
-    chosen = pop[:, :, [projection.sexes.index(s) for s in baseline.sexes]]
-    return chosen / chosen[:1]
+        people, per = pop, base.sum(axis=1, keepdims=True)
+    elif baseline.sexes == ["P"]:
+        people, per = pop.sum(axis=2, keepdims=True), base
+    else:
+        missing = [s for s in baseline.sexes if s not in projection.sexes]
+        if missing:
+            raise ValidationError(
+                f"the population projection has no sex {missing[0]}, which the baseline has",
+                hint="give the projection by M and F, or in persons (P)",
+            )
+        people, per = pop[:, :, [projection.sexes.index(s) for s in baseline.sexes]], base
+    ratio = np.divide(people, per[None], out=np.zeros(people.shape), where=per[None] > 0)
+    return np.broadcast_to(ratio, (len(projection.years), *base.shape)).copy()
 
 
 def phases(steps: list[Step], years: list[int]) -> np.ndarray:
@@ -233,14 +227,15 @@ def quantiles(model: Model, runs: Runs, *, occupancy: float = 0.85) -> pd.DataFr
 
 
 def waterfall(model: Model, year: int | None = None) -> pd.DataFrame:
-    """From baseline to projection in ``year`` (default the last), by pod, at the steps'
-    midpoints: demographic growth, then avoidance, then efficiency; the parts add up."""
+    """From baseline (the baseline's rates on the base year's projected population) to
+    projection in ``year`` (default the last), by pod, at the steps' midpoints: demographic
+    growth, then avoidance, then efficiency; the parts add up."""
     y = model.years.index(year) if year is not None else len(model.years) - 1
     draws = central(model)
-    grown = _grow(draws.activity, model.growth)[0, y]
+    grown_all = _grow(draws.activity, model.growth)[0]
+    grown, base = grown_all[y], grown_all[0]
     avoided = _factor(model, draws, "avoidance", "activity")[0, y]
     efficient = _factor(model, draws, "efficiency", "activity")[0, y]
-    base = model.activity.sum(axis=(1, 2))
     parts = [base, grown - base, grown * (avoided - 1), grown * avoided * (efficient - 1)]
     parts.append(grown * avoided * efficient)
     rows = [
