@@ -11,7 +11,8 @@ from placehealth.sources import cite
 
 
 def records(activity: ActivityBook) -> dict[str, list[dict[str, Any]]]:
-    """Tables (as ``placehealth finance show`` shows them, plus ``pod``), schemes, figures."""
+    """Tables (as ``placehealth finance show`` shows them, plus ``pod``), schemes, figures
+    and population changes."""
     pods = {t.id: t.pod for t in activity.tables()}
     tables = [dict(r, pod=pods[r["table"]]) for r in table_records(activity.book)]
     schemes: list[dict[str, Any]] = []
@@ -40,4 +41,19 @@ def records(activity: ActivityBook) -> dict[str, list[dict[str, Any]]]:
         }
         for f, placed in activity.figures
     ]
-    return {"tables": tables, "schemes": schemes, "figures": figures}
+    populations = [
+        {
+            "document": placed.document.id,
+            "population": change.id,
+            "area": change.area,
+            "years": f"{change.start_year}–{change.end_year}",
+            "ages": group.ages,
+            "start": group.start.text if group.start else None,
+            "end": group.end.text if group.end else None,
+            "change": group.change.text,
+            "source": cite(placed.document.seed, group.src),
+        }
+        for change, placed in activity.populations
+        for group in change.groups
+    ]
+    return {"tables": tables, "schemes": schemes, "figures": figures, "populations": populations}

@@ -28,7 +28,8 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Print every provider activity table (each total and % change recomputed beside it,
-    ↻), the schemes with their avoided activity, and the activity figures of the text.
+    ↻), the schemes with their avoided activity, the activity figures of the text and the
+    population changes the demand projection can grow a place by.
 
     Example: placehealth activity show plans/ccg-2014
 
@@ -52,6 +53,9 @@ def show(
     if records["figures"]:
         columns = ["document", "figure", "pod", "printed", "text", "source"]
         console.print(_rows("Activity figures in the text", records["figures"], columns))
+    if records["populations"]:
+        columns = ["document", "area", "years", "ages", "start", "end", "change", "source"]
+        console.print(_rows("Population changes", records["populations"], columns))
 
 
 def _rows(title: str, records: list[dict[str, Any]], columns: list[str]) -> Table:

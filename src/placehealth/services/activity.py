@@ -35,7 +35,7 @@ def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
     from placehealth.errors import InputFileError
 
     activity = load_activity(path)
-    if not activity.tables() and not activity.figures and not activity.schemes:
+    if not (activity.tables() or activity.figures or activity.schemes or activity.populations):
         raise InputFileError(
             "no activity plans found",
             file=path,
