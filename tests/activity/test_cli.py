@@ -128,3 +128,12 @@ def test_project_json_charts_and_the_plans_beside(tmp_path: Path) -> None:
     assert a7.plan_vs_p50_pct == pytest.approx((50_812 / a7.p50 - 1) * 100)
     assert "<svg" in fan.read_text() and "op-first" in fan.read_text()
     assert "vega" in steps.read_text().lower()
+
+
+def test_a_folder_without_activity_is_refused_by_show_and_population(tmp_path: Path) -> None:
+    shown = run_cli("activity", "show", str(tmp_path))
+    assert shown.returncode == 2 and "no activity plans found" in shown.stderr
+    made = run_cli("activity", "population", CCG)
+    assert made.returncode == 2 and "no population projection found" in made.stderr
+    # and plan check of a folder without activity/ is unchanged (no activity findings)
+    assert run_cli("activity", "check", str(tmp_path), "--json").stdout.strip() == "[]"
