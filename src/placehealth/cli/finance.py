@@ -39,7 +39,7 @@ def show(
         print_json(records)
         return
     for record in records["tables"]:
-        console.print(_render(record))
+        console.print(render_table(record))
     if records["figures"]:
         console.print(_figures(records["figures"]))
 
@@ -58,7 +58,7 @@ def _figures(figures: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _render(record: dict[str, Any]) -> Table:
+def render_table(record: dict[str, Any]) -> Table:
     unit = record["unit"] + (
         f" (printed as {record['printed_unit']})" if record["printed_unit"] else ""
     )

@@ -59,6 +59,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "placehealth.cli.risks",
         "Risk registers: scores, rating bands, flags and a likelihood × consequence heat map.",
     ),
+    "activity": (
+        "placehealth.cli.activity",
+        "Activity plans and demand: provider tables checked, demand projected with ranges.",
+    ),
     "stats": (
         "placehealth.cli.stats",
         "Indicator statistics to the public-health (PHE/Fingertips) standard.",

@@ -42,7 +42,10 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--accepted": (None, "the reviewed findings to leave out (YAML)"),
     "--population": (None, "a population: a column of a table, or a number of people"),
     # Better Care Fund and risk registers
-    "--set": (None, "a what-if: NAME=VALUE (repeat for several)"),
+    "--set": (
+        None,
+        "a what-if: NAME=VALUE, with its unit (growth=2.14%); repeat for several",
+    ),
     "--vary": (None, "a what-if over values: NAME=V1,V2,… (repeat for several)"),
     "--sort": (None, "the column to sort by"),
     "--category": (None, "only rows whose category contains this"),
@@ -50,6 +53,15 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--min-score": (None, "only risks scored at least this"),
     "--matrix": (None, "the risk matrix: levels and rating bands (YAML)"),
     "--as-of": (None, "the day dates are judged on (YYYY-MM-DD; default: today)"),
+    # activity plans and demand
+    "--projection": (None, "a population projection (year, age_band, sex, population)"),
+    "--baseline": (None, "baseline activity (pod, age_band, sex, activity, population)"),
+    "--steps": (None, "activity avoidance and efficiency steps (YAML), each a range"),
+    "--runs": (None, "Monte Carlo runs"),
+    "--resample": (None, "resample the baseline counts in each run"),
+    "--no-resample": (None, "keep the baseline counts as counted"),
+    "--occupancy": (None, "the target bed occupancy, 0-1"),
+    "--waterfall": (None, "where to write the waterfall chart"),
     # columns of a table and statistics
     "--value": (None, "the column of values"),
     "--count": (None, "the column of counts (events)"),
@@ -93,7 +105,6 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--year": (None, "one financial year"),
     "--reserve": (None, "the investment reserve to spend: an amount (£20m) or a reserve's id"),
     "--weights": (None, "criteria weights, CRITERION=NUMBER comma-separated"),
-    "--set": (None, "change an assumption: NAME=VALUE with its unit (growth=2.14%)"),
     "--table": (None, "which table to write"),
     # SPC
     "--target": (None, "a target value, or a column of targets"),

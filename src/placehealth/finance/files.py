@@ -8,39 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from placehealth.errors import InputFileError
+from placehealth.plans.folders import files_in, in_folder
 
 FOLDER = "finance"
-# plan sub-folders that hold money and risk data, not outcome ambitions
-DATA_FOLDERS = (FOLDER, "bcf", "risks")
 
 
 def in_finance_folder(file: Path, root: Path) -> bool:
     """Is ``file`` (found under ``root``) in a finance folder?"""
-    inside = file.relative_to(root).parent.parts if file != root else ()
-    return FOLDER in inside or root.name == FOLDER or file.parent.name == FOLDER
+    return in_folder(file, root, FOLDER)
 
 
 def finance_files(path: Path) -> list[Path]:
     """The finance files under ``path``: a finance file, a ``finance/`` folder, or a
     plan folder (or folder of plans) holding them; none is not an error."""
-    if not path.exists():
-        raise InputFileError("no such file or folder", file=path, hint="give a plan folder")
-    if path.is_file():
-        return [path] if path.parent.name == FOLDER else []
     # directly in a finance folder: its subfolders (investments/) hold other kinds of file
-    return sorted(
-        p
-        for p in path.rglob("*.yaml")
-        if p.is_file() and in_finance_folder(p, path) and p.parent.name == FOLDER
-    )
-
-
-
-def in_data_folder(file: Path, root: Path) -> bool:
-    """Is ``file`` (found under ``root``) in a finance, BCF or risks folder (not an outcome
-    plan file)?"""
-    inside = file.relative_to(root).parent.parts if file != root else ()
-    return any(f in inside or root.name == f or file.parent.name == f for f in DATA_FOLDERS)
+    return files_in(path, FOLDER, direct=True)
 
 
 def folder_files(path: Path, folder: str) -> list[Path]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from placehealth.errors import InputFileError, ValidationError
-from placehealth.finance.files import in_data_folder
+from placehealth.plans.folders import in_data_folder
 from placehealth.plans.model import Ambition, Document, PlanFile, PlanMap, Statement
 from placehealth.yamlfile import load_model
 
@@ -28,8 +28,8 @@ class Plan:
 
 def plan_files(path: Path) -> list[Path]:
     """The YAML files under ``path`` (a file or a folder), in a stable order; a plan's
-    ``finance/``, ``bcf/`` and ``risks/`` folders hold money and risks, not ambitions
-    (:mod:`placehealth.finance`)."""
+    ``finance/``, ``bcf/``, ``risks/`` and ``activity/`` folders hold tables, not ambitions
+    (:mod:`placehealth.finance`, :mod:`placehealth.activity`)."""
     if not path.exists():
         raise InputFileError("no such file or folder", file=path, hint="give a plan file or folder")
     if path.is_file():
