@@ -4,18 +4,21 @@ saved to docs/images/ for the documentation."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from placehealth.web.settings import ENV_SITE_FILES
 from tests.conftest import missing_outside_ci
 from tests.web.conftest import PASSWORD
 
@@ -40,7 +43,15 @@ def _placehealth(*args: str, stdin: str | None = None) -> subprocess.CompletedPr
 @pytest.fixture(scope="module")
 def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`placehealth serve` on a free loopback port, with one analyst account."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
+    folder = tmp_path_factory.mktemp("site")
+    with serve(site_outputs, f"sqlite:///{folder / 'site.db'}", folder / "files") as started:
+        yield started
+
+
+@contextmanager
+def serve(outputs: Path, url: str, files: Path) -> Iterator[str]:
+    """`placehealth serve` over ``outputs``, the database at ``url`` (given an analyst
+    account, ana) and the files folder ``files``, on a free loopback port."""
     added = _placehealth(
         "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
         "--database-url", url, stdin=PASSWORD + "\n",
@@ -48,9 +59,10 @@ def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     assert added.returncode == 0, added.stderr
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "placehealth", "serve", "--outputs", str(site_outputs),
+        [sys.executable, "-m", "placehealth", "serve", "--outputs", str(outputs),
          "--database-url", url, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, ENV_SITE_FILES: str(files)},
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
