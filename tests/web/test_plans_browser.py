@@ -104,7 +104,7 @@ def test_upload_review_and_board_pack_in_a_browser(
     engine = make_engine(url)
     with engine.connect() as connection:
         logged = connection.execute(
-            sa.text("SELECT user, target, outcome FROM audit WHERE action = 'accept finding'")
+            sa.text("SELECT \"user\", target, outcome FROM audit WHERE action = 'accept finding'")
         ).all()
     engine.dispose()
     assert [tuple(r) for r in logged] == [("ana", finding, "accepted")]

@@ -74,7 +74,7 @@ def upload(client: TestClient, name: str, data: bytes, *, csrf: bool = True) -> 
 
 def audit_rows(site: FastAPI) -> list[tuple[str, str, str, str]]:
     with site.state.engine.connect() as connection:
-        rows = connection.execute(sa.text("SELECT user, action, target, outcome FROM audit"))
+        rows = connection.execute(sa.text('SELECT "user", action, target, outcome FROM audit'))
         return [tuple(r) for r in rows]
 
 
@@ -284,3 +284,27 @@ def test_the_board_pack_is_drawn_from_the_saved_actuals_for_a_month(
     assert analyst.get(f"/plans/{PLAN}/board-pack/2030-01.html").status_code == 404
     assert analyst.get(f"/plans/{PLAN}/board-pack/..%2F2017-06.html").status_code == 404
     assert analyst.get("/plans/no-such-plan/board-pack").status_code == 404
+
+
+def test_the_upload_plan_migration_goes_down_and_up_again(database_url: str) -> None:
+    """0002 adds the plan and row count to uploads; undone, the table is 0001's again."""
+    from alembic import command
+    from alembic.config import Config
+
+    from placehealth.web.db import MIGRATIONS, make_engine, migrate
+
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(engine).get_columns("uploads")}
+
+    assert {"plan", "rows"} <= columns()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert not {"plan", "rows"} & columns() and "sha256" in columns()
+    migrate(engine)
+    assert {"plan", "rows"} <= columns()
+    engine.dispose()
