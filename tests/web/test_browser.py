@@ -97,6 +97,16 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def watched_page(browser: Any) -> tuple[Any, Any, list[str]]:
+    """A new browser context and page, and the list its console errors and script errors go to."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return context, page, problems
+
+
 def accessible(page: Any, view: str) -> None:
     """No serious or critical axe-core violation on the page, and a screenshot of it."""
     from axe_playwright_python.sync_playwright import Axe
@@ -113,11 +123,7 @@ def accessible(page: Any, view: str) -> None:
 def test_sign_in_browse_and_download_in_a_browser(
     address: str, browser: Any, site_outputs: Path, tmp_path: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    context, page, problems = watched_page(browser)
 
     page.goto(f"{address}/")
     assert page.url.startswith(f"{address}/login")

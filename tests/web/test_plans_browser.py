@@ -21,7 +21,7 @@ from placehealth.services.reports import sample_actuals
 from placehealth.services.site_plans import accepted_file, saved_actuals
 from placehealth.web.db import make_engine
 from tests.web.conftest import PASSWORD
-from tests.web.test_browser import IMAGES, accessible, browser, serve
+from tests.web.test_browser import IMAGES, accessible, browser, serve, watched_page
 from tests.web.test_plans_workflows import PLAN, with_bad_rows
 
 __all__ = ["browser"]  # the fixture, shared with the site's first browser test
@@ -46,11 +46,7 @@ def test_upload_review_and_board_pack_in_a_browser(
     sample_actuals(default_plans_path() / PLAN, good, seed=1)
     bad = tmp_path / "actuals-with-a-bad-row.csv"
     bad.write_bytes(with_bad_rows(good.read_bytes()))
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    context, page, problems = watched_page(browser)
 
     page.goto(f"{address}/plans")
     page.fill("#name", "ana")
