@@ -138,6 +138,42 @@ def test_a_clean_file_is_saved_only_once_confirmed(
     )
 
 
+def test_only_the_latest_preview_can_be_saved(
+    analyst: TestClient, files: Path, good_actuals: bytes
+) -> None:
+    first = upload(analyst, "first.csv", good_actuals).text  # type: ignore[attr-defined]
+    second = upload(analyst, "second.csv", good_actuals).text  # type: ignore[attr-defined]
+    earlier = re.search(r'action="(/plans/[^"]+/confirm)"', first)
+    latest = re.search(r'action="(/plans/[^"]+/confirm)"', second)
+    assert earlier is not None and latest is not None and earlier[1] != latest[1]
+    assert len(list((files / "uploads").iterdir())) == 1  # the earlier file is gone
+    token = {"csrf_token": csrf_of(second)}
+    assert analyst.post(earlier[1], data=token).status_code == 404
+    assert saved_actuals(files, PLAN) is None
+    assert analyst.post(latest[1], data=token).status_code == 303
+    assert saved_actuals(files, PLAN) is not None
+
+
+def test_a_file_without_the_columns_is_named_as_a_whole(analyst: TestClient, files: Path) -> None:
+    response = upload(analyst, "actuals.csv", b"indicator,area,value\nx,y,1\n")
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    page = response.text  # type: ignore[attr-defined]
+    assert "the whole file" in page and "missing column &#39;period&#39;" in page
+    assert saved_actuals(files, PLAN) is None
+
+
+def test_a_preview_changed_on_disk_is_not_saved(
+    analyst: TestClient, files: Path, good_actuals: bytes
+) -> None:
+    page = upload(analyst, "actuals.csv", good_actuals).text  # type: ignore[attr-defined]
+    action = re.search(r'action="(/plans/[^"]+/confirm)"', page)
+    assert action is not None
+    (staged,) = (files / "uploads").iterdir()
+    staged.write_bytes(good_actuals + b"extra,row,2016-01,1\n")
+    assert analyst.post(action[1], data={"csrf_token": csrf_of(page)}).status_code == 404
+    assert saved_actuals(files, PLAN) is None
+
+
 def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_kept(
     analyst: TestClient, files: Path
 ) -> None:
@@ -234,6 +270,10 @@ def test_an_accepted_finding_is_in_the_checkers_file_and_the_audit(
     assert ("ana", "accept finding", finding, "accepted") in audit_rows(site_with_files)
     page = analyst.get("/plans").text
     assert "accepted</strong> by ana, " in page and reason in page
+    unknown = {"finding": "no/such/finding", "reason": reason, "csrf_token": token}
+    assert analyst.post("/plans/findings/review", data=unknown).status_code == 404
+    assert "no/such/finding" not in accepted_file(files).read_text()
+    assert analyst.get("/plans/findings/review?finding=no/such").status_code == 404
     again = analyst.post(
         "/plans/findings/review", data={"finding": finding, "reason": reason, "csrf_token": token}
     )
@@ -281,7 +321,12 @@ def test_the_board_pack_is_drawn_from_the_saved_actuals_for_a_month(
     policy = pack.headers.get_list("content-security-policy")
     assert policy == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"]  # fmt: skip
+    pdf = analyst.get(f"/plans/{PLAN}/board-pack/2017-06.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert f'filename="board-pack-{PLAN}-2017-06.pdf"' in pdf.headers["content-disposition"]
     assert analyst.get(f"/plans/{PLAN}/board-pack/2030-01.html").status_code == 404
+    assert analyst.get(f"/plans/{PLAN}/actuals/download/other.csv").status_code == 404
     assert analyst.get(f"/plans/{PLAN}/board-pack/..%2F2017-06.html").status_code == 404
     assert analyst.get("/plans/no-such-plan/board-pack").status_code == 404
 

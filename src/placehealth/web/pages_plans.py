@@ -98,6 +98,7 @@ def upload_actuals(
         audit(db, visitor, "upload actuals", plan, "refused: not a file the site takes")
         db.commit()
         return _actuals_page(request, db, plan, error=exc, status=400)
+    supersede(db, settings, visitor.name, plan)
     row = Upload(
         user=visitor.name, filename=accepted.name, size=accepted.size, sha256=accepted.sha256,
         status="previewed", plan=plan,
@@ -122,6 +123,22 @@ def upload_actuals(
     )  # fmt: skip
 
 
+def staged_file(settings: SiteSettings, row: Upload) -> Path:
+    """Where an upload waits for confirmation (named by its id, never by the sent name)."""
+    return settings.files / "uploads" / f"{row.id}{Path(row.filename).suffix.lower()}"
+
+
+def supersede(db: Session, settings: SiteSettings, user: str, plan: str) -> None:
+    """A new upload replaces the person's earlier one still waiting for the plan: only the
+    latest preview can be saved, and no unconfirmed file is left behind."""
+    waiting = db.scalars(
+        select(Upload).where(Upload.user == user, Upload.plan == plan, Upload.status == "previewed")
+    )
+    for earlier in waiting:
+        staged_file(settings, earlier).unlink(missing_ok=True)
+        earlier.status = "superseded"
+
+
 @router.post("/plans/{plan}/actuals/{upload_id}/confirm", include_in_schema=False)
 @allow(PLAN_EDITORS)
 def confirm_actuals(
@@ -133,7 +150,7 @@ def confirm_actuals(
     row = db.get(Upload, upload_id)
     if row is None or row.plan != plan or row.status != "previewed" or row.user != visitor.name:
         raise HTTPException(404, "There is no upload waiting to be saved.")
-    staged = settings.files / "uploads" / f"{row.id}{Path(row.filename).suffix.lower()}"
+    staged = staged_file(settings, row)
     if not staged.is_file() or site_plans.sha256_of(staged) != row.sha256:
         raise HTTPException(404, "There is no upload waiting to be saved.")
     site_plans.save_actuals(staged, settings.files, plan)
