@@ -40,29 +40,16 @@ def _placehealth(*args: str, stdin: str | None = None) -> subprocess.CompletedPr
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`placehealth serve` on a free loopback port, with one analyst account."""
-    folder = tmp_path_factory.mktemp("site")
-    with serve(site_outputs, f"sqlite:///{folder / 'site.db'}", folder / "files") as started:
-        yield started
-
-
 @contextmanager
-def serve(outputs: Path, url: str, files: Path) -> Iterator[str]:
-    """`placehealth serve` over ``outputs``, the database at ``url`` (given an analyst
-    account, ana) and the files folder ``files``, on a free loopback port."""
-    added = _placehealth(
-        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
-        "--database-url", url, stdin=PASSWORD + "\n",
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+def serving(outputs: Path, url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`placehealth serve` over ``outputs`` on a free loopback port, as a person starts it;
+    yields its address and stops it after."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "placehealth", "serve", "--outputs", str(outputs),
          "--database-url", url, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, ENV_SITE_FILES: str(files)},
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
@@ -79,6 +66,20 @@ def serve(outputs: Path, url: str, files: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`placehealth serve` on a free loopback port, with one analyst account."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
+    added = _placehealth(
+        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
+        "--database-url", url, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    files = tmp_path_factory.mktemp("site-files")  # what the site writes, never the project's
+    with serving(site_outputs, url, {ENV_SITE_FILES: str(files)}) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

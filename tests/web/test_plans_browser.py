@@ -20,8 +20,16 @@ from placehealth.cli.options import default_plans_path
 from placehealth.services.reports import sample_actuals
 from placehealth.services.site_plans import accepted_file, saved_actuals
 from placehealth.web.db import make_engine
+from placehealth.web.settings import ENV_SITE_FILES
 from tests.web.conftest import PASSWORD
-from tests.web.test_browser import IMAGES, accessible, browser, serve, watched_page
+from tests.web.test_browser import (
+    IMAGES,
+    _placehealth,
+    accessible,
+    browser,
+    serving,
+    watched_page,
+)
 from tests.web.test_plans_workflows import PLAN, with_bad_rows
 
 __all__ = ["browser"]  # the fixture, shared with the site's first browser test
@@ -34,7 +42,12 @@ def plans_site(
     """The served site's address, its files folder and its database."""
     folder = tmp_path_factory.mktemp("plans-site")
     url = f"sqlite:///{folder / 'site.db'}"
-    with serve(site_outputs, url, folder / "files") as address:
+    added = _placehealth(
+        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
+        "--database-url", url, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    with serving(site_outputs, url, {ENV_SITE_FILES: str(folder / "files")}) as address:
         yield address, folder / "files", url
 
 
