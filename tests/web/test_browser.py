@@ -68,15 +68,20 @@ def serving(outputs: Path, url: str, env: dict[str, str] | None = None) -> Itera
         server.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`placehealth serve` on a free loopback port, with one analyst account."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
+def add_analyst(url: str) -> None:
+    """An analyst account, ana, in the site's database at ``url``, added as a person would."""
     added = _placehealth(
         "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
         "--database-url", url, stdin=PASSWORD + "\n",
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
+
+
+@pytest.fixture(scope="module")
+def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`placehealth serve` on a free loopback port, with one analyst account."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
+    add_analyst(url)
     files = tmp_path_factory.mktemp("site-files")  # what the site writes, never the project's
     with serving(site_outputs, url, {ENV_SITE_FILES: str(files)}) as started:
         yield started

@@ -24,8 +24,8 @@ from placehealth.web.settings import ENV_SITE_FILES
 from tests.web.conftest import PASSWORD
 from tests.web.test_browser import (
     IMAGES,
-    _placehealth,
     accessible,
+    add_analyst,
     browser,
     serving,
     watched_page,
@@ -42,11 +42,7 @@ def plans_site(
     """The served site's address, its files folder and its database."""
     folder = tmp_path_factory.mktemp("plans-site")
     url = f"sqlite:///{folder / 'site.db'}"
-    added = _placehealth(
-        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
-        "--database-url", url, stdin=PASSWORD + "\n",
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+    add_analyst(url)
     with serving(site_outputs, url, {ENV_SITE_FILES: str(folder / "files")}) as address:
         yield address, folder / "files", url
 
