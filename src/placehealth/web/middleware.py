@@ -52,7 +52,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
-                own = {name for name, _ in headers}  # a response may set a stricter policy
+                own = {name for name, _ in headers}  # a route may set its own (the board pack)
                 headers += [h for h in HEADERS if h[0] not in own]
                 if self.https:
                     headers.append(HSTS)
