@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from placehealth.activity import pods
 from placehealth.engine.activity import COLUMNS, PODS, activity_by_month
 from placehealth.engine.backends import DuckDBBackend, SparkBackend
 from tests.engine.tiny import write_warehouse
@@ -107,6 +108,7 @@ def test_counts_by_hand(warehouse: Path) -> None:
         "op-follow-up": 2,
     }
     assert set(got.index) == set(PODS)
+    assert set(PODS) <= set(pods.PODS)  # the one list of points of delivery
 
 
 @pytest.mark.spark

@@ -12,10 +12,11 @@ practices in each commissioner's area.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from placehealth.activity.pods import Pod
 from placehealth.yamlfile import reject_repeats
 
 AGE_BANDS = 19
@@ -119,7 +120,7 @@ class Provider(_Strict):
     name: str
     code: str = Field(pattern=r"^[A-Z0-9]{3,5}$")
     """The code its records carry in ``provider_code`` (ODS code)."""
-    shares: dict[str, float] = Field(default_factory=dict)
+    shares: dict[Pod, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     """Point of delivery -> weight (the plan's count): how the synthetic generator shares
     that activity among the providers."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from placehealth.activity.pods import Pod
 from placehealth.data.synth.records import Records
 from placehealth.places import PlaceFile
 
@@ -38,7 +39,7 @@ def assign(place: PlaceFile, seed: int, records: Records) -> None:
 
 
 def _by_pod(
-    rng: np.random.Generator, place: PlaceFile, which: npt.NDArray[np.bool_], yes: str, no: str
+    rng: np.random.Generator, place: PlaceFile, which: npt.NDArray[np.bool_], yes: Pod, no: Pod
 ) -> npt.NDArray[np.str_]:
     """One code per row: rows where ``which`` holds by ``yes``'s weights, others by ``no``'s."""
     out = np.empty(which.size, dtype="<U5")
@@ -47,7 +48,7 @@ def _by_pod(
     return out
 
 
-def draw(rng: np.random.Generator, place: PlaceFile, pod: str, n: int) -> npt.NDArray[np.str_]:
+def draw(rng: np.random.Generator, place: PlaceFile, pod: Pod, n: int) -> npt.NDArray[np.str_]:
     """``n`` provider codes drawn by the place's weights for ``pod``."""
     assert place.providers is not None
     codes = np.array([p.code for p in place.providers.providers])
