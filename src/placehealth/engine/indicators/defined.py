@@ -31,6 +31,7 @@ from placehealth.catalogue.records import (
 from placehealth.catalogue.records import defined as defined_records
 from placehealth.engine.expressions import day_number
 from placehealth.engine.indicators.context import (
+    VALUE_COLUMNS,
     Context,
     fy_label,
     long_format,
@@ -78,6 +79,8 @@ def _indicator(ctx: Context, indicator_id: str, d: Definition, counts: Counts) -
         frame = beside(numerator, other, keys)
     else:  # per population; a count has a row (zero or more) wherever people live
         frame = beside(numerator, population_within(ctx, d, keys), keys)
+    if frame.empty:  # nobody within the ages (or no period): no values
+        return pd.DataFrame(columns=VALUE_COLUMNS)
     frame = _periods(ctx, frame, d.period, [c for c in (EVENTS, TOTAL, PEOPLE) if c in frame])
     if banded:
         frame = with_band_labels(frame)
