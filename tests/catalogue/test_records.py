@@ -93,3 +93,9 @@ def test_a_bespoke_definition_keeps_its_rules_in_its_pipeline() -> None:
     assert readmissions.bespoke and readmissions.numerator is None
     assert readmissions.method == Method.PROPORTION
     assert readmissions.code_lists == ("icd10-readmission-exclusions",)
+
+
+def test_the_user_guide_lists_every_computed_indicator() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "indicators.md").read_text(encoding="utf-8")
+    missing = [i for i in records().computed if f"`{i}`" not in guide]
+    assert not missing, f"not in docs/indicators.md: {missing}"

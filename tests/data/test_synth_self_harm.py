@@ -1,0 +1,39 @@
+"""The synthetic population records self-harm admissions by their external cause.
+
+Part of the self-poisonings' weight in the adult acute mix goes to intentional self-harm
+(X60, X78) beside it, so the self-harm indicator has admissions to count while every other
+code keeps its share of the draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from placehealth.catalogue.codelists import code_list
+from placehealth.data.synth import codes
+from placehealth.data.synth.model import simulate
+
+
+def test_self_harm_takes_only_the_self_poisonings_weight() -> None:
+    weights = dict(codes.ACUTE_ADULT)
+    assert weights["T39.1"] + weights["X60"] + weights["X78"] == 2  # T39.1's weight before
+    share = codes.SELF_HARM_OF_POISONINGS
+    assert (weights["X60"] + weights["X78"]) / 2 == share
+    self_harm = code_list("icd10-self-harm")
+    assert [self_harm.matches(c) for c in ("X60", "X78", "T39.1")] == [True, True, False]
+    ordered = [c for c, _ in codes.ACUTE_ADULT]
+    at = ordered.index("T39.1")
+    assert ordered[at : at + 3] == ["T39.1", "X60", "X78"]  # beside it: no other code moves
+
+
+def test_the_synthetic_warehouse_has_self_harm_admissions() -> None:
+    columns = simulate(5_000, seed=2).records.apc.columns()
+    diagnosis = np.asarray(columns["diagnosis"])
+    emergency = np.asarray(columns["emergency"]).astype(bool)
+    harmed = int((code_list("icd10-self-harm").match_array(diagnosis) & emergency).sum())
+    poisoned = int(((diagnosis == "T39.1") & emergency).sum())
+    drawn = harmed + poisoned
+    assert drawn > 30
+    share = codes.SELF_HARM_OF_POISONINGS
+    error = 3 * (share * (1 - share) / drawn) ** 0.5
+    assert abs(harmed / drawn - share) < error
