@@ -1,8 +1,9 @@
-"""The synthetic population records self-harm admissions by their external cause.
+"""The synthetic population records falls and self-harm admissions by their external cause.
 
 Part of the self-poisonings' weight in the adult acute mix goes to intentional self-harm
-(X60, X78) beside it, so the self-harm indicator has admissions to count while every other
-code keeps its share of the draws.
+(X60, X78), and part of non-specific abdominal pain's to a fall (W19), each beside the
+code it takes weight from, so the falls and self-harm indicators have admissions to count
+while every other code keeps its share of the draws.
 """
 
 from __future__ import annotations
@@ -37,3 +38,25 @@ def test_the_synthetic_warehouse_has_self_harm_admissions() -> None:
     share = codes.SELF_HARM_OF_POISONINGS
     error = 3 * (share * (1 - share) / drawn) ** 0.5
     assert abs(harmed / drawn - share) < error
+
+
+def test_falls_take_only_abdominal_pains_weight_and_keep_the_composite() -> None:
+    weights = dict(codes.ACUTE_ADULT)
+    assert weights["R10.4"] + weights["W19"] == 9  # R10.4's weight before
+    composite = code_list("icd10-emergency-composite")
+    assert composite.matches("R10.4") and composite.matches("W19")  # the composite keeps it
+    assert code_list("icd10-falls").matches("W19")
+    ordered = [c for c, _ in codes.ACUTE_ADULT]
+    assert ordered[ordered.index("R10.4") + 1] == "W19"
+
+
+def test_the_synthetic_warehouse_has_fall_admissions() -> None:
+    columns = simulate(5_000, seed=2).records.apc.columns()
+    diagnosis = np.asarray(columns["diagnosis"])
+    emergency = np.asarray(columns["emergency"]).astype(bool)
+    fell = int((code_list("icd10-falls").match_array(diagnosis) & emergency).sum())
+    pain = int(((diagnosis == "R10.4") & emergency).sum())
+    drawn = fell + pain
+    assert drawn > 30
+    share = codes.FALLS_OF_ABDOMINAL_PAIN
+    assert abs(fell / drawn - share) < 3 * (share * (1 - share) / drawn) ** 0.5
