@@ -28,16 +28,7 @@ def test_self_harm_takes_only_the_self_poisonings_weight() -> None:
 
 
 def test_the_synthetic_warehouse_has_self_harm_admissions() -> None:
-    columns = simulate(5_000, seed=2).records.apc.columns()
-    diagnosis = np.asarray(columns["diagnosis"])
-    emergency = np.asarray(columns["emergency"]).astype(bool)
-    harmed = int((code_list("icd10-self-harm").match_array(diagnosis) & emergency).sum())
-    poisoned = int(((diagnosis == "T39.1") & emergency).sum())
-    drawn = harmed + poisoned
-    assert drawn > 30
-    share = codes.SELF_HARM_OF_POISONINGS
-    error = 3 * (share * (1 - share) / drawn) ** 0.5
-    assert abs(harmed / drawn - share) < error
+    assert_share("icd10-self-harm", "T39.1", codes.SELF_HARM_OF_POISONINGS)
 
 
 def test_falls_take_only_abdominal_pains_weight_and_keep_the_composite() -> None:
@@ -51,12 +42,16 @@ def test_falls_take_only_abdominal_pains_weight_and_keep_the_composite() -> None
 
 
 def test_the_synthetic_warehouse_has_fall_admissions() -> None:
+    assert_share("icd10-falls", "R10.4", codes.FALLS_OF_ABDOMINAL_PAIN)
+
+
+def assert_share(causes: str, code: str, share: float) -> None:
+    """Of the emergency spells with ``code`` or a cause on ``causes``, the causes' share is
+    ``share`` (within three standard errors) in a small synthetic population."""
     columns = simulate(5_000, seed=2).records.apc.columns()
     diagnosis = np.asarray(columns["diagnosis"])
     emergency = np.asarray(columns["emergency"]).astype(bool)
-    fell = int((code_list("icd10-falls").match_array(diagnosis) & emergency).sum())
-    pain = int(((diagnosis == "R10.4") & emergency).sum())
-    drawn = fell + pain
+    caused = int((code_list(causes).match_array(diagnosis) & emergency).sum())
+    drawn = caused + int(((diagnosis == code) & emergency).sum())
     assert drawn > 30
-    share = codes.FALLS_OF_ABDOMINAL_PAIN
-    assert abs(fell / drawn - share) < 3 * (share * (1 - share) / drawn) ** 0.5
+    assert abs(caused / drawn - share) < 3 * (share * (1 - share) / drawn) ** 0.5

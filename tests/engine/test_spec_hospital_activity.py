@@ -17,7 +17,7 @@ import pytest
 
 from placehealth import stats
 from placehealth.engine.backends import Backend
-from tests.engine.spec import PLACE, Life, compute, day, lives, pick
+from tests.engine.spec import PLACE, Life, Spell, compute, lives, pick, spells
 
 LIVES: list[Life] = [
     # n, key, sex, born, died, cause, LSOA; age on 30 September 2015 in the comment
@@ -30,7 +30,7 @@ LIVES: list[Life] = [
     (5, "older", "F", "1935-01", None, None, "L2"),  # 80 (81 from January 2016)
 ]
 E, P = "emergency", "elective"
-SPELLS = [
+SPELLS: list[Spell] = [
     # key, admitted, discharged (None: still in hospital), method, primary diagnosis
     *[(f"kid{i}", "2015-06-01", "2015-06-03", E, "J45.0") for i in range(1, 5)],  # asthma
     *[(f"tot{i}", "2015-06-01", "2015-06-01", E, "J18.9") for i in range(1, 3)],  # LRTI
@@ -61,17 +61,7 @@ UNDER_19, UNDER_18 = 10, 10  # kid 4, tot 2, teen 3, older-teen 1 (17)
 def values(
     tmp_path_factory: pytest.TempPathFactory, connect: Callable[[Path], Backend]
 ) -> pd.DataFrame:
-    spells = pd.DataFrame(
-        [
-            (key, day(admitted), day(left), method, code, "RQ6", "home" if left else None)
-            for key, admitted, left, method, code in SPELLS
-        ],
-        columns=[
-            "person_key", "admit_date", "discharge_date", "admission_method",
-            "primary_diagnosis", "provider_code", "discharge_destination",
-        ],
-    )  # fmt: skip
-    tables = {**lives(LIVES), "apc_spell": spells}
+    tables = {**lives(LIVES), "apc_spell": spells(SPELLS)}
     return compute(tmp_path_factory.mktemp("hospital"), connect, tables, "defined")
 
 
