@@ -209,11 +209,12 @@ def rolled(ctx: Context, counts: pd.DataFrame, d: Definition, keys: list[str]) -
 
 def population_within(ctx: Context, d: Definition, keys: list[str]) -> pd.DataFrame:
     """Mid-period people within the definition's age limits, rolled up, once per kind."""
-    key = ("defined", d.period, d.min_age, d.max_age, *keys)
-    if key not in ctx._populations:
-        people = ctx.population(_basis(d.period), "none")
-        ctx._populations[key] = rolled(ctx, people.rename(columns={PEOPLE: EVENTS}), d, keys)
-    return ctx._populations[key].rename(columns={EVENTS: PEOPLE})
+
+    def make() -> pd.DataFrame:
+        people = ctx.population(_basis(d.period), "none").rename(columns={PEOPLE: EVENTS})
+        return rolled(ctx, people, d, keys).rename(columns={EVENTS: PEOPLE})
+
+    return ctx.remember(("defined", d.period, d.min_age, d.max_age, *keys), make)
 
 
 def beside(events: pd.DataFrame, people: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
