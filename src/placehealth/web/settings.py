@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_DATABASE_URL = "PLACEHEALTH_DATABASE_URL"
 ENV_OUTPUTS = "PLACEHEALTH_OUTPUTS"
+ENV_PLANS = "PLACEHEALTH_PLANS"
+ENV_SITE_FILES = "PLACEHEALTH_SITE_FILES"
 DEFAULT_OUTPUTS = Path("out/demo")
 DEFAULT_DATABASE = Path("out/site/site.db")
+DEFAULT_SITE_FILES = Path("out/site/files")
 MIB = 1024 * 1024
 
 
@@ -30,6 +33,10 @@ class SiteSettings:
     # the largest request body accepted (uploads of actuals are the largest)
     max_body_bytes: int = 10 * MIB
     upload_types: tuple[str, ...] = (".csv", ".xlsx")
+    # the plan folders (as `placehealth plan` reads them) and the files the site writes:
+    # each plan's actuals, uploads awaiting confirmation, board packs, accepted findings
+    plans: Path = field(default_factory=lambda: plans_folder())
+    files: Path = field(default_factory=lambda: site_files_folder())
 
 
 def database_url(option: str | None = None) -> str:
@@ -43,3 +50,17 @@ def outputs_folder(option: Path | None = None) -> Path:
         return option
     value = os.environ.get(ENV_OUTPUTS, "")
     return Path(value) if value else DEFAULT_OUTPUTS
+
+
+def plans_folder() -> Path:
+    """``PLACEHEALTH_PLANS``, else the plans folder the command line uses by default."""
+    from placehealth.cli.options import default_plans_path
+
+    value = os.environ.get(ENV_PLANS, "")
+    return Path(value) if value else default_plans_path()
+
+
+def site_files_folder() -> Path:
+    """``PLACEHEALTH_SITE_FILES``, else ``out/site/files``: the folder the site writes to."""
+    value = os.environ.get(ENV_SITE_FILES, "")
+    return Path(value) if value else DEFAULT_SITE_FILES
