@@ -171,7 +171,7 @@ def project(
     --steps steps.yaml --runs 1000 --seed 7 -o projection.csv --chart fan.svg
     --waterfall waterfall.svg
 
-    Example: placehealth activity project -w liverpool.duckdb --projection pop.csv
+    Example: placehealth activity project -w warehouse.duckdb --projection pop.csv
     --plan plans/ccg-2014 --table plan -o beside-plan.xlsx
     """
     from placehealth.services import activity
