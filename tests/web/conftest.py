@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from placehealth.phm.access import ADMIN, ANALYST, CALDICOTT_GUARDIAN, NEIGHBOURHOOD_TEAM
 from placehealth.web.accounts import add_account
-from placehealth.web.app import create_app
+from placehealth.web.app import cookie_name, create_app
 from placehealth.web.db import Base, make_engine, migrate
 from placehealth.web.settings import SiteSettings
 from tests.conftest import missing_outside_ci
@@ -178,3 +178,9 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> Any:
         "/login",
         data={"name": name, "password": password, "csrf_token": csrf_of(page.text), "next": "/"},
     )
+
+
+def cookie_of(client: TestClient, site: FastAPI) -> dict[str, str]:
+    """The site's session cookie that ``client`` holds, to send from another client."""
+    name = cookie_name(site.state.settings)
+    return {name: client.cookies[name]}
