@@ -26,6 +26,9 @@ from tests.conftest import missing_outside_ci
 from tests.web.outputs import build_outputs
 
 ENV_TEST_DATABASE = "PLACEHEALTH_TEST_DATABASE_URL"
+ENV_SCREENSHOTS = "PLACEHEALTH_SCREENSHOTS"
+IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+PNG = b"\x89PNG\r\n\x1a\n"
 PASSWORD = "a long enough password"
 ACCOUNTS = {
     "ana": [ANALYST],
@@ -184,3 +187,15 @@ def cookie_of(client: TestClient, site: FastAPI) -> dict[str, str]:
     """The site's session cookie that ``client`` holds, to send from another client."""
     name = cookie_name(site.state.settings)
     return {name: client.cookies[name]}
+
+
+def screenshot(page: Any, view: str, *, full_page: bool = True) -> bytes:
+    """A screenshot of the page, always taken (and checked to be a PNG); written to
+    ``docs/images/web-{view}.png`` only when ``PLACEHEALTH_SCREENSHOTS=1``, so an ordinary
+    test run leaves the documentation's images alone."""
+    image: bytes = page.screenshot(full_page=full_page)
+    assert image.startswith(PNG), f"{view}: the screenshot is not a PNG"
+    if os.environ.get(ENV_SCREENSHOTS) == "1":
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        (IMAGES / f"web-{view}.png").write_bytes(image)
+    return image
