@@ -136,6 +136,8 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _foreign_keys(connection: Any, _record: Any) -> None:
             connection.execute("PRAGMA foreign_keys=ON")
+            # readers never wait for the writer (sign-ins, audit) and the writer not for them
+            connection.execute("PRAGMA journal_mode=WAL")
 
     return engine
 
