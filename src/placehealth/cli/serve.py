@@ -48,10 +48,13 @@ def serve(
 
     from placehealth.services.site_admin import migrate_database
     from placehealth.web.app import create_app
-    from placehealth.web.settings import SiteSettings, outputs_folder
+    from placehealth.web.settings import SiteSettings, oidc_settings, outputs_folder
     from placehealth.web.settings import database_url as resolve_url
 
-    settings = SiteSettings(outputs=outputs_folder(outputs), database_url=resolve_url(database_url))
+    settings = SiteSettings(
+        outputs=outputs_folder(outputs), database_url=resolve_url(database_url),
+        oidc=oidc_settings(),
+    )  # fmt: skip
     app = create_app(settings)  # refuses missing outputs before anything else
     migrate_database(settings.database_url)
     console.print(f"placehealth site: http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)

@@ -102,6 +102,10 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.include_router(pages.router)
     app.include_router(api.router)
+    if settings.oidc is not None:
+        from placehealth.web import oidc
+
+        app.include_router(oidc.router)
     app.mount("/assets", StaticFiles(directory=HERE / "static" / "nhsuk"), name="assets")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(LoginRequired, _login_required)  # type: ignore[arg-type]
