@@ -110,7 +110,7 @@ def postgres_ready() -> str:
     return url
 
 
-STATE = ("sessions", "login_attempts", "audit", "uploads", "accepted_findings")
+STATE = ("sessions", "login_attempts", "audit", "uploads", "accepted_findings", "api_tokens")
 
 
 def fresh_database(kind: str, folder: Path, request: pytest.FixtureRequest) -> str:

@@ -29,3 +29,33 @@ def add_user(
             db.commit()
     finally:
         engine.dispose()
+
+
+def add_token(url: str, name: str) -> tuple[int, str]:
+    """A new API token for the user ``name``: its id and the token, which is shown once."""
+    from placehealth.web.tokens import issue_token
+
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        with Session(engine) as db:
+            made = issue_token(db, name)
+            db.commit()
+        return made
+    finally:
+        engine.dispose()
+
+
+def revoke_token(url: str, token_id: int) -> str:
+    """Revoke the API token ``token_id``; the name of its user."""
+    from placehealth.web.tokens import revoke_token as revoke
+
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        with Session(engine) as db:
+            name = revoke(db, token_id)
+            db.commit()
+        return name
+    finally:
+        engine.dispose()

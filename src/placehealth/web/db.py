@@ -113,6 +113,18 @@ class AcceptedFinding(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ApiToken(Base):
+    """A token an analyst's script sends as ``Authorization: Bearer``; only its SHA-256 is
+    kept. It acts with its account's roles of the moment, and stops when revoked."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class SiteKey(Base):
     """The site's secret for keyed hashes (login addresses), made once by the first migration."""
 
