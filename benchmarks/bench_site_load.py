@@ -282,7 +282,17 @@ def main() -> None:
             "by the client, so they include waiting behind the other users' requests. "
             f"{machine()}; load average {before:.1f} at the start, {after:.1f} at the end "
             "(the client, the server and other work share the machine). "
-            "Reproduce: uv run python -m benchmarks.bench_site_load"
+            "Reproduce: uv run python -m benchmarks.bench_site_load\n\n"
+            "What made pages slow, and is fixed: a chart was drawn on the request that first "
+            "asked for it (0.1–3 s each; the compare chart of some 300 LSOAs the worst) and, "
+            "with the site's caches smaller than the outputs' 944 chart images, drawn again and "
+            "again; the demo now draws every page's chart once, after the values "
+            "(`placehealth.services.site_charts`), and the pages read the files. Each request "
+            "also wrote the session's last-seen time, queueing requests on SQLite's lock; it is "
+            "now written at most once a minute, and SQLite runs in WAL mode. A PNG download is "
+            "drawn when first asked for (the LSOA compare chart's PNG takes about 4 s) and kept. "
+            "uvicorn runs one worker here: with several, its supervisor restarts a worker that "
+            "misses its 5-second health check, which a machine this loaded made them do."
         ),
     )
     for row in rows:
