@@ -290,3 +290,19 @@ def test_settings_from_the_environment() -> None:
         oidc_settings({k: v for k, v in env.items() if not k.endswith("SECRET")})
     with pytest.raises(ValidationError, match="cannot read 'x=superuser'"):
         oidc_settings({**env, "PLACEHEALTH_OIDC_ROLES": "x=superuser"})
+
+
+@pytest.mark.parametrize("broken", ["unreachable", "another issuer"])
+def test_a_provider_that_cannot_be_read_is_a_refusal_not_an_error(
+    oidc_site: FastAPI, idp: FakeProvider, broken: str
+) -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if broken == "unreachable":
+            raise httpx.ConnectError("no route to the provider", request=request)
+        return httpx.Response(200, json={**idp.metadata(), "issuer": "https://other.test"})
+
+    oidc_site.state.oidc_transport = httpx.MockTransport(handle)
+    with browse(oidc_site) as client:
+        client.get("/login")
+        response = client.get("/login/oidc")
+        refused(oidc_site, response, client, "refused: the ")

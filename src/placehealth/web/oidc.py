@@ -66,11 +66,16 @@ def provider(request: Request) -> dict[str, Any]:
     if cached is not None:
         return cached
     settings = _settings(request)
-    with _http(request) as http:
-        metadata = http.get(f"{settings.issuer}/.well-known/openid-configuration").json()
-        if metadata.get("issuer", "").rstrip("/") != settings.issuer:
-            raise SignInRefused("the discovery document names another issuer")
-        metadata["jwks"] = http.get(metadata["jwks_uri"]).json()
+    try:
+        with _http(request) as http:
+            found = http.get(f"{settings.issuer}/.well-known/openid-configuration")
+            metadata = found.raise_for_status().json()
+            jwks = http.get(metadata["jwks_uri"]).raise_for_status().json()
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        raise SignInRefused("the provider's discovery document or keys could not be read") from None
+    if str(metadata.get("issuer", "")).rstrip("/") != settings.issuer:
+        raise SignInRefused("the discovery document names another issuer")
+    metadata["jwks"] = jwks
     request.app.state.oidc_provider = metadata
     return metadata
 
@@ -107,7 +112,10 @@ def oidc_start(request: Request, db: Session = Depends(database)) -> Response:
     visitor: Visitor = request.state.visitor
     if visitor.session is None:  # the sign-in page starts the anonymous session
         return RedirectResponse("/login", status_code=303)
-    metadata = provider(request)
+    try:
+        metadata = provider(request)
+    except SignInRefused as refusal:
+        return _refused(request, db, visitor, str(refusal))
     with _client(request, settings) as client:
         url, _ = client.create_authorization_url(
             metadata["authorization_endpoint"],
@@ -128,7 +136,7 @@ def verified_claims(
     from joserfc.jwk import KeySet
     from joserfc.jws import JWSRegistry
 
-    metadata = provider(request)
+    metadata = provider(request)  # fetched when the sign-in started; refusals propagate
     with _client(request, settings) as client:
         try:
             token = client.fetch_token(metadata["token_endpoint"], code=code)
