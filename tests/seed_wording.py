@@ -271,3 +271,19 @@ def comparators_are_named_on_their_cited_lines(read: Read) -> None:
         assert a.comparator is not None and a.comparator.src is not None
         text = " ".join(read(seed, a.comparator.src.first, a.comparator.src.last).split())
         assert words in text, (document, ambition)
+
+
+@check
+def statutory_duties_are_on_their_lines(read: Read) -> None:
+    """Seed 000's F01 (4855–4891): each duty's requirement, word for word in any order (the
+    text conversion interleaves the duty, requirement and achieved-by columns)."""
+    from placehealth.finance.model_duties import load_duties
+    from tests.conftest import ROOT
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[a-z]+", text.lower()))
+
+    (duties,) = load_duties(ROOT / "plans" / "ccg-2014")
+    for duty in duties.duties:
+        on_lines = words(read("000", duty.src.first, duty.src.last))
+        assert words(duty.requires) <= on_lines, duty.id

@@ -83,6 +83,10 @@ def test_demo_sets_one_liverpool_against_the_warehouse_values(demo_out: Path) ->
 @pytest.mark.slow
 def test_demo_segments_scores_and_audits_only_suppressed_or_gated_outputs(demo_out: Path) -> None:
     profile = pd.read_csv(demo_out / "segments.csv")
+    assert {"neighbourhood", "practice", "imd_decile"} <= set(profile["area_type"])  # the site's
+    shares = pd.read_csv(demo_out / "concentration-cost-shares.csv")
+    assert shares["share_of_everyone"].is_monotonic_increasing
+    assert (demo_out / "concentration-cost.svg").read_text().lstrip().startswith("<svg")
     shown = profile["people"].dropna()
     assert not shown.between(1, 7).any()
     model = json.loads((demo_out / "risk-model.json").read_text())

@@ -288,6 +288,24 @@ def is_period(label: str) -> bool:
     return True
 
 
+def financial_year_start(text: str, *, option: str = "--year") -> dt.date:
+    """1 April of the financial year ``text`` names ('2017/18', 'FY2017/18'), by the one
+    period rule; anything else (a calendar year, a month) is refused, naming the option."""
+    try:
+        period = parse_period(text)
+    except ValidationError as exc:
+        raise ValidationError(
+            f"cannot read financial year '{text}'", column=option, hint="write e.g. 2017/18"
+        ) from exc
+    if period.kind != "financial_year":
+        raise ValidationError(
+            f"cannot read financial year '{text}': it is a {period.describe()}",
+            column=option,
+            hint="write e.g. 2017/18",
+        )
+    return period.start
+
+
 def financial_year_label(start_year: int) -> str:
     """'2014/15' for the financial year beginning in April 2014."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"

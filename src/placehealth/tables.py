@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from placehealth.errors import InputFileError
 from placehealth.private import OWNER_ONLY, owner_only
 
+if TYPE_CHECKING:
+    from placehealth.errors import UserError
+
 READABLE = {".csv", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls"}
 WRITABLE = {".csv", ".parquet", ".pq", ".xlsx"}
 # pandas would read "n/a", "NA", "NULL", "#N/A" and more as blanks without a word
 _ONLY_EMPTY_IS_MISSING: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
+# set by every_problem(): where refuse_first notes bad rows instead of raising
+_PROBLEMS: ContextVar[list[UserError] | None] = ContextVar("problems", default=None)
 
 
 def read_table(
@@ -307,18 +315,46 @@ def refuse_first(
 ) -> None:
     """Raise one error for the first row marked ``bad``: ``message`` with ``{value}`` filled
     from that row of ``values``, at its file row (``values.attrs["first_row"]``, set by
-    :func:`read_table`, is the file row of the first value: 2 below a header on row 1)."""
+    :func:`read_table`, is the file row of the first value: 2 below a header on row 1).
+    Under :func:`every_problem`, every marked row is noted instead."""
     import numpy as np
 
+    rows = np.flatnonzero(np.asarray(bad, dtype=bool))
+    start = int(values.attrs.get("first_row", 2))
+    messages = (message.format(value=values.iloc[int(r)]) for r in rows)
+    refuse_rows(rows + start, messages, file=file, column=column, hint=hint)
+
+
+def refuse_rows(
+    rows: Iterable[int],
+    messages: Iterable[str],
+    *,
+    file: str | Path,
+    column: str,
+    hint: str | None,
+) -> None:
+    """One error per file row with its message: the first raised, or under
+    :func:`every_problem` all of them noted, so a preview can list every bad row."""
     from placehealth.errors import ValidationError
 
-    rows = np.flatnonzero(np.asarray(bad, dtype=bool))
-    if rows.size:
-        first = int(rows[0])
-        raise ValidationError(
-            message.format(value=values.iloc[first]),
-            file=file,
-            row=first + int(values.attrs.get("first_row", 2)),
-            column=column,
-            hint=hint,
-        )
+    errors = (
+        ValidationError(text, file=file, row=int(row), column=column, hint=hint)
+        for row, text in zip(rows, messages, strict=True)
+    )
+    noted = _PROBLEMS.get()
+    if noted is not None:
+        noted.extend(errors)
+    elif (first := next(errors, None)) is not None:
+        raise first
+
+
+@contextmanager
+def every_problem() -> Iterator[list[UserError]]:
+    """Within this block readers note every bad row (in the list given) instead of stopping
+    at the first; whatever they return is then not to be used if the list is not empty."""
+    noted: list[UserError] = []
+    token = _PROBLEMS.set(noted)
+    try:
+        yield noted
+    finally:
+        _PROBLEMS.reset(token)

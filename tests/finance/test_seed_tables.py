@@ -76,6 +76,10 @@ def test_the_index_tables_of_this_slice_are_encoded() -> None:
         **{t: ("blueprint-2015", "001") for t in ("F13", "F14")},
         **{t: ("pct-2010", "003") for t in ("F17", "F18", "F19", "F20", "F21")},
         "B13": ("sefton-bcf-2014", "004"),  # the index's F23 pool
+        "F15": ("blueprint-2015", "001"),  # narratives: seed 001, 3975–4040
+        "F16": ("one-liverpool-2019", "002"),  # seed 002, 646–680
+        "F22": ("pct-2010", "003"),  # seed 003, 139–1346
+        "F23": ("sefton-bcf-2014", "004"),  # the council's reductions, seed 004, 218
     }
     rows = {t: len([r for r in BOOK.tables[t].rows if r.kind != "heading"]) for t in BOOK.tables}
     # index: F04 9 rows, F06 10, F08 9 providers + total, F10 3 lines + total, F18 7 rows,

@@ -14,7 +14,8 @@ from tests.test_cli import run_cli
 OUTPUT_OPTIONS = {"--output", "--report", "--out"}
 # commands whose output option writes a CSV (by its suffix, or a folder of CSVs)
 WRITES_CSV = {
-    "demo", "indicators compute", "ingest", "phm allocate", "phm cohort", "phm concentration",
+    "demo", "indicators benchmark", "indicators compute", "indicators inequalities", "ingest",
+    "phm allocate", "phm cohort", "phm concentration",
     "phm segments", "plan status", "report exceptions", "report sample-actuals", "spc",
     "stats dsr", "stats funnel", "stats isr", "stats life-expectancy", "stats mean",
     "stats proportion", "stats pyll", "stats quantiles", "stats rate", "stats sii",

@@ -189,13 +189,18 @@ def cookie_of(client: TestClient, site: FastAPI) -> dict[str, str]:
     return {name: client.cookies[name]}
 
 
+def screenshots_wanted() -> bool:
+    """``PLACEHEALTH_SCREENSHOTS=1``: the browser tests refresh docs/images."""
+    return os.environ.get(ENV_SCREENSHOTS) == "1"
+
+
 def screenshot(page: Any, view: str, *, full_page: bool = True) -> bytes:
     """A screenshot of the page, always taken (and checked to be a PNG); written to
     ``docs/images/web-{view}.png`` only when ``PLACEHEALTH_SCREENSHOTS=1``, so an ordinary
     test run leaves the documentation's images alone."""
     image: bytes = page.screenshot(full_page=full_page)
     assert image.startswith(PNG), f"{view}: the screenshot is not a PNG"
-    if os.environ.get(ENV_SCREENSHOTS) == "1":
+    if screenshots_wanted():
         IMAGES.mkdir(parents=True, exist_ok=True)
         (IMAGES / f"web-{view}.png").write_bytes(image)
     return image

@@ -4,18 +4,21 @@ taken, and saved to docs/images/ for the documentation with PLACEHEALTH_SCREENSH
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from placehealth.web.settings import ENV_SITE_FILES
 from tests.conftest import missing_outside_ci
 from tests.web.conftest import PASSWORD, screenshot
 
@@ -36,20 +39,16 @@ def _placehealth(*args: str, stdin: str | None = None) -> subprocess.CompletedPr
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`placehealth serve` on a free loopback port, with one analyst account."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
-    added = _placehealth(
-        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
-        "--database-url", url, stdin=PASSWORD + "\n",
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+@contextmanager
+def serving(outputs: Path, url: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`placehealth serve` over ``outputs`` on a free loopback port, as a person starts it;
+    yields its address and stops it after."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "placehealth", "serve", "--outputs", str(site_outputs),
+        [sys.executable, "-m", "placehealth", "serve", "--outputs", str(outputs),
          "--database-url", url, "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
@@ -68,6 +67,25 @@ def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         server.wait(timeout=30)
 
 
+def add_analyst(url: str) -> None:
+    """An analyst account, ana, in the site's database at ``url``, added as a person would."""
+    added = _placehealth(
+        "site", "user", "add", "ana", "--role", "analyst", "--password-stdin",
+        "--database-url", url, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+
+
+@pytest.fixture(scope="module")
+def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`placehealth serve` on a free loopback port, with one analyst account."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.db'}"
+    add_analyst(url)
+    files = tmp_path_factory.mktemp("site-files")  # what the site writes, never the project's
+    with serving(site_outputs, url, {ENV_SITE_FILES: str(files)}) as started:
+        yield started
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
@@ -82,6 +100,16 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+def watched_page(browser: Any) -> tuple[Any, Any, list[str]]:
+    """A new browser context and page, and the list its console errors and script errors go to."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return context, page, problems
 
 
 def accessible(page: Any, view: str) -> None:
@@ -99,11 +127,7 @@ def accessible(page: Any, view: str) -> None:
 def test_sign_in_browse_and_download_in_a_browser(
     address: str, browser: Any, site_outputs: Path, tmp_path: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    context, page, problems = watched_page(browser)
 
     page.goto(f"{address}/")
     assert page.url.startswith(f"{address}/login")

@@ -54,20 +54,6 @@ def test_site_user_add_keeps_a_hash_and_refuses_what_it_cannot_keep(
     assert short.returncode == 2 and "shorter than 12 characters" in short.stderr
 
 
-def head_revision() -> str:
-    """The newest migration's revision, as Alembic finds it."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from placehealth.web.db import MIGRATIONS
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    assert head is not None
-    return head
-
-
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_site_migrate_brings_an_empty_database_to_the_newest_schema_once(
     kind: str, tmp_path: Path, postgres_schema: None
@@ -81,11 +67,23 @@ def test_site_migrate_brings_an_empty_database_to_the_newest_schema_once(
     assert {"accounts", "sessions", "login_attempts", "audit", "uploads",
             "accepted_findings", "site_key", "api_tokens", "alembic_version"} <= tables  # fmt: skip
     with engine.connect() as connection:
-        newest = sa.text("SELECT version_num FROM alembic_version")
-        assert connection.scalar(newest) == head_revision()
+        version = connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        assert version == newest_revision()
         key = connection.scalar(sa.text("SELECT secret FROM site_key"))
     assert key is not None and len(key) == 64
     engine.dispose()
+
+
+def newest_revision() -> str | None:
+    """The head of the migrations in the package (whatever migration is newest)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from placehealth.web.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 @pytest.fixture

@@ -173,6 +173,8 @@ def test_the_api_gives_the_same_tables_as_the_services(
     assert set(schema["paths"]) == {
         "/api/overview", "/api/indicators", "/api/indicators/{indicator_id}",
         "/api/plans/ambitions", "/api/plans/findings",
+        "/api/population-health/segments", "/api/population-health/concentration",
+        "/api/population-health/at-risk", "/api/population-health/case-list/{neighbourhood}",
     }  # fmt: skip
     analyst.cookies.clear()
     assert analyst.get("/api/openapi.json").status_code == 401

@@ -39,7 +39,7 @@ def show(
         print_json(records)
         return
     for record in records["tables"]:
-        console.print(_render(record))
+        console.print(render_table(record))
     if records["figures"]:
         console.print(_figures(records["figures"]))
 
@@ -58,7 +58,7 @@ def _figures(figures: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _render(record: dict[str, Any]) -> Table:
+def render_table(record: dict[str, Any]) -> Table:
     unit = record["unit"] + (
         f" (printed as {record['printed_unit']})" if record["printed_unit"] else ""
     )
@@ -87,6 +87,146 @@ def _render(record: dict[str, Any]) -> Table:
                 )
         table.add_row(*cells)
     return table
+
+
+@finance_app.command("model")
+def model(
+    plan: Path = typer.Argument(..., help="A plan folder with a position and its assumptions."),
+    settings: list[str] = typer.Option(
+        [], "--set", help="Change an assumption: NAME=VALUE, NAME@2015/16=VALUE (repeatable)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Derive the financial position from its planning assumptions and show it beside
+    the printed one; with --set, the position and the headroom for investment when an
+    assumption changes.
+
+    Rates are percentages (growth, tariff_uplift, contingency, headroom, surplus);
+    amounts are money with a unit (surplus_return, recurrent_investment, bcf: £14.3m,
+    £14,300k, £14,300,000). A setting applies to the first year unless it names one
+    (growth@2015/16=1.5%); later years follow from the year before.
+
+    Example: placehealth finance model plans/ccg-2014 --set tariff_uplift=-1.8% --set growth=2.14%
+    """
+    from placehealth.services import finance
+
+    record = finance.position_model(plan, settings)
+    if as_json:
+        print_json(record)
+        return
+    for year in record["years"]:
+        console.print(_position(year, bool(settings)))
+    for finding in record["findings"]:
+        console.print(f"[red]{finding['severity']}[/] {finding['message']} "
+                      f"({'; '.join(finding['sources'])})")  # fmt: skip
+
+
+def _position(year: dict[str, Any], changed: bool) -> Table:
+    """Totals printed and derived; recurrent, non-recurrent and total of the what-if (or,
+    without --set, of the derived position)."""
+    shown = "what_if" if changed else "derived"
+    table = Table(
+        title=f"{year['table']} financial position {year['period']}, £m"
+        + (" (what-if: --set)" if changed else ""),
+        title_justify="left",
+    )
+    for name in ("row", "printed", "derived"):
+        table.add_column(name, justify="left" if name == "row" else "right")
+    for name in ("rec", "non-rec", "total"):
+        table.add_column(f"{'what-if' if changed else 'derived'} {name}", justify="right")
+    for row in year["rows"]:
+        printed = row["printed"][2]
+        table.add_row(
+            row["label"],
+            "" if printed is None else f"{printed:,.1f}",
+            f"{row['derived'][2]:,.1f}",
+            *(f"{v:,.1f}" for v in row[shown]),
+        )
+    head = year["investment_headroom"]
+    table.caption = (
+        f"headroom for investment (surplus above the required "
+        f"{year['required_surplus'][shown]:,.1f}): {head['derived']:,.1f}"
+        + (f" → {head['what_if']:,.1f}" if changed else "")
+    )
+    return table
+
+
+@finance_app.command("invest")
+def invest(
+    plan: Path = typer.Argument(..., help="A plan folder with finance/investments/ proposals."),
+    reserve: str | None = typer.Option(
+        None, "--reserve", help="The reserve to spend: an amount (£20m) or a reserve's id."
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="Criteria weights to change: lives-saved=2,cost=0.5."
+    ),
+    seed: int = typer.Option(0, "--seed", "-s", help="Seed of the weight draws."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Rank investment proposals on their weighted criteria, show what the reserve buys
+    and what it does not, and how often each keeps its rank when every weight moves by
+    up to ±20% (2,000 draws).
+
+    Example: placehealth finance invest plans/blueprint-2015 --reserve £20m --weights cost=2
+    """
+    from placehealth.services import finance
+
+    record = finance.investments(plan, reserve=reserve, weights=weights, seed=seed)
+    if as_json:
+        print_json(record)
+        return
+    console.print(_ranking(record))
+
+
+def _ranking(record: dict[str, Any]) -> Table:
+    r = record["reserve"]
+    weights = ", ".join(f"{c['id']} {c['weight']:g}" for c in record["criteria"])
+    table = Table(
+        title=f"{r['label']}: £{r['amount']:,.1f}m; spent £{record['spent']:,.1f}m, "
+        f"left £{record['left']:,.1f}m (weights: {weights})",
+        title_justify="left",
+    )
+    for name in ("rank", "proposal", "score", "cost £m", "bought", "rank kept", "5–95%"):
+        table.add_column(name, justify="left" if name == "proposal" else "right")
+    for p in record["proposals"]:
+        table.add_row(
+            str(p["rank"]), p["label"], f"{p['score']:.3f}",
+            "—" if p["cost"] is None else f"{p['cost']:,.1f}",
+            "yes" if p["bought"] else f"no: {p['why_not']}",
+            f"{p['rank_kept']:.0%}", "–".join(str(x) for x in p["rank_5_95"]),
+        )  # fmt: skip
+    return table
+
+
+@finance_app.command("export")
+def export(
+    plan: Path = typer.Argument(..., help="A plan folder with financial position tables."),
+    output: Path = typer.Option(..., "--output", "-o", help="The workbook to write (.xlsx)."),
+) -> None:
+    """Write the financial position tables to an Excel workbook: values as printed, the
+    lines they came from and their totals, one line per row. `finance import` reads it
+    back into a finance file unchanged.
+
+    Example: placehealth finance export plans/ccg-2014 -o position.xlsx
+    """
+    from placehealth.services import finance
+
+    console.print(f"wrote {finance.export_position(plan, output)}")
+
+
+@finance_app.command("import")
+def import_(
+    workbook: Path = typer.Argument(..., help="A workbook written by `finance export`."),
+    output: Path = typer.Option(..., "--output", "-o", help="The finance file to write (.yaml)."),
+) -> None:
+    """Read a financial position workbook into a finance file; a workbook with a row a
+    finance file cannot hold is refused with its row, and nothing is written.
+
+    Example: placehealth finance import position.xlsx -o plans/ccg-2014/finance/position.yaml
+    """
+    from placehealth.services import finance
+
+    console.print(f"wrote {finance.import_position(workbook, output)}")
 
 
 def register(app: typer.Typer) -> None:

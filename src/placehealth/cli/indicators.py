@@ -72,5 +72,86 @@ def compute(
     )
 
 
+_FINGERTIPS = "A Fingertips download holding England's values (area E92000001)."
+
+
+@indicators_app.command("inequalities")
+def inequalities(
+    warehouse: Path = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
+    years: str | None = typer.Option(
+        None, "--years", help="Financial years, e.g. 2014/15-2018/19 (default: all whole years)."
+    ),
+    place: str | None = typer.Option(None, "--place", help=PLACE_HELP),
+    fingertips: Path | None = typer.Option(None, "--fingertips", help=_FINGERTIPS),
+    repetitions: int = typer.Option(
+        10_000, "--repetitions", help="Simulations for the SII and RII limits (PHE: 100,000)."
+    ),
+    seed: int = typer.Option(1, "--seed", "-s", help="Random seed of the simulated limits."),
+    output: Path = typer.Option(
+        Path("out/inequalities.csv"), "--output", "-o", help="CSV, Parquet or Excel file."
+    ),
+    plain_utf8: bool = PLAIN_UTF8,
+) -> None:
+    """Inequalities: values by deprivation decile and quintile, SII and RII, gaps to England.
+
+    Life expectancy and condition-free life expectancy at birth (years lived without a
+    recorded long-term condition, Sullivan's method) by sex for the place and each IMD
+    decile and quintile; the slope and relative index of inequality, with simulated 95%
+    and 99.8% limits, of every indicator that has a value in all ten deciles; and
+    England's value less the place's where England's is known (ONS's SII in life
+    expectancy ships with the package; --fingertips adds a download's England rows).
+    Counts pass disclosure control first; the indices use only published deciles.
+
+    Example: placehealth indicators inequalities -w out/warehouse.duckdb -o inequalities.csv
+    """
+    from placehealth.services.indicators import inequalities as run_inequalities
+
+    fys = parse_years(years) if years is not None else None
+    with progress_bar("inequalities") as progress:
+        run = run_inequalities(
+            warehouse, output, engine=engine, years=fys, place=place, fingertips=fingertips,
+            repetitions=repetitions, seed=seed, bom=not plain_utf8, progress=progress,
+        )  # fmt: skip
+    console.print(
+        f"{run.rows:,} rows on {engine}: {run.indices:,} slope and relative indices, "
+        f"{run.gaps:,} gaps to England, {run.hidden:,} cells with small counts hidden → {run.path}"
+    )
+
+
+@indicators_app.command("benchmark")
+def benchmark(
+    actuals: Path = typer.Option(
+        ..., "--actuals", "-a", help="Indicator values (the output of indicators compute)."
+    ),
+    fingertips: Path = typer.Option(..., "--fingertips", help=_FINGERTIPS),
+    level: str = typer.Option(
+        "both", "--level", help="Confidence level compared at: 95, 99.8 or both (default)."
+    ),
+    output: Path = typer.Option(
+        Path("out/benchmark.csv"), "--output", "-o", help="CSV, Parquet or Excel file."
+    ),
+    plain_utf8: bool = PLAIN_UTF8,
+) -> None:
+    """Benchmark the place's values against England's, as Fingertips does.
+
+    Adds "Compared to England value or percentiles" (Better/Worse/Similar, or
+    Higher/Lower where the indicator has no polarity, at 95% and/or 99.8%: the area's
+    interval wholly above or below England's value), "Compared to percentiles"
+    (the area's fifth among areas of its type) and "Recent Trend" (the last five
+    periods: chi-square test for trend on proportions, weighted regression otherwise,
+    significant at 99.8%; docs/stats.md).
+
+    Example: placehealth indicators benchmark -a values.csv --fingertips england.csv -o b.csv
+    """
+    from placehealth.services.indicators import benchmark as run_benchmark
+
+    run = run_benchmark(actuals, fingertips, output, level=level, bom=not plain_utf8)
+    console.print(
+        f"{run.rows:,} values, {run.compared:,} compared with England, "
+        f"{run.trends:,} recent trends → {run.path}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(indicators_app, name="indicators")

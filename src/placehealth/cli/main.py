@@ -51,6 +51,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "placehealth.cli.finance",
         "Financial tables kept as data: printed values beside recomputed ones.",
     ),
+    "bcf": (
+        "placehealth.cli.bcf",
+        "Better Care Fund plans: the pool, national conditions and payment for performance.",
+    ),
+    "risks": (
+        "placehealth.cli.risks",
+        "Risk registers: scores, rating bands, flags and a likelihood × consequence heat map.",
+    ),
+    "activity": (
+        "placehealth.cli.activity",
+        "Activity plans and demand: provider tables checked, demand projected with ranges.",
+    ),
     "stats": (
         "placehealth.cli.stats",
         "Indicator statistics to the public-health (PHE/Fingertips) standard.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ if TYPE_CHECKING:  # the data libraries load when a command runs, not for its he
     import pandas as pd
 
 WAREHOUSE = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file.")
-_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 ENGINE = typer.Option("duckdb", "--engine", help="duckdb (default) or spark.")
 
 
@@ -31,15 +29,10 @@ def parse_date(text: str | None, option: str = "--index-date") -> dt.date | None
 
 
 def parse_year(text: str | None) -> dt.date | None:
-    """'2017/18' → 1 April 2017."""
-    if text is None:
-        return None
-    m = _YEAR.match(text.strip())
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise ValidationError(
-            f"cannot read financial year '{text}'", column="--year", hint="write e.g. 2017/18"
-        )
-    return dt.date(int(m.group(1)), 4, 1)
+    """'2017/18' → 1 April 2017, by the shared period rule."""
+    from placehealth.periods import financial_year_start
+
+    return None if text is None else financial_year_start(text.strip(), option="--year")
 
 
 def _choice(value: str, allowed: tuple[str, ...] | list[str], option: str) -> str:
@@ -226,8 +219,10 @@ def concentration_command(
     table = Table(title=f"Concentration of {measure} in {year}")
     for name in ("Heaviest", "Share (all people)", "Share (patients)"):
         table.add_column(name, justify="right")
-    for f in everyone.index:
-        table.add_row(f"{f:.1%}", _pct(everyone[f]), _pct(patients[f]))
+    for row in found.shares.itertuples():  # the table the site shows too
+        table.add_row(
+            f"{row.heaviest:.1%}", _pct(row.share_of_everyone), _pct(row.share_of_patients)
+        )
     console.print(table)
     console.print(
         f"{found.people:,} people alive on {run.start.isoformat()}, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -19,6 +20,9 @@ from placehealth.cli.options import (
     print_json,
 )
 from placehealth.plans.severity import Severity
+
+if TYPE_CHECKING:
+    from placehealth.plans.check.findings import Finding
 
 plan_app = typer.Typer(
     help="Plans as code: show ambitions, check their arithmetic, track status.\n\n"
@@ -56,7 +60,6 @@ def check(
 
     Example: placehealth plan check plans/ --severity warning --accepted accepted.yaml
     """
-    from placehealth.plans.check.findings import fmt
     from placehealth.services.plans import check as check_plans
 
     checked = check_plans(path or default_plans_path(), severity=severity, accepted=accepted)
@@ -69,22 +72,29 @@ def check(
     if as_json:
         print_json([f.as_dict() for f in findings])
     else:
-        table = Table(title=f"{len(findings)} findings in {len(plans)} plan(s)", show_lines=False)
-        for column in ("severity", "id", "finding", "printed", "recomputed", "diff", "sources"):
-            table.add_column(column, overflow="fold")
-        for f in findings:
-            table.add_row(
-                f"[{_COLOURS[f.severity]}]{f.severity}[/]",
-                f.id,
-                f.message + (f" [dim](compared: {f.why})[/]" if f.why else ""),
-                fmt(f.stated),
-                fmt(f.expected),
-                fmt(f.difference),
-                "; ".join(f.sources),
-            )
-        console.print(table)
+        console.print(findings_table(findings, f"{len(findings)} findings in {len(plans)} plan(s)"))
     if strict and any(f.severity == Severity.ERROR for f in findings):
         raise typer.Exit(1)
+
+
+def findings_table(findings: list[Finding], title: str) -> Table:
+    """Findings as printed by ``plan check`` (and ``activity check``)."""
+    from placehealth.plans.check.findings import fmt
+
+    table = Table(title=title, show_lines=False)
+    for column in ("severity", "id", "finding", "printed", "recomputed", "diff", "sources"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        table.add_row(
+            f"[{_COLOURS[f.severity]}]{f.severity}[/]",
+            f.id,
+            f.message + (f" [dim](compared: {f.why})[/]" if f.why else ""),
+            fmt(f.stated),
+            fmt(f.expected),
+            fmt(f.difference),
+            "; ".join(f.sources),
+        )
+    return table
 
 
 @plan_app.command("show")

@@ -34,6 +34,7 @@ _WHY = {
     "same-as": "the cell is declared the same quantity as another table's",
     "change-across": "the cell is declared the % change between two other tables' cells",
     "figure": "the text's figure is declared to be the table's",
+    "model": "the line follows from the planning assumptions (finance.position_model)",
 }
 
 

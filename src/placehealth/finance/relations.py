@@ -95,7 +95,7 @@ def column_claims(book: Book, table: Table) -> Iterator[Claim]:
                 values = [c.value for _, c in inputs]
                 formula, fn, judged = _formula(kind, names, columns, table, values)
                 try:
-                    computed, spread = _evaluate(fn, values, judged)
+                    computed, spread = evaluate(fn, values, judged)
                 except ZeroDivisionError:
                     continue
                 yield Claim(
@@ -145,7 +145,7 @@ def _formula(
     )
 
 
-def _evaluate(
+def evaluate(
     fn: Callable[[list[float]], float], values: list[Printed], judged: Judged
 ) -> tuple[float, float]:
     """The value from the printed inputs, and how far their rounding could move it."""
@@ -176,7 +176,7 @@ def row_claims(book: Book, table: Table) -> Iterator[Claim]:
             if not inputs:
                 continue
             values = [c.value for _, c in inputs]
-            computed, spread = _evaluate(sum, values, "exact")
+            computed, spread = evaluate(sum, values, "exact")
             target = row.cell(n)
             assert target is not None
             yield Claim(

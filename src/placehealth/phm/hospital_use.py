@@ -65,6 +65,18 @@ class Concentration:
     top_share_patients: pd.Series
     curve: pd.DataFrame  # Lorenz curve: people_share, quantity_share
 
+    @property
+    def shares(self) -> pd.DataFrame:
+        """The top shares as a table to publish: the heaviest fraction of people, and the
+        share of the total they hold among everyone and among patients."""
+        return pd.DataFrame(
+            {
+                "heaviest": self.top_share_people.index.to_numpy(dtype=float),
+                "share_of_everyone": self.top_share_people.to_numpy(dtype=float),
+                "share_of_patients": self.top_share_patients.to_numpy(dtype=float),
+            }
+        )
+
 
 def concentration_of(amounts: pd.DataFrame, column: str, *, label: str) -> Concentration:
     """How concentrated ``column`` is in ``amounts`` (from :func:`person_amounts`);

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from placehealth.errors import InputFileError, ValidationError
-from placehealth.finance.files import in_finance_folder
+from placehealth.plans.folders import in_data_folder
 from placehealth.plans.model import Ambition, Document, PlanFile, PlanMap, Statement
 from placehealth.yamlfile import load_model
 
@@ -28,14 +28,13 @@ class Plan:
 
 def plan_files(path: Path) -> list[Path]:
     """The YAML files under ``path`` (a file or a folder), in a stable order; a plan's
-    ``finance/`` folder holds tables, not ambitions (:mod:`placehealth.finance`)."""
+    ``finance/``, ``bcf/``, ``risks/`` and ``activity/`` folders hold tables, not ambitions
+    (:mod:`placehealth.finance`, :mod:`placehealth.activity`)."""
     if not path.exists():
         raise InputFileError("no such file or folder", file=path, hint="give a plan file or folder")
     if path.is_file():
         return [path]
-    files = sorted(
-        p for p in path.rglob("*.yaml") if p.is_file() and not in_finance_folder(p, path)
-    )
+    files = sorted(p for p in path.rglob("*.yaml") if p.is_file() and not in_data_folder(p, path))
     if not files:
         raise InputFileError("no plan files (*.yaml) found", file=path)
     return files

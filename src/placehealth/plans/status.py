@@ -41,7 +41,7 @@ from placehealth.plans.forecast import (
 from placehealth.plans.load import Plan
 from placehealth.plans.model import Ambition
 from placehealth.plans.trajectory import Trajectory, compute, polarity_of
-from placehealth.tables import file_row, read_table, refuse_first, require_columns
+from placehealth.tables import file_row, read_table, refuse_first, refuse_rows, require_columns
 
 _SEXES = {"persons": "persons", "person": "persons", "all": "persons", "p": "persons",
           "people": "persons", "m": "male", "male": "male", "males": "male", "f": "female",
@@ -166,20 +166,16 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
         try:
             period = parse_period(label)
         except ValidationError as exc:
-            bad = int(np.flatnonzero((frame["period"] == label).to_numpy())[0])
-            raise ValidationError(
-                exc.message,
-                file=path,
-                row=file_row(frame, int(frame.index[bad])),
-                column="period",
-                hint=exc.hint,
-            ) from None
+            at = frame.index[(frame["period"] == label).to_numpy()]
+            rows = [file_row(frame, int(i)) for i in at]
+            refuse_rows(rows, [exc.message] * len(rows), file=path, column="period", hint=exc.hint)
+            continue  # noted for a preview (every_problem): the rows stay without dates
         starts[label], ends[label] = period.start, period.end
         kinds_of[label], months[label] = period.kind, period.months
     frame["start"] = pd.to_datetime(frame["period"].map(starts))
     frame["end"] = pd.to_datetime(frame["period"].map(ends))
     frame["period_kind"] = frame["period"].map(kinds_of)
-    frame["months"] = frame["period"].map(months).astype(int)
+    frame["months"] = frame["period"].map(months).fillna(0).astype(int)
     frame["mid"] = frame["start"] + (frame["end"] - frame["start"]) / 2
 
 

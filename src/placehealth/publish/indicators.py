@@ -3,8 +3,8 @@
 The cells are the numerators and the denominators of every indicator, area,
 period, sex and age band. What adds up, and so is protected together:
 
-- areas: LSOAs within neighbourhoods and within deprivation deciles, practices
-  within PCNs, and every area type within the place;
+- areas: LSOAs within neighbourhoods and within deprivation deciles, deciles within
+  quintiles, practices within PCNs, and every area type within the place;
 - sexes within persons, and age bands within all ages, where both are published;
 - pooled windows: a pooled count (infant mortality, 2015-17) is the sum of the
   calendar-year counts published for the same years (infant deaths).
@@ -149,6 +149,10 @@ def _areas(lsoa: pd.DataFrame, practice: pd.DataFrame, place: str) -> Hierarchy:
     decile = lsoa["imd_decile"].astype("Int64").astype(str)
     link("lsoa", lsoa["lsoa"], "neighbourhood", lsoa["neighbourhood"].astype(str))
     link("lsoa", lsoa["lsoa"], "imd_decile", decile)
+    # deprivation quintiles (indicators inequalities): deciles 2q-1 and 2q make quintile q
+    deciles = pd.Series(range(1, 11))
+    link("imd_decile", deciles.astype(str), "imd_quintile", ((deciles + 1) // 2).astype(str))
+    link("imd_quintile", pd.Series(range(1, 6)).astype(str), "place", place)
     link("practice", practice["practice_code"], "pcn", practice["pcn"].astype(str))
     for kind, codes in (("lsoa", lsoa["lsoa"]), ("neighbourhood", lsoa["neighbourhood"]),
                         ("imd_decile", decile), ("practice", practice["practice_code"]),

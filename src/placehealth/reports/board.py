@@ -92,6 +92,7 @@ def board_context(
     *,
     title: str | None = None,
     source: str | None = None,
+    money: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     counts = pd.Series([str(f.severity) for f in findings], dtype=object).value_counts()
     shown = sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))[:MAX_FINDINGS]
@@ -102,13 +103,21 @@ def board_context(
         "finding_counts": {str(k): int(n) for k, n in counts.items()},
         "findings_shown": shown,
         "findings_total": len(findings),
+        "money": money,  # the Better Care Fund and risk page (services/money_pack.py)
     }
 
 
 def board_html(
-    data: PackData, findings: list[Finding], *, title: str | None = None, source: str | None = None
+    data: PackData,
+    findings: list[Finding],
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    money: dict[str, Any] | None = None,
 ) -> str:
-    return render_html("board.html", board_context(data, findings, title=title, source=source))
+    return render_html(
+        "board.html", board_context(data, findings, title=title, source=source, money=money)
+    )
 
 
 def write_board(
@@ -118,7 +127,8 @@ def write_board(
     *,
     title: str | None = None,
     source: str | None = None,
+    money: dict[str, Any] | None = None,
 ) -> Path:
     """Write the pack as .html or .pdf (by suffix)."""
-    html = board_html(data, findings, title=title, source=source)
+    html = board_html(data, findings, title=title, source=source, money=money)
     return write_document(html, path, data.images)

@@ -121,20 +121,18 @@ def population_health(
     deployment is never an argument a caller can swap.
     """
     from placehealth.deployment import ENV_DEPLOYMENT
-    from placehealth.services import phm, risk
+    from placehealth.services import phm, risk, site_phm
 
     team = first_team(done.place)
     wh = done.warehouse
-    model = out / "risk-model.json"
-    segments = phm.segments(
-        wh, area_types=["neighbourhood"], output=out / "segments.csv", bom=bom, progress=progress
-    )
+    model = out / site_phm.MODEL
+    aggregates = site_phm.write_outputs(wh, out, bom=bom, progress=progress)
     truth = done.extract / "truth" / "emergency_risk.parquet"
     risk.fit(wh, model, truth=truth, key_file=done.key_file, progress=progress)
     deployment = demo_deployment(out, team)
     with _environment(ENV_DEPLOYMENT, str(deployment)):
         at_risk = phm.at_risk_counts(
-            wh, model=model, user="analyst", output=out / "at-risk-by-neighbourhood.csv",
+            wh, model=model, user="analyst", output=out / site_phm.AT_RISK,
             bom=bom, progress=progress,
         )  # fmt: skip
         cohort = phm.case_list(
@@ -142,7 +140,7 @@ def population_health(
             output=out / f"cohort-{team}.csv", bom=bom, progress=progress,
         )  # fmt: skip
     written = {
-        "segment profile": segments.path,
+        **aggregates,
         "risk model": model,
         "people at risk by neighbourhood": at_risk.path,
         f"case list for {team} (pseudonymised, audited)": cohort.path,

@@ -56,14 +56,19 @@ def load_checked(path: Path) -> tuple[list[Plan], Catalogue]:
 
 
 def every_finding(plans: list[Plan], catalogue: Catalogue, path: Path) -> list[Finding]:
-    """The outcome plans' findings and those of the financial tables under ``path``, most
-    severe first: one list, one format, one accepted-findings file."""
+    """The outcome plans' findings and those of the financial and activity tables, Better
+    Care Fund plans and risk registers under ``path``, most severe first: one list, one
+    format, one accepted-findings file."""
     from placehealth.plans.check import check_plans
     from placehealth.plans.check.findings import SEVERITY_ORDER
-    from placehealth.services import finance
+    from placehealth.services import activity, bcf, finance, risks
 
     return sorted(
-        check_plans(plans, catalogue) + finance.findings(path),
+        check_plans(plans, catalogue)
+        + finance.findings(path)
+        + bcf.findings(path)
+        + risks.findings(path)
+        + activity.findings(path),
         key=lambda f: (SEVERITY_ORDER[f.severity], f.id),
     )
 

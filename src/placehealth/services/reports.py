@@ -89,9 +89,14 @@ def board(
 
     check_suffix(output, DOCUMENTS)
     plans, data = prepare(source, output, progress=progress, warn=warn)
+    from placehealth.services.money_pack import board_section
+
     findings = check_plans(plans, load_catalogue())
+    image = "png" if output.suffix.lower() == ".pdf" else "svg"
+    money, images = board_section(source.plan, image=image)
+    data.images.update(images)
     (progress or quiet)(f"writing {output}", 0, None)
-    path = write_board(data, findings, output, title=title, source=source.actuals.name)
+    path = write_board(data, findings, output, title=title, source=source.actuals.name, money=money)
     return Report(path, data)
 
 

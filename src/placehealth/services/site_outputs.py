@@ -63,6 +63,12 @@ class SiteOutputs:
     def findings(self) -> pd.DataFrame:
         return _read(self.folder / FINDINGS)
 
+    def optional(self, name: str) -> pd.DataFrame | None:
+        """A table a run may not have written (the population health outputs), cached like
+        the others, or None when the folder lacks it."""
+        path = self.folder / name
+        return _read(path) if path.is_file() else None
+
     @property
     def version(self) -> tuple[tuple[str, int, int], ...]:
         """Each output file's name, change time and size: a new run gives a new version."""

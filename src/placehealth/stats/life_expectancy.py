@@ -30,12 +30,8 @@ MAX_CI_WIDTH = 20.0
 METHOD = "Chiang, using Silcocks et al for confidence limits"
 
 
-def life_table(
-    deaths: np.ndarray, population: np.ndarray, levels: Sequence[float]
-) -> tuple[np.ndarray, np.ndarray, dict[float, tuple[np.ndarray, np.ndarray]]]:
-    """Life expectancy at each band start, its standard error and limits, for (G, 20) arrays."""
-    d = deaths.astype(float)
-    p = population.astype(float)
+def _table(d: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The abridged life table's columns for (G, 20) arrays: n, a, m, q, l, d, L."""
     g = d.shape[0]
     width = np.diff(LIFE_TABLE_STARTS)
     a = np.full(BANDS, 0.5)
@@ -55,6 +51,23 @@ def life_table(
         big_l = np.empty_like(m)
         big_l[:, :-1] = n[:, :-1] * (next_l[:, :-1] + a[:-1] * dx[:, :-1])
         big_l[:, -1] = lx[:, -1] / m[:, -1]
+    return n, a, m, q, lx, dx, big_l
+
+
+def person_years(deaths: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(l, L): survivors at each band start and person-years lived in it, of 100,000 born."""
+    *_, lx, _dx, big_l = _table(deaths.astype(float), population.astype(float))
+    return lx, big_l
+
+
+def life_table(
+    deaths: np.ndarray, population: np.ndarray, levels: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray, dict[float, tuple[np.ndarray, np.ndarray]]]:
+    """Life expectancy at each band start, its standard error and limits, for (G, 20) arrays."""
+    d = deaths.astype(float)
+    g = d.shape[0]
+    n, a, m, q, lx, dx, big_l = _table(d, population.astype(float))
+    with np.errstate(divide="ignore", invalid="ignore"):
         t = np.cumsum(big_l[:, ::-1], axis=1)[:, ::-1]
         e = np.where(lx == 0, 0.0, t / lx)
         sp = np.where(dx == 0, 0.0, q**2 * (1 - q) / d)

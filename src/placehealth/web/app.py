@@ -90,7 +90,7 @@ async def authorise(request: Request, db: Session = Depends(database)) -> Visito
 
 def create_app(settings: SiteSettings) -> FastAPI:
     """The site over ``settings``' outputs and database (already migrated)."""
-    from placehealth.web import api, pages
+    from placehealth.web import api, api_phm, pages, pages_phm, pages_plans
 
     outputs = open_outputs(settings.outputs)
     engine = make_engine(settings.database_url)
@@ -109,11 +109,14 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.state.catalogue = load_catalogue()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.include_router(pages.router)
+    app.include_router(pages_plans.router)
+    app.include_router(pages_phm.router)
     app.include_router(api.router)
     if settings.oidc is not None:
         from placehealth.web import oidc
 
         app.include_router(oidc.router)
+    app.include_router(api_phm.router)
     app.mount("/assets", StaticFiles(directory=HERE / "static" / "nhsuk"), name="assets")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(LoginRequired, _login_required)  # type: ignore[arg-type]

@@ -21,6 +21,8 @@ PUBLIC = frozenset({"*public*"})
 # aggregate, disclosure-controlled outputs: anyone with a role
 AGGREGATES = frozenset({ANALYST, CALDICOTT_GUARDIAN, ADMIN, NEIGHBOURHOOD_TEAM})
 AUDIT_READERS = frozenset({CALDICOTT_GUARDIAN, ADMIN})
+# upload a plan's actuals and accept the checker's findings
+PLAN_EDITORS = frozenset({ANALYST, ADMIN})
 ROLES_ATTRIBUTE = "__placehealth_roles__"
 
 

@@ -99,7 +99,9 @@ class Upload(Base):
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(50))  # previewed, refused, saved
+    plan: Mapped[str] = mapped_column(String(200), default="")  # the plan the actuals are for
+    rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AcceptedFinding(Base):

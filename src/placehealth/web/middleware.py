@@ -52,7 +52,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
-                headers += HEADERS
+                own = {name for name, _ in headers}  # a route may set its own (the board pack)
+                headers += [h for h in HEADERS if h[0] not in own]
                 if self.https:
                     headers.append(HSTS)
                 if not static:

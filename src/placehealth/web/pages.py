@@ -17,7 +17,7 @@ from placehealth.services.overview import NOT_COMPARED_LABEL, place_overview
 from placehealth.tables import serialise_table
 from placehealth.web.accounts import authenticate
 from placehealth.web.app import cookie_name, database, render
-from placehealth.web.authz import AGGREGATES, PUBLIC, allow
+from placehealth.web.authz import AGGREGATES, PLAN_EDITORS, PUBLIC, allow
 from placehealth.web.charts import FORMATS, chart_image, indicator_charts, spine_areas, spine_image
 from placehealth.web.sessions import (
     Visitor,
@@ -255,10 +255,13 @@ def chart(request: Request, indicator_id: str, filename: str, area: str | None =
 @router.get("/plans", include_in_schema=False)
 @allow(AGGREGATES)
 def plans(request: Request) -> Response:
-    outputs = request.app.state.outputs
+    outputs, files = request.app.state.outputs, request.app.state.settings.files
     rows = records(site_plans.ambitions(outputs))
     grouped = [(doc, list(items)) for doc, items in groupby(rows, key=lambda r: r["document"])]
+    findings = site_plans.reviewed_findings(outputs, site_plans.accepted_file(files))
     return render(
         request, "plans.html", title="Plans", ambitions=grouped,
-        documents=[doc for doc, _ in grouped], findings=records(site_plans.findings(outputs)),
+        documents=[doc for doc, _ in grouped], findings=records(findings),
+        folders=site_plans.plan_folders(outputs, request.app.state.settings.plans),
+        can_edit=bool(_visitor(request).roles & PLAN_EDITORS),
     )  # fmt: skip

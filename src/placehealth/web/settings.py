@@ -10,8 +10,11 @@ from placehealth.errors import ValidationError
 
 ENV_DATABASE_URL = "PLACEHEALTH_DATABASE_URL"
 ENV_OUTPUTS = "PLACEHEALTH_OUTPUTS"
+ENV_PLANS = "PLACEHEALTH_PLANS"
+ENV_SITE_FILES = "PLACEHEALTH_SITE_FILES"
 DEFAULT_OUTPUTS = Path("out/demo")
 DEFAULT_DATABASE = Path("out/site/site.db")
+DEFAULT_SITE_FILES = Path("out/site/files")
 MIB = 1024 * 1024
 ENV_OIDC = "PLACEHEALTH_OIDC_"  # ISSUER, CLIENT_ID, CLIENT_SECRET, ROLE_CLAIM, ROLES, ...
 
@@ -60,6 +63,10 @@ class SiteSettings:
     upload_types: tuple[str, ...] = (".csv", ".xlsx")
     # sign-in through an identity provider as well as local accounts (None: local only)
     oidc: OidcSettings | None = None
+    # the plan folders (as `placehealth plan` reads them) and the files the site writes:
+    # each plan's actuals, uploads awaiting confirmation, board packs, accepted findings
+    plans: Path = field(default_factory=lambda: plans_folder())
+    files: Path = field(default_factory=lambda: site_files_folder())
 
 
 def database_url(option: str | None = None) -> str:
@@ -123,3 +130,17 @@ def oidc_settings(env: dict[str, str] | None = None) -> OidcSettings | None:
         roles=parse_role_map(get("ROLES")),
         **optional,
     )
+
+
+def plans_folder() -> Path:
+    """``PLACEHEALTH_PLANS``, else the plans folder the command line uses by default."""
+    from placehealth.cli.options import default_plans_path
+
+    value = os.environ.get(ENV_PLANS, "")
+    return Path(value) if value else default_plans_path()
+
+
+def site_files_folder() -> Path:
+    """``PLACEHEALTH_SITE_FILES``, else ``out/site/files``: the folder the site writes to."""
+    value = os.environ.get(ENV_SITE_FILES, "")
+    return Path(value) if value else DEFAULT_SITE_FILES

@@ -1,0 +1,208 @@
+"""Activity plans and demand as jobs: read a plan folder's activity files, check them, show
+them; project demand from a baseline and a population.
+
+``placehealth plan check`` adds :func:`findings` to the outcome plans' findings (one format,
+one accepted-findings file); ``placehealth activity show|check|project`` call the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from placehealth.plans.check.findings import Finding
+    from placehealth.plans.severity import Severity
+
+
+def findings(path: Path) -> list[Finding]:
+    """Every finding for the activity files under ``path`` (none: an empty list)."""
+    from placehealth.activity.check import check_activity
+    from placehealth.activity.load import load_activity
+
+    return check_activity(load_activity(path))
+
+
+def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every activity table under ``path`` (each cell printed and recomputed), the relations
+    between tables and the figures the text prints; no activity files is an error."""
+    from placehealth.activity.files import FOLDER
+    from placehealth.activity.load import load_activity
+    from placehealth.activity.show import records
+    from placehealth.errors import InputFileError
+
+    activity = load_activity(path)
+    if not (activity.tables() or activity.figures or activity.schemes or activity.populations):
+        raise InputFileError(
+            "no activity plans found",
+            file=path,
+            hint=f"give a plan folder with an {FOLDER}/ folder, e.g. plans/ccg-2014",
+        )
+    return records(activity)
+
+
+def check(
+    path: Path, *, severity: Severity | None = None, accepted: Path | None = None
+) -> ActivityCheck:
+    """The activity findings at ``severity`` or worse, less those accepted (by id)."""
+    from placehealth.plans.check.accepted import apply_accepted
+    from placehealth.plans.severity import Severity
+
+    order = list(Severity)
+    least = order.index(severity or Severity.NOTE)
+    found = [f for f in findings(path) if order.index(f.severity) <= least]
+    if accepted is None:
+        return ActivityCheck(found)
+    review = apply_accepted(found, accepted)
+    return ActivityCheck(review.open, review.accepted, list(review.stale))
+
+
+@dataclass
+class ActivityCheck:
+    findings: list[Finding]
+    accepted: list[Finding] | None = None
+    stale: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DemandRun:
+    """A projection and everything written for it."""
+
+    projection: pd.DataFrame  # measure, pod, year, p10, p50, p90, mean
+    waterfall: pd.DataFrame  # pod, year, step, value
+    plan: pd.DataFrame  # the provider plans' totals beside the projection
+    runs: int
+    seed: int
+    written: list[Path] = field(default_factory=list)
+
+
+TABLES = ("projection", "waterfall", "plan")
+
+
+def project(
+    *,
+    projection: Path,
+    baseline: Path | None = None,
+    warehouse: Path | None = None,
+    year: int | None = None,
+    steps: Path | None = None,
+    runs: int = 1000,
+    seed: int = 1,
+    resample: bool = True,
+    occupancy: float = 0.85,
+    plan: Path | None = None,
+    output: Path | None = None,
+    table: str = "projection",
+    chart: Path | None = None,
+    waterfall_chart: Path | None = None,
+    bom: bool = True,
+) -> DemandRun:
+    """Read the inputs (refusing the first problem, nothing written), run the model, set it
+    beside the provider plans, and write what was asked: a table, a fan chart (the first
+    pod with a plan to compare, else the first), a waterfall chart."""
+    from placehealth.demand.inputs import read_baseline, read_projection, read_steps
+    from placehealth.demand.model import build, draw, quantiles, simulate, waterfall
+    from placehealth.errors import ValidationError
+    from placehealth.tables import check_writable, write_table
+
+    if table not in TABLES:
+        raise ValidationError(
+            f"unknown table '{table}'", column="--table", hint=f"one of: {', '.join(TABLES)}"
+        )
+    if runs < 1 or not 0 < occupancy <= 1:
+        raise ValidationError(
+            "runs must be at least 1 and occupancy in (0, 1]",
+            hint="e.g. --runs 1000 --occupancy 0.85",
+        )
+    if output is not None:
+        check_writable(output)
+    for path in (chart, waterfall_chart):
+        if path is not None:
+            from placehealth.reports.charts import check_chart_path
+
+            check_chart_path(path)
+    if (baseline is None) == (warehouse is None):
+        raise ValidationError(
+            "give a baseline file or a warehouse (one of them)",
+            hint="--baseline baseline.csv, or --warehouse place.duckdb",
+        )
+    population = read_projection(projection)
+    if baseline is not None:
+        base = read_baseline(baseline)
+    else:
+        from placehealth.demand.warehouse import warehouse_baseline
+
+        assert warehouse is not None
+        base, year = warehouse_baseline(warehouse, year=year)
+    chosen = read_steps(steps, base.pods) if steps is not None else []
+    model = build(base, population, chosen, year=year)
+    runs_done = simulate(model, draw(model, runs, seed, resample=resample))
+    fan = quantiles(model, runs_done, occupancy=occupancy)
+    steps_frame = waterfall(model)
+    beside = _beside_plans(fan, plan)
+    run = DemandRun(fan, steps_frame, beside, runs, seed)
+    if output is not None:
+        frame = {"projection": fan, "waterfall": steps_frame, "plan": beside}[table]
+        run.written.append(write_table(frame.round(3), output, bom=bom))
+    acted = [p for p in model.pods if any(p in s.pods for s in chosen)]
+    _charts(run, model.pods, acted, chart, waterfall_chart)
+    return run
+
+
+def _beside_plans(fan: pd.DataFrame, plan: Path | None) -> pd.DataFrame:
+    import pandas as pd
+
+    from placehealth.activity.load import load_activity
+    from placehealth.demand.compare import COLUMNS, compare
+
+    if plan is None:
+        return pd.DataFrame(columns=COLUMNS)
+    return compare(fan, load_activity(plan))
+
+
+def _charts(
+    run: DemandRun, pods: list[str], acted: list[str], fan: Path | None, steps: Path | None
+) -> None:
+    """The charts of one pod: the first set beside a plan, else the first a step acts on."""
+    from placehealth.charts.demand import fan_chart, waterfall_chart
+    from placehealth.reports.charts import write_chart
+
+    compared = [p for p in pods if p in set(run.plan["pod"])]
+    pod = (compared or acted or pods)[0]
+    if fan is not None:
+        spec = fan_chart(run.projection, pod=pod, plan=run.plan)
+        run.written.append(write_chart(spec, fan))
+    if steps is not None:
+        run.written.append(write_chart(waterfall_chart(run.waterfall, pod=pod), steps))
+
+
+def population(
+    plan: Path, *, place: str | None = None, output: Path | None = None, bom: bool = True
+) -> tuple[pd.DataFrame, list[Path]]:
+    """The population projection a plan prints as age groups' changes (its activity
+    folder's ``populations``), grown on the place's age bands: ``year, age_band, sex,
+    population``; written to ``output`` if given."""
+    from placehealth.activity.load import load_activity
+    from placehealth.demand.growth import projection_from_change
+    from placehealth.errors import InputFileError
+    from placehealth.places import load_place
+    from placehealth.tables import check_writable, write_table
+
+    if output is not None:
+        check_writable(output)
+    changes = load_activity(plan).populations
+    if not changes:
+        raise InputFileError(
+            "no population projection found",
+            file=plan,
+            hint="give a plan folder whose activity/ folder has populations, "
+            "e.g. plans/sefton-bcf-2014",
+        )
+    change, _ = changes[0]
+    where = load_place(place)
+    frame = projection_from_change(change, where.population.age_bands, where.population.persons)
+    written = [write_table(frame.round(1), output, bom=bom)] if output is not None else []
+    return frame, written
