@@ -76,6 +76,13 @@ def payment(
     vary: list[str] = typer.Option(
         None, "--vary", help="What-if: metric=v1,v2,… gives the payment at each value (repeat)."
     ),
+    actuals: Path | None = typer.Option(
+        None,
+        "--actuals",
+        "-a",
+        help="The metrics' actuals: a CSV, Parquet or Excel table of metric, value and "
+        "(optional) release; --set wins over it.",
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Work out the performance payment under the 2014/15 rules: each release's share on the
@@ -85,10 +92,12 @@ def payment(
 
     Example: placehealth bcf payment plans/ccg-2014 --set delayed-transfers=228
     --set dementia=58 --vary avoidable-admissions=1000,1050,1100
+
+    Example: placehealth bcf payment plans/ccg-2014 --actuals bcf-actuals.xlsx
     """
     from placehealth.services import bcf
 
-    records = bcf.payment(plan, sets or [], vary or [])
+    records = bcf.payment(plan, sets or [], vary or [], actuals)
     if as_json:
         print_json(records)
         return
