@@ -82,3 +82,13 @@ def test_a_plan_with_its_own_proposals_ranks_them() -> None:
 
 def test_a_folder_with_no_money_has_no_section() -> None:
     assert board_section(ROOT / "plans" / "one-liverpool-2019") == (None, {})
+
+
+def test_a_folder_of_plans_ranks_each_plans_own_proposals() -> None:
+    section, _ = board_section(ROOT / "plans")
+    assert section is not None
+    assert [s["plan"] for s in section["investments"]] == ["blueprint-2015", "pct-2010"]
+    pct = section["investments"][1]
+    assert [p["id"] for p in pct["proposals"]] == [
+        p["id"] for p in finance.investments(ROOT / "plans" / "pct-2010")["proposals"]
+    ]

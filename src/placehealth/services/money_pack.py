@@ -76,26 +76,30 @@ def position_section(folder: Path) -> list[dict[str, Any]]:
 
 
 def investment_sections(folder: Path) -> list[dict[str, Any]]:
-    """The ranking and what the reserve buys, for the folder's own proposals or, where it
-    has none, for each plan beside it whose proposals it judges (``judged_by``)."""
-    from placehealth.finance.invest import investment_files
+    """The ranking and what the reserve buys, for the plan folder's own proposals or, where
+    it has none, for each plan beside it whose proposals it judges (``judged_by``); for a
+    folder of plan folders, for each plan with proposals."""
+    from placehealth.finance.files import FOLDER
+    from placehealth.finance.invest import SUBFOLDER
     from placehealth.finance.invest_model import InvestmentFile
     from placehealth.services import finance
     from placehealth.yamlfile import load_model
 
+    def own(plan: Path) -> list[InvestmentFile]:  # the plan folder's own files, not below
+        return [load_model(f, InvestmentFile) for f in (plan / FOLDER / SUBFOLDER).glob("*.yaml")]
+
     def proposes(plan: Path) -> bool:
-        return any(load_model(f, InvestmentFile).proposals for f in investment_files(plan))
+        return any(f.proposals for f in own(plan))
 
-    def judged_here(plan: Path) -> bool:
-        return any(
-            load_model(f, InvestmentFile).judged_by == folder.name for f in investment_files(plan)
-        )
-
-    if proposes(folder):
+    if not (folder / FOLDER).is_dir():  # a folder of plan folders (or none)
+        sources = [p for p in sorted(folder.iterdir()) if p.is_dir() and proposes(p)]
+    elif proposes(folder):
         sources = [folder]
     else:
         siblings = sorted(p for p in folder.parent.iterdir() if p.is_dir() and p != folder)
-        sources = [p for p in siblings if judged_here(p) and proposes(p)]
+        sources = [
+            p for p in siblings if proposes(p) and any(f.judged_by == folder.name for f in own(p))
+        ]
     out = []
     for plan in sources:
         ranked = finance.investments(plan)
