@@ -48,3 +48,15 @@ def test_sefton_has_fourteen_approach_and_seven_enabling_schemes() -> None:
     assert [s.src.first for s in enabling] == list(range(627, 634))  # seed 004, 627-633
     for s in enabling:
         assert seed_quote(s.name, "004", s.src.first, s.src.last, flat=True)
+
+
+def test_bcf_show_lists_the_acute_sector_lines() -> None:
+    from placehealth.services import bcf
+
+    (sefton,) = bcf.show(ROOT / "plans" / "sefton-bcf-2014")
+    assert len(sefton["acute_sector"]) == len(PLANS["sefton-bcf-2014"].plan.acute_sector)
+    assert sefton["acute_sector"][-1] == {
+        "kind": "savings-target",
+        "text": "Reduction in delayed discharges",
+        "source": "seed 004, 706",
+    }

@@ -65,6 +65,12 @@ def show(plan: Path = PLAN, as_json: bool = JSON) -> None:
                             "higher" if m["higher_is_better"] else "lower")  # fmt: skip
         console.print(metrics)
         console.print(f"Schemes: {', '.join(s['name'] for s in r['schemes'])} (no £ per scheme)")
+        targets = [a["text"] for a in r["acute_sector"] if a["kind"] == "savings-target"]
+        if r["acute_sector"]:
+            console.print(
+                f"Acute sector: {len(r['acute_sector'])} lines, no figure; savings targeted on "
+                + (", ".join(targets) or "nothing named")
+            )
 
 
 @bcf_app.command("payment")

@@ -70,6 +70,14 @@ def show(path: Path) -> list[dict[str, Any]]:
                 "payment_rules_file": str(resolved.rules_file),
                 "contingency": [c.model_dump(mode="json") for c in plan.contingency],
                 "signoff": [s.model_dump(mode="json") for s in plan.signoff],
+                "acute_sector": [
+                    {
+                        "kind": a.kind,
+                        "text": a.text,
+                        "source": f"seed {plan.document.seed}, {a.src}",
+                    }
+                    for a in plan.acute_sector
+                ],
             }
         )
     return out
