@@ -119,13 +119,10 @@ def money(out: Path, plans: Path, *, bom: bool = True) -> dict[str, Path]:
     import pandas as pd
 
     from placehealth.finance.bcf_load import bcf_files
-    from placehealth.finance.invest import investment_files
-    from placehealth.finance.invest_model import InvestmentFile
     from placehealth.finance.risks_register import register_files
     from placehealth.services import bcf, finance, risks
-    from placehealth.services.money_pack import position_section
+    from placehealth.services.money_pack import investment_sections, position_section
     from placehealth.tables import write_table
-    from placehealth.yamlfile import load_model
 
     written: dict[str, Path] = {}
     folders = sorted(p for p in plans.iterdir() if p.is_dir())
@@ -135,12 +132,11 @@ def money(out: Path, plans: Path, *, bom: bool = True) -> dict[str, Path]:
                 position_frame(finance.position_model(folder, [])),
                 out / f"finance-position-{folder.name}.csv", bom=bom,
             )  # fmt: skip
-        if any(load_model(f, InvestmentFile).proposals for f in investment_files(folder)):
-            ranked = finance.investments(folder)
-            frame = pd.DataFrame(ranked["proposals"]).drop(columns=["measures", "rank_5_95"])
-            written[f"investments of {folder.name} ranked"] = write_table(
-                frame, out / f"investments-{folder.name}.csv", bom=bom
-            )
+    for ranked in investment_sections(plans):  # each plan's own proposals
+        frame = pd.DataFrame(ranked["proposals"]).drop(columns=["measures", "rank_5_95"])
+        written[f"investments of {ranked['plan']} ranked"] = write_table(
+            frame, out / f"investments-{ranked['plan']}.csv", bom=bom
+        )
     if bcf_files(plans):
         paid = bcf.payment(plans)
         releases = [pd.DataFrame(r["releases"]).assign(document=r["document"]) for r in paid]
