@@ -104,3 +104,68 @@ def test_demo_segments_scores_and_audits_only_suppressed_or_gated_outputs(demo_o
     # under the demo's own deployment, marked development (synthetic data only)
     assert all(e["development"] is True for e in audit)
     assert {e["deployment"] for e in audit} == {str((demo_out / "deployment.yaml").resolve())}
+
+
+PLANS = Path(__file__).resolve().parents[1] / "plans"
+
+
+@pytest.mark.slow
+def test_demo_writes_the_money_as_its_commands_compute_it(demo_out: Path) -> None:
+    from placehealth.services import bcf, finance, risks
+
+    position = pd.read_csv(demo_out / "finance-position-ccg-2014.csv")
+    model = finance.position_model(PLANS / "ccg-2014", [])
+    first = model["years"][0]
+    surplus = position[(position["row"] == "surplus") & (position["column"] == "total")]
+    assert surplus["printed"].tolist()[0] == 14.8  # seed 000, 5189-5193
+    assert surplus["derived"].tolist() == pytest.approx(
+        [y["rows"][-1]["derived"][2] for y in model["years"]]
+    )
+    headroom = position.set_index(["period", "row"]).loc[(first["period"], "investment_headroom")]
+    assert headroom["derived"] == pytest.approx(first["investment_headroom"]["derived"])
+
+    paid = pd.read_csv(demo_out / "bcf-payment.csv")
+    for plan in bcf.payment(PLANS):
+        mine = paid[paid["document"] == plan["document"]]
+        assert mine["at_stake"].sum() == pytest.approx(plan["at_stake"])
+    assert set(paid["document"]) == {"ccg-2014", "sefton-bcf-2014"}
+    assert set(pd.read_csv(demo_out / "bcf-pool.csv")["document"]) == set(paid["document"])
+
+    register = pd.read_csv(demo_out / "risks.csv")
+    expected = pd.DataFrame(risks.table(PLANS)["risks"])
+    assert len(register) == len(expected)
+    assert register["score"].sum() == pytest.approx(expected["score"].sum())
+    assert (demo_out / "risk-heatmap.svg").read_text().lstrip().startswith("<svg")
+
+    ranked = pd.read_csv(demo_out / "investments-blueprint-2015.csv")
+    service = finance.investments(PLANS / "blueprint-2015")["proposals"]
+    assert ranked["id"].tolist() == [p["id"] for p in service]
+    assert ranked["bought"].tolist() == [p["bought"] for p in service]
+
+
+@pytest.mark.slow
+def test_demo_checks_the_activity_plans_and_projects_demand(demo_out: Path) -> None:
+    from placehealth.services import activity
+
+    findings = pd.read_csv(demo_out / "activity-findings.csv")
+    assert sorted(findings["id"]) == sorted(f.id for f in activity.check(PLANS).findings)
+    projection = pd.read_csv(demo_out / "demand-projection.csv")
+    assert {"measure", "pod", "year", "p10", "p50", "p90"} <= set(projection.columns)
+    assert (projection["p10"] <= projection["p50"]).all()
+    assert (projection["p50"] <= projection["p90"]).all()
+    population = pd.read_csv(demo_out / "demand-population.csv")
+    assert population["year"].nunique() > 1 and (population["population"] > 0).all()
+    for chart in ("demand-fan.svg", "demand-waterfall.svg"):
+        assert (demo_out / chart).read_text().lstrip().startswith("<svg")
+
+
+@pytest.mark.slow
+def test_demo_board_pack_has_the_money_pages(demo_out: Path) -> None:
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", str(demo_out / "board-pack-ccg-2014.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    for heading in ("Financial position against plan", "Investments", "Better Care Fund and risks"):
+        assert heading in text

@@ -33,8 +33,10 @@ def test_a_pdf_gets_the_heat_map_as_png() -> None:
     assert section["risks"]["chart"].startswith('<img src="chart:risk-heatmap"')
 
 
-def test_a_plan_without_either_has_no_section() -> None:
-    assert board_section(ROOT / "plans" / "blueprint-2015") == (None, {})
+def test_a_plan_without_either_has_no_bcf_or_risks() -> None:
+    section, images = board_section(ROOT / "plans" / "blueprint-2015")  # investments only
+    assert section is not None and images == {}
+    assert (section["bcf"], section["risks"]) == ([], None)
 
 
 def test_the_board_pack_shows_the_page(tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ def test_each_plan_holds_the_templates_parts() -> None:
         assert sorted(c.id for c in r.plan.conditions) == sorted(CONDITIONS)
         assert r.plan.signoff and r.plan.partners and r.plan.pool and r.plan.totals
     assert len(LIVERPOOL.plan.schemes) == 6  # seed 000, 393–398
-    assert len(SEFTON.plan.schemes) == 14  # seed 004, 443–456
+    assert len(SEFTON.plan.schemes) == 14 + 7  # seed 004, 443–456 and the enabling 627–633
     assert len(LIVERPOOL.plan.contingency) == 5 and all(
         c.amount is None for c in LIVERPOOL.plan.contingency
     )  # seed 000, 4628–4648: blank

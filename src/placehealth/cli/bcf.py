@@ -65,6 +65,12 @@ def show(plan: Path = PLAN, as_json: bool = JSON) -> None:
                             "higher" if m["higher_is_better"] else "lower")  # fmt: skip
         console.print(metrics)
         console.print(f"Schemes: {', '.join(s['name'] for s in r['schemes'])} (no £ per scheme)")
+        targets = [a["text"] for a in r["acute_sector"] if a["kind"] == "savings-target"]
+        if r["acute_sector"]:
+            console.print(
+                f"Acute sector: {len(r['acute_sector'])} lines, no figure; savings targeted on "
+                + (", ".join(targets) or "nothing named")
+            )
 
 
 @bcf_app.command("payment")
@@ -76,6 +82,13 @@ def payment(
     vary: list[str] = typer.Option(
         None, "--vary", help="What-if: metric=v1,v2,… gives the payment at each value (repeat)."
     ),
+    actuals: Path | None = typer.Option(
+        None,
+        "--actuals",
+        "-a",
+        help="The metrics' actuals: a CSV, Parquet or Excel table of metric, value and "
+        "(optional) release; --set wins over it.",
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Work out the performance payment under the 2014/15 rules: each release's share on the
@@ -85,10 +98,12 @@ def payment(
 
     Example: placehealth bcf payment plans/ccg-2014 --set delayed-transfers=228
     --set dementia=58 --vary avoidable-admissions=1000,1050,1100
+
+    Example: placehealth bcf payment plans/ccg-2014 --actuals bcf-actuals.xlsx
     """
     from placehealth.services import bcf
 
-    records = bcf.payment(plan, sets or [], vary or [])
+    records = bcf.payment(plan, sets or [], vary or [], actuals)
     if as_json:
         print_json(records)
         return

@@ -28,7 +28,10 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--format": (None, "file format of the written extracts"),
     # plans, actuals and reports
     "--plan": ("-p", "a plan file or folder"),
-    "--actuals": ("-a", "the actual values (indicator, area, period, value)"),
+    "--actuals": (
+        "-a",
+        "the actual values (indicator, area, period, value; a BCF metric, release, value)",
+    ),
     "--area": (None, "the area to track or report"),
     "--all-areas": (None, "every area in the actuals"),
     "--areas": (None, "areas, comma-separated"),

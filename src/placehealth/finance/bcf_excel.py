@@ -37,6 +37,7 @@ SHEETS = {
     "releases": "Payment for performance",
     "contingency": "Contingency plan",
     "signoff": "Sign-off",
+    "acute_sector": "Acute sector",
     "stated": "Stated in the text",
 }
 _SCALARS = ("title", "place", "src", "payment_rules_from", "notes")

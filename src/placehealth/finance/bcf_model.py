@@ -202,6 +202,20 @@ class ContingencyLine(_Strict):
     src: SourceLines
 
 
+class AcuteLine(_Strict):
+    """A line of the plan's section on the implications for the acute sector: where it says
+    the savings will come from (``savings-target``), what the plan aims to change for the
+    hospitals (``aim``), the measures it will judge the impact by (``measure``), or the
+    section's own state (``status``). Each keeps its printed figure, if any; the seeds
+    quantify none, which is the national condition's gap."""
+
+    kind: Literal["status", "aim", "savings-target", "measure"]
+    text: str
+    amount: OptionalPrinted = None
+    unit: Money = "£m"
+    src: SourceLines
+
+
 class SignOff(_Strict):
     """Who signed for an organisation, and when (a placeholder date stays missing)."""
 
@@ -249,6 +263,7 @@ class BcfPlan(_Strict):
     payment_rules_from: Id | None = None  # another document whose BCF plan prints the rules
     contingency: list[ContingencyLine] = Field(default_factory=list)
     signoff: list[SignOff] = Field(default_factory=list)
+    acute_sector: list[AcuteLine] = Field(default_factory=list)
     stated: list[Stated] = Field(default_factory=list)
     notes: str | None = None
 

@@ -70,6 +70,14 @@ def show(path: Path) -> list[dict[str, Any]]:
                 "payment_rules_file": str(resolved.rules_file),
                 "contingency": [c.model_dump(mode="json") for c in plan.contingency],
                 "signoff": [s.model_dump(mode="json") for s in plan.signoff],
+                "acute_sector": [
+                    {
+                        "kind": a.kind,
+                        "text": a.text,
+                        "source": f"seed {plan.document.seed}, {a.src}",
+                    }
+                    for a in plan.acute_sector
+                ],
             }
         )
     return out
@@ -124,19 +132,26 @@ def parse_sets(sets: list[str], resolved: ResolvedBcf) -> dict[tuple[str, str], 
 
 
 def payment(
-    path: Path, sets: list[str] | None = None, vary: list[str] | None = None
+    path: Path,
+    sets: list[str] | None = None,
+    vary: list[str] | None = None,
+    actuals_file: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """The performance payment of each plan under ``path`` given the actuals set, at
+    """The performance payment of each plan under ``path`` given the metrics' actuals (from
+    ``actuals_file``, a table of metric, release, value; then ``sets``, which win), at
     national scale and at the place's share; ``vary`` (``metric=v1,v2,…``) adds the total
     released as that metric takes each value."""
     from placehealth.charts.frames import records
     from placehealth.errors import ValidationError
+    from placehealth.finance.bcf_actuals import read_actuals
     from placehealth.finance.bcf_load import load_bcf
     from placehealth.finance.bcf_payment import assess, stake, what_if
 
+    plans = load_bcf(path)
+    given = read_actuals(actuals_file, plans) if actuals_file is not None else {}
     out = []
-    for resolved in load_bcf(path):
-        actuals = parse_sets(sets or [], resolved)
+    for resolved in plans:
+        actuals = {**given.get(resolved.file, {}), **parse_sets(sets or [], resolved)}
         releases, metrics = assess(resolved, actuals)
         place = stake(resolved)
         record: dict[str, Any] = {

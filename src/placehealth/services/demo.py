@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from placehealth.services.progress import Progress
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from placehealth.data.ingest import LoadResult
     from placehealth.places import PlaceFile
     from placehealth.plans.severity import Severity
@@ -108,7 +110,124 @@ def run(
     result.outputs["the site's charts"] = draw_charts(out, progress=progress)
     result.packs = board_packs(out, plans, where.defaults.plans, bom=bom, progress=progress)
     result.outputs |= population_health(out, result, bom=bom, progress=progress)
+    result.outputs |= money(out, plans, bom=bom)
+    result.outputs |= activity(out, plans, warehouse, place=place, bom=bom)
     return result
+
+
+def money(out: Path, plans: Path, *, bom: bool = True) -> dict[str, Path]:
+    """Every plan's money, as its own command shows it: the financial position beside the
+    one its assumptions derive, the Better Care Fund pool and payment, the risk registers
+    and their heat map, and each plan's investment proposals ranked."""
+    import pandas as pd
+
+    from placehealth.finance.bcf_load import bcf_files
+    from placehealth.finance.risks_register import register_files
+    from placehealth.services import bcf, finance, risks
+    from placehealth.services.money_pack import investment_sections, position_section
+    from placehealth.tables import write_table
+
+    written: dict[str, Path] = {}
+    folders = sorted(p for p in plans.iterdir() if p.is_dir())
+    for folder in folders:
+        if position_section(folder):
+            written[f"financial position of {folder.name} (printed and derived)"] = write_table(
+                position_frame(finance.position_model(folder, [])),
+                out / f"finance-position-{folder.name}.csv", bom=bom,
+            )  # fmt: skip
+    for ranked in investment_sections(plans):  # each plan's own proposals
+        frame = pd.DataFrame(ranked["proposals"]).drop(columns=["measures", "rank_5_95"])
+        written[f"investments of {ranked['plan']} ranked"] = write_table(
+            frame, out / f"investments-{ranked['plan']}.csv", bom=bom
+        )
+    if bcf_files(plans):
+        paid = bcf.payment(plans)
+        releases = [pd.DataFrame(r["releases"]).assign(document=r["document"]) for r in paid]
+        pools = [pd.DataFrame(p["pool"]).assign(document=p["document"]) for p in bcf.show(plans)]
+        written["Better Care Fund payment by release"] = write_table(
+            pd.concat(releases, ignore_index=True), out / "bcf-payment.csv", bom=bom
+        )
+        written["Better Care Fund pool"] = write_table(
+            pd.concat(pools, ignore_index=True), out / "bcf-pool.csv", bom=bom
+        )
+    if register_files(plans):
+        table = pd.DataFrame(risks.table(plans)["risks"])
+        written["risk registers"] = write_table(table, out / "risks.csv", bom=bom)
+        (written["risk heat map"],) = risks.heatmap(plans, out / "risk-heatmap.svg")
+    return written
+
+
+def position_frame(record: dict[str, Any]) -> pd.DataFrame:
+    """A position model's record as a table: a line per year, row and column, printed
+    beside derived, then the year's headroom lines (derived only)."""
+    import pandas as pd
+
+    from placehealth.finance.position_model import COLUMNS
+
+    lines = [
+        {
+            "period": y["period"],
+            "table": y["table"],
+            "row": r["id"],
+            "label": r["label"],
+            "column": column,
+            "printed": r["printed"][n],
+            "derived": r["derived"][n],
+        }
+        for y in record["years"]
+        for r in y["rows"]
+        for n, column in enumerate(COLUMNS)
+    ]
+    lines += [
+        {
+            "period": y["period"],
+            "table": y["table"],
+            "row": key,
+            "label": key.replace("_", " "),
+            "column": "total",
+            "printed": None,
+            "derived": y[key]["derived"],
+        }
+        for y in record["years"]
+        for key in ("headroom", "required_surplus", "investment_headroom")
+    ]
+    return pd.DataFrame(lines)
+
+
+def activity(
+    out: Path, plans: Path, warehouse: Path, *, place: str | None, bom: bool = True
+) -> dict[str, Path]:
+    """The activity plans' findings, and the warehouse's activity projected with the first
+    plan's population changes grown on the place's age bands, beside the provider plans."""
+    from placehealth.activity.load import load_activity
+    from placehealth.plans.show import findings_frame
+    from placehealth.services import activity as service
+    from placehealth.tables import write_table
+
+    checked = service.check(plans)
+    written = {
+        "activity findings": write_table(
+            findings_frame(checked.findings), out / "activity-findings.csv", bom=bom
+        )
+    }
+    folders = sorted(p for p in plans.iterdir() if p.is_dir())
+    grown = next((p for p in folders if load_activity(p).populations), None)
+    if grown is None:
+        return written
+    population = out / "demand-population.csv"
+    service.population(grown, place=place, output=population, bom=bom)
+    run = service.project(
+        projection=population, warehouse=warehouse, runs=DEMAND_RUNS, seed=1, plan=plans,
+        output=out / "demand-projection.csv", chart=out / "demand-fan.svg",
+        waterfall_chart=out / "demand-waterfall.svg", bom=bom,
+    )  # fmt: skip
+    names = ("demand projection", "demand fan chart", "demand waterfall chart")
+    written[f"population grown as {grown.name} prints"] = population
+    written |= dict(zip(names, run.written, strict=True))
+    return written
+
+
+DEMAND_RUNS = 500  # enough for stable 10th-90th centiles; the command's default is 1,000
 
 
 def population_health(

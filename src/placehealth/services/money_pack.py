@@ -1,6 +1,9 @@
-"""The board pack's Better Care Fund and risk page: the pool by partner and year, the
-performance payment at risk, the national conditions, and the risk registers' heat map
-and flags, for the plan folders the pack is drawn from (nothing when they hold none).
+"""The board pack's money pages: the financial position against plan (printed beside
+the position the planning assumptions derive, the model's findings and the headroom for
+investment), the investments ranked and what the reserve buys, and the Better Care Fund
+and risk page (the pool by partner and year, the performance payment at risk, the
+national conditions, the risk registers' heat map and flags) — for the plan folder the
+pack is drawn from (nothing when it holds none).
 """
 
 from __future__ import annotations
@@ -18,15 +21,91 @@ def board_section(
     from placehealth.finance.risks_register import register_files
 
     folder = path if path.is_dir() else path.parent
-    section: dict[str, Any] = {"bcf": [], "risks": None}
+    section: dict[str, Any] = {
+        "bcf": [],
+        "risks": None,
+        "position": position_section(folder),
+        "investments": investment_sections(folder),
+    }
     images: dict[str, bytes] = {}
     if bcf_files(folder):
         section["bcf"] = _bcf(folder)
     if register_files(folder):
         section["risks"], images = _risks(folder, image)
-    if not section["bcf"] and section["risks"] is None:
+    if not any(section.values()):
         return None, {}
     return section, images
+
+
+def position_section(folder: Path) -> list[dict[str, Any]]:
+    """Each year's position as printed and as its assumptions derive it (totals, £m), the
+    gap, the model's findings for the year's table, and the headroom; empty without a
+    position table."""
+    from placehealth.finance.load import load_book
+    from placehealth.finance.position_model import is_position
+    from placehealth.services import finance
+
+    if not any(is_position(t) for t in load_book(folder).checked()):
+        return []
+    record = finance.position_model(folder, [])
+    years = []
+    for year in record["years"]:
+        rows = [
+            {
+                "label": r["label"],
+                "printed": r["printed"][2],
+                "derived": r["derived"][2],
+                "gap": None if r["printed"][2] is None else r["printed"][2] - r["derived"][2],
+            }
+            for r in year["rows"]
+        ]
+        table = year["table"]
+        years.append(
+            {
+                "period": year["period"],
+                "table": table,
+                "assumptions": {k: v["printed"] for k, v in year["assumptions"].items()},
+                "rows": rows,
+                "headroom": year["headroom"]["derived"],
+                "required_surplus": year["required_surplus"]["derived"],
+                "investment_headroom": year["investment_headroom"]["derived"],
+                "findings": [f for f in record["findings"] if f"/finance/{table}/" in f["id"]],
+            }
+        )
+    return years
+
+
+def investment_sections(folder: Path) -> list[dict[str, Any]]:
+    """The ranking and what the reserve buys, for the plan folder's own proposals or, where
+    it has none, for each plan beside it whose proposals it judges (``judged_by``); for a
+    folder of plan folders, for each plan with proposals."""
+    from placehealth.finance.files import FOLDER
+    from placehealth.finance.invest import SUBFOLDER
+    from placehealth.finance.invest_model import InvestmentFile
+    from placehealth.services import finance
+    from placehealth.yamlfile import load_model
+
+    def own(plan: Path) -> list[InvestmentFile]:  # the plan folder's own files, not below
+        return [load_model(f, InvestmentFile) for f in (plan / FOLDER / SUBFOLDER).glob("*.yaml")]
+
+    def proposes(plan: Path) -> bool:
+        return any(f.proposals for f in own(plan))
+
+    if not (folder / FOLDER).is_dir():  # a folder of plan folders (or none)
+        sources = [p for p in sorted(folder.iterdir()) if p.is_dir() and proposes(p)]
+    elif proposes(folder):
+        sources = [folder]
+    else:
+        siblings = sorted(p for p in folder.parent.iterdir() if p.is_dir() and p != folder)
+        sources = [
+            p for p in siblings if proposes(p) and any(f.judged_by == folder.name for f in own(p))
+        ]
+    out = []
+    for plan in sources:
+        ranked = finance.investments(plan)
+        bought = [p for p in ranked["proposals"] if p["bought"]]
+        out.append({"plan": plan.name, **ranked, "bought": bought})
+    return out
 
 
 def _bcf(folder: Path) -> list[dict[str, Any]]:
