@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from placehealth.demand.inputs import Baseline
     from placehealth.plans.check.findings import Finding
     from placehealth.plans.severity import Severity
+    from placehealth.publish import Published
 
 
 def findings(path: Path) -> list[Finding]:
@@ -106,7 +108,7 @@ def project(
     from placehealth.demand.inputs import read_baseline, read_projection, read_steps
     from placehealth.demand.model import build, draw, quantiles, simulate, waterfall
     from placehealth.errors import ValidationError
-    from placehealth.tables import check_writable, write_table
+    from placehealth.tables import check_writable
 
     if table not in TABLES:
         raise ValidationError(
@@ -145,11 +147,36 @@ def project(
     beside = _beside_plans(fan, plan)
     run = DemandRun(fan, steps_frame, beside, runs, seed)
     if output is not None:
+        from placehealth.publish import write
+
         frame = {"projection": fan, "waterfall": steps_frame, "plan": beside}[table]
-        run.written.append(write_table(frame.round(3), output, bom=bom))
+        run.written.append(write(published_demand(frame, base), output, bom=bom))
     acted = [p for p in model.pods if any(p in s.pods for s in chosen)]
     _charts(run, model.pods, acted, chart, waterfall_chart)
     return run
+
+
+# the columns that name a cell of a demand table (the rest are modelled figures)
+_DEMAND_KEYS = ("measure", "pod", "table", "document", "year", "step")
+
+
+def published_demand(frame: pd.DataFrame, base: Baseline) -> Published:
+    """A demand table through the one disclosure step. Its figures are modelled, but a
+    projection of a tiny count gives the count back (the base year's P50 is the baseline),
+    so a point of delivery whose baseline counts fewer than the threshold has every figure
+    blanked, on every row; each row carries the baseline count it rests on."""
+    from placehealth.publish import Published, suppress_long
+
+    counts = dict(zip(base.pods, base.activity.sum(axis=(1, 2)).round(), strict=True))
+    out = frame.round(3).assign(baseline_activity=frame["pod"].map(counts))
+    keys = [c for c in _DEMAND_KEYS if c in out.columns]
+    figures = [
+        c for c in out.columns if c not in (*keys, "baseline_activity") and out[c].dtype.kind == "f"
+    ]
+    safe = suppress_long(
+        out, ["baseline_activity"], keys=keys, hierarchies=(), derived=figures, flag=None
+    )
+    return Published(safe)
 
 
 def _beside_plans(fan: pd.DataFrame, plan: Path | None) -> pd.DataFrame:
