@@ -44,6 +44,11 @@ def signed_in(site: FastAPI, name: str) -> TestClient:
     return client
 
 
+def target_of(plan: Path, metric: str) -> float:
+    """The metric's first payment target in the plan (meeting it releases money)."""
+    return float(next(m["target"] for m in bcf.show(plan)[0]["metrics"] if m["metric"] == metric))
+
+
 def money(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
@@ -57,6 +62,7 @@ def test_the_position_page_shows_printed_and_derived_lines_and_the_models_findin
     with signed_in(money_site, "ana") as client:
         page = client.get(f"/money?plan={plan}")
         assert page.status_code == 200
+        assert 'href="/activity"' in page.text  # the sections are in the site's menu
         for year in record["years"]:
             for row in year["rows"]:
                 assert money(row["derived"][2]) in page.text
@@ -79,9 +85,7 @@ def test_the_position_page_shows_printed_and_derived_lines_and_the_models_findin
 def test_the_bcf_page_works_out_the_payment_again_for_the_what_if(money_site: FastAPI) -> None:
     plan = site_money.bcf_plans(PLANS)[0]
     metric = site_money.bcf_metrics(PLANS / plan)[0]
-    target = next(
-        m["target"] for m in bcf.show(PLANS / plan)[0]["metrics"] if m["metric"] == metric
-    )
+    target = target_of(PLANS / plan, metric)
     at_target = bcf.payment(PLANS / plan, [f"{metric}={target}"])[0]
     before = bcf.payment(PLANS / plan)[0]
     assert at_target["released"] > before["released"]  # meeting a target releases money
@@ -117,9 +121,9 @@ def test_the_risk_register_sorts_filters_and_draws_the_heat_map(money_site: Fast
     with signed_in(money_site, "ana") as client:
         page = client.get("/money/risks")
         assert page.status_code == 200
-        assert f"{len(everything)} risks" in page.text
+        assert f"Risks shown: {len(everything)}<" in page.text
         some = client.get("/money/risks?category=finance&min_score=6&sort=score")
-        assert f"{len(finance_risks)} risks" in some.text
+        assert f"Risks shown: {len(finance_risks)}<" in some.text
         api = client.get("/api/money/risks?category=finance&min_score=6").json()
         assert [r["risk"] for r in api["risks"]] == [r["risk"] for r in finance_risks]
         for bad in ("min_score=high", "sort=colour"):
@@ -207,6 +211,7 @@ def test_the_demand_projection_is_the_commands_own(tmp_path: Path, site_files: P
 @pytest.mark.parametrize("name", ["ned"])
 def test_other_roles_are_refused_money_and_activity(money_site: FastAPI, name: str) -> None:
     with signed_in(money_site, name) as client:
+        assert 'href="/money"' not in client.get("/").text  # not in their menu
         for path in [*PAGES, *API, "/money/risks/heatmap.svg", "/money/download/risks.csv"]:
             assert client.get(path).status_code == 403, path
     with browse(money_site) as nobody:
