@@ -12,11 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from placehealth.cli.options import default_plans_path
 from placehealth.services import activity, bcf, finance, risks, site_activity, site_money
-from tests.web.conftest import browse, make_site, sign_in
+from tests.web.conftest import browse, make_site
+from tests.web.test_phm_views import signed_in
 
 PLANS = default_plans_path()
 PAGES = ["/money", "/money/bcf", "/money/risks", "/money/investments", "/activity",
@@ -36,12 +36,6 @@ def money_site(site_outputs: Path, sqlite_url: str, site_files: Path) -> Iterato
     site = make_site(site_outputs, sqlite_url, plans=PLANS, files=site_files)
     yield site
     site.state.engine.dispose()
-
-
-def signed_in(site: FastAPI, name: str) -> TestClient:
-    client = browse(site)
-    assert sign_in(client, name).status_code == 303
-    return client
 
 
 def target_of(plan: Path, metric: str) -> float:
