@@ -211,3 +211,20 @@ def test_other_roles_are_refused_money_and_activity(money_site: FastAPI, name: s
     with browse(money_site) as nobody:
         assert nobody.get("/money").status_code == 303
         assert nobody.get("/api/money/bcf").status_code == 401
+
+
+def test_an_answer_is_remembered_until_a_plan_file_changes(tmp_path: Path) -> None:
+    plan = tmp_path / "plans" / "a-plan"
+    plan.mkdir(parents=True)
+    (plan / "risks.yaml").write_text("first\n")
+    calls: list[int] = []
+
+    def job() -> int:
+        calls.append(1)
+        return len(calls)
+
+    root = plan.parent
+    assert site_money.remembered(root, ("job",), job) == 1
+    assert site_money.remembered(root, ("job",), job) == 1  # remembered
+    (plan / "risks.yaml").write_text("second, longer\n")
+    assert site_money.remembered(root, ("job",), job) == 2  # the plan changed

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -18,6 +18,27 @@ from placehealth.errors import UserError
 
 POSITION_COLUMNS = ("rec", "non-rec", "total")  # the position model's three columns
 HEATMAP = "risk-heatmap-{key}.svg"
+T = TypeVar("T")
+REMEMBERED = 256  # answers kept (a what-if's values are many): past it, start again
+_remembered: dict[tuple[object, ...], Any] = {}
+
+
+def plans_version(plans_root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each plan file's name, change time and size: an edited plan gives a new version."""
+    files = sorted(p for p in plans_root.rglob("*") if p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def remembered(plans_root: Path, key: tuple[object, ...], job: Callable[[], T]) -> T:
+    """``job``'s answer, worked out once per version of the plan files (a page costs a
+    look-up, not a re-read of every plan)."""
+    full = (str(plans_root), *key, plans_version(plans_root))
+    if full not in _remembered:
+        if len(_remembered) >= REMEMBERED:
+            _remembered.clear()
+        _remembered[full] = job()
+    answer: T = _remembered[full]
+    return answer
 
 
 def _folders(plans_root: Path) -> list[Path]:

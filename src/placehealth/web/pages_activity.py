@@ -18,7 +18,7 @@ from placehealth.services import activity, site_activity, site_money
 from placehealth.web.app import render
 from placehealth.web.authz import allow
 from placehealth.web.pages import records
-from placehealth.web.pages_money import PLANNERS, plans_root
+from placehealth.web.pages_money import PLANNERS, plans_root, remembered
 from placehealth.web.pages_phm import attachment
 
 PREFIX = "/activity"
@@ -34,14 +34,14 @@ def _page(request: Request, template: str, title: str, **context: Any) -> Respon
 
 def plan_tables(request: Request, plan: str | None) -> tuple[str, list[str], dict[str, Any]]:
     """The chosen plan, the plans to choose from and ``activity show``'s record for it."""
-    plans = site_activity.activity_plans(plans_root(request))
+    plans = remembered(request, site_activity.activity_plans, plans_root(request))
     chosen = site_money.chosen(plans, plan, "activity plans")
-    return chosen, plans, activity.tables(plans_root(request) / chosen)
+    return chosen, plans, remembered(request, activity.tables, plans_root(request) / chosen)
 
 
 def findings(request: Request) -> pd.DataFrame:
     """Every activity finding under the plans (``placehealth activity check plans/``)."""
-    found = activity.check(plans_root(request)).findings
+    found = remembered(request, activity.check, plans_root(request)).findings
     return pd.DataFrame([f.as_dict() for f in found])
 
 

@@ -12,8 +12,9 @@ administrators' work: other roles are refused (docs/web.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from fastapi import APIRouter, Request
@@ -37,6 +38,7 @@ SECTION = [
     (f"{PREFIX}/risks", "Risk register"),
     (f"{PREFIX}/investments", "Investment prioritisation"),
 ]
+T = TypeVar("T")
 RISK_SORTS = ("score", "residual_score", "category", "owner", "register", "review")
 DOWNLOAD = re.compile(r"^(?P<name>[a-z-]+)\.(?P<kind>csv|xlsx)$")
 
@@ -44,6 +46,12 @@ DOWNLOAD = re.compile(r"^(?P<name>[a-z-]+)\.(?P<kind>csv|xlsx)$")
 def plans_root(request: Request) -> Path:
     root: Path = request.app.state.settings.plans
     return root
+
+
+def remembered(request: Request, job: Callable[..., T], *args: Any) -> T:
+    """``job(*args)``, worked out once per version of the plan files."""
+    key = (job.__module__, job.__qualname__, repr(args))
+    return site_money.remembered(plans_root(request), key, lambda: job(*args))
 
 
 def _page(
@@ -66,21 +74,25 @@ class BadWhatIf(Exception):
 
 def position(request: Request, plan: str | None) -> tuple[str, list[str], dict[str, Any]]:
     """The chosen plan, the plans to choose from, and ``finance model``'s record for it."""
-    plans = site_money.position_plans(plans_root(request))
+    plans = remembered(request, site_money.position_plans, plans_root(request))
     chosen = site_money.chosen(plans, plan, "financial position")
-    return chosen, plans, finance.position_model(plans_root(request) / chosen, [])
+    return (
+        chosen,
+        plans,
+        remembered(request, finance.position_model, plans_root(request) / chosen, []),
+    )
 
 
 def bcf_payment(
     request: Request, plan: str | None, query: dict[str, str]
 ) -> tuple[str, list[str], list[str], dict[str, Any]]:
     """The chosen plan, the plans, its metrics and ``bcf payment --set …`` for the query."""
-    plans = site_money.bcf_plans(plans_root(request))
+    plans = remembered(request, site_money.bcf_plans, plans_root(request))
     chosen = site_money.chosen(plans, plan, "Better Care Fund plan")
     folder = plans_root(request) / chosen
-    metrics = site_money.bcf_metrics(folder)
+    metrics = remembered(request, site_money.bcf_metrics, folder)
     try:
-        paid = bcf.payment(folder, site_money.what_if_sets(query, metrics))[0]
+        paid = remembered(request, bcf.payment, folder, site_money.what_if_sets(query, metrics))[0]
     except ValidationError as exc:
         raise BadWhatIf(exc) from None
     return chosen, plans, metrics, paid
@@ -103,9 +115,9 @@ def risk_table(request: Request, query: dict[str, str]) -> dict[str, Any]:
 
 
 def investments(request: Request, plan: str | None) -> tuple[str, list[str], dict[str, Any]]:
-    plans = site_money.investment_plans(plans_root(request))
+    plans = remembered(request, site_money.investment_plans, plans_root(request))
     chosen = site_money.chosen(plans, plan, "investment proposals")
-    return chosen, plans, finance.investments(plans_root(request) / chosen)
+    return chosen, plans, remembered(request, finance.investments, plans_root(request) / chosen)
 
 
 def bcf_tables(paid: dict[str, Any]) -> dict[str, pd.DataFrame]:
@@ -128,16 +140,16 @@ def position_page(request: Request, plan: str | None = None) -> Response:
 
 def _printed_tables(request: Request, plan: str) -> list[dict[str, Any]]:
     """The plan's finance tables as printed, each cell with what it recomputes to."""
-    return finance.tables(plans_root(request) / plan)["tables"]
+    return remembered(request, finance.tables, plans_root(request) / plan)["tables"]
 
 
 @router.get("/bcf", include_in_schema=False)
 @allow(PLANNERS)
 def bcf_page(request: Request, plan: str | None = None) -> Response:
     query = dict(request.query_params)
-    plans = site_money.bcf_plans(plans_root(request))
+    plans = remembered(request, site_money.bcf_plans, plans_root(request))
     chosen = site_money.chosen(plans, plan, "Better Care Fund plan")
-    shown = bcf.show(plans_root(request) / chosen)[0]
+    shown = remembered(request, bcf.show, plans_root(request) / chosen)[0]
     context: dict[str, Any] = {"plan": chosen, "plans": plans, "shown": shown, "query": query,
                                "years": sorted({c["year"] for c in shown["pool"]})}  # fmt: skip
     try:
