@@ -228,3 +228,28 @@ def test_an_answer_is_remembered_until_a_plan_file_changes(tmp_path: Path) -> No
     assert site_money.remembered(root, ("job",), job) == 1  # remembered
     (plan / "risks.yaml").write_text("second, longer\n")
     assert site_money.remembered(root, ("job",), job) == 2  # the plan changed
+
+
+def test_a_formula_in_a_plan_never_comes_back_raw_in_a_money_download(
+    site_outputs: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    """A register's category written as a spreadsheet formula downloads as text."""
+    import shutil
+
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    register = plans / "ccg-2014" / "risks" / "bcf-risks.yaml"
+    formula = '=HYPERLINK("http://example.invalid","x")'
+    text = register.read_text(encoding="utf-8")
+    register.write_text(text.replace("category: Finance", f"category: '{formula}'", 1), "utf-8")
+    site = make_site(site_outputs, sqlite_url, plans=plans, files=tmp_path / "files")
+    with signed_in(site, "ana") as client:
+        csv = client.get("/money/download/risks.csv?category=hyperlink")
+        assert csv.status_code == 200
+        assert f"'{formula}".replace('"', '""') in csv.content.decode("utf-8-sig")
+        sheet = openpyxl.load_workbook(
+            io.BytesIO(client.get("/money/download/risks.xlsx?category=hyperlink").content)
+        ).active
+        cells = [c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+        assert cells and all(c.data_type == "s" for c in cells)
+    site.state.engine.dispose()
