@@ -1,7 +1,8 @@
 """A hypothesis strategy for small random warehouses that lean on the pipelines' edges.
 
-Tens of people in a few areas, with deaths, admissions, attendances, care episodes and
-conditions. Dates fall often on the days where a rule turns (the midpoints 30 June and
+Tens of people in a few areas, with deaths (and where they happened), admissions (some
+still open), attendances, outpatient, GP, community and mental health contacts, care
+episodes and conditions. Dates fall often on the days where a rule turns (the midpoints 30 June and
 30 September and the day after, the ends of calendar and financial years), births on
 the months that make people 0, 1, 64, 65, 74 or 75 at those dates, and codes include
 ones on no list, written in lower case, or missing. Some people live in an LSOA or are
@@ -38,10 +39,20 @@ EDGE_BIRTHS = [
 ]
 CAUSES = [
     "I21.9", "I64", "J44.0", "J18.1", "C34.1", "C50.9", "E10.9", "P07.3", "Q21.0",
-    "K40.9", "R99", "i21.9", "j45", "X99.9", "", None,
+    "K40.9", "R99", "i21.9", "j45", "X99.9", "", None, "K70.3", "I63.9", "W10.0",
 ]  # fmt: skip
-DIAGNOSES = ["J44.1", "N39.0", "I50.0", "S72.0", "K40.9", "E11.9", "j44.1", "Z99", None]
-CONDITIONS = ["dementia", "copd", "diabetes", "hypertension"]
+DIAGNOSES = [
+    "J44.1", "N39.0", "I50.0", "S72.0", "K40.9", "E11.9", "j44.1", "Z99", None, "J45.0",
+    "J18.9", "S06.0", "W19", "X60",
+]  # fmt: skip
+CONDITIONS = ["dementia", "copd", "diabetes", "hypertension", "epilepsy", "osteoporosis"]
+PLACES_OF_DEATH = ["hospital", "home", "care_home", "hospice", "other"]
+CONTACTS = {  # table: (date column, kind column, kinds)
+    "op_appointment": ("appt_date", "first_or_followup", ["first", "followup"]),
+    "gp_contact": ("contact_date", "mode", ["face_to_face", "telephone"]),
+    "community_contact": ("contact_date", "service", ["district_nursing", "podiatry"]),
+    "mh_contact": ("contact_date", "service", ["iapt", "crisis"]),
+}
 SERVICES = ["reablement", "home_care", "residential", "nursing"]
 SPELL_COLUMNS = [
     "person_key", "admit_date", "discharge_date", "admission_method", "primary_diagnosis",
@@ -81,26 +92,41 @@ def warehouses(draw: st.DrawFn, max_people: int = 40) -> dict[str, pd.DataFrame]
     )
     anyone = st.one_of(st.sampled_from(keys), st.just("stranger"))
     # most deaths are registered on the day the person record gives; a few are not
+    where = st.sampled_from(PLACES_OF_DEATH)
     deaths = [
-        (k, d, draw(st.sampled_from(CAUSES)))
+        (k, d, draw(st.sampled_from(CAUSES)), draw(where))
         for k, d in zip(keys, died, strict=True)
         if d is not None and draw(st.integers(0, 9)) > 0
     ]
     deaths += [
-        (draw(anyone), draw(dates), draw(st.sampled_from(CAUSES)))
+        (draw(anyone), draw(dates), draw(st.sampled_from(CAUSES)), draw(where))
         for _ in range(draw(st.integers(0, 2)))
     ]
     spells = []
     for _ in range(draw(st.integers(0, 2 * n))):
         admitted = draw(dates)
+        stay = draw(st.one_of(st.integers(0, 40), st.none()))  # None: still in hospital
+        left = admitted + dt.timedelta(days=stay) if stay is not None else None
         spells.append((
-            draw(anyone), admitted, admitted + dt.timedelta(days=draw(st.integers(0, 40))),
+            draw(anyone), admitted, left,
             draw(st.sampled_from(["emergency", "elective"])), draw(st.sampled_from(DIAGNOSES)),
-            "RQ6", "home",
+            "RQ6", "home" if left is not None else None,
         ))  # fmt: skip
+    disposals = st.sampled_from(["discharged", "admitted"])
     attendances = [
-        (draw(anyone), draw(dates), "RQ6", "discharged") for _ in range(draw(st.integers(0, 2 * n)))
+        (draw(anyone), draw(dates), "RQ6", draw(disposals))
+        for _ in range(draw(st.integers(0, 2 * n)))
     ]
+    contacts = {
+        table: _frame(
+            [
+                (draw(anyone), draw(dates), draw(st.sampled_from(kinds)))
+                for _ in range(draw(st.integers(0, n)))
+            ],
+            ["person_key", date, kind],
+        )
+        for table, (date, kind, kinds) in CONTACTS.items()
+    }
     care = []
     for _ in range(draw(st.integers(0, n))):
         start = draw(dates)
@@ -117,11 +143,14 @@ def warehouses(draw: st.DrawFn, max_people: int = 40) -> dict[str, pd.DataFrame]
         ),
         "geo_practice": pd.DataFrame({"practice_code": PRACTICES, "pcn": ["C1", "C1", "C2"]}),
         "person": person,
-        "death": _frame(deaths, ["person_key", "date_of_death", "underlying_cause"]),
+        "death": _frame(
+            deaths, ["person_key", "date_of_death", "underlying_cause", "place_of_death"]
+        ),
         "apc_spell": _frame(spells, SPELL_COLUMNS),
         "ae_attendance": _frame(
             attendances, ["person_key", "arrival_date", "provider_code", "disposal"]
         ),
         "social_care": _frame(care, ["person_key", "start_date", "end_date", "service"]),
         "condition": _frame(conditions, ["person_key", "condition", "recorded_date"]),
+        **contacts,
     }

@@ -71,6 +71,24 @@ def lives(
     }
 
 
+Spell = tuple[str, str, str | None, str, str]
+"""(key, admitted, discharged or None while in hospital, method, primary diagnosis)."""
+
+
+def spells(rows: Iterable[Spell]) -> pd.DataFrame:
+    """The apc_spell rows of ``rows`` (provider RQ6; home on discharge)."""
+    return pd.DataFrame(
+        [
+            (key, day(admitted), day(left), method, code, "RQ6", "home" if left else None)
+            for key, admitted, left, method, code in rows
+        ],
+        columns=[
+            "person_key", "admit_date", "discharge_date", "admission_method",
+            "primary_diagnosis", "provider_code", "discharge_destination",
+        ],
+    )  # fmt: skip
+
+
 def write_tables(path: Path, tables: Mapping[str, pd.DataFrame]) -> Path:
     """A DuckDB warehouse with every loadable table of the schema, holding ``tables``' rows.
 

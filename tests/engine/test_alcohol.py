@@ -14,9 +14,12 @@ import pytest
 from placehealth import stats
 from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.codelists import code_list
+from placehealth.catalogue.records import records
 from placehealth.engine.backends import Backend
-from placehealth.engine.indicators import Context, admissions
+from placehealth.engine.indicators import Context, compute_all
 from tests.engine.tiny import day_cases, place_row
+
+ALCOHOL = records().computed["alcohol-specific-admissions"].numerator.code_list  # type: ignore[union-attr]
 
 D = dt.date
 E, P = "emergency", "elective"
@@ -60,8 +63,7 @@ APC_SPELL = day_cases(
 @pytest.fixture(scope="module")
 def values(own_engine: Backend) -> pd.DataFrame:
     ctx = Context(own_engine, years=[2016], pooled=[(2016, 2016)], place="Tinytown")
-    (frame,) = admissions.alcohol_specific_admissions(ctx)
-    return frame
+    return compute_all(ctx, only=["alcohol-specific admissions"])
 
 
 def test_alcohol_specific_admissions_standardised_over_all_ages(values: pd.DataFrame) -> None:
@@ -87,9 +89,9 @@ def test_by_area(values: pd.DataFrame) -> None:
 def test_the_catalogue_states_the_definition_the_engine_computes() -> None:
     entry = load_catalogue()["alcohol-specific-admissions"]
     definition = " ".join((entry.definition or "").split())
-    for words in ("wholly caused by alcohol", admissions.ALCOHOL, "elective and emergency",
+    for words in ("wholly caused by alcohol", ALCOHOL, "elective and emergency",
                   "ESP2013, all ages"):  # fmt: skip
         assert words in definition, words
-    alcohol = code_list(admissions.ALCOHOL)
+    alcohol = code_list(ALCOHOL)
     codes = ("F10.0", "K70.3", "X65", "T51.0", "K85.2", "F11.0", "K74.6", "T51.2", "K85.1")
     assert [alcohol.matches(c) for c in codes] == [True] * 5 + [False] * 4

@@ -15,9 +15,13 @@ import pytest
 from placehealth import stats
 from placehealth.catalogue import load_catalogue
 from placehealth.catalogue.codelists import code_list
+from placehealth.catalogue.records import records
 from placehealth.engine.backends import Backend
-from placehealth.engine.indicators import Context, admissions
+from placehealth.engine.indicators import Context, compute_all
 from tests.engine.tiny import day_cases, place_row
+
+FALLS = records().computed["falls-injuries-65"].numerator.code_list  # type: ignore[union-attr]
+HIP = records().computed["hip-fractures-65"].numerator.code_list  # type: ignore[union-attr]
 
 D = dt.date
 E, P = "emergency", "elective"
@@ -68,7 +72,7 @@ APC_SPELL = day_cases(
 @pytest.fixture(scope="module")
 def values(own_engine: Backend) -> pd.DataFrame:
     ctx = Context(own_engine, years=[2016], pooled=[(2016, 2016)], place="Tinytown")
-    return pd.concat(admissions.falls_admissions(ctx), ignore_index=True)
+    return compute_all(ctx, only=["falls and hip fractures 65+"])
 
 
 def test_falls_of_over_65s_standardised_over_the_65_plus_bands(values: pd.DataFrame) -> None:
@@ -97,13 +101,13 @@ def test_hip_fractures_of_over_65s(values: pd.DataFrame) -> None:
     # g1 (S72.1), g2 (S72.0), g4 (S72.2): too few for a rate
     assert (row["numerator"], row["denominator"]) == (3, 3)
     assert row["value_note"] == "too few events for a rate: fewer than 10"
-    hips = code_list(admissions.HIP)
+    hips = code_list(HIP)
     codes = ("S72.0", "S72.10", "S72.2", "S72.3", "S32.0", "M80.0")
     assert [hips.matches(c) for c in codes] == [True] * 3 + [False] * 3
     entry = load_catalogue()["hip-fractures-65"]
     assert ("phof", "4.14i") in {(c.framework, c.code) for c in entry.codes}
     definition = " ".join((entry.definition or "").split())
-    for words in ("aged 65 and over", "65-69 to 90+", admissions.HIP, "S72.0–S72.2"):
+    for words in ("aged 65 and over", "65-69 to 90+", HIP, "S72.0–S72.2"):
         assert words in definition, words
 
 
@@ -111,11 +115,11 @@ def test_the_catalogue_states_the_definition_the_engine_computes() -> None:
     entry = load_catalogue()["falls-injuries-65"]
     assert ("phof", "2.24i") in {(c.framework, c.code) for c in entry.codes}
     definition = " ".join((entry.definition or "").split())
-    for words in ("aged 65 and over", "65-69 to 90+", admissions.FALLS, "W00–W19"):
+    for words in ("aged 65 and over", "65-69 to 90+", FALLS, "W00–W19"):
         assert words in definition, words
-    assert admissions.OLDER == 65
-    assert list(admissions.OVER_65.index) == ["65-69", "70-74", "75-79", "80-84", "85-89", "90+"]
-    falls = code_list(admissions.FALLS)
+    definition = records().computed["falls-injuries-65"]
+    assert (definition.min_age, definition.max_age, definition.standard) == (65, None, "esp2013")
+    falls = code_list(FALLS)
     assert [falls.matches(c) for c in ("W00", "W19.9", "W20", "S72.0", "X59")] == [
         True, True, False, False, False,
     ]  # fmt: skip

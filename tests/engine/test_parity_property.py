@@ -6,6 +6,7 @@ must match row for row: counts exactly, values and limits to 1e-9 relative, meth
 and notes word for word.
 
 Spark runs each of a pipeline's many small queries as a job, so the examples are few
+(15; ``PLACEHEALTH_PARITY_EXAMPLES`` sets another number for a quick run)
 and the one session is kept for the module, with adaptive execution and whole-stage
 code generation off while it runs: on tables of tens of rows they cost more than the
 query (about half of the run time) and change no result.
@@ -14,6 +15,7 @@ query (about half of the run time) and change no result.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,7 +70,7 @@ _numbers = itertools.count()
 
 
 @settings(
-    max_examples=15,
+    max_examples=int(os.environ.get("PLACEHEALTH_PARITY_EXAMPLES", "15")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

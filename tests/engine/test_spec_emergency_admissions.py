@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from placehealth.engine.backends import Backend
-from tests.engine.spec import PLACE, Life, compute, day, lives, pick
+from tests.engine.spec import PLACE, Life, compute, lives, pick, spells
 
 LIVES: list[Life] = [
     # n, key, sex, born, died, cause, LSOA: all women of 65 or 66 through 2015/16
@@ -53,17 +53,8 @@ PEOPLE, WEIGHT_65_69 = 49, 5_500
 def values(
     tmp_path_factory: pytest.TempPathFactory, connect: Callable[[Path], Backend]
 ) -> pd.DataFrame:
-    spells = pd.DataFrame(
-        [
-            (key, day(when), day(when), method, code, "RQ6", "home")
-            for key, when, method, code in SPELLS
-        ],
-        columns=[
-            "person_key", "admit_date", "discharge_date", "admission_method",
-            "primary_diagnosis", "provider_code", "discharge_destination",
-        ],
-    )  # fmt: skip
-    tables = {**lives(LIVES), "apc_spell": spells}
+    rows = [(key, when, when, method, code) for key, when, method, code in SPELLS]
+    tables = {**lives(LIVES), "apc_spell": spells(rows)}
     return compute(tmp_path_factory.mktemp("admissions"), connect, tables, "emergency admissions")
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from placehealth.data import schema
+
 D = dt.date
 
 PERSON = pd.DataFrame(
@@ -103,6 +105,10 @@ def write_warehouse(path: Path, **extra: pd.DataFrame) -> Path:
         con.register("frame", frame)
         con.execute(f"create table {name} as select * from frame")
         con.unregister("frame")
+    for table in schema.RECORDS:  # the extracts this population has none of: empty tables
+        if table.name not in tables:
+            columns = ", ".join(f"{c.name} {c.sql_type}" for c in table.columns)
+            con.execute(f"create table {table.name} ({columns})")
     con.close()
     return path
 

@@ -14,6 +14,7 @@ from tests.test_cli import run_cli
 OUTPUT_OPTIONS = {"--output", "--report", "--out"}
 # commands whose output option writes a CSV (by its suffix, or a folder of CSVs)
 WRITES_CSV = {
+    "activity actual", "activity population", "activity project",
     "demo", "indicators benchmark", "indicators compute", "indicators inequalities", "ingest",
     "phm allocate", "phm cohort", "phm concentration",
     "phm segments", "plan status", "report exceptions", "report sample-actuals", "spc",

@@ -19,13 +19,16 @@ from sqlalchemy.orm import Session
 
 from placehealth.phm.access import ADMIN, ANALYST, CALDICOTT_GUARDIAN, NEIGHBOURHOOD_TEAM
 from placehealth.web.accounts import add_account
-from placehealth.web.app import create_app
+from placehealth.web.app import cookie_name, create_app
 from placehealth.web.db import Base, make_engine, migrate
 from placehealth.web.settings import SiteSettings
 from tests.conftest import missing_outside_ci
 from tests.web.outputs import build_outputs
 
 ENV_TEST_DATABASE = "PLACEHEALTH_TEST_DATABASE_URL"
+ENV_SCREENSHOTS = "PLACEHEALTH_SCREENSHOTS"
+IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+PNG = b"\x89PNG\r\n\x1a\n"
 PASSWORD = "a long enough password"
 ACCOUNTS = {
     "ana": [ANALYST],
@@ -107,7 +110,7 @@ def postgres_ready() -> str:
     return url
 
 
-STATE = ("sessions", "login_attempts", "audit", "uploads", "accepted_findings")
+STATE = ("sessions", "login_attempts", "audit", "uploads", "accepted_findings", "api_tokens")
 
 
 def fresh_database(kind: str, folder: Path, request: pytest.FixtureRequest) -> str:
@@ -178,3 +181,26 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> Any:
         "/login",
         data={"name": name, "password": password, "csrf_token": csrf_of(page.text), "next": "/"},
     )
+
+
+def cookie_of(client: TestClient, site: FastAPI) -> dict[str, str]:
+    """The site's session cookie that ``client`` holds, to send from another client."""
+    name = cookie_name(site.state.settings)
+    return {name: client.cookies[name]}
+
+
+def screenshots_wanted() -> bool:
+    """``PLACEHEALTH_SCREENSHOTS=1``: the browser tests refresh docs/images."""
+    return os.environ.get(ENV_SCREENSHOTS) == "1"
+
+
+def screenshot(page: Any, view: str, *, full_page: bool = True) -> bytes:
+    """A screenshot of the page, always taken (and checked to be a PNG); written to
+    ``docs/images/web-{view}.png`` only when ``PLACEHEALTH_SCREENSHOTS=1``, so an ordinary
+    test run leaves the documentation's images alone."""
+    image: bytes = page.screenshot(full_page=full_page)
+    assert image.startswith(PNG), f"{view}: the screenshot is not a PNG"
+    if screenshots_wanted():
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        (IMAGES / f"web-{view}.png").write_bytes(image)
+    return image

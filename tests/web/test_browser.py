@@ -1,6 +1,6 @@
 """The site in a real browser: `placehealth serve` started as a person would, driven by
 Playwright with Debian's chromium; axe-core checks each view; the views' screenshots are
-saved to docs/images/ for the documentation."""
+taken, and saved to docs/images/ for the documentation with PLACEHEALTH_SCREENSHOTS=1."""
 
 from __future__ import annotations
 
@@ -20,10 +20,9 @@ import pytest
 
 from placehealth.web.settings import ENV_SITE_FILES
 from tests.conftest import missing_outside_ci
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, screenshot
 
 CHROMIUM = Path("/usr/bin/chromium")
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 BLOCKING = {"serious", "critical"}
 
 
@@ -122,8 +121,7 @@ def accessible(page: Any, view: str) -> None:
     assert not blocking, f"{view}: " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target']}" for v in blocking
     )
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMAGES / f"web-{view}.png"), full_page=view != "plans")
+    screenshot(page, view, full_page=view != "plans")
 
 
 def test_sign_in_browse_and_download_in_a_browser(

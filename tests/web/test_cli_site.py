@@ -65,7 +65,7 @@ def test_site_migrate_brings_an_empty_database_to_the_newest_schema_once(
     engine = make_engine(url)
     tables = set(sa.inspect(engine).get_table_names())
     assert {"accounts", "sessions", "login_attempts", "audit", "uploads",
-            "accepted_findings", "site_key", "alembic_version"} <= tables  # fmt: skip
+            "accepted_findings", "site_key", "api_tokens", "alembic_version"} <= tables  # fmt: skip
     with engine.connect() as connection:
         version = connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
         assert version == newest_revision()

@@ -2,7 +2,7 @@
 Playwright with Debian's chromium. The views load and pass axe-core; a team of another
 neighbourhood is refused the case list and the refusal is in the audit log; the
 neighbourhood's own team downloads it and the download is audited. The views'
-screenshots are saved to docs/images/web-phm-*.png."""
+screenshots are saved to docs/images/web-phm-*.png with PLACEHEALTH_SCREENSHOTS=1."""
 
 from __future__ import annotations
 

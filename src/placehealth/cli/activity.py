@@ -171,7 +171,7 @@ def project(
     --steps steps.yaml --runs 1000 --seed 7 -o projection.csv --chart fan.svg
     --waterfall waterfall.svg
 
-    Example: placehealth activity project -w liverpool.duckdb --projection pop.csv
+    Example: placehealth activity project -w warehouse.duckdb --projection pop.csv
     --plan plans/ccg-2014 --table plan -o beside-plan.xlsx
     """
     from placehealth.services import activity
@@ -230,6 +230,55 @@ def population(
     console.print(f"{len(frame):,} rows, {span}: {people}", highlight=False)
     for path in written:
         console.print(f"→ {path}", highlight=False)
+
+
+@activity_app.command("actual")
+def actual(
+    warehouse: Path = typer.Option(..., "--warehouse", "-w", help="The DuckDB warehouse file."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
+    plan: Path = typer.Option(
+        None, "--plan", "-p", help="The plan folder (default: the place's, under plans/)."
+    ),
+    place: str = typer.Option(None, "--place", help="The place (id or place file)."),
+    output: Path = typer.Option(None, "--output", "-o", help="CSV, Parquet or Excel file."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    plain_utf8: bool = PLAIN_UTF8,
+) -> None:
+    """Set the provider activity plan, phased in equal twelfths, against the activity the
+    warehouse records, by provider, point of delivery and month: plan, actual, difference,
+    % difference (small counts hidden), and an SPC chart of each monthly series. The
+    place file's providers map the records' provider codes to the plan's (docs/activity.md).
+
+    Example: placehealth activity actual -w out/warehouse.duckdb -o plan-v-actual.xlsx
+
+    Example: placehealth activity actual -w out/warehouse.duckdb --engine spark --json
+    """
+    from placehealth.services import activity
+
+    run = activity.plan_against_actual(
+        warehouse, engine=engine, plan=plan, plans=default_plans_path(), place=place,
+        output=output, bom=not plain_utf8,
+    )  # fmt: skip
+    if as_json:
+        print_json({"variance": run.variance.to_dict("records"), "spc": run.spc.to_dict("records")})
+        return
+    totals = run.variance[run.variance["month"] == "all"]
+    icons = run.spc.set_index(["provider", "pod"])["variation"]
+    table = Table(title="Plan against actual, all months", title_justify="left")
+    for column in ("provider", "pod", "plan", "actual", "difference", "SPC"):
+        table.add_column(column, justify="right" if column in ("plan", "actual") else "left")
+    for r in totals.to_dict("records"):
+        cells = [_count(r["plan"]), _count(r["actual"]), _count(r["difference"], "{:+,.0f}")]
+        table.add_row(r["provider"], r["pod"], *cells,
+                      str(icons.get((r["provider"], r["pod"]), "")))  # fmt: skip
+    console.print(table)
+    for path in run.written:
+        console.print(f"→ {path}", highlight=False)
+
+
+def _count(value: Any, form: str = "{:,.0f}") -> str:
+    """A number, or a dash where none is published (no plan, or a hidden small count)."""
+    return "–" if value is None or value != value else form.format(value)
 
 
 def register(app: typer.Typer) -> None:

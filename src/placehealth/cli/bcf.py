@@ -135,7 +135,7 @@ def export(
     """Write the plan to a workbook laid out like the national template (one sheet per
     part; printed numbers kept as printed). `bcf import` reads it back unchanged.
 
-    Example: placehealth bcf export plans/ccg-2014 -o liverpool-bcf.xlsx
+    Example: placehealth bcf export plans/ccg-2014 -o bcf-plan.xlsx
     """
     from placehealth.services import bcf
 
@@ -150,7 +150,7 @@ def import_(
 ) -> None:
     """Read a BCF workbook back to a plan, validated; a bad cell names its sheet and row.
 
-    Example: placehealth bcf import liverpool-bcf.xlsx -o plans/ccg-2014/bcf/plan.yaml
+    Example: placehealth bcf import bcf-plan.xlsx -o plans/ccg-2014/bcf/plan.yaml
     """
     from placehealth.services import bcf
 

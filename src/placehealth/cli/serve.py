@@ -28,6 +28,11 @@ user_app = typer.Typer(
     no_args_is_help=True,
 )
 site_app.add_typer(user_app, name="user")
+token_app = typer.Typer(
+    help="API tokens for scripts (/api only).\n\nExample: placehealth site token add alice",
+    no_args_is_help=True,
+)
+site_app.add_typer(token_app, name="token")
 
 
 def serve(
@@ -48,10 +53,13 @@ def serve(
 
     from placehealth.services.site_admin import migrate_database
     from placehealth.web.app import create_app
-    from placehealth.web.settings import SiteSettings, outputs_folder
+    from placehealth.web.settings import SiteSettings, oidc_settings, outputs_folder
     from placehealth.web.settings import database_url as resolve_url
 
-    settings = SiteSettings(outputs=outputs_folder(outputs), database_url=resolve_url(database_url))
+    settings = SiteSettings(
+        outputs=outputs_folder(outputs), database_url=resolve_url(database_url),
+        oidc=oidc_settings(),
+    )  # fmt: skip
     app = create_app(settings)  # refuses missing outputs before anything else
     migrate_database(settings.database_url)
     console.print(f"placehealth site: http://{host}:{port}/ (Ctrl+C to stop)", highlight=False)
@@ -110,6 +118,39 @@ def add_user(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     add(resolve_url(database_url), name, role, password, neighbourhood)
     console.print(f"user '{name}' added ({', '.join(role)})", highlight=False)
+
+
+@token_app.command("add")
+def add_token(
+    name: str = typer.Argument(..., help="The user the token acts as (with their roles)."),
+    database_url: str = typer.Option(None, "--database-url", help=DATABASE_HELP),
+) -> None:
+    """Make an API token for a user's scripts; it is shown once, keep it as a secret.
+
+    Example: placehealth site token add alice
+    """
+    from placehealth.services.site_admin import add_token as add
+    from placehealth.web.settings import database_url as resolve_url
+
+    token_id, token = add(resolve_url(database_url), name)
+    console.print(f"API token {token_id} for '{name}' (shown once):", highlight=False)
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+@token_app.command("revoke")
+def revoke_token(
+    token_id: int = typer.Argument(..., help="The token's id, as add printed it."),
+    database_url: str = typer.Option(None, "--database-url", help=DATABASE_HELP),
+) -> None:
+    """Revoke an API token: the next request that sends it is refused.
+
+    Example: placehealth site token revoke 3
+    """
+    from placehealth.services.site_admin import revoke_token as revoke
+    from placehealth.web.settings import database_url as resolve_url
+
+    name = revoke(resolve_url(database_url), token_id)
+    console.print(f"API token {token_id} of '{name}' revoked", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

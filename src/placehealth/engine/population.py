@@ -92,8 +92,10 @@ def count_events(
     people: nw.LazyFrame[Any] | None = None,
     max_age: int | None = None,
     min_age: int | None = None,
+    total: str | None = None,
 ) -> pd.DataFrame:
-    """Events (one row each, with ``person_key`` and ``date``) by the population grain."""
+    """Events (one row each, with ``person_key`` and ``date``) by the population grain;
+    with ``total``, also that column of the events summed (bed-days of spells)."""
     year_expr = financial_year(date) if basis == "financial" else calendar_year(date)
     joined = events.join(people if people is not None else persons(backend), on="person_key")
     joined = joined.with_columns(year=year_expr, age=age_at("birth_month", date)).filter(
@@ -103,9 +105,10 @@ def count_events(
         joined = joined.filter(nw.col("age") < max_age)
     if min_age is not None:
         joined = joined.filter(nw.col("age") >= min_age)
+    sums = [nw.col(total).sum().cast(nw.Int64).alias(total)] if total is not None else []
     grouped = (
         joined.with_columns(age_start=_band(nw.col("age"), banding))
         .group_by(GRAIN)
-        .agg(nw.len().alias(name))
+        .agg(nw.len().alias(name), *sums)
     )
     return backend.collect(grouped)

@@ -12,10 +12,11 @@ practices in each commissioner's area.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from placehealth.activity.pods import Pod
 from placehealth.yamlfile import reject_repeats
 
 AGE_BANDS = 19
@@ -111,6 +112,38 @@ class Defaults(_Strict):
     """The plan set against the warehouse's indicator values (one of ``plans``)."""
 
 
+class Provider(_Strict):
+    """A provider the place commissions activity from, as its activity plans name it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    """The row id of the provider in the activity plans' tables."""
+    name: str
+    code: str = Field(pattern=r"^[A-Z0-9]{3,5}$")
+    """The code its records carry in ``provider_code`` (ODS code)."""
+    shares: dict[Pod, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    """Point of delivery -> weight (the plan's count): how the synthetic generator shares
+    that activity among the providers."""
+
+
+class Providers(_Strict):
+    """The providers of the place's activity plans, and the plan and year of their shares."""
+
+    plan: str
+    year: str
+    providers: list[Provider] = Field(min_length=1)
+    src: Source | None = None
+
+    @model_validator(mode="after")
+    def _unique(self) -> Providers:
+        reject_repeats([p.id for p in self.providers], "provider id")
+        reject_repeats([p.code for p in self.providers], "provider code")
+        return self
+
+    def codes(self) -> dict[str, str]:
+        """provider_code -> the plans' provider id."""
+        return {p.code: p.id for p in self.providers}
+
+
 class PlaceFile(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     name: str = Field(min_length=1)
@@ -126,6 +159,8 @@ class PlaceFile(_Strict):
     from ``PLACEHEALTH_DEPLOYMENT`` or the system path (placehealth.deployment), never
     from a file the caller names."""
     defaults: Defaults = Field(default_factory=Defaults)
+    providers: Providers | None = None
+    """The providers of its activity plans (plan against actual; the synthetic shares)."""
 
     @property
     def practices(self) -> int:

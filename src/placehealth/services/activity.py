@@ -206,3 +206,71 @@ def population(
     frame = projection_from_change(change, where.population.age_bands, where.population.persons)
     written = [write_table(frame.round(1), output, bom=bom)] if output is not None else []
     return frame, written
+
+
+@dataclass
+class ActualRun:
+    """Plan against actual: the variance by provider, pod and month (through disclosure
+    control), the SPC summary of each monthly series, and the file written."""
+
+    variance: pd.DataFrame
+    spc: pd.DataFrame
+    written: list[Path] = field(default_factory=list)
+
+
+def plan_against_actual(
+    warehouse: Path,
+    *,
+    engine: str = "duckdb",
+    plan: Path | None = None,
+    plans: Path | None = None,
+    place: str | None = None,
+    output: Path | None = None,
+    bom: bool = True,
+) -> ActualRun:
+    """Count the warehouse's activity by provider, point of delivery and month (DuckDB or
+    Spark), set the place's activity plan phased by month against it, chart each series,
+    and write the variance table (small counts hidden) to ``output`` if given.
+
+    ``plan`` is the plan folder (default: the one the place's ``providers`` name, in the
+    ``plans`` folder)."""
+    from placehealth.activity.actual import (
+        actual_by_month,
+        monthly_spc,
+        plan_by_month,
+        published,
+        variance,
+    )
+    from placehealth.activity.load import load_activity
+    from placehealth.engine import open_backend
+    from placehealth.engine.activity import PODS, activity_by_month
+    from placehealth.errors import ConfigurationError
+    from placehealth.places import load_place
+    from placehealth.publish import Published, write
+    from placehealth.tables import check_writable
+
+    if output is not None:
+        check_writable(output)
+    chosen = load_place(place)
+    if chosen.providers is None:
+        raise ConfigurationError(
+            f"the place '{chosen.id}' names no providers",
+            hint="add a providers block to its place file (docs/activity.md)",
+        )
+    if plan is None:
+        plan = (plans or Path("plans")) / chosen.providers.plan
+    tables = load_activity(plan).tables()
+    backend = open_backend(engine, warehouse)
+    try:
+        counted = activity_by_month(backend)
+    finally:
+        backend.close()
+    table = variance(
+        plan_by_month(tables, PODS), actual_by_month(counted, chosen.providers.codes())
+    )
+    spc = monthly_spc(table).drop(columns="latest_value")  # a count: the table hides small ones
+    safe = published(table)
+    run = ActualRun(safe, spc)
+    if output is not None:
+        run.written.append(write(Published(safe.round(3)), output, bom=bom))
+    return run

@@ -76,6 +76,7 @@ def run(
     """
     from placehealth.places import load_place
     from placehealth.services import indicators, ingest, synth
+    from placehealth.services.site_charts import draw_charts
 
     where = load_place(place)
     review = review_plans(out, plans, bom=bom)
@@ -103,6 +104,8 @@ def run(
         result.outputs["plan status"] = plan_status(
             plans / name, values, status, persons, bom=bom, warn=warn
         )
+    # the site's charts, drawn once here so its pages only read files
+    result.outputs["the site's charts"] = draw_charts(out, progress=progress)
     result.packs = board_packs(out, plans, where.defaults.plans, bom=bom, progress=progress)
     result.outputs |= population_health(out, result, bom=bom, progress=progress)
     return result

@@ -27,6 +27,7 @@ from placehealth.web.db import make_engine
 from placehealth.web.middleware import BodyLimit, RequestLog, SecurityHeaders
 from placehealth.web.sessions import Visitor, audit, csrf_matches, find_session
 from placehealth.web.settings import SiteSettings
+from placehealth.web.tokens import token_account
 
 HERE = Path(__file__).parent
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -55,10 +56,17 @@ def database(request: Request) -> Iterator[Session]:
 async def authorise(request: Request, db: Session = Depends(database)) -> Visitor:
     """The visitor, admitted to this route by its roles and, for a change, by the CSRF token."""
     settings: SiteSettings = request.app.state.settings
-    visitor = find_session(db, request.cookies.get(cookie_name(settings)), settings)
+    bearer = request.headers.get("authorization") if wants_json(request) else None
+    if bearer is not None:  # a script's API token (placehealth.web.tokens): the API only
+        visitor = Visitor(account=token_account(db, bearer))
+        if visitor.account is None:
+            raise HTTPException(401, "The API token is not valid (revoked, or not this site's).")
+    else:
+        visitor = find_session(db, request.cookies.get(cookie_name(settings)), settings)
     request.state.visitor = visitor
     db.commit()
-    if request.method not in SAFE_METHODS:
+    # a token is never sent by a browser on its own, so it needs no CSRF token beside it
+    if request.method not in SAFE_METHODS and bearer is None:
         token = request.headers.get(CSRF_HEADER)
         if token is None:
             form = await request.form()
@@ -113,6 +121,10 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.include_router(pages_plans.router)
     app.include_router(pages_phm.router)
     app.include_router(api.router)
+    if settings.oidc is not None:
+        from placehealth.web import oidc
+
+        app.include_router(oidc.router)
     app.include_router(api_phm.router)
     app.include_router(pages_money.router)
     app.include_router(pages_activity.router)

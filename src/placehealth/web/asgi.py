@@ -6,6 +6,8 @@
 """
 
 from placehealth.web.app import create_app
-from placehealth.web.settings import SiteSettings, database_url, outputs_folder
+from placehealth.web.settings import SiteSettings, database_url, oidc_settings, outputs_folder
 
-app = create_app(SiteSettings(outputs=outputs_folder(), database_url=database_url()))
+app = create_app(
+    SiteSettings(outputs=outputs_folder(), database_url=database_url(), oidc=oidc_settings())
+)

@@ -1,95 +1,89 @@
-"""The indicator page's charts, drawn by the chart functions (:mod:`placehealth.services.charts`).
+"""The indicator page's charts and the overview's spine chart, as images.
 
-The page lists the charts an indicator has for the chosen kind of area (compare
-areas, trend with SPC, inequality by deprivation decile, map); each is served as
-an image (SVG on the page, PNG or SVG to download), drawn once per version of the
-outputs and kept.
+Each is read from the charts the run drew beside its outputs
+(:mod:`placehealth.services.site_charts`) while they match the indicator values;
+otherwise (outputs written without them, or changed since) the site draws it with
+the same functions, once per version of the outputs, and keeps it.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
-from placehealth.errors import UserError
+from placehealth.services.site_charts import (
+    CHARTS,
+    SPINE_AREAS,
+    chart_areas,
+    chart_spec,
+    drawn_file,
+    read_index,
+    spine_spec,
+)
+from placehealth.services.site_charts import spine_areas as spine_areas
 from placehealth.services.site_outputs import SiteOutputs
 
-# chart id → its heading on the page
-CHARTS = {
-    "compare": "Compare areas",
-    "trend": "Trend over time",
-    "inequality": "Inequality by deprivation decile",
-    "map": "Map",
-}
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
-SPINE_AREAS = "neighbourhood"
+__all__ = ["CHARTS", "FORMATS", "SPINE_AREAS", "chart_image", "indicator_charts", "spine_image"]
 
 
-def spine_areas(outputs: SiteOutputs) -> list[tuple[str, str]]:
-    """The neighbourhoods (code, name) a spine chart of the overview can show."""
-    values = outputs.indicators
-    rows = values[values["area_type"] == SPINE_AREAS][["area_code", "area_name"]]
-    return [
-        (str(c), str(n))
-        for c, n in rows.drop_duplicates("area_code")
-        .sort_values("area_code")
-        .itertuples(index=False)
-    ]
+@functools.lru_cache(maxsize=8)
+def _index(outputs: SiteOutputs, _version: object) -> dict[str, Any] | None:
+    """The drawn charts' index for this version of the outputs, or None."""
+    return read_index(outputs.folder)
+
+
+def _drawn_index(outputs: SiteOutputs) -> dict[str, Any] | None:
+    return _index(outputs, outputs.version)
 
 
 @functools.lru_cache(maxsize=64)
 def _spine(outputs: SiteOutputs, _version: object, area: str, fmt: str) -> bytes | None:
     from placehealth.charts.export import chart_bytes
-    from placehealth.services import charts
 
-    try:
-        spec = charts.overview(outputs.indicators_as_text, area=area, area_type=SPINE_AREAS)
-    except (UserError, KeyError, ValueError, IndexError):
-        return None
-    return chart_bytes(spec, fmt)
+    spec = spine_spec(outputs, area)
+    return None if spec is None else chart_bytes(spec, fmt)
 
 
 def spine_image(outputs: SiteOutputs, area: str, fmt: str) -> bytes | None:
     """The overview's spine chart of every indicator for one neighbourhood against the place."""
     if fmt not in FORMATS or area not in {code for code, _ in spine_areas(outputs)}:
         return None
+    index = _drawn_index(outputs)
+    if index is not None and area in index["spine"]:
+        found = drawn_file(outputs.folder, index["spine"][area], fmt)
+        if found is not None:
+            return found
     return _spine(outputs, outputs.version, area, fmt)
 
 
-def _builders(
-    outputs: SiteOutputs, indicator_id: str, area_type: str
-) -> dict[str, Callable[[], dict[str, Any]]]:
-    from placehealth.services import charts
-
-    values = outputs.indicators_as_text
-    areas = "neighbourhood" if area_type == "place" else area_type
-    return {
-        "compare": lambda: charts.compare(values, indicator_id, area_type=areas),
-        "trend": lambda: charts.trend(values, indicator_id),
-        "inequality": lambda: charts.inequality(values, indicator_id),
-        "map": lambda: charts.area_map(values, indicator_id, area_type=areas, place=outputs.place),
-    }
-
-
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)
 def _spec(
-    outputs: SiteOutputs, _version: object, indicator_id: str, area_type: str, chart: str
+    outputs: SiteOutputs, _version: object, indicator_id: str, chart: str, areas: str
 ) -> dict[str, Any] | None:
-    """The chart's spec, or None where the indicator has no such chart (no deciles, no map)."""
-    try:
-        return _builders(outputs, indicator_id, area_type)[chart]()
-    except (UserError, KeyError, ValueError, IndexError):
+    return chart_spec(outputs, indicator_id, chart, areas)
+
+
+def _drawn_entries(
+    outputs: SiteOutputs, indicator_id: str, area_type: str
+) -> list[dict[str, str]] | None:
+    index = _drawn_index(outputs)
+    if index is None or indicator_id not in index["charts"]:
         return None
+    entries: list[dict[str, str]] = index["charts"][indicator_id].get(area_type, [])
+    return entries
 
 
 def indicator_charts(
     outputs: SiteOutputs, indicator_id: str, area_type: str
 ) -> list[dict[str, Any]]:
     """The charts the indicator has for ``area_type``: id, heading and description each."""
+    entries = _drawn_entries(outputs, indicator_id, area_type)
+    if entries is not None:
+        return [{k: e[k] for k in ("id", "title", "description")} for e in entries]
     found = []
     for chart, title in CHARTS.items():
-        spec = _spec(outputs, outputs.version, indicator_id, area_type, chart)
+        spec = _spec(outputs, outputs.version, indicator_id, chart, chart_areas(chart, area_type))
         if spec is not None:
             found.append(
                 {"id": chart, "title": title, "description": str(spec.get("description", title))}
@@ -97,13 +91,13 @@ def indicator_charts(
     return found
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=512)
 def _drawn(
-    outputs: SiteOutputs, version: object, indicator_id: str, area_type: str, chart: str, fmt: str
+    outputs: SiteOutputs, version: object, indicator_id: str, chart: str, areas: str, fmt: str
 ) -> bytes | None:
     from placehealth.charts.export import chart_bytes
 
-    spec = _spec(outputs, version, indicator_id, area_type, chart)
+    spec = _spec(outputs, version, indicator_id, chart, areas)
     return None if spec is None else chart_bytes(spec, fmt)
 
 
@@ -113,4 +107,13 @@ def chart_image(
     """The chart drawn as ``fmt`` (svg or png), or None where there is no such chart."""
     if chart not in CHARTS or fmt not in FORMATS:
         return None
-    return _drawn(outputs, outputs.version, indicator_id, area_type, chart, fmt)
+    entries = _drawn_entries(outputs, indicator_id, area_type)
+    if entries is not None:
+        entry = next((e for e in entries if e["id"] == chart), None)
+        if entry is None:
+            return None
+        found = drawn_file(outputs.folder, entry["file"], fmt)
+        if found is not None:
+            return found
+    areas = chart_areas(chart, area_type)
+    return _drawn(outputs, outputs.version, indicator_id, chart, areas, fmt)

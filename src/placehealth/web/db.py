@@ -115,6 +115,18 @@ class AcceptedFinding(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ApiToken(Base):
+    """A token an analyst's script sends as ``Authorization: Bearer``; only its SHA-256 is
+    kept. It acts with its account's roles of the moment, and stops when revoked."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class SiteKey(Base):
     """The site's secret for keyed hashes (login addresses), made once by the first migration."""
 
@@ -138,6 +150,8 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _foreign_keys(connection: Any, _record: Any) -> None:
             connection.execute("PRAGMA foreign_keys=ON")
+            # readers never wait for the writer (sign-ins, audit) and the writer not for them
+            connection.execute("PRAGMA journal_mode=WAL")
 
     return engine
 

@@ -21,6 +21,10 @@ from sqlalchemy.orm import Session
 from placehealth.web.db import Account, AuditEntry, LoginAttempt, SiteKey, SiteSession, utcnow
 from placehealth.web.settings import SiteSettings
 
+# how stale a session's last-seen time may get before a request renews it: the idle limit
+# is kept to within a minute, and most requests write nothing to the database
+SEEN_STEP = dt.timedelta(minutes=1)
+
 
 def token_key(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -73,7 +77,8 @@ def find_session(db: Session, token: str | None, settings: SiteSettings) -> Visi
         db.delete(session)
         db.flush()
         return Visitor()
-    session.seen_at = now
+    if now - session.seen_at > SEEN_STEP:  # one write a minute, not one a request
+        session.seen_at = now
     account = db.get(Account, session.account_id) if session.account_id is not None else None
     return Visitor(session, account if account is None or account.active else None)
 

@@ -26,7 +26,8 @@ from placehealth.data.schema import LOADABLE
 from placehealth.data.synth.as_warehouse import engine_context
 from placehealth.data.synth.params import FIRST_YEAR, YEARS
 from placehealth.data.synth.write import TRUTH
-from placehealth.engine.indicators import Context, admissions, mortality, prevalence, social_care
+from placehealth.engine.indicators import Context, mortality, prevalence, social_care
+from placehealth.engine.indicators.defined import defined_indicator
 from placehealth.errors import InputFileError
 from placehealth.stats.life_expectancy import LABELS as LIFE_BANDS
 
@@ -204,13 +205,13 @@ def per_year(con: duckdb.DuckDBPyConnection, table: str, date: str, where: str =
 
 def avoidable_admissions(con: duckdb.DuckDBPyConnection) -> float:
     """Engine ``emergency-admissions-composite`` (a DSR), mean of the five financial years."""
-    composite = admissions.emergency_admissions(_engine(con))[1]
+    composite = defined_indicator(_engine(con), "emergency-admissions-composite")
     return float(_place(composite)["value"].mean())
 
 
 def premature(con: duckdb.DuckDBPyConnection, indicator_id: str) -> float:
     """Engine ``premature-mortality-<cause>``, 2015–17."""
-    frame = mortality.premature_mortality_from(_engine(con), indicator_id)
+    frame = defined_indicator(_engine(con), indicator_id)
     return float(_place(frame)["value"].iloc[0])
 
 
@@ -222,13 +223,13 @@ def infant_deaths(con: duckdb.DuckDBPyConnection) -> float:
 
 def care_home_admissions(con: duckdb.DuckDBPyConnection) -> float:
     """Engine ``care-home-admissions-65``, the five financial years pooled."""
-    (frame,) = social_care.care_home_admissions(_engine(con))
+    frame, _ = social_care.care_home_admissions(_engine(con))
     return _pooled(frame, 100_000)
 
 
 def reablement(con: duckdb.DuckDBPyConnection) -> float:
     """Engine ``reablement-91-days`` (ASCOF 2B(i)), the five financial years pooled."""
-    (frame,) = social_care.reablement(_engine(con))
+    frame, _ = social_care.reablement(_engine(con))
     return _pooled(frame, 100)
 
 

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from placehealth import icd10
 from placehealth.data.nhs_number import TEST_RANGE_CAPACITY, numbers_in_test_range
-from placehealth.data.synth import codes
+from placehealth.data.synth import codes, providers
 from placehealth.data.synth import params as p
 from placehealth.data.synth.geography import Geography, synthetic_geography
 from placehealth.data.synth.hazards import (
@@ -110,6 +110,7 @@ def simulate(
             progress(year.label)
     _end_at_death(people, records)
     care_home_episodes(people, records)
+    providers.assign(place, seed, records)
     return Synthetic(persons, seed, place, geo, people, records, cause)
 
 

@@ -7,35 +7,34 @@ DESIGN §4; :func:`compute_all` runs them all, with progress, on either engine.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
-from placehealth.engine.indicators.admissions import (
-    ae_attendances,
-    alcohol_specific_admissions,
-    emergency_admissions,
-    falls_admissions,
-)
+from placehealth.catalogue.records import DEFINED
 from placehealth.engine.indicators.context import VALUE_COLUMNS, Context
+from placehealth.engine.indicators.defined import defined_indicators
 from placehealth.engine.indicators.life_expectancy import life_expectancy
-from placehealth.engine.indicators.mortality import (
-    infant_mortality,
-    premature_mortality,
-    years_of_life_lost,
-)
+from placehealth.engine.indicators.mortality import infant_mortality, years_of_life_lost
 from placehealth.engine.indicators.prevalence import dementia_diagnosis, ltc_prevalence
 from placehealth.engine.indicators.readmissions import emergency_readmissions
 from placehealth.engine.indicators.social_care import care_home_admissions, reablement
 
 Pipeline = Callable[[Context], list[pd.DataFrame]]
 
+
+def _by_definition(name: str) -> Pipeline:
+    """The pipeline of the catalogue definitions that name it (catalogue/records.yaml)."""
+    return partial(defined_indicators, pipeline=name)
+
+
 PIPELINES: dict[str, Pipeline] = {
-    "emergency admissions": emergency_admissions,
-    "A&E attendances": ae_attendances,
-    "falls and hip fractures 65+": falls_admissions,
-    "alcohol-specific admissions": alcohol_specific_admissions,
+    "emergency admissions": _by_definition("emergency admissions"),
+    "A&E attendances": _by_definition("A&E attendances"),
+    "falls and hip fractures 65+": _by_definition("falls and hip fractures 65+"),
+    "alcohol-specific admissions": _by_definition("alcohol-specific admissions"),
     "readmissions": emergency_readmissions,
-    "premature mortality": premature_mortality,
+    "premature mortality": _by_definition("premature mortality"),
     "years of life lost": years_of_life_lost,
     "infant mortality": infant_mortality,
     "life expectancy": life_expectancy,
@@ -43,6 +42,7 @@ PIPELINES: dict[str, Pipeline] = {
     "reablement": reablement,
     "dementia diagnosis": dementia_diagnosis,
     "long-term conditions": ltc_prevalence,
+    DEFINED: defined_indicators,  # every other definition
 }
 
 

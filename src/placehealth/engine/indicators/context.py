@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -86,6 +87,12 @@ class Context:
         if key not in self._populations:
             people = self.population(basis, banding, min_age)
             self._populations[key] = self.roll_up(people, ["population"], keys)
+        return self._populations[key]
+
+    def remember(self, key: tuple[Any, ...], make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A population frame of another kind (``key``), made once per context."""
+        if key not in self._populations:
+            self._populations[key] = make()
         return self._populations[key]
 
     def with_population(

@@ -1,4 +1,5 @@
-"""Deaths: premature mortality by cause, years of life lost, infant mortality.
+"""Deaths: years of life lost, infant mortality (mortality rates by cause are defined in
+the catalogue and computed by :mod:`placehealth.engine.indicators.defined`).
 
 Calendar years pooled in three-year windows (e.g. 2015-17), as Fingertips does
 for small-number mortality indicators.
@@ -21,16 +22,7 @@ from placehealth.engine.indicators.context import (
     pool,
     with_band_labels,
 )
-from placehealth.engine.indicators.standardise import directly_standardised
 from placehealth.engine.population import count_events
-
-UNDER_75 = stats.ESP2013.iloc[:15]  # 0-4 … 70-74
-CAUSES = {
-    "premature-mortality-all": None,
-    "premature-mortality-cancer": "icd10-cancer",
-    "premature-mortality-circulatory": "icd10-circulatory",
-    "premature-mortality-respiratory": "icd10-respiratory",
-}
 
 
 def deaths(ctx: Context) -> nw.LazyFrame[Any]:
@@ -41,33 +33,6 @@ def _pooled(ctx: Context, events: pd.DataFrame, count: str, banding: str = "five
     keys = ["year", "age_start", "sex"]
     rolled = ctx.with_population(events, count, keys, "calendar", banding)  # type: ignore[arg-type]
     return pool(rolled, ctx.pooled, [count, "population"])
-
-
-def premature_mortality(ctx: Context) -> list[pd.DataFrame]:
-    """Deaths under 75, all causes and by cause, DSR per 100,000 (ESP2013 under-75 bands)."""
-    return [premature_mortality_from(ctx, indicator_id) for indicator_id in CAUSES]
-
-
-def premature_mortality_from(ctx: Context, indicator_id: str) -> pd.DataFrame:
-    """One cause's premature mortality (an id of :data:`CAUSES`)."""
-    list_name = CAUSES[indicator_id]
-    events = deaths(ctx)
-    if list_name is not None:
-        events = events.filter(code_list(list_name).expression("underlying_cause"))
-    counts = count_events(
-        ctx.backend, events, "date_of_death", years=ctx.calendar_years, basis="calendar",
-        name="deaths", max_age=75,
-    )  # fmt: skip
-    frame = with_band_labels(_pooled(ctx, counts, "deaths"))
-    frame = frame[frame["age_band"].isin(UNDER_75.index)]
-    persons = (
-        frame.groupby(["area_type", "area_code", "period", "age_band"], observed=True)[
-            ["deaths", "population"]
-        ]
-        .sum()
-        .reset_index()
-    )
-    return directly_standardised(persons, "deaths", indicator_id, standard=UNDER_75)
 
 
 def years_of_life_lost(ctx: Context) -> list[pd.DataFrame]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import narwhals as nw
 import pandas as pd
 
@@ -15,8 +17,9 @@ from placehealth.engine.population import persons
 DEMENTIA = "dementia"
 
 
-def _recorded(ctx: Context, conditions: list[str] | None) -> pd.DataFrame:
-    """People alive at each mid-year with a condition recorded by then, at population grain."""
+def _having(ctx: Context, conditions: list[str] | None, by: list[str]) -> nw.LazyFrame[Any]:
+    """People alive at each mid-year with a condition recorded by then: one row per
+    person, year and ``by`` (e.g. the condition), with the person's age then."""
     b = ctx.backend
     records = b.table(t.CONDITION).select("person_key", "condition", "recorded_date")
     if conditions is not None:
@@ -30,17 +33,35 @@ def _recorded(ctx: Context, conditions: list[str] | None) -> pd.DataFrame:
             nw.col("death_date").is_null() | (nw.col("death_date") > nw.col("mid")),
         )
     )
-    having = (
+    return (
         people.join(records, on="person_key")
         .filter(nw.col("recorded_date") <= nw.col("mid"))
-        .unique(["person_key", "year"])
+        .unique(["person_key", "year", *by])
+        .with_columns(age=age_at("birth_month", "mid"))
     )
+
+
+def _recorded(ctx: Context, conditions: list[str] | None) -> pd.DataFrame:
+    """People alive at each mid-year with a condition recorded by then, at population grain."""
     grouped = (
-        having.with_columns(age_start=five_year_band(age_at("birth_month", "mid")))
+        _having(ctx, conditions, [])
+        .with_columns(age_start=five_year_band(nw.col("age")))
         .group_by("lsoa", "practice_code", "year", "sex", "age_start")
         .agg(nw.len().alias("recorded"))
     )
-    return b.collect(grouped)
+    return ctx.backend.collect(grouped)
+
+
+def recorded_by_condition(ctx: Context, conditions: list[str]) -> pd.DataFrame:
+    """People with each of ``conditions`` recorded by each mid-year, by condition at the
+    population grain with the exact age in ``age_start`` (one pass for every condition)."""
+    grouped = (
+        _having(ctx, conditions, ["condition"])
+        .with_columns(age_start=nw.col("age"))
+        .group_by("lsoa", "practice_code", "year", "sex", "age_start", "condition")
+        .agg(nw.len().alias("recorded"))
+    )
+    return ctx.backend.collect(grouped)
 
 
 def dementia_diagnosis(ctx: Context) -> list[pd.DataFrame]:
