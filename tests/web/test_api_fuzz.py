@@ -43,7 +43,8 @@ def fuzz_site(
     """One site for the whole file (fuzzing changes no state but sessions and the audit)."""
     database = tmp_path_factory.mktemp("fuzz") / "site.db"
     shutil.copyfile(sqlite_template, database)
-    site = make_site(site_outputs, f"sqlite:///{database}")
+    files = tmp_path_factory.mktemp("fuzz-files")  # what the site writes (the projection)
+    site = make_site(site_outputs, f"sqlite:///{database}", files=files)
     yield site
     site.state.engine.dispose()
 

@@ -175,6 +175,8 @@ def test_the_api_gives_the_same_tables_as_the_services(
         "/api/plans/ambitions", "/api/plans/findings",
         "/api/population-health/segments", "/api/population-health/concentration",
         "/api/population-health/at-risk", "/api/population-health/case-list/{neighbourhood}",
+        "/api/money/position", "/api/money/bcf", "/api/money/risks", "/api/money/investments",
+        "/api/activity/plans", "/api/activity/findings", "/api/activity/demand",
     }  # fmt: skip
     analyst.cookies.clear()
     assert analyst.get("/api/openapi.json").status_code == 401

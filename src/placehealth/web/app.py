@@ -90,7 +90,16 @@ async def authorise(request: Request, db: Session = Depends(database)) -> Visito
 
 def create_app(settings: SiteSettings) -> FastAPI:
     """The site over ``settings``' outputs and database (already migrated)."""
-    from placehealth.web import api, api_phm, pages, pages_phm, pages_plans
+    from placehealth.web import (
+        api,
+        api_money,
+        api_phm,
+        pages,
+        pages_activity,
+        pages_money,
+        pages_phm,
+        pages_plans,
+    )
 
     outputs = open_outputs(settings.outputs)
     engine = make_engine(settings.database_url)
@@ -117,6 +126,9 @@ def create_app(settings: SiteSettings) -> FastAPI:
 
         app.include_router(oidc.router)
     app.include_router(api_phm.router)
+    app.include_router(pages_money.router)
+    app.include_router(pages_activity.router)
+    app.include_router(api_money.router)
     app.mount("/assets", StaticFiles(directory=HERE / "static" / "nhsuk"), name="assets")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(LoginRequired, _login_required)  # type: ignore[arg-type]
