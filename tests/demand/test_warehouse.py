@@ -99,3 +99,55 @@ def test_project_from_the_warehouse_uses_the_baselines_year(tmp_path: Path) -> N
     ne = shown[(shown.measure == "activity") & (shown.pod == "non-elective")]
     # F 65-69: 1 a head × 10 → 20; F 70-74 (p3 among 2 people): 0.5 × 10 = 5 both years
     assert ne.set_index("year")["p50"].to_dict() == pytest.approx({2015: 15, 2016: 25})
+
+
+def test_baseline_by_deprivation_equals_a_count_by_hand(tmp_path: Path) -> None:
+    """The tiny warehouse's people in L1 and L2 (decile 1) are quintile 1, in L3 (decile 10)
+    quintile 5. Added: q (F, 65 in 2015/16) in L3 with an A&E visit, and u (M, 35) in an
+    LSOA without a decile (quintile 0) with a first outpatient attendance. 2015/16 by hand:
+    quintile 1 holds every count of the first test; quintile 5 one A&E visit among one woman
+    aged 65-69 (rate 1); quintile 0 one first attendance among one man aged 35-39."""
+    from placehealth.demand.warehouse import baseline_by_deprivation
+    from placehealth.engine.backends import DuckDBBackend
+    from tests.engine.tiny import AE_ATTENDANCE, PERSON
+
+    extra = pd.DataFrame(
+        [("q", "F", D(1950, 3, 1), None, "L3", "P3"), ("u", "M", D(1980, 1, 1), None, "L9", "P1")],
+        columns=PERSON.columns,
+    )
+    ae = pd.concat(
+        [AE_ATTENDANCE, pd.DataFrame([("q", D(2015, 10, 1), "REM", "discharged")],
+                                     columns=AE_ATTENDANCE.columns)]
+    )  # fmt: skip
+    op = pd.concat(
+        [OP_APPOINTMENT, pd.DataFrame([("u", D(2015, 6, 1), "first", "gp", "RQ6")],
+                                      columns=OP_APPOINTMENT.columns)]
+    )  # fmt: skip
+    path = write_warehouse(tmp_path / "w.duckdb", person=pd.concat([PERSON, extra]),
+                           ae_attendance=ae, op_appointment=op)  # fmt: skip
+    backend = DuckDBBackend(path)
+    frame = baseline_by_deprivation(backend, 2015)
+    summed = baseline_frame(backend, 2015)
+    backend.close()
+    assert sorted(frame["imd_quintile"].unique()) == [0, 1, 2, 3, 4, 5]
+    assert len(frame) == 5 * 2 * 19 * 6
+    got = frame[frame.activity > 0].set_index(["pod", "sex", "age_band", "imd_quintile"])
+    assert got["activity"].to_dict() == {
+        ("elective", "M", "35-39", 1): 1, ("non-elective", "F", "65-69", 1): 2,
+        ("non-elective", "F", "70-74", 1): 1, ("ae", "M", "35-39", 1): 2,
+        ("ae", "F", "65-69", 1): 1, ("ae", "F", "65-69", 5): 1,
+        ("op-first", "M", "35-39", 1): 1, ("op-first", "M", "35-39", 0): 1,
+        ("op-follow-up", "M", "35-39", 1): 2,
+    }  # fmt: skip
+    assert got["bed_days"].to_dict()[("non-elective", "F", "65-69", 1)] == 7
+    assert got["rate"].to_dict()[("ae", "F", "65-69", 5)] == 1.0
+    assert got["rate"].to_dict()[("op-follow-up", "M", "35-39", 1)] == 2.0
+    people = frame[(frame.pod == "ae") & (frame.population > 0)]
+    assert people.set_index(["sex", "age_band", "imd_quintile"])["population"].to_dict() == {
+        ("F", "65-69", 1): 1, ("M", "35-39", 1): 1, ("F", "70-74", 1): 1, ("M", "0-4", 1): 1,
+        ("F", "15-19", 5): 1, ("M", "85-89", 5): 1, ("F", "65-69", 5): 1, ("M", "35-39", 0): 1,
+    }  # fmt: skip
+    assert frame["rate"][frame.population == 0].isna().all()
+    # the model's baseline is the quintiles summed
+    ae_f = summed[(summed.pod == "ae") & (summed.sex == "F") & (summed.age_band == "65-69")]
+    assert (ae_f.activity.item(), ae_f.population.item()) == (2, 2)

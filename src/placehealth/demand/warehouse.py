@@ -64,9 +64,8 @@ def _fy(day: dt.date) -> int:
     return day.year - (day.month < 4)
 
 
-def baseline_frame(backend: Backend, year: int | None = None) -> pd.DataFrame:
-    """``pod, age_band, sex, activity, bed_days, population`` for financial year ``year``
-    (default: the last whole year in the records), every band and sex present."""
+def _chosen_year(backend: Backend, year: int | None) -> int:
+    """``year`` if the records touch it (default: the last whole year in the records)."""
     window = data_window(backend)
     touched = list(range(_fy(window.start), _fy(window.end) + 1))
     complete = _fy(window.end + dt.timedelta(days=1)) - 1  # the last year ending in the data
@@ -77,13 +76,38 @@ def baseline_frame(backend: Backend, year: int | None = None) -> pd.DataFrame:
             column="--year",
             hint=f"years in the records: {', '.join(map(str, touched))}",
         )
+    return chosen
+
+
+def lsoa_quintiles(backend: Backend) -> pd.DataFrame:
+    """``lsoa, imd_quintile``: deciles 1-2 are quintile 1 (most deprived) … 9-10 quintile 5;
+    0 where an LSOA has no decile."""
+    deciles = backend.collect(backend.table(t.LSOA).select("lsoa", "imd_decile"))
+    quintile = ((pd.to_numeric(deciles["imd_decile"]) + 1) // 2).fillna(0).astype("int64")
+    return pd.DataFrame({"lsoa": deciles["lsoa"], "imd_quintile": quintile})
+
+
+def baseline_by_deprivation(backend: Backend, year: int | None = None) -> pd.DataFrame:
+    """``pod, age_band, sex, imd_quintile, activity, bed_days, population, rate`` for
+    financial year ``year`` (default: the last whole year in the records), every band,
+    sex and quintile 1-5 present (quintile 0 only where some LSOA has no decile); ``rate``
+    is activity per head (none where nobody lives)."""
+    chosen = _chosen_year(backend, year)
+    quintiles = lsoa_quintiles(backend)
+    who = (  # a person in an LSOA without a decile (or none) is in quintile 0
+        persons(backend)
+        .join(backend.from_pandas(quintiles, "demand_lsoa_quintile"), on="lsoa", how="left")
+        .with_columns(nw.col("imd_quintile").fill_null(0))
+    )
     people = (
-        population(backend, [chosen])
-        .groupby(["sex", "age_start"], as_index=False)["population"]
+        population(backend, [chosen])  # the one definition of who is alive at the midpoint
+        .merge(quintiles, on="lsoa", how="left")
+        .fillna({"imd_quintile": 0})
+        .astype({"imd_quintile": "int64"})
+        .groupby(["sex", "age_start", "imd_quintile"], as_index=False)["population"]
         .sum()
     )
     parts = []
-    who = persons(backend)
     events = _events(backend)
     for pod, rows in events:
         joined = (
@@ -91,24 +115,37 @@ def baseline_frame(backend: Backend, year: int | None = None) -> pd.DataFrame:
             .with_columns(year=financial_year("date"), age=age_at("birth_month", "date"))
             .filter(nw.col("year") == chosen)
             .with_columns(age_start=five_year_band(nw.col("age")))
-            .group_by("sex", "age_start")
+            .group_by("sex", "age_start", "imd_quintile")
             .agg(nw.len().alias("activity"), nw.col("bed_days").sum().alias("bed_days"))
         )
         parts.append(backend.collect(joined).assign(pod=pod))
     counted = pd.concat(parts, ignore_index=True)
+    keys = ["sex", "age_start", "imd_quintile"]
+    fifths = sorted({1, 2, 3, 4, 5} | set(people["imd_quintile"]) | set(counted["imd_quintile"]))
     grid = pd.MultiIndex.from_product(
-        [[p for p, _ in events], SEXES, np.arange(0, 95, 5)],
-        names=["pod", "sex", "age_start"],
+        [[p for p, _ in events], SEXES, np.arange(0, 95, 5), fifths],
+        names=["pod", *keys],
     ).to_frame(index=False)
-    frame = grid.merge(counted, on=["pod", "sex", "age_start"], how="left").merge(
-        people, on=["sex", "age_start"], how="left"
-    )
-    frame[["activity", "bed_days", "population"]] = frame[
-        ["activity", "bed_days", "population"]
-    ].fillna(0)
+    frame = grid.merge(counted, on=["pod", *keys], how="left").merge(people, on=keys, how="left")
+    counts = ["activity", "bed_days", "population"]
+    frame[counts] = frame[counts].fillna(0).astype("float64")
     frame["age_band"] = np.array(BANDS)[frame["age_start"].to_numpy() // 5]
-    out = frame[["pod", "age_band", "sex", "activity", "bed_days", "population"]].copy()
+    frame["rate"] = frame["activity"] / frame["population"].where(frame["population"] > 0)
+    out = frame[["pod", "age_band", "sex", "imd_quintile", *counts, "rate"]].copy()
     out.attrs["year"] = chosen
+    return out
+
+
+def baseline_frame(backend: Backend, year: int | None = None) -> pd.DataFrame:
+    """``pod, age_band, sex, activity, bed_days, population`` for financial year ``year``
+    (default: the last whole year in the records), every band and sex present: the
+    deprivation baseline summed over quintiles (the model projects by age and sex)."""
+    by_quintile = baseline_by_deprivation(backend, year)
+    keys = ["pod", "age_band", "sex"]
+    out = by_quintile.groupby(keys, sort=False, as_index=False)[
+        ["activity", "bed_days", "population"]
+    ].sum()
+    out.attrs["year"] = by_quintile.attrs["year"]
     return out
 
 
