@@ -93,6 +93,7 @@ def board_context(
     title: str | None = None,
     source: str | None = None,
     money: dict[str, Any] | None = None,
+    activity: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     counts = pd.Series([str(f.severity) for f in findings], dtype=object).value_counts()
     shown = sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))[:MAX_FINDINGS]
@@ -104,6 +105,7 @@ def board_context(
         "findings_shown": shown,
         "findings_total": len(findings),
         "money": money,  # the Better Care Fund and risk page (services/money_pack.py)
+        "activity": activity,  # the activity page (services/activity_pack.py)
     }
 
 
@@ -114,10 +116,12 @@ def board_html(
     title: str | None = None,
     source: str | None = None,
     money: dict[str, Any] | None = None,
+    activity: dict[str, Any] | None = None,
 ) -> str:
-    return render_html(
-        "board.html", board_context(data, findings, title=title, source=source, money=money)
+    context = board_context(
+        data, findings, title=title, source=source, money=money, activity=activity
     )
+    return render_html("board.html", context)
 
 
 def write_board(
@@ -128,7 +132,8 @@ def write_board(
     title: str | None = None,
     source: str | None = None,
     money: dict[str, Any] | None = None,
+    activity: dict[str, Any] | None = None,
 ) -> Path:
     """Write the pack as .html or .pdf (by suffix)."""
-    html = board_html(data, findings, title=title, source=source, money=money)
+    html = board_html(data, findings, title=title, source=source, money=money, activity=activity)
     return write_document(html, path, data.images)

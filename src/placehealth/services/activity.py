@@ -79,6 +79,7 @@ class DemandRun:
     runs: int
     seed: int
     written: list[Path] = field(default_factory=list)
+    base: Baseline | None = None  # what the projection rests on (for disclosure control)
 
 
 TABLES = ("projection", "waterfall", "plan")
@@ -145,7 +146,7 @@ def project(
     fan = quantiles(model, runs_done, occupancy=occupancy)
     steps_frame = waterfall(model)
     beside = _beside_plans(fan, plan)
-    run = DemandRun(fan, steps_frame, beside, runs, seed)
+    run = DemandRun(fan, steps_frame, beside, runs, seed, base=base)
     if output is not None:
         from placehealth.publish import write
 

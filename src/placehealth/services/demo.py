@@ -108,10 +108,13 @@ def run(
         )
     # the site's charts, drawn once here so its pages only read files
     result.outputs["the site's charts"] = draw_charts(out, progress=progress)
-    result.packs = board_packs(out, plans, where.defaults.plans, bom=bom, progress=progress)
+    written, page = activity(out, plans, warehouse, place=place, bom=bom)
+    result.packs = board_packs(
+        out, plans, where.defaults.plans, bom=bom, activity=page, progress=progress
+    )
     result.outputs |= population_health(out, result, bom=bom, progress=progress)
     result.outputs |= money(out, plans, bom=bom)
-    result.outputs |= activity(out, plans, warehouse, place=place, bom=bom)
+    result.outputs |= written
     return result
 
 
@@ -196,12 +199,16 @@ def position_frame(record: dict[str, Any]) -> pd.DataFrame:
 
 def activity(
     out: Path, plans: Path, warehouse: Path, *, place: str | None, bom: bool = True
-) -> dict[str, Path]:
-    """The activity plans' findings, and the warehouse's activity projected with the first
-    plan's population changes grown on the place's age bands, beside the provider plans."""
+) -> tuple[dict[str, Path], dict[str, Any] | None]:
+    """The activity plans' findings, the warehouse's activity against the place's provider
+    plans (if it names providers), and its activity projected with the first plan's
+    population changes grown on the place's age bands, beside the provider plans; and the
+    board pack's activity page drawn from them."""
     from placehealth.activity.load import load_activity
+    from placehealth.places import load_place
     from placehealth.plans.show import findings_frame
     from placehealth.services import activity as service
+    from placehealth.services.activity_pack import board_section
     from placehealth.tables import write_table
 
     checked = service.check(plans)
@@ -210,10 +217,16 @@ def activity(
             findings_frame(checked.findings), out / "activity-findings.csv", bom=bom
         )
     }
+    actual = None
+    if load_place(place).providers is not None:
+        actual = service.plan_against_actual(
+            warehouse, plans=plans, place=place, output=out / "activity-actual.csv", bom=bom
+        )
+        written["activity against plan"] = actual.written[0]
     folders = sorted(p for p in plans.iterdir() if p.is_dir())
     grown = next((p for p in folders if load_activity(p).populations), None)
     if grown is None:
-        return written
+        return written, board_section(actual, None)
     population = out / "demand-population.csv"
     service.population(grown, place=place, output=population, bom=bom)
     run = service.project(
@@ -224,7 +237,7 @@ def activity(
     names = ("demand projection", "demand fan chart", "demand waterfall chart")
     written[f"population grown as {grown.name} prints"] = population
     written |= dict(zip(names, run.written, strict=True))
-    return written
+    return written, board_section(actual, run)
 
 
 DEMAND_RUNS = 500  # enough for stable 10th-90th centiles; the command's default is 1,000
@@ -344,9 +357,16 @@ def plan_status(
 
 
 def board_packs(
-    out: Path, plans: Path, names: list[str], *, bom: bool = True, progress: Progress | None = None
+    out: Path,
+    plans: Path,
+    names: list[str],
+    *,
+    bom: bool = True,
+    activity: dict[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """A board pack for each named plan against synthetic monthly actuals.
+    """A board pack for each named plan against synthetic monthly actuals, with the
+    warehouse's activity page (``activity``) if given.
 
     The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
     warehouse's indicator values feed the pack.
@@ -358,7 +378,7 @@ def board_packs(
         folder = plans / name
         actuals = sample_actuals(folder, out / f"sample-actuals-{name}.csv", seed=1, bom=bom)
         source = PackSource(folder, actuals.path, scale=0.8)
-        pack = board(source, out / f"board-pack-{name}.pdf", progress=progress)
+        pack = board(source, out / f"board-pack-{name}.pdf", activity=activity, progress=progress)
         packs.append(pack.path)
     return packs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from placehealth.errors import InputFileError
 from placehealth.services.plans import load_checked
@@ -76,12 +76,14 @@ def board(
     output: Path,
     *,
     title: str | None = None,
+    activity: dict[str, Any] | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
 ) -> Report:
     """The board pack (.html or .pdf) of ``source``'s plans against its actuals.
 
-    Progress reports each chart drawn, then the writing of the pack.
+    ``activity`` is the activity page's context (:mod:`placehealth.services.activity_pack`),
+    drawn from a warehouse. Progress reports each chart drawn, then the writing of the pack.
     """
     from placehealth.catalogue import load_catalogue
     from placehealth.plans.check import check_plans
@@ -96,7 +98,10 @@ def board(
     money, images = board_section(source.plan, image=image)
     data.images.update(images)
     (progress or quiet)(f"writing {output}", 0, None)
-    path = write_board(data, findings, output, title=title, source=source.actuals.name, money=money)
+    path = write_board(
+        data, findings, output, title=title, source=source.actuals.name, money=money,
+        activity=activity,
+    )  # fmt: skip
     return Report(path, data)
 
 

@@ -72,7 +72,7 @@ def series_summary(
     out["variation_type"] = last["point_type"].to_numpy()
     out["variation_icon"] = last["variation_icon"].to_numpy()
     # words for each series (not each point), from the icons' own text alternatives
-    out["variation"] = [variation_text(_icon(k)) for k in last["variation_icon"]]
+    out["variation"] = [variation_text(variation_key(k)) for k in last["variation_icon"]]
     out["assurance_type"] = last["assurance_icon"].to_numpy()
     words = [assurance_text(SPC_ASSURANCE.get(str(k))) for k in last["assurance_icon"]]
     if target is not None:  # a target without assurance: say which reason
@@ -104,6 +104,6 @@ def _series_codes(data: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
 
 
-def _icon(key: object) -> str | None:
+def variation_key(key: object) -> str | None:
     """The variation icon's key; a series too short for limits has none."""
     return key if isinstance(key, str) and key != "insufficient_data" else None
