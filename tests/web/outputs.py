@@ -45,3 +45,15 @@ def build_outputs(out: Path) -> Path:
         result = run_cli(*args)
         assert result.returncode == 0, result.stderr
     return out
+
+
+def with_activity(site_outputs: Path, out: Path) -> Path:
+    """A copy of the run's outputs with the activity files the demo writes beside them
+    (services.demo.activity: activity against plan, the demand projection and its charts)."""
+    import shutil
+
+    from placehealth.services.demo import activity
+
+    shutil.copytree(site_outputs, out)
+    activity(out, default_plans_path(), out / "place.duckdb", place=None)
+    return out

@@ -6,15 +6,33 @@ web-activity-*.png."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from placehealth.cli.options import default_plans_path
 from placehealth.services import bcf, site_money
-from tests.web.test_browser import accessible, address, browser, watched_page
+from placehealth.web.settings import ENV_SITE_FILES
+from tests.web.outputs import with_activity
+from tests.web.test_browser import accessible, add_analyst, browser, serving, watched_page
 from tests.web.test_money_views import target_of
 from tests.web.test_phm_browser import sign_in
 
-__all__ = ["address", "browser"]  # the served site and Debian's chromium, as the site's test
+__all__ = ["browser"]  # Debian's chromium, as the site's test launches it
+
+
+@pytest.fixture(scope="module")
+def address(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`placehealth serve` over the run's outputs with the demo's activity files, on a free
+    loopback port, with one analyst account."""
+    outputs = with_activity(site_outputs, tmp_path_factory.mktemp("money") / "outputs")
+    url = f"sqlite:///{outputs.parent / 'site.db'}"
+    add_analyst(url)
+    files = tmp_path_factory.mktemp("site-files")  # what the site writes, never the project's
+    with serving(outputs, url, {ENV_SITE_FILES: str(files)}) as started:
+        yield started
 
 
 def test_money_and_activity_views_in_a_browser(address: str, browser: Any) -> None:
@@ -66,8 +84,12 @@ def test_money_and_activity_views_in_a_browser(address: str, browser: Any) -> No
     page.wait_for_url(f"{address}/activity")
     assert page.locator("#activity-findings tbody tr").count() >= 1
     accessible(page, "activity-plans")
-    page.click("a.nhsuk-contents-list__link[href='/activity/demand']", timeout=120_000)
-    page.wait_for_url(f"{address}/activity/demand", timeout=120_000)
+    page.click("a.nhsuk-contents-list__link[href='/activity/actual']")
+    page.wait_for_url(f"{address}/activity/actual")
+    assert page.locator("#activity-actual tbody tr").count() >= 5
+    accessible(page, "activity-actual")
+    page.click("a.nhsuk-contents-list__link[href='/activity/demand']")
+    page.wait_for_url(f"{address}/activity/demand")
     page.wait_for_load_state("networkidle")
     widths = page.eval_on_selector_all("figure.chart img", "s => s.map(i => i.naturalWidth)")
     assert len(widths) == 2 and all(w > 0 for w in widths)

@@ -5,6 +5,7 @@ tables download through the product's table writer, and other roles are refused.
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +17,12 @@ from fastapi import FastAPI
 from placehealth.cli.options import default_plans_path
 from placehealth.services import activity, bcf, finance, risks, site_activity, site_money
 from tests.web.conftest import browse, make_site
+from tests.web.outputs import with_activity
 from tests.web.test_phm_views import signed_in
 
 PLANS = default_plans_path()
 PAGES = ["/money", "/money/bcf", "/money/risks", "/money/investments", "/activity",
-         "/activity/demand"]  # fmt: skip
+         "/activity/demand", "/activity/actual"]  # fmt: skip
 API = ["/api/money/position", "/api/money/bcf", "/api/money/risks", "/api/money/investments",
        "/api/activity/plans", "/api/activity/findings", "/api/activity/demand"]  # fmt: skip
 
@@ -29,6 +31,19 @@ API = ["/api/money/position", "/api/money/bcf", "/api/money/risks", "/api/money/
 def site_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site's files folder, kept for the module: the projection is made once."""
     return tmp_path_factory.mktemp("money-files")
+
+
+@pytest.fixture(scope="module")
+def run_outputs(site_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site's outputs with the activity files the demo writes (services.demo.activity)."""
+    return with_activity(site_outputs, tmp_path_factory.mktemp("run") / "outputs")
+
+
+@pytest.fixture
+def run_site(run_outputs: Path, sqlite_url: str, site_files: Path) -> Iterator[FastAPI]:
+    site = make_site(run_outputs, sqlite_url, plans=PLANS, files=site_files)
+    yield site
+    site.state.engine.dispose()
 
 
 @pytest.fixture
@@ -168,38 +183,67 @@ def test_the_activity_page_shows_the_plans_tables_and_every_activity_finding(
         assert len(csv) == len(found)
 
 
-def test_the_demand_page_shows_the_projection_the_command_makes(
-    money_site: FastAPI, site_files: Path
+def test_the_demand_page_shows_the_projection_the_run_wrote(
+    run_site: FastAPI, run_outputs: Path
 ) -> None:
-    with signed_in(money_site, "ana") as client:
+    projection = pd.read_csv(run_outputs / "demand-projection.csv", encoding="utf-8-sig")
+    shown = projection[(projection["measure"] == "activity") & projection["p50"].notna()]
+    assert len(shown) > 5
+    plan = pd.read_csv(run_outputs / "demand-plan.csv", encoding="utf-8-sig")
+    with signed_in(run_site, "ana") as client:
         page = client.get("/activity/demand")
         assert page.status_code == 200
-        made = site_activity.demand(PLANS, site_files)  # the one the page made, read back
-        projection = made.table("projection")
-        shown = projection[projection["measure"] == "activity"]
-        for row in shown.head(5).itertuples():
+        for row in shown.itertuples():
             assert f"{row.p50:,.0f}" in page.text and f"{row.p90:,.0f}" in page.text
+        assert "Beside the provider plans" in page.text
+        for row in plan.dropna(subset=["plan"]).head(5).itertuples():
+            assert f"{row.plan:,.0f}" in page.text
         for chart in ("fan", "waterfall"):
             svg = client.get(f"/activity/demand/{chart}.svg")
             assert svg.headers["content-type"] == "image/svg+xml"
+            assert svg.content == (run_outputs / f"demand-{chart}.svg").read_bytes()
         api = client.get("/api/activity/demand").json()
         assert len(api) == len(projection)
         assert api[0]["p50"] == pytest.approx(projection["p50"].iloc[0])
-        assert len(list((site_files / "demand").iterdir())) == 1  # made once, then read back
+        csv = pd.read_csv(io.BytesIO(client.get("/activity/download/plan.csv").content))
+        assert len(csv) == len(plan)
 
 
-def test_the_demand_projection_is_the_commands_own(tmp_path: Path, site_files: Path) -> None:
-    """The cached projection equals the one `placehealth activity project` makes itself."""
-    made = site_activity.demand(PLANS, site_files)
-    population = tmp_path / "population.csv"
-    activity.population(PLANS / "sefton-bcf-2014", output=population, bom=False)
-    ref = activity.project(
-        projection=population, baseline=PLANS.parent / "examples" / site_activity.BASELINE,
-        year=site_activity.YEAR, steps=PLANS.parent / "examples" / site_activity.STEPS,
-        runs=site_activity.RUNS, seed=site_activity.SEED, plan=PLANS,
-    )  # fmt: skip
-    cached = made.table("projection")
-    assert cached["p50"].tolist() == pytest.approx(ref.projection["p50"].round(3).tolist())
+def test_the_actual_page_shows_activity_against_plan_the_run_wrote(
+    run_site: FastAPI, run_outputs: Path
+) -> None:
+    from placehealth.services import activity as service
+
+    written = pd.read_csv(run_outputs / "activity-actual.csv", encoding="utf-8-sig")
+    direct = service.plan_against_actual(run_outputs / "place.duckdb", plans=PLANS).variance
+    assert len(written) == len(direct)  # the run's file is the service's table
+    totals = written[(written["month"] == "all") & written["actual"].notna()]
+    assert len(totals) > 5
+    with signed_in(run_site, "ana") as client:
+        page = client.get("/activity/actual")
+        assert page.status_code == 200
+        for row in totals.itertuples():
+            assert f"{row.actual:,.0f}" in page.text
+            assert pd.isna(row.plan) or f"{row.plan:,.0f}" in page.text
+        xlsx = client.get("/activity/download/actual.xlsx")
+        assert xlsx.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None and sheet.max_row == len(written) + 1
+
+
+def test_without_the_runs_activity_files_the_pages_say_to_run_the_demo(
+    money_site: FastAPI,
+) -> None:
+    with signed_in(money_site, "ana") as client:
+        for path in ("/activity/demand", "/activity/actual"):
+            page = client.get(path)
+            assert page.status_code == 200
+            assert "run `placehealth demo`" in page.text
+            assert "<table" not in page.text
+        for path in ("/activity/demand/fan.svg", "/activity/download/projection.csv",
+                     "/api/activity/demand"):  # fmt: skip
+            missing = client.get(path)
+            assert missing.status_code == 404, path
 
 
 @pytest.mark.parametrize("name", ["ned"])
@@ -234,7 +278,6 @@ def test_a_formula_in_a_plan_never_comes_back_raw_in_a_money_download(
     site_outputs: Path, sqlite_url: str, tmp_path: Path
 ) -> None:
     """A register's category written as a spreadsheet formula downloads as text."""
-    import shutil
 
     plans = tmp_path / "plans"
     shutil.copytree(PLANS, plans)

@@ -207,6 +207,7 @@ def activity(
     from placehealth.activity.load import load_activity
     from placehealth.places import load_place
     from placehealth.plans.show import findings_frame
+    from placehealth.publish import write
     from placehealth.services import activity as service
     from placehealth.services.activity_pack import board_section
     from placehealth.tables import write_table
@@ -237,6 +238,9 @@ def activity(
     names = ("demand projection", "demand fan chart", "demand waterfall chart")
     written[f"population grown as {grown.name} prints"] = population
     written |= dict(zip(names, run.written, strict=True))
+    assert run.base is not None
+    beside = service.published_demand(run.plan, run.base)
+    written["demand beside the provider plans"] = write(beside, out / "demand-plan.csv", bom=bom)
     return written, board_section(actual, run)
 
 

@@ -79,4 +79,4 @@ def activity_findings(request: Request) -> Response:
 @router.get("/activity/demand", summary="The demand projection: P10, P50, P90 by pod and year")
 @allow(PLANNERS)
 def demand(request: Request) -> Response:
-    return table(pages_activity.demand(request).table("projection"))
+    return table(pages_activity.run_table(request, "projection"))

@@ -1,12 +1,12 @@
-"""The activity pages: the provider activity plans with their findings, and the demand
-projection (fan chart, waterfall, P10/P50/P90), through the services ``placehealth activity
-show|check|project`` run (:mod:`placehealth.services.site_activity`). Same roles as money.
+"""The activity pages: the provider activity plans with their findings (through the
+services ``placehealth activity show|check`` run), and what the run wrote for the place —
+the demand projection (fan chart, waterfall, P10/P50/P90) and activity against plan
+(:mod:`placehealth.services.site_activity`). Same roles as money.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,7 +23,11 @@ from placehealth.web.pages_phm import attachment
 
 PREFIX = "/activity"
 router = APIRouter(prefix=PREFIX)
-SECTION = [(PREFIX, "Provider activity plans"), (f"{PREFIX}/demand", "Demand projection")]
+SECTION = [
+    (PREFIX, "Provider activity plans"),
+    (f"{PREFIX}/actual", "Activity against plan"),
+    (f"{PREFIX}/demand", "Demand projection"),
+]
 DOWNLOAD = re.compile(r"^(?P<name>[a-z-]+)\.(?P<kind>csv|xlsx)$")
 CHART = re.compile(r"^(?P<name>fan|waterfall)\.svg$")
 
@@ -45,9 +49,19 @@ def findings(request: Request) -> pd.DataFrame:
     return pd.DataFrame([f.as_dict() for f in found])
 
 
-def demand(request: Request) -> site_activity.Demand:
-    files: Path = request.app.state.settings.files
-    return site_activity.demand(plans_root(request), files)
+def run_activity(request: Request) -> site_activity.RunActivity:
+    return site_activity.RunActivity(request.app.state.outputs)
+
+
+def run_table(request: Request, name: str) -> pd.DataFrame:
+    """A table the run wrote, or 404 saying how to make it."""
+    frame = run_activity(request).table(name)
+    if frame is None:
+        raise HTTPException(404, f"No {name} table in the run's outputs: {MISSING}.")
+    return frame
+
+
+MISSING = site_activity.MISSING_HINT
 
 
 @router.get("", include_in_schema=False)
@@ -62,30 +76,40 @@ def plans_page(request: Request, plan: str | None = None) -> Response:
 @router.get("/demand", include_in_schema=False)
 @allow(PLANNERS)
 def demand_page(request: Request) -> Response:
-    found = demand(request)
-    projection = found.table("projection")
+    found = run_activity(request)
+    projection, plan = found.table("projection"), found.table("plan")
+    shown = None if projection is None else projection[projection["measure"] == "activity"]
     return _page(request, "activity_demand.html", "Activity: demand projection",
-                 projection=records(projection[projection["measure"] == "activity"]),
-                 runs=site_activity.RUNS, seed=site_activity.SEED,
-                 plan=records(found.table("plan")))  # fmt: skip
+                 projection=None if shown is None else records(shown),
+                 plan=None if plan is None else records(plan), missing=MISSING,
+                 charts=[c for c in site_activity.CHARTS if found.chart(c)])  # fmt: skip
+
+
+@router.get("/actual", include_in_schema=False)
+@allow(PLANNERS)
+def actual_page(request: Request) -> Response:
+    table = run_activity(request).table("actual")
+    return _page(request, "activity_actual.html", "Activity: against plan",
+                 actual=None if table is None else records(table), missing=MISSING)  # fmt: skip
 
 
 @router.get("/demand/{filename}", include_in_schema=False)
 @allow(PLANNERS)
 def demand_chart(request: Request, filename: str) -> Response:
     match = CHART.match(filename)
-    if match is None:
+    path = run_activity(request).chart(match["name"]) if match else None
+    if path is None:
         raise HTTPException(404, "There is no such chart.")
-    return Response(demand(request).chart(match["name"]).read_bytes(), media_type="image/svg+xml")
+    return Response(path.read_bytes(), media_type="image/svg+xml")
 
 
 @router.get("/download/{filename}", include_in_schema=False)
 @allow(PLANNERS)
 def download(request: Request, filename: str) -> Response:
-    """The findings and the projection's tables, as the product writes every table."""
+    """The findings and the run's tables, as the product writes every table."""
     match = DOWNLOAD.match(filename)
     name = match["name"] if match else ""
     if match is None or name not in ("findings", *site_activity.TABLES):
         raise HTTPException(404, "There is no such download.")
-    frame = findings(request) if name == "findings" else demand(request).table(name)
+    frame = findings(request) if name == "findings" else run_table(request, name)
     return attachment(frame, match["kind"], filename)
