@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from placehealth.services.activity import ActualRun, DemandRun
 
 
@@ -43,10 +45,8 @@ def actual_rows(run: ActualRun) -> list[dict[str, Any]]:
         how="left",
     )
     columns = ["provider", "pod", "plan", "actual", "difference", "pct_difference"]
-    rows = merged[[*columns, "points", "icon", "variation"]].astype(object)
-    return [
-        {str(k): v for k, v in r.items()} for r in rows.where(rows.notna(), None).to_dict("records")
-    ]
+    rows = merged[[*columns, "points", "icon", "variation"]]
+    return _records(rows)
 
 
 def projection_rows(run: DemandRun) -> list[dict[str, Any]]:
@@ -61,9 +61,16 @@ def projection_rows(run: DemandRun) -> list[dict[str, Any]]:
     first, last = activity["year"].min(), activity["year"].max()
     base = activity[activity["year"] == first][["pod", "p50"]].rename(columns={"p50": "base"})
     end = activity[activity["year"] == last][["pod", "p10", "p50", "p90"]]
-    rows = base.merge(end, on="pod", how="right").astype(object)
+    rows = base.merge(end, on="pod", how="right")
+    return _records(rows)
+
+
+def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts, a missing value (a hidden count) as None."""
+    values = rows.astype(object)
     return [
-        {str(k): v for k, v in r.items()} for r in rows.where(rows.notna(), None).to_dict("records")
+        {str(k): v for k, v in r.items()}
+        for r in values.where(values.notna(), None).to_dict("records")
     ]
 
 
