@@ -157,6 +157,11 @@ def test_demo_checks_the_activity_plans_and_projects_demand(demo_out: Path) -> N
     assert population["year"].nunique() > 1 and (population["population"] > 0).all()
     for chart in ("demand-fan.svg", "demand-waterfall.svg"):
         assert (demo_out / chart).read_text().lstrip().startswith("<svg")
+    beside = pd.read_csv(demo_out / "demand-plan.csv")
+    assert {"pod", "plan", "p50", "within_p10_p90"} <= set(beside.columns) and len(beside) > 0
+    actual = pd.read_csv(demo_out / "activity-actual.csv")
+    assert {"provider", "pod", "month", "plan", "actual"} <= set(actual.columns)
+    assert (actual["month"] == "all").any()
 
 
 @pytest.mark.slow
@@ -167,5 +172,6 @@ def test_demo_board_pack_has_the_money_pages(demo_out: Path) -> None:
         ["pdftotext", str(demo_out / "board-pack-ccg-2014.pdf"), "-"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    for heading in ("Financial position against plan", "Investments", "Better Care Fund and risks"):
+    for heading in ("Financial position against plan", "Investments", "Better Care Fund and risks",
+                    "Activity against plan and projected demand", "Projected demand"):  # fmt: skip
         assert heading in text
