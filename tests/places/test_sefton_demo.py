@@ -24,7 +24,10 @@ PERSONS = 1_500
 @pytest.fixture(scope="module")
 def sefton(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sefton")
-    result = run_cli("demo", "--place", "sefton", "--output", str(out), "--persons", str(PERSONS))
+    result = run_cli(
+        "demo", "--place", "sefton", "--output", str(out), "--persons", str(PERSONS),
+        "--no-site-charts",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return out
 
@@ -85,9 +88,24 @@ def test_a_place_without_plans_says_so(tmp_path: Path) -> None:
     place = tmp_path / "elsewhere.yaml"
     place.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("demo", "--place", str(place), "--output", str(out), "--persons", "1000")
+    result = run_cli(
+        "demo", "--place", str(place), "--output", str(out), "--persons", "1000",
+        "--no-site-charts",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "no plans for Elsewhere" in result.stdout
     assert not list(out.glob("board-pack-*")) and not list(out.glob("status-*"))
     values = pd.read_csv(out / "indicators.csv")
     assert set(values.loc[values["area_type"] == "place", "area_code"]) == {"Elsewhere"}
+
+
+def test_without_site_charts_the_run_leaves_them_to_the_site(sefton: Path) -> None:
+    """--no-site-charts: no charts folder; the site draws each chart when first asked."""
+    from placehealth.services.site_outputs import open_outputs
+    from placehealth.web.charts import chart_image
+
+    assert not (sefton / "charts").exists()
+    outputs = open_outputs(sefton)
+    indicator = str(outputs.indicators["indicator_id"].iloc[0])
+    image = chart_image(outputs, indicator, "neighbourhood", "trend", "svg")
+    assert image is not None and image.lstrip().startswith(b"<svg")

@@ -30,6 +30,12 @@ def demo(
         None, "--place", help="Place id (e.g. sefton) or place file (default: the default place)."
     ),
     plain_utf8: bool = PLAIN_UTF8,
+    site_charts: bool = typer.Option(
+        True,
+        "--site-charts/--no-site-charts",
+        help="Draw the site's charts now (a few seconds per indicator), so its pages only "
+        "read files; without, the site draws each chart when first asked for it.",
+    ),
     old_out: Path = typer.Option(None, "--out", hidden=True, help="Old spelling of --output."),
 ) -> None:
     """Run the main job: plans, a synthetic place's warehouse, its indicators, board packs.
@@ -54,7 +60,7 @@ def demo(
     with progress_bar("demo") as progress:
         done = run(
             out, plans=default_plans_path(), persons=persons, seed=seed, place=place,
-            bom=not plain_utf8, progress=progress, warn=warn,
+            bom=not plain_utf8, progress=progress, warn=warn, site_charts=site_charts,
         )  # fmt: skip
     _print_steps(done)
     outputs = done.outputs

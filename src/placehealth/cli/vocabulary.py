@@ -61,6 +61,8 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     "--baseline": (None, "baseline activity (pod, age_band, sex, activity, population)"),
     "--steps": (None, "activity avoidance and efficiency steps (YAML), each a range"),
     "--runs": (None, "Monte Carlo runs"),
+    "--site-charts": (None, "draw the site's charts with the run"),
+    "--no-site-charts": (None, "leave the site's charts to be drawn when first viewed"),
     "--resample": (None, "resample the baseline counts in each run"),
     "--no-resample": (None, "keep the baseline counts as counted"),
     "--occupancy": (None, "the target bed occupancy, 0-1"),

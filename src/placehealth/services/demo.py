@@ -68,6 +68,7 @@ def run(
     bom: bool = True,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    site_charts: bool = True,
 ) -> DemoRun:
     """Check every plan under ``plans``, build the place's warehouse, measure it, report.
 
@@ -75,6 +76,7 @@ def run(
     population, the plan set against the warehouse's values (``defaults.status_plan``)
     and the plans with a board pack (``defaults.plans``). The warehouse is rebuilt on
     each run, so a different ``persons`` never mixes with an earlier population.
+    ``site_charts`` draws the site's charts now (the site draws any it lacks on demand).
     """
     from placehealth.places import load_place
     from placehealth.services import indicators, ingest, synth
@@ -106,8 +108,9 @@ def run(
         result.outputs["plan status"] = plan_status(
             plans / name, values, status, persons, bom=bom, warn=warn
         )
-    # the site's charts, drawn once here so its pages only read files
-    result.outputs["the site's charts"] = draw_charts(out, progress=progress)
+    # the site's charts, drawn once here so its pages only read files (else on first view)
+    if site_charts:
+        result.outputs["the site's charts"] = draw_charts(out, progress=progress)
     written, page = activity(out, plans, warehouse, place=place, bom=bom)
     result.packs = board_packs(
         out, plans, where.defaults.plans, bom=bom, activity=page, progress=progress
