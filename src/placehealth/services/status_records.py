@@ -1,14 +1,16 @@
 """Actuals from the engine's values: each ambition the records measure, fed from them.
 
-An ambition is fed from records when the engine computes its indicator at the place
-level, directly or through the catalogue's "same measure" note (``records.yaml``:
-``bp-hip-fractures-65`` is ``hip-fractures-65``). Its rows are the engine's, renamed to
-the ambition's indicator and area and put in the ambition's units by the catalogue's
-one unit rule (:func:`placehealth.catalogue.model.unit_factor`); periods stay as the
-engine wrote them (financial years, pooled windows) for ``plan status`` to set beside
-the trajectory by its own rules (:mod:`placehealth.plans.compare`). Every other ambition
-keeps the stand-in actuals it was given; the sources frame says which fed each one, and
-why not records.
+An ambition is fed from records when the engine computes its indicator for the place
+the ambition is for (its area, else its plan's: the engine's ``place`` rows), directly
+or through the catalogue's "same measure" note (``records.yaml``: ``bp-hip-fractures-65``
+is ``hip-fractures-65``). Its rows are the engine's, renamed to the ambition's indicator
+and area and put in the ambition's units by the catalogue's one unit rule
+(:func:`placehealth.catalogue.model.unit_factor`); periods stay as the engine wrote them
+(financial years, pooled windows) for ``plan status`` to set beside the trajectory by
+its own rules (:mod:`placehealth.plans.compare`). A gap to a comparator is fed its
+measure's rows (``plan status`` computes the gap). Every other ambition keeps the
+stand-in actuals it was given; the sources frame says which fed each one, and why not
+records.
 """
 
 from __future__ import annotations
@@ -80,21 +82,23 @@ def record_actuals(
     engine = from_long_format(values, Path("indicators.csv"))
     if "area_type" in engine.columns:
         engine = engine[engine["area_type"].astype(str) == PLACE]
-    by_indicator = {k: v for k, v in engine.groupby("indicator", sort=False)}
+    engine = engine.assign(key=engine["area"].str.lower())
+    by_indicator = {k: v for k, v in engine.groupby(["indicator", "key"], sort=False)}
     parts: list[pd.DataFrame] = []
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
     for plan in plans:
         for a in plan.ambitions:
             area = a.area or plan.document.area
-            source, factor, reason = _feed(a, area, plan.document.area, catalogue, counts)
-            found = by_indicator.get(source) if source is not None else None
-            if source is not None and found is None:
-                reason = f"the engine wrote no place-level values for '{source}'"
+            source, factor, reason = _feed(a, catalogue, counts)
+            found = by_indicator.get((source, area.lower())) if source is not None else None
+            if source is not None and found is None and not reason:
+                reason = f"the engine wrote no place-level values for '{source}' in {area}"
             fed = not reason and found is not None and factor is not None
-            key = (a.indicator, area.lower())
+            measure = catalogue[a.indicator].gap_of or a.indicator
+            key = (measure, area.lower())
             if fed and key not in seen and found is not None:
-                parts.append(_renamed(found, a.indicator, area, float(factor or 1.0)))
+                parts.append(_renamed(found, measure, area, float(factor or 1.0)))
                 seen.add(key)
             rows.append({
                 "document": plan.document.id, "ambition": a.id, "indicator": a.indicator,
@@ -112,17 +116,15 @@ def record_actuals(
 
 
 def _feed(
-    ambition: Ambition, area: str, plan_area: str, catalogue: Catalogue, counts: bool
+    ambition: Ambition, catalogue: Catalogue, counts: bool
 ) -> tuple[str | None, float | None, str]:
     """The engine indicator for the ambition, the factor to its units, or why none."""
     indicator = catalogue[ambition.indicator]
-    if indicator.gap_of is not None:
-        return None, None, "a gap to a comparator: needs the comparator's values too"
-    source = engine_indicator(ambition.indicator)
+    if indicator.gap_of is not None:  # status reads the measure's own rows, and the comparator's
+        indicator = catalogue[indicator.gap_of]
+    source = engine_indicator(indicator.id)
     if source is None:
         return None, None, "records do not define it (catalogue/records.yaml says why)"
-    if area.lower() != plan_area.lower():
-        return source, None, f"the ambition is for {area}, not the place the records are of"
     if not counts and indicator.kind in _COUNTS:
         return source, None, "a count of the records' own population, not the plan's"
     measured = catalogue[source]
