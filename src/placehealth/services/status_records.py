@@ -79,9 +79,9 @@ def record_actuals(
     """
     from placehealth.plans.status import from_long_format
 
+    if "area_type" in values.columns:  # the place's rows first: the rest are never fed
+        values = values[values["area_type"].astype(str) == PLACE]
     engine = from_long_format(values, Path("indicators.csv"))
-    if "area_type" in engine.columns:
-        engine = engine[engine["area_type"].astype(str) == PLACE]
     engine = engine.assign(key=engine["area"].str.lower())
     by_indicator = {k: v for k, v in engine.groupby(["indicator", "key"], sort=False)}
     parts: list[pd.DataFrame] = []
