@@ -142,3 +142,13 @@ def test_unit_factor_converts_rates_and_shares_only() -> None:
     assert unit_factor(Unit.PROPORTION, None, Unit.PERCENT, 100) == 100.0
     assert unit_factor(Unit.PERCENT, 100, Unit.PROPORTION, None) == 0.01
     assert unit_factor(Unit.COUNT, None, Unit.RATE, 100_000) is None
+
+
+def test_actuals_with_no_pooled_window_read_back(tmp_path: Path) -> None:
+    """An all-empty period_kind column comes back from CSV as numbers, not labels."""
+    catalogue = load_catalogue()
+    plans = plans_from(tmp_path, PLAN)
+    yearly = VALUES[VALUES["indicator_id"] == "emergency-admissions"]
+    path = tmp_path / "actuals.csv"
+    record_actuals(yearly, plans, catalogue).frame.to_csv(path, index=False)
+    assert read_actuals(path, catalogue)["period"].tolist() == ["2015/16"]

@@ -158,7 +158,7 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
     could be read two ways ("2009-11"); without it such a label is refused.
     """
     if "period_kind" in frame.columns:
-        kinds = frame["period_kind"].fillna("").astype(str).str.strip()
+        kinds = frame["period_kind"].astype(object).fillna("").astype(str).str.strip()
         frame["period"] = np.where(kinds != "", kinds + ":" + frame["period"], frame["period"])
     labels = frame["period"].unique()
     starts, ends, kinds_of, months = {}, {}, {}, {}
