@@ -175,3 +175,50 @@ def test_demo_board_pack_has_the_money_pages(demo_out: Path) -> None:
     for heading in ("Financial position against plan", "Investments", "Better Care Fund and risks",
                     "Activity against plan and projected demand", "Projected demand"):  # fmt: skip
         assert heading in text
+
+
+def fed_from_records(plan: Path, values: pd.DataFrame, *, counts: bool) -> int:
+    """Ambitions whose measure (or the one its same-measure note names) has place values,
+    counted from records.yaml and the plan files directly."""
+    import yaml
+
+    from placehealth.catalogue import load_catalogue
+    from placehealth.catalogue.model import Aggregation
+    from placehealth.plans.load import load_plans
+
+    given = yaml.safe_load(Path("src/placehealth/catalogue/records.yaml").read_text())
+    same = {k: v["note"].split()[0].rstrip(",") for k, v in given["not_computed"].items()
+            if v["reason"] == "same_measure"}  # fmt: skip
+    place = values[(values["area_type"] == "place") & values["value"].notna()]
+    measured = set(zip(place["indicator_id"], place["area_code"], strict=True))
+    catalogue = load_catalogue()
+    n = 0
+    for p in load_plans(plan):
+        for a in p.ambitions:
+            indicator = catalogue[a.indicator]
+            measure = indicator.gap_of or a.indicator
+            kind = catalogue[measure].kind
+            is_count = kind in (Aggregation.FLOW_COUNT, Aggregation.STOCK_COUNT)
+            n += (same.get(measure, measure), a.area or p.document.area) in measured and (
+                counts or not is_count
+            )
+    return n
+
+
+@pytest.mark.slow
+def test_demo_feeds_the_status_and_packs_from_records_where_they_measure(demo_out: Path) -> None:
+    from placehealth.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    values = pd.read_csv(demo_out / "indicators.csv")
+    plans = Path("plans")
+    for name, counts in [("one-liverpool-2019", True), ("ccg-2014", False)]:
+        prefix = "record-actuals" if counts else "actuals"
+        sources = pd.read_csv(demo_out / f"sources-{prefix}-{name}.csv")
+        fed = sources[sources["source"] == "records"]
+        assert len(fed) == fed_from_records(plans / name, values, counts=counts) > 0
+        actuals = pd.read_csv(demo_out / f"{prefix}-{name}.csv")
+        measures = {catalogue[i].gap_of or i for i in fed["indicator"]}
+        assert measures == set(actuals.loc[actuals["source"] == "records", "indicator"])
+    pack = pd.read_csv(demo_out / "actuals-ccg-2014.csv")
+    assert pack["synthetic"].all() and {"records", "stand-in"} == set(pack["source"])

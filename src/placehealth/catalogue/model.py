@@ -62,6 +62,22 @@ def value_range(unit: Unit) -> tuple[float, float]:
     return (float("-inf"), float("inf"))
 
 
+def unit_factor(
+    given: Unit, given_multiplier: float | None, wanted: Unit, wanted_multiplier: float | None
+) -> float | None:
+    """What a value in ``given`` units is multiplied by to be in ``wanted`` units: a rate per
+    100,000 is a rate per 1,000 × 0.01, a percentage a proportion × 0.01; None when one
+    cannot be turned into the other (a count into a rate needs a population)."""
+    if given == wanted and given != Unit.RATE:
+        return 1.0
+    if given == wanted == Unit.RATE and given_multiplier and wanted_multiplier:
+        return wanted_multiplier / given_multiplier
+    shares = {Unit.PERCENT: 100.0, Unit.PROPORTION: 1.0}
+    if given in shares and wanted in shares:
+        return shares[wanted] / shares[given]
+    return None
+
+
 def unit_label(unit: Unit, multiplier: float | None) -> str:
     """What a value measures, in a table's or chart's words: 'per 100,000', '%', 'years'."""
     if unit == Unit.RATE and multiplier:

@@ -75,7 +75,7 @@ def read_actuals(
         raise ValidationError(f"unknown sex '{sex}'", hint="use " + ", ".join(SEXES))
     raw = read_table(path, sheet=sheet, header_row=header_row)
     if "indicator_id" in raw.columns and "indicator" not in raw.columns:
-        raw = _from_long_format(raw, path)
+        raw = from_long_format(raw, path)
     if is_fingertips(raw.columns):
         frame = read_fingertips(path, catalogue, sex=sex, age=age, raw=raw)
         frame = frame[frame["value"].notna()]  # a suppressed value has nothing to compare
@@ -134,7 +134,7 @@ def _normalise_sex_and_age(frame: pd.DataFrame, path: Path) -> None:
         frame["age_band"] = ALL_AGES
 
 
-def _from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
+def from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Indicator values as the engine writes them (DESIGN §4), by area code, sex and age."""
     require_columns(raw, ["indicator_id", "area_code", "period", "value"], file=path)
     keep = pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
@@ -158,7 +158,7 @@ def _attach_dates(frame: pd.DataFrame, path: Path) -> None:
     could be read two ways ("2009-11"); without it such a label is refused.
     """
     if "period_kind" in frame.columns:
-        kinds = frame["period_kind"].fillna("").astype(str).str.strip()
+        kinds = frame["period_kind"].astype(object).fillna("").astype(str).str.strip()
         frame["period"] = np.where(kinds != "", kinds + ":" + frame["period"], frame["period"])
     labels = frame["period"].unique()
     starts, ends, kinds_of, months = {}, {}, {}, {}

@@ -113,7 +113,7 @@ def run(
         result.outputs["the site's charts"] = draw_charts(out, progress=progress)
     written, page = activity(out, plans, warehouse, place=place, bom=bom)
     result.packs = board_packs(
-        out, plans, where.defaults.plans, bom=bom, activity=page, progress=progress
+        out, plans, where.defaults.plans, values, bom=bom, activity=page, progress=progress
     )
     result.outputs |= population_health(out, result, bom=bom, progress=progress)
     result.outputs |= money(out, plans, bom=bom)
@@ -354,12 +354,18 @@ def plan_status(
 ) -> Path:  # fmt: skip
     """The plan set against the warehouse's values, written to ``output``.
 
-    The synthetic place has ``persons`` people, not the plan's population: its
-    counts are compared as rates.
+    Each ambition the records measure (directly or as the same measure under another
+    id) is fed from ``values`` in its own units (``record-actuals-<plan>.csv``; what fed
+    each ambition in ``sources-record-actuals-<plan>.csv``). The synthetic place has
+    ``persons`` people, not the plan's population: its counts are compared as rates.
     """
     from placehealth.services.plans import status
+    from placehealth.services.status_records import write_record_actuals
 
-    written = status(plan, values, population=persons, output=output, bom=bom, warn=warn)
+    actuals = write_record_actuals(
+        plan, values, output.with_name(f"record-actuals-{plan.name}.csv"), bom=bom
+    )
+    written = status(plan, actuals.actuals, population=persons, output=output, bom=bom, warn=warn)
     return written.path or output
 
 
@@ -367,24 +373,33 @@ def board_packs(
     out: Path,
     plans: Path,
     names: list[str],
+    values: Path,
     *,
     bom: bool = True,
     activity: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """A board pack for each named plan against synthetic monthly actuals, with the
-    warehouse's activity page (``activity``) if given.
+    """A board pack for each named plan, on the warehouse's ``values`` where they measure an
+    ambition and synthetic monthly stand-ins elsewhere, with the warehouse's activity page
+    (``activity``) if given.
 
-    The actuals are a stand-in (``placehealth.plans.sample_actuals``) until the
-    warehouse's indicator values feed the pack.
+    The stand-ins (``placehealth.plans.sample_actuals``, ``sample-actuals-<plan>.csv``)
+    fill every ambition the records cannot: not defined by records, for another area,
+    or a count (of the synthetic population, not the plan's). ``actuals-<plan>.csv``
+    holds both, ``sources-actuals-<plan>.csv`` what fed each ambition.
     """
     from placehealth.services.reports import PackSource, board, sample_actuals
+    from placehealth.services.status_records import write_record_actuals
 
     packs = []
     for name in names:
         folder = plans / name
-        actuals = sample_actuals(folder, out / f"sample-actuals-{name}.csv", seed=1, bom=bom)
-        source = PackSource(folder, actuals.path, scale=0.8)
+        stand_in = sample_actuals(folder, out / f"sample-actuals-{name}.csv", seed=1, bom=bom)
+        actuals = write_record_actuals(
+            folder, values, out / f"actuals-{name}.csv", stand_in=stand_in.frame,
+            counts=False, synthetic=True, bom=bom,
+        )  # fmt: skip
+        source = PackSource(folder, actuals.actuals, scale=0.8)
         pack = board(source, out / f"board-pack-{name}.pdf", activity=activity, progress=progress)
         packs.append(pack.path)
     return packs
