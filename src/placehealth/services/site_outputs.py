@@ -83,6 +83,13 @@ class SiteOutputs:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def warm(outputs: SiteOutputs) -> None:
+    """Read every table the pages read, once, before the first person asks: a site
+    started over a large place's outputs otherwise makes its first visitors wait."""
+    for table in ("indicators", "indicators_as_text", "plan_summary", "findings", "plan_status"):
+        getattr(outputs, table)
+
+
 def open_outputs(folder: Path) -> SiteOutputs:
     """The outputs in ``folder``, or one clear error naming what is missing."""
     missing = [name for name in REQUIRED if not (folder / name).is_file()]

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 
 from placehealth.catalogue import load_catalogue
 from placehealth.errors import UserError
-from placehealth.services.site_outputs import open_outputs
+from placehealth.services.site_outputs import open_outputs, warm
 from placehealth.web.authz import PUBLIC, roles_of
 from placehealth.web.db import make_engine
 from placehealth.web.middleware import BodyLimit, RequestLog, SecurityHeaders
@@ -102,6 +102,7 @@ def create_app(settings: SiteSettings) -> FastAPI:
     )
 
     outputs = open_outputs(settings.outputs)
+    warm(outputs)
     engine = make_engine(settings.database_url)
     app = FastAPI(
         title="placehealth",
