@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from placehealth.activity.load import ActivityBook, load_activity
-from tests.conftest import ROOT, seed_figures
+from tests.conftest import ROOT, seed_figures, seed_quote
 from tests.finance.test_seed_tables import digits
 
 ACTIVITY: ActivityBook = load_activity(ROOT / "plans")
@@ -141,3 +141,13 @@ def test_p1_sefton_population_change_is_printed_on_line_206() -> None:
         values = [v for v in (group.start, group.end, group.change) if v is not None]
         assert all(v.text in printed for v in values), group.ages
     assert [g.ages for g in change.groups] == ["all", "65+", "85+"]
+
+
+def test_a11_text_items_are_printed_on_their_lines() -> None:
+    """A11 (seed 000, 319–344): the activity narrative's areas and key aspects, kept as text
+    items (no number), each quoted as printed on the lines it cites."""
+    items = [(f, p) for f, p in ACTIVITY.figures if p.document.id == "ccg-2014"]
+    assert len(items) == 15
+    for figure, placed in items:
+        assert figure.value is None and figure.statement is None and figure.text and figure.src
+        seed_quote(figure.text, placed.document.seed, figure.src.first, figure.src.last, flat=True)

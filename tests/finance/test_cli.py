@@ -18,7 +18,19 @@ def test_show_json_puts_recomputed_beside_printed() -> None:
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     tables = {t["table"]: t for t in shown["tables"]}
-    assert sorted(tables) == ["B11", "B8", "F02", "F03", "F04", "F05", "F06", "F07", "F08", "F10"]
+    assert sorted(tables) == [
+        "B11",
+        "B8",
+        "F02",
+        "F03",
+        "F04",
+        "F05",
+        "F06",
+        "F07",
+        "F08",
+        "F10",
+        "I3",
+    ]
     f06 = tables["F06"]
     assert f06["source"] == "seed 000, 5285–5374" and f06["unit"] == "£m"
     row = next(r for r in f06["rows"] if r["id"] == "allocation")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from placehealth.finance.load import Book, load_book
-from tests.conftest import ROOT, seed_figures
+from tests.conftest import ROOT, seed_figures, seed_quote
 
 BOOK: Book = load_book(ROOT / "plans")
 
@@ -80,6 +80,10 @@ def test_the_index_tables_of_this_slice_are_encoded() -> None:
         "F16": ("one-liverpool-2019", "002"),  # seed 002, 646–680
         "F22": ("pct-2010", "003"),  # seed 003, 139–1346
         "F23": ("sefton-bcf-2014", "004"),  # the council's reductions, seed 004, 218
+        "I3": ("ccg-2014", "000"),  # the 10% objective, seed 000, 4851
+        **{t: ("blueprint-2015", "001") for t in ("I6", "I9")},  # 3221–3730; 1648–2929
+        "I13": ("one-liverpool-2019", "002"),  # seed 002, 371, 611
+        "I14": ("sefton-bcf-2014", "004"),  # CCG priorities, seed 004, 460–473
     }
     rows = {t: len([r for r in BOOK.tables[t].rows if r.kind != "heading"]) for t in BOOK.tables}
     # index: F04 9 rows, F06 10, F08 9 providers + total, F10 3 lines + total, F18 7 rows,
@@ -98,3 +102,19 @@ def test_the_outcome_plans_still_load_beside_the_finance_folders() -> None:
     (plan,) = load_plans(ROOT / "plans" / "ccg-2014")
     assert all(f.parent.name == "ccg-2014" for f in plan.files.values())
     assert plan.document.id == "ccg-2014"
+
+
+def test_text_rows_are_printed_on_their_lines() -> None:
+    """I14 (seed 004, 460–473): priorities printed without costs are rows with no value,
+    each label quoted as printed on its line; the BCF approach (443–456) is linked, not
+    copied: the Sefton plan's schemes cite those lines."""
+    import yaml
+
+    rows = BOOK.tables["I14"].rows
+    assert len(rows) == 11 and all(v is None for r in rows for v in r.values)
+    for row in rows:
+        assert row.src is not None
+        seed_quote(row.label, "004", row.src.first, row.src.last, flat=True)
+    plan = yaml.safe_load((ROOT / "plans/sefton-bcf-2014/bcf/plan.yaml").read_text())
+    approach = [s["src"] for s in plan["schemes"] if 443 <= s["src"] <= 456]
+    assert approach == list(range(443, 457))

@@ -55,6 +55,9 @@ class ActivityBook:
     def figure(self, figure: TextFigure, placed: Placed) -> dict[str, Any]:
         """What a figure says, where: its own value, or the statement or ambition it links."""
         seed = placed.document.seed
+        if figure.value is None and figure.statement is None and figure.ambition is None:
+            return {"printed": None, "value": None, "unit": None, "text": figure.text,
+                    "source": cite(seed, figure.src)}  # fmt: skip
         if figure.value is not None:
             text = figure.text
             return {

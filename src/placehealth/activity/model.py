@@ -110,7 +110,8 @@ class SchemeSet(_Strict):
 class TextFigure(_Strict):
     """A volume, rate or target of activity the text prints, with its point of delivery: a
     statement or ambition the outcome plan already holds (linked by key or id, never
-    copied), or a value of its own where the plan has none."""
+    copied), a value of its own where the plan has none, or (``text`` and ``src`` alone) a
+    text item: what the plan says about activity without a number."""
 
     key: Id
     pod: Pod | None = None
@@ -125,8 +126,12 @@ class TextFigure(_Strict):
     @model_validator(mode="after")
     def _one_source(self) -> TextFigure:
         given = [n for n in ("statement", "ambition", "value") if getattr(self, n) is not None]
+        if not given and self.text is not None and self.src is not None:
+            return self  # a text item
         if len(given) != 1:
-            raise ValueError(f"figure '{self.key}': give one of statement, ambition or value")
+            raise ValueError(
+                f"figure '{self.key}': give one of statement, ambition or value (or text and src)"
+            )
         if self.value is not None and (self.src is None or self.unit is None):
             raise ValueError(f"figure '{self.key}': a value needs its unit and src")
         return self
