@@ -6,7 +6,7 @@ must match row for row: counts exactly, values and limits to 1e-9 relative, meth
 and notes word for word.
 
 Spark runs each of a pipeline's many small queries as a job, so the examples are few
-(3 in the suite, each running all 87 pipelines on both engines;
+(3 in the suite, each computing all 97 computed indicators on both engines;
 ``PLACEHEALTH_PARITY_EXAMPLES`` sets more for a longer search)
 and the one session is kept for the module, with adaptive execution and whole-stage
 code generation off while it runs: on tables of tens of rows they cost more than the

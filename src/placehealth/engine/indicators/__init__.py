@@ -12,13 +12,16 @@ from functools import partial
 import pandas as pd
 
 from placehealth.catalogue.records import DEFINED
+from placehealth.engine.indicators.cohort_admissions import cohort_admissions
 from placehealth.engine.indicators.context import VALUE_COLUMNS, Context
 from placehealth.engine.indicators.defined import defined_indicators
+from placehealth.engine.indicators.diabetes import diabetes_indicators
 from placehealth.engine.indicators.life_expectancy import life_expectancy
 from placehealth.engine.indicators.mortality import infant_mortality, years_of_life_lost
 from placehealth.engine.indicators.prevalence import dementia_diagnosis, ltc_prevalence
 from placehealth.engine.indicators.readmissions import emergency_readmissions
 from placehealth.engine.indicators.social_care import care_home_admissions, reablement
+from placehealth.engine.indicators.winter import excess_winter_deaths
 
 Pipeline = Callable[[Context], list[pd.DataFrame]]
 
@@ -42,6 +45,9 @@ PIPELINES: dict[str, Pipeline] = {
     "reablement": reablement,
     "dementia diagnosis": dementia_diagnosis,
     "long-term conditions": ltc_prevalence,
+    "diabetes register": diabetes_indicators,
+    "emergency admissions of groups": cohort_admissions,
+    "excess winter deaths": excess_winter_deaths,
     DEFINED: defined_indicators,  # every other definition
 }
 

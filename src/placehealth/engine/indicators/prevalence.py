@@ -17,7 +17,7 @@ from placehealth.engine.population import persons
 DEMENTIA = "dementia"
 
 
-def _having(ctx: Context, conditions: list[str] | None, by: list[str]) -> nw.LazyFrame[Any]:
+def having(ctx: Context, conditions: list[str] | None, by: list[str]) -> nw.LazyFrame[Any]:
     """People alive at each mid-year with a condition recorded by then: one row per
     person, year and ``by`` (e.g. the condition), with the person's age then."""
     b = ctx.backend
@@ -44,7 +44,7 @@ def _having(ctx: Context, conditions: list[str] | None, by: list[str]) -> nw.Laz
 def _recorded(ctx: Context, conditions: list[str] | None) -> pd.DataFrame:
     """People alive at each mid-year with a condition recorded by then, at population grain."""
     grouped = (
-        _having(ctx, conditions, [])
+        having(ctx, conditions, [])
         .with_columns(age_start=five_year_band(nw.col("age")))
         .group_by("lsoa", "practice_code", "year", "sex", "age_start")
         .agg(nw.len().alias("recorded"))
@@ -56,7 +56,7 @@ def recorded_by_condition(ctx: Context, conditions: list[str]) -> pd.DataFrame:
     """People with each of ``conditions`` recorded by each mid-year, by condition at the
     population grain with the exact age in ``age_start`` (one pass for every condition)."""
     grouped = (
-        _having(ctx, conditions, ["condition"])
+        having(ctx, conditions, ["condition"])
         .with_columns(age_start=nw.col("age"))
         .group_by("lsoa", "practice_code", "year", "sex", "age_start", "condition")
         .agg(nw.len().alias("recorded"))
