@@ -73,7 +73,7 @@ def diabetes_indicators(ctx: Context) -> list[pd.DataFrame]:
     both = nw.concat(
         [_zero_beside(counts, values), _zero_beside(_deaths_u75(ctx), values)], how="vertical"
     )
-    counted = b.collect(both.group_by(GRAIN).agg(nw.col(values).sum()))
+    counted = b.collect(both.group_by(GRAIN).agg(nw.col(values).sum().cast(nw.Int64)))
     rolled = ctx.roll_up(counted, values, ["year"])
     rolled["period"] = rolled.pop("year").map(fy_label)
     frames = [

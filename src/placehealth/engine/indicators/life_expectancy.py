@@ -13,6 +13,8 @@ from placehealth.engine.population import count_events
 from placehealth.stats.life_expectancy import LABELS as LIFE_TABLE_LABELS
 
 AREAS = ("place", "imd_decile", "neighbourhood")
+LIFE_EXPECTANCY, INEQUALITY = "life-expectancy-birth", "life-expectancy-sii"
+REPETITIONS, SEED = 1000, 1  # simulations of the SII's limits, and their seed
 KEYS = ["area_type", "area_code", "period", "sex"]
 
 
@@ -32,33 +34,18 @@ def life_expectancy(ctx: Context) -> list[pd.DataFrame]:
         full, "deaths", "population", KEYS, age_band="age_band", ages=[0],
         confidence=CONFIDENCE, invalid="suppress",
     )  # fmt: skip
-    values = long_format(le, "life-expectancy-birth")
+    values = long_format(le, LIFE_EXPECTANCY)
     values["age_band"] = "0"
-    return [values, _sii(le, pooled)]
+    return [values, _sii(values)]
 
 
-def _sii(le: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
-    """Slope index of inequality in life expectancy across IMD deciles, per period and sex."""
-    deciles = le[le["area_type"] == "imd_decile"].copy()
-    people = (
-        pooled[pooled["area_type"] == "imd_decile"]
-        .groupby(["area_code", "period", "sex"], observed=True)["population"]
-        .sum()
-        .reset_index()
-    )
-    deciles = deciles.merge(people, on=["area_code", "period", "sex"])
-    deciles = deciles.dropna(subset=["value", "lower95_0cl", "upper95_0cl"])
-    deciles["decile"] = deciles["area_code"].astype(int)
-    complete = deciles.groupby(["period", "sex"])["decile"].transform("nunique") == 10
-    deciles = deciles[complete]
-    if deciles.empty:
-        return long_format(pd.DataFrame(columns=KEYS), "life-expectancy-sii")
-    result = stats.sii(
-        deciles, "decile", "population", ["period", "sex"], value="value",
-        value_type="normal", lower_cl="lower95_0cl", upper_cl="upper95_0cl",
-        repetitions=1000, confidence=0.95, rii=False, seed=1,
-    )  # fmt: skip
-    result = result.rename(columns={"sii": "value", "sii_lower95_0cl": "lower95_0cl",
-                                    "sii_upper95_0cl": "upper95_0cl"})  # fmt: skip
-    result["area_type"], result["area_code"] = "place", ""
-    return long_format(result, "life-expectancy-sii")
+def _sii(values: pd.DataFrame) -> pd.DataFrame:
+    """Slope index of inequality in life expectancy across IMD deciles, per period and sex:
+    the inequality module's indices (one definition), weighted by each decile's people."""
+    from placehealth.engine.inequalities import SII, inequality_indices  # it imports this package
+
+    indices = inequality_indices(values, repetitions=REPETITIONS, seed=SEED)
+    sii = indices[indices["measure"] == SII].drop(columns=["indicator_id", "measure"])
+    if sii.empty:
+        return long_format(pd.DataFrame(columns=KEYS), INEQUALITY)
+    return long_format(sii, INEQUALITY, age_band="0")

@@ -56,8 +56,8 @@ def excess_winter_deaths(ctx: Context) -> list[pd.DataFrame]:
         .filter(nw.col("winter_year").is_in(wanted))
         .group_by("lsoa", "practice_code", "winter_year")
         .agg(
-            nw.col("winter").cast(nw.Int64).sum().alias(WINTERS),
-            (~nw.col("winter")).cast(nw.Int64).sum().alias(OTHERS),
+            nw.col("winter").cast(nw.Int64).sum().cast(nw.Int64).alias(WINTERS),
+            (~nw.col("winter")).cast(nw.Int64).sum().cast(nw.Int64).alias(OTHERS),
         )
     )
     rolled = ctx.roll_up(b.collect(counted), [WINTERS, OTHERS], ["winter_year"])
