@@ -162,6 +162,12 @@ def test_demo_checks_the_activity_plans_and_projects_demand(demo_out: Path) -> N
     actual = pd.read_csv(demo_out / "activity-actual.csv")
     assert {"provider", "pod", "month", "plan", "actual"} <= set(actual.columns)
     assert (actual["month"] == "all").any()
+    # 3,000 synthetic people against plans for Liverpool's 500,000: a 0.6% share of the plan
+    assert (actual["plan_share"] == 3_000 / 500_000).all()
+    planned = actual["plan"].notna()
+    scaled = actual.loc[planned, "place_plan"] * 3_000 / 500_000
+    # both written to three decimals
+    assert list(actual.loc[planned, "plan"]) == pytest.approx(list(scaled), abs=1e-3)
 
 
 @pytest.mark.slow

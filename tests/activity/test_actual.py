@@ -14,6 +14,8 @@ from placehealth.activity.actual import actual_by_month, monthly_spc, plan_by_mo
 from placehealth.activity.load import load_activity
 from placehealth.cli.main import app
 from placehealth.engine.activity import PODS
+from placehealth.errors import ValidationError
+from placehealth.services import activity
 from tests.activity.helpers import write_activity
 from tests.activity.test_actual_engine import APC, GEO, OP
 from tests.engine.tiny import write_warehouse
@@ -131,3 +133,37 @@ def test_unknown_engine_is_one_line(plan: Path, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "unknown engine 'x'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_sample_is_set_against_its_share_of_the_plan(plan: Path, tmp_path: Path) -> None:
+    """The plans count the whole place (Liverpool's file: 500,000 people). A warehouse of
+    50,000 of them is set against a tenth of the plan, and every row says so."""
+    warehouse = write_warehouse(
+        tmp_path / "w.duckdb", apc_spell=APC, op_appointment=OP, geo_lsoa=GEO
+    )
+    run = activity.plan_against_actual(warehouse, plan=plan, place="liverpool", population=50_000)
+    rows = run.variance.set_index(["provider", "pod", "month"])
+    total = rows.loc[("royal-liverpool", "elective-ordinary", "all")]
+    # 11 months of 2015-16's 24 a year at the Royal: 22 for the place, 2.2 for a tenth of it
+    # (the one admission recorded is too small a count to publish: hidden, as before)
+    assert total["place_plan"] == pytest.approx(22.0)
+    assert total["plan"] == pytest.approx(2.2)
+    june = rows.loc[("royal-liverpool", "elective-ordinary", "2015-06")]
+    assert (june["place_plan"], june["plan"]) == (pytest.approx(2.0), pytest.approx(0.2))
+    assert (run.variance["plan_share"] == 0.1).all() and run.plan_share == 0.1
+    assert "50,000 people, 10.0% of Liverpool's 500,000" in run.note
+    whole = activity.plan_against_actual(warehouse, plan=plan, place="liverpool")
+    assert whole.note == "" and "plan_share" not in whole.variance.columns
+    whole_total = whole.variance.set_index(["provider", "pod", "month"]).loc[
+        ("royal-liverpool", "elective-ordinary", "all")
+    ]
+    assert whole_total["plan"] == pytest.approx(22.0)
+
+
+@pytest.mark.parametrize("population", [0, 600_000])
+def test_a_population_outside_the_place_is_refused(
+    plan: Path, tmp_path: Path, population: int
+) -> None:
+    warehouse = write_warehouse(tmp_path / "w.duckdb", apc_spell=APC, geo_lsoa=GEO)
+    with pytest.raises(ValidationError, match="not part of Liverpool's 500,000"):
+        activity.plan_against_actual(warehouse, plan=plan, place="liverpool", population=population)

@@ -5,6 +5,7 @@ icon) and the demand projection's range in its last year."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,17 @@ LABEL = re.compile(r'aria-label="([^"]*)"')
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("page")
     synth.generate(out / "synth", persons=2_000, seed=3)
-    warehouse = out / "w.duckdb"
-    ingest.load(out / "synth", warehouse, key_file=demo_key(out), synthetic=True)
+    path = out / "w.duckdb"
+    ingest.load(out / "synth", path, key_file=demo_key(out), synthetic=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(warehouse: Path) -> tuple[Any, Any]:
+    out = warehouse.parent
     actual = activity.plan_against_actual(warehouse, plans=PLANS)
     population = out / "population.csv"
     activity.population(PLANS / "sefton-bcf-2014", output=population)
@@ -89,3 +96,29 @@ def test_the_page_prints_the_published_projection_range(runs: tuple[Any, Any]) -
 def test_no_activity_no_page() -> None:
     assert board_section(None, None) is None
     assert "activity-page" not in render_html("_activity.html", {"activity": None})
+
+
+def test_a_synthetic_sample_is_set_against_its_share_of_the_plan(
+    warehouse: Path, runs: tuple[Any, Any]
+) -> None:
+    """2,000 synthetic people against Liverpool's plans for 500,000: the plan is scaled to
+    0.4% of itself, the page says so, and the actual reads near the plan, not 99% below."""
+    whole, _ = runs
+    scaled = activity.plan_against_actual(warehouse, plans=PLANS, population=2_000)
+    html = render_html("_activity.html", {"activity": board_section(scaled, None)})
+    assert "2,000 people, 0.4% of Liverpool's 500,000" in " ".join(unescape(html).split())
+    total = scaled.variance[scaled.variance["month"] == "all"].set_index(["provider", "pod"])
+    before = whole.variance[whole.variance["month"] == "all"].set_index(["provider", "pod"])
+    planned = before["plan"].notna()
+    share = 2_000 / 500_000
+    assert list(total["plan"][planned]) == pytest.approx(list(before["plan"][planned] * share))
+    assert list(total["place_plan"][planned]) == pytest.approx(list(before["plan"][planned]))
+    for cells, (key, want) in zip(_table(html, "activity-actual"), total.iterrows(), strict=True):
+        assert tuple(cells[:2]) == key
+        assert _number(cells[2]) == (None if pd.isna(want["plan"]) else round(want["plan"]))
+    # non-elective admissions: the generator is calibrated to the city's 53,828 a year
+    # (seed 001, 2471), so scaled to its share the plan and the actual are of one size
+    emergency = total.xs("non-elective", level="pod")[["plan", "actual"]].sum()
+    assert 0.5 < emergency["actual"] / emergency["plan"] < 2
+    unscaled = before.xs("non-elective", level="pod")["plan"].sum()
+    assert emergency["actual"] / unscaled < 0.01  # what the whole plan showed: about -99%

@@ -36,6 +36,7 @@ SPELLS = [
     ("twice", "2016-03-31", "emergency", "S72.0"),  # last day of 2015/16; not composite
     ("lower", "2015-06-01", "emergency", "j44.1"),  # codes are matched in capitals
     ("elective", "2015-07-01", "elective", "K40.9"),  # not an emergency
+    ("elective", "2015-08-01", "emergency", "W19"),  # a fall: emergency, not composite
     ("early", "2015-03-31", "emergency", "J44.1"),  # 2014/15
     ("late", "2016-04-01", "emergency", "J44.1"),  # 2016/17
     ("diedonmid", "2015-06-01", "emergency", "I50.0"),  # composite; alive when admitted
@@ -43,8 +44,10 @@ SPELLS = [
 ]  # fmt: skip
 
 # People alive on 30 September 2015, all in band 65-69: 49 (all but diedonmid).
-# Emergency: copd 10 + twice 2 + lower 1 + diedonmid 1 = 14.
-# Composite: copd 10 + twice's N39.0 + lower's j44.1 + diedonmid's I50.0 = 13.
+# Emergency: copd 10 + twice 2 + lower 1 + diedonmid 1 + elective's fall 1 = 15.
+# Composite: copd 10 + twice's N39.0 + lower's j44.1 + diedonmid's I50.0 = 13. The fall
+# (W19) is not in it: none of the NHS Outcomes Framework parts (2.3.i, 2.3.ii, 3a, 3.2)
+# counts falls. The list held W0 and W1 until December 2026, when this count was 14.
 # ESP2013 weight of 65-69: 5,500 of 100,000, so DSR = admissions / 49 × 5,500.
 PEOPLE, WEIGHT_65_69 = 49, 5_500
 
@@ -60,8 +63,8 @@ def values(
 
 def test_emergency_admissions(values: pd.DataFrame) -> None:
     row = pick(values, "emergency-admissions", "place", PLACE, "2015/16")
-    assert (row["numerator"], row["denominator"]) == (14, PEOPLE)
-    assert row["value"] == pytest.approx(14 / PEOPLE * WEIGHT_65_69, rel=1e-9)  # 1,571.4…
+    assert (row["numerator"], row["denominator"]) == (15, PEOPLE)
+    assert row["value"] == pytest.approx(15 / PEOPLE * WEIGHT_65_69, rel=1e-9)  # 1,683.7…
     assert row["lower95_0cl"] < row["value"] < row["upper95_0cl"]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from placehealth.catalogue import load_catalogue
 from placehealth.errors import ValidationError
-from placehealth.periods import parse_period
+from placehealth.periods import parse_period, readings
 from placehealth.plans.load import load_plans
 from placehealth.plans.status import read_actuals
 from tests.conftest import ROOT, seed_quote
@@ -151,6 +151,34 @@ def test_engine_pooled_labels_are_pooled_windows(tmp_path: Path) -> None:
     read = read_actuals(path, load_catalogue())
     assert list(read["period_kind"]) == ["pooled_years", "pooled_years"]
     assert read["start"].iloc[0] == pd.Timestamp("2010-01-01")
+
+
+def test_engine_labels_are_read_once_each_however_many_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A values file has a few labels over many rows: each label is read once (not once a
+    row), and every row still gets its own label's kind. 3,000 rows of three labels:
+    '2009-11' reads two ways (November 2009, or 2009 to 2011) so it is a pooled window;
+    '2016-18' reads only as a window and '2016/17' only as a financial year."""
+    import placehealth.plans.status as status
+
+    calls: list[str] = []
+
+    def counted(label: str) -> list:
+        calls.append(label)
+        return readings(label)
+
+    monkeypatch.setattr(status, "readings", counted)
+    labels = ["2009-11", "2016-18", "2016/17"] * 1_000
+    frame = pd.DataFrame(
+        {"indicator_id": "premature-mortality-cancer", "area_code": "E08000012",
+         "period": labels, "value": range(len(labels))}
+    )  # fmt: skip
+    read = status.from_long_format(frame, tmp_path / "values.csv")
+    assert sorted(calls) == ["2009-11", "2016-18"]  # '2016/17' is not of the form at all
+    assert list(read["period_kind"][:3]) == ["pooled", "", ""]
+    assert (read["period_kind"] == "pooled").sum() == 1_000
+    assert (read["period_kind"].to_numpy()[::3] == "pooled").all()
 
 
 def test_engine_writes_pooled_windows_that_read_one_way(tmp_path: Path) -> None:

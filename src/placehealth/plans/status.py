@@ -10,6 +10,7 @@ so thousands of area series cost one pass over the data.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ _ALIASES = {
     "lower_ci": "lower",
     "upper_ci": "upper",
 }
+_SHORT_RANGE = re.compile(r"\d{4}-\d{2}")  # "2009-11": a pooled window or a month
 
 
 def read_actuals(
@@ -139,16 +141,25 @@ def from_long_format(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     require_columns(raw, ["indicator_id", "area_code", "period", "value"], file=path)
     keep = pd.to_numeric(raw["value"], errors="coerce").notna().to_numpy()  # suppressed, or none
     frame = raw.loc[keep].rename(columns={"indicator_id": "indicator"})
-    # the engine writes years, financial years and pooled windows ("2016-18"), never months
-    periods = frame["period"].astype(str)
-    pooled = periods.str.fullmatch(r"\d{4}-\d{2}") & ~periods.map(_one_reading)
     if "period_kind" not in frame.columns:
-        frame = frame.assign(period_kind=np.where(pooled, "pooled", ""))
+        frame = frame.assign(period_kind=_engine_kinds(frame["period"]))
     return frame.assign(area=frame["area_code"].astype(str))
 
 
-def _one_reading(label: str) -> bool:
-    return len(readings(label)) == 1
+def _engine_kinds(periods: pd.Series) -> np.ndarray:
+    """'pooled' for each label that reads two ways ("2009-11"), else ''.
+
+    The engine writes years, financial years and pooled windows, never months, so an
+    ambiguous label is a pooled window. A values file has a few hundred distinct labels
+    over hundreds of thousands of rows: each is read once and mapped back by its code.
+    """
+    codes, labels = pd.factorize(periods.astype(str), use_na_sentinel=False)
+    pooled = np.fromiter(
+        (_SHORT_RANGE.fullmatch(label) is not None and len(readings(label)) != 1
+         for label in labels),
+        dtype=bool, count=len(labels),
+    )  # fmt: skip
+    return np.where(pooled, "pooled", "")[codes]
 
 
 def _attach_dates(frame: pd.DataFrame, path: Path) -> None:

@@ -239,11 +239,43 @@ def population(
 @dataclass
 class ActualRun:
     """Plan against actual: the variance by provider, pod and month (through disclosure
-    control), the SPC summary of each monthly series, and the file written."""
+    control), the SPC summary of each monthly series, and the file written.
+
+    ``plan_share``: the share of the plan set against the records (1 when they are the
+    whole place's), and ``note`` what it says, for every output that shows the plan."""
 
     variance: pd.DataFrame
     spc: pd.DataFrame
     written: list[Path] = field(default_factory=list)
+    plan_share: float = 1.0
+    note: str = ""
+
+
+def plan_share(population: float | None, place_population: float, place: str) -> tuple[float, str]:
+    """The share of the place's plan that ``population`` people should account for, and
+    the sentence that says so (none given: the whole plan, no sentence).
+
+    The provider plans count the activity of the place's whole population; records of part
+    of it (a synthetic sample, one neighbourhood) are set against the plan scaled by their
+    share of the people, so the difference reads as more or less activity per head than
+    planned, not as the part being smaller than the whole."""
+    from placehealth.errors import ValidationError
+
+    if population is None:
+        return 1.0, ""
+    if not 0 < population <= place_population:
+        raise ValidationError(
+            f"population {population:,.0f} is not part of {place}'s {place_population:,.0f}",
+            column="--population",
+            hint="give the number of people the warehouse holds (more than 0, at most the "
+            "place file's population.persons)",
+        )
+    share = population / place_population
+    return share, (
+        f"Plan scaled to the warehouse's {population:,.0f} people, {share:.1%} of "
+        f"{place}'s {place_population:,.0f} (the place file's population): the plans count "
+        "the whole place's activity"
+    )
 
 
 def plan_against_actual(
@@ -253,6 +285,7 @@ def plan_against_actual(
     plan: Path | None = None,
     plans: Path | None = None,
     place: str | None = None,
+    population: float | None = None,
     output: Path | None = None,
     bom: bool = True,
 ) -> ActualRun:
@@ -261,7 +294,9 @@ def plan_against_actual(
     and write the variance table (small counts hidden) to ``output`` if given.
 
     ``plan`` is the plan folder (default: the one the place's ``providers`` name, in the
-    ``plans`` folder)."""
+    ``plans`` folder). ``population``: the people the warehouse holds when they are part
+    of the place (:func:`plan_share`); the table's ``plan`` is then the scaled plan, beside
+    ``place_plan`` (the place's own) and ``plan_share``."""
     from placehealth.activity.actual import (
         actual_by_month,
         monthly_spc,
@@ -285,6 +320,7 @@ def plan_against_actual(
             f"the place '{chosen.id}' names no providers",
             hint="add a providers block to its place file (docs/activity.md)",
         )
+    share, note = plan_share(population, chosen.population.persons, chosen.name)
     if plan is None:
         plan = (plans or Path("plans")) / chosen.providers.plan
     tables = load_activity(plan).tables()
@@ -293,12 +329,14 @@ def plan_against_actual(
         counted = activity_by_month(backend)
     finally:
         backend.close()
-    table = variance(
-        plan_by_month(tables, PODS), actual_by_month(counted, chosen.providers.codes())
-    )
+    planned = plan_by_month(tables, PODS)
+    planned["plan"] *= share
+    table = variance(planned, actual_by_month(counted, chosen.providers.codes()))
     spc = monthly_spc(table).drop(columns="latest_value")  # a count: the table hides small ones
     safe = published(table)
-    run = ActualRun(safe, spc)
+    if population is not None:
+        safe = safe.assign(place_plan=safe["plan"] / share, plan_share=share)
+    run = ActualRun(safe, spc, plan_share=share, note=note)
     if output is not None:
         run.written.append(write(Published(safe.round(3)), output, bom=bom))
     return run

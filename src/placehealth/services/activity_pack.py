@@ -1,5 +1,6 @@
 """The board pack's activity page: each provider's activity at each point of delivery
-against its plan over the months the warehouse records, with the Making Data Count
+against its plan (scaled to the warehouse's people when they are part of the place, and
+saying so) over the months the warehouse records, with the Making Data Count
 variation icon of the monthly series, and the demand projection's range (P10, P50, P90)
 by point of delivery in its last year beside the base year.
 
@@ -21,6 +22,7 @@ def board_section(actual: ActualRun | None, demand: DemandRun | None) -> dict[st
     """The page's context (None: nothing to show)."""
     section = {
         "actual": actual_rows(actual) if actual is not None else [],
+        "note": actual.note if actual is not None else "",
         "months": _months(actual),
         "projection": projection_rows(demand) if demand is not None else [],
         "years": _years(demand),

@@ -111,7 +111,7 @@ def run(
     # the site's charts, drawn once here so its pages only read files (else on first view)
     if site_charts:
         result.outputs["the site's charts"] = draw_charts(out, progress=progress)
-    written, page = activity(out, plans, warehouse, place=place, bom=bom)
+    written, page = activity(out, plans, warehouse, place=place, persons=persons, bom=bom)
     result.packs = board_packs(
         out, plans, where.defaults.plans, values, bom=bom, activity=page, progress=progress
     )
@@ -201,12 +201,18 @@ def position_frame(record: dict[str, Any]) -> pd.DataFrame:
 
 
 def activity(
-    out: Path, plans: Path, warehouse: Path, *, place: str | None, bom: bool = True
-) -> tuple[dict[str, Path], dict[str, Any] | None]:
+    out: Path, plans: Path, warehouse: Path, *, place: str | None, persons: int | None = None,
+    bom: bool = True,
+) -> tuple[dict[str, Path], dict[str, Any] | None]:  # fmt: skip
     """The activity plans' findings, the warehouse's activity against the place's provider
     plans (if it names providers), and its activity projected with the first plan's
     population changes grown on the place's age bands, beside the provider plans; and the
-    board pack's activity page drawn from them."""
+    board pack's activity page drawn from them.
+
+    ``persons``: the synthetic place's people. The provider plans count the whole place's
+    activity, so they are scaled to the warehouse's share of the place's population
+    before the actual is set against them, and the table and page say so
+    (:func:`placehealth.services.activity.plan_share`)."""
     from placehealth.activity.load import load_activity
     from placehealth.places import load_place
     from placehealth.plans.show import findings_frame
@@ -224,8 +230,9 @@ def activity(
     actual = None
     if load_place(place).providers is not None:
         actual = service.plan_against_actual(
-            warehouse, plans=plans, place=place, output=out / "activity-actual.csv", bom=bom
-        )
+            warehouse, plans=plans, place=place, population=persons,
+            output=out / "activity-actual.csv", bom=bom,
+        )  # fmt: skip
         written["activity against plan"] = actual.written[0]
     folders = sorted(p for p in plans.iterdir() if p.is_dir())
     grown = next((p for p in folders if load_activity(p).populations), None)

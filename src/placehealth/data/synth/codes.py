@@ -14,6 +14,18 @@ from placehealth.catalogue.codelists import code_list
 
 Mix = tuple[tuple[str, float], ...]
 
+
+def _split(code: str, weight: float, causes: tuple[tuple[str, float], ...], share: float) -> Mix:
+    """``code`` keeps ``1 - share`` of ``weight``; the causes share the rest by their parts."""
+    parts = sum(part for _, part in causes)
+    return ((code, weight * (1 - share)), *((c, weight * share * p / parts) for c, p in causes))
+
+
+# Hip fractures (S72.0) drawn at the adults' acute weight of 2 and for osteoporosis ran
+# at about twice England's rate among people 65+ (targets.py): part of each goes to a
+# vertebral fragility fracture (S32.0, also an eFI fragility fracture, not a hip).
+VERTEBRAL_OF_HIP = 0.22
+
 # Emergency admissions that are "for" a condition the person has.
 CONDITION_ADMISSIONS: dict[str, Mix] = {
     "copd": (("J44.1", 0.7), ("J44.0", 0.3)),
@@ -32,7 +44,7 @@ CONDITION_ADMISSIONS: dict[str, Mix] = {
     "serious_mental_illness": (("F20.9", 0.6), ("F31.9", 0.4)),
     "depression": (("T42.4", 0.5), ("F32.9", 0.5)),
     "parkinsons": (("G20", 1.0),),
-    "osteoporosis": (("S72.0", 1.0),),
+    "osteoporosis": _split("S72.0", 1.0, (("S32.0", 1),), VERTEBRAL_OF_HIP),
 }
 # How likely an admission of someone with the condition is to be for it (relative).
 CONDITION_ADMISSION_WEIGHT = {
@@ -47,23 +59,17 @@ CONDITION_ADMISSION_WEIGHT = {
 # self-harm (X60 paracetamol, X78 sharp object), and part of non-specific abdominal pain's
 # (R10.4) to a fall (W19), so the self-harm and falls indicators have admissions to count.
 # Each cause sits beside the code it takes weight from and the group keeps that weight;
-# W19 and R10.4 are both on the avoidable-admissions (composite) list. So no other code's
-# share of the draws moves (the same random numbers give the same codes elsewhere) and
-# the calibrated composite keeps its admissions.
+# neither W19 nor R10.4 is on the avoidable-admissions (composite) list. So no other
+# code's share of the draws moves (the same random numbers give the same codes elsewhere)
+# and the calibrated composite keeps its admissions.
 SELF_HARM_OF_POISONINGS = 0.6
 FALLS_OF_ABDOMINAL_PAIN = 0.5
-
-
-def _split(code: str, weight: float, causes: tuple[tuple[str, float], ...], share: float) -> Mix:
-    """``code`` keeps ``1 - share`` of ``weight``; the causes share the rest by their parts."""
-    parts = sum(part for _, part in causes)
-    return ((code, weight * (1 - share)), *((c, weight * share * p / parts) for c, p in causes))
 
 
 ACUTE_ADULT: Mix = (
     ("R07.4", 8), *_split("R10.4", 9, (("W19", 1),), FALLS_OF_ABDOMINAL_PAIN),
     ("N39.0", 6), ("L03.1", 4), ("J18.9", 7), ("J22", 3),
-    ("R55", 3), ("S06.0", 2), ("S72.0", 2), ("S52.5", 2),
+    ("R55", 3), ("S06.0", 2), *_split("S72.0", 2, (("S32.0", 1),), VERTEBRAL_OF_HIP), ("S52.5", 2),
     *_split("T39.1", 2, (("X60", 3), ("X78", 1)), SELF_HARM_OF_POISONINGS), ("F10.0", 2),
     ("A41.9", 2), ("K80.2", 3), ("K35.8", 2), ("R51", 2), ("A09.9", 2), ("I80.2", 1),
     ("R50.9", 1), ("K92.2", 1), ("E87.1", 1), ("M54.5", 2), ("R06.0", 2), ("K57.3", 1),

@@ -119,6 +119,60 @@ def emergency_spells(
     return spells
 
 
+def with_readmissions(
+    rng: np.random.Generator, year: Year, people: People, emergency: Spells, elective: Spells
+) -> Spells:
+    """The year's emergency spells with the readmissions that follow discharges.
+
+    A discharge alive and not to another hospital is followed, with a chance that grows
+    with the person's frailty (less after a planned admission), by an emergency admission
+    within 30 days, most in the first days; a readmission can itself be followed by one.
+    Ordinary spells are drawn as independent events, so without this a second admission
+    within a month would be as rare as any other month's (2% of discharges against
+    England's 12.5-13.8%: data/synth/targets.py). Readmissions after the last simulated
+    day are not drawn (nor is anything else).
+    """
+    parts = [emergency]
+    last_day = int(p.YEAR_START[-1])
+    index = _concat([emergency, elective])
+    while index.row.size:  # rounds of readmissions of readmissions: a few, not one per row
+        chance = readmission_chance(year.state.frailty[index.row], ~index.emergency)
+        ends = np.isin(index.destination, (HOME, CARE_HOME, OTHER))
+        back = np.flatnonzero(ends & (rng.random(index.row.size) < chance))
+        days = np.floor(-p.READMISSION_DAYS * np.log1p(-rng.random(back.size) * _WITHIN_30)).astype(
+            np.int64
+        )  # an exponential delay cut at day 29 (the day of discharge is 0)
+        rows, admit = index.row[back], index.discharge[back] + days
+        keep = (admit < people.death[year.who[rows]]) & (admit < last_day)
+        rows, admit = rows[keep], admit[keep]
+        diagnosis, provider = _acute(rng, year, rows)
+        _for_condition(rng, year, rows, diagnosis)
+        new = Spells(rows, admit, admit + _stays(rng, year, rows), np.ones(rows.size, dtype=bool),
+                     diagnosis, provider, np.zeros(rows.size, dtype=np.int8))  # fmt: skip
+        _close_at_death(rng, new, people.death[year.who].astype(np.int64))
+        parts.append(new)
+        index = new
+    return _concat(parts)
+
+
+def readmission_chance(
+    frailty: npt.NDArray[np.float64], planned: npt.NDArray[np.bool_] | bool
+) -> npt.NDArray[np.float64]:
+    """The chance a discharge home is followed by an emergency admission within 30 days."""
+    chance = p.READMISSION * frailty**p.READMISSION_FRAILTY
+    return np.minimum(np.where(planned, chance * p.READMISSION_AFTER_ELECTIVE, chance), 0.9)
+
+
+_WITHIN_30 = 1 - np.exp(-30 / p.READMISSION_DAYS)  # the share of the delays before day 30
+
+
+def _concat(parts: list[Spells]) -> Spells:
+    return Spells(*(np.concatenate([getattr(s, f) for s in parts]) for f in _FIELDS))
+
+
+_FIELDS = ("row", "admit", "discharge", "emergency", "diagnosis", "provider", "destination")
+
+
 def elective_spells(
     rng: np.random.Generator, year: Year, people: People, rate: np.ndarray
 ) -> Spells:

@@ -2,9 +2,9 @@
 
 Each measure reads the extract files exactly as written (raw NHS numbers,
 which are synthetic), so the report checks what ingestion would load. A target
-that is one of the engine's indicators (avoidable admissions, premature and
-infant mortality, care-home admissions, reablement, dementia diagnosis,
-long-term conditions) is measured by the engine's own pipeline over the
+that is one of the engine's indicators (avoidable admissions, hip fractures,
+readmissions, premature and infant mortality, care-home admissions, reablement,
+dementia diagnosis, long-term conditions) is measured by the engine's own pipeline over the
 extracts read as a warehouse (:mod:`.as_warehouse`): one definition, so the
 population is calibrated against what the indicators will compute. The rest are
 DuckDB SQL over the files, with rates and life expectancy through
@@ -26,7 +26,13 @@ from placehealth.data.schema import LOADABLE
 from placehealth.data.synth.as_warehouse import engine_context
 from placehealth.data.synth.params import FIRST_YEAR, YEARS
 from placehealth.data.synth.write import TRUTH
-from placehealth.engine.indicators import Context, mortality, prevalence, social_care
+from placehealth.engine.indicators import (
+    Context,
+    mortality,
+    prevalence,
+    readmissions,
+    social_care,
+)
 from placehealth.engine.indicators.defined import defined_indicator
 from placehealth.errors import InputFileError
 from placehealth.stats.life_expectancy import LABELS as LIFE_BANDS
@@ -209,6 +215,18 @@ def avoidable_admissions(con: duckdb.DuckDBPyConnection) -> float:
     return float(_place(composite)["value"].mean())
 
 
+def hip_fractures(con: duckdb.DuckDBPyConnection) -> float:
+    """Engine ``hip-fractures-65`` (a DSR), mean of the five financial years."""
+    frame = defined_indicator(_engine(con), "hip-fractures-65")
+    return float(_place(frame)["value"].mean())
+
+
+def readmissions_30_days(con: duckdb.DuckDBPyConnection) -> float:
+    """Engine ``emergency-readmissions-30-days``, the five financial years pooled."""
+    (frame,) = readmissions.emergency_readmissions(_engine(con))
+    return _pooled(frame, 100)
+
+
 def premature(con: duckdb.DuckDBPyConnection, indicator_id: str) -> float:
     """Engine ``premature-mortality-<cause>``, 2015–17."""
     frame = defined_indicator(_engine(con), indicator_id)
@@ -263,6 +281,8 @@ MEASURES: dict[str, Measure] = {
                                              "admission_method = 'emergency'"),
     "gp_per_year": lambda c: per_year(c, "gp_contact", "contact_date"),
     "avoidable_admissions": avoidable_admissions,
+    "hip_fractures_65": hip_fractures,
+    "readmissions_30_days": readmissions_30_days,
     "premature_cancer": lambda c: premature(c, "premature-mortality-cancer"),
     "premature_circulatory": lambda c: premature(c, "premature-mortality-circulatory"),
     "premature_respiratory": lambda c: premature(c, "premature-mortality-respiratory"),

@@ -37,7 +37,9 @@ from placehealth.data.synth.hospital import (
     ae_attendances,
     elective_spells,
     emergency_spells,
+    readmission_chance,
     record_spells,
+    with_readmissions,
 )
 from placehealth.data.synth.onset import draw_onset_between
 from placehealth.data.synth.people import (
@@ -118,10 +120,14 @@ def _end_at_death(people: People, records: Records) -> None:
     """Stays and services that run into a death drawn in a later year end at that death.
 
     A spell starting in March can end in April, and reablement can start a week after
-    a March discharge; the death of the following year is drawn only then.
+    a March discharge; the death of the following year is drawn only then. A readmission
+    drawn after a March discharge that falls after such a death is dropped.
     """
     apc = records.apc.columns()
     death = people.death[apc["person"]].astype(np.int64)
+    before = apc["admit"] <= death  # a readmission drawn past a death of the following year
+    apc = {k: v[before] for k, v in apc.items()}
+    death = death[before]
     late = apc["discharge"] > death
     apc["discharge"] = np.where(late, death, apc["discharge"])
     apc["destination"] = np.where(late, DIED, apc["destination"]).astype(np.int8)
@@ -206,17 +212,22 @@ def _simulate_year(
     cause[year.who[dying]] = death_codes[dying]
 
     rate = emergency_rate(s)
+    elective_rate = service_rate(p.ELECTIVE, s)
+    # a readmission after a planned admission can be the year's first emergency admission:
+    # the truth counts those at the rate they happen (the rest follow an emergency one)
+    first_rate = rate + elective_rate * readmission_chance(s.frailty, True)
     terminal = np.where(s.care_home, p.TERMINAL_ADMISSION_CARE_HOME, p.TERMINAL_ADMISSION)
     present = year.start == year.t0
     records.truth.add(
         person=year.who[present],
         year=np.full(int(present.sum()), year.index, dtype=np.int8),
-        probability=admission_probability(rate, mu, terminal)[present],
-        emergency_rate=rate[present],
+        probability=admission_probability(first_rate, mu, terminal)[present],
+        emergency_rate=first_rate[present],
         death_hazard=mu[present],
     )
     emergency = emergency_spells(rng, year, people, rate, terminal, _admission_codes(death_codes))
-    elective = elective_spells(rng, year, people, service_rate(p.ELECTIVE, s))
+    elective = elective_spells(rng, year, people, elective_rate)
+    emergency = with_readmissions(rng, year, people, emergency, elective)
     care_home_moves(rng, year, people, emergency)
     reablement(rng, year, people, emergency, records)
     for spells in (emergency, elective):

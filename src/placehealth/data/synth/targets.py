@@ -1,9 +1,11 @@
 """The facts the seeds give about Liverpool, which the synthetic population must reproduce.
 
-Each target names its seed file and lines. Counts are for a population of
-500,000 and scale with the number of persons generated; rates, shares and
-years do not. A target given as a range (the life-expectancy gap: "eight
-years" in seed 002, "11-year difference" in seed 000) is met anywhere in it.
+Each target names its seed file and lines; where the seed line names a measure but
+prints no figure for it, the figure is a published one for England, named in
+``published``. Counts are for a population of 500,000 and scale with the number of
+persons generated; rates, shares and years do not. A target given as a range (the
+life-expectancy gap: "eight years" in seed 002, "11-year difference" in seed 000) is
+met anywhere in it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Target:
     seed: str  # "002, 186"
     scales: bool  # a count that grows with the population
     definition: str
+    published: str = ""  # where the figure is printed when the seed line gives none
 
     def at(self, persons: int) -> tuple[float, float]:
         factor = persons / FULL_SCALE if self.scales else 1.0
@@ -39,9 +42,9 @@ class Target:
 
 
 def _t(id: str, name: str, value: float | tuple[float, float], unit: str, seed: str,
-       definition: str, *, scales: bool = False) -> Target:  # fmt: skip
+       definition: str, *, scales: bool = False, published: str = "") -> Target:  # fmt: skip
     low, high = value if isinstance(value, tuple) else (value, value)
-    return Target(id, name, low, high, unit, seed, scales, definition)
+    return Target(id, name, low, high, unit, seed, scales, definition, published)
 
 
 TARGETS: tuple[Target, ...] = (
@@ -75,6 +78,26 @@ TARGETS: tuple[Target, ...] = (
     _t("avoidable_admissions", "Avoidable emergency admissions (composite)", 2630.3,
        "per 100,000", "000, 1426, 1484",
        "engine indicator emergency-admissions-composite (DSR, ESP2013), mean of five years"),
+    _t("hip_fractures_65", "Hip fractures, 65+", (558.0, 589.0), "per 100,000", "001, 4325",
+       "engine indicator hip-fractures-65 (emergency admissions for S72.0-S72.2 at 65+, DSR, "
+       "ESP2013 bands 65-69 to 90+), mean of five years. The seed line names the aim (reduce "
+       "hip fractures in people aged 65 and over) but prints no rate: the target is England's "
+       "over the years simulated",
+       published="OHID Fingertips, Public Health Outcomes Framework 4.14i 'Hip fractures in "
+       "people aged 65 and over' (indicator 41401), England: 589 per 100,000 in 2015/16 "
+       "(quoted by Shropshire Council, shropshireperformance.inphase.com/Detail/238_2141) and "
+       "558 in 2018/19 (quoted by Active Black Country, activeblackcountry.co.uk, 'Hip "
+       "Fractures in People aged 65+; 2018-19', source fingertips.phe.org.uk/profile/msk)"),
+    _t("readmissions_30_days", "Emergency readmissions within 30 days", (12.4, 13.7),
+       "% of discharges", "004, 606",
+       "engine indicator emergency-readmissions-30-days (NHS Outcomes Framework 3b as the "
+       "catalogue defines it: discharges followed by an emergency admission on days 0-29), "
+       "the five financial years pooled. Seed 004 prints Sefton's two CCGs, April-November "
+       "2013 ('per 100,000', read as percentages as the catalogue does); England's rate lies "
+       "in the same range",
+       published="NHS Digital, 'Emergency readmissions published for first time in five "
+       "years' (21 March 2019, digital.nhs.uk/news/2019): England 12.5% in 2013/14 and "
+       "13.8% in 2017/18"),
     _t("premature_cancer", "Premature mortality: cancer", 153.0, "per 100,000",
        "002, 834",
        "engine indicator premature-mortality-cancer (DSR, ESP2013 under-75 bands), 2015–17; "
