@@ -2,9 +2,13 @@
 
 Each size runs ``placehealth indicators compute`` in a child process, as a user
 would, timed from outside and with its peak resident memory read from the
-kernel. The baseline, in the same run: one scan of every event table (one DuckDB
-query per table reading every column), the least any pipeline over those rows
-must do; the ratio says how many such scans the whole pipeline costs.
+kernel; and, in another child, the computation alone (every pipeline on one
+context, imports, disclosure control and the file left out). Two baselines in
+the same run: one scan of every event table (one DuckDB query per table reading
+every column), the least any pipeline over those rows must do — the ratio says
+how many such scans the computation costs; and every indicator computed on its
+own (each catalogue definition, and each other pipeline, on a fresh context,
+times summed), what the pipeline costs when nothing is shared.
 
 Synthetic warehouses are generated once and cached under out/bench/pipeline/
 (not committed), so re-runs skip simulation and ingestion.
@@ -32,6 +36,8 @@ SEED = 1
 MAX_SYNTH = 800_000  # the NHS test range's limit on one synth run
 PART = 500_000  # larger populations are made of parts this size
 TARGET = {500_000: 60.0}
+SCANS = 3.0  # the computation's target: at most this many scans' time (issue 16)
+ALONE_UP_TO = 500_000  # larger sizes measure indicators alone only when asked (--alone)
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "out" / "bench" / "pipeline"
 KEY = "benchmark-key-not-a-secret-0001"
@@ -50,6 +56,49 @@ except SystemExit as stop:
 seconds = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
+"""
+
+
+COMPUTE = """
+import json, resource, sys, time
+from pathlib import Path
+from placehealth.engine.indicators import compute_all
+from placehealth.services.indicators import _context
+start = time.perf_counter()
+ctx = _context(Path(sys.argv[1]), "duckdb", None, None)
+values = compute_all(ctx)
+seconds = time.perf_counter() - start
+ctx.backend.close()
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "values": len(values)}))
+"""
+
+ALONE = """
+import json, resource, sys, time
+from pathlib import Path
+from placehealth.catalogue.records import defined
+from placehealth.engine.indicators import PIPELINES, Context
+from placehealth.engine.indicators.defined import defined_indicator
+from placehealth.services.indicators import _context
+ctx = _context(Path(sys.argv[1]), "duckdb", None, None)
+by_definition = {n for d in defined().values() for n in [d.pipeline]}
+fresh = lambda: Context(ctx.backend, years=ctx.years, pooled=ctx.pooled, place=ctx.place)
+seconds, count = 0.0, 0
+for name, pipeline in PIPELINES.items():
+    if name in by_definition:
+        continue
+    start = time.perf_counter()
+    pipeline(fresh())
+    seconds += time.perf_counter() - start
+    count += 1
+for indicator_id in defined():
+    start = time.perf_counter()
+    defined_indicator(fresh(), indicator_id)
+    seconds += time.perf_counter() - start
+    count += 1
+ctx.backend.close()
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "runs": count}))
 """
 
 
@@ -123,6 +172,15 @@ def pipeline(path: Path, persons: int) -> dict[str, float]:
     return {"command": wall, "seconds": child["seconds"], "peak_mb": child["peak_mb"]}
 
 
+def child(code: str, path: Path) -> dict[str, float]:
+    """A measuring script run in its own process; what it printed last, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True
+    )
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def scan_sql(table: schema.Table) -> str:
     """One query reading every column: dates by min/max, the key by distinct count."""
     parts = ["count(*)"]
@@ -156,13 +214,15 @@ def scan(path: Path) -> tuple[float, int]:
     return seconds, rows
 
 
-def main(sizes: tuple[int, ...] = SIZES) -> None:
+def main(sizes: tuple[int, ...] = SIZES, alone_up_to: int = ALONE_UP_TO) -> None:
     table: list[dict[str, Any]] = []
     load = os.getloadavg()
     for persons in sizes:
         path = warehouse(persons)
         scan_s, rows = scan(path)
         run = pipeline(path, persons)
+        compute = child(COMPUTE, path)
+        alone = child(ALONE, path) if persons <= alone_up_to else None
         target = TARGET.get(persons)
         table.append(
             {
@@ -174,6 +234,12 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
                 "target": f"≤ {target:.0f} s" if target else "—",
                 "scan s (baseline)": scan_s,
                 "ratio pipeline ÷ scan": run["seconds"] / scan_s,
+                "compute s": compute["seconds"],
+                "compute peak MB": compute["peak_mb"],
+                f"ratio compute ÷ scan (target ≤ {SCANS:.0f})": compute["seconds"] / scan_s,
+                "indicators alone s (baseline)": alone["seconds"] if alone else "—",
+                "alone peak MB": alone["peak_mb"] if alone else "—",
+                "ratio alone ÷ compute": alone["seconds"] / compute["seconds"] if alone else "—",
             }
         )
         print(table[-1], flush=True)
@@ -195,10 +261,20 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
             f"number more than {MAX_SYNTH:,}. {os.cpu_count()} cores shared with other "
             f"work; load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at "
             "the end. "
-            "Reproduce: uv run python -m benchmarks.bench_pipeline"
+            "Compute s: `compute_all` alone in a child process — the warehouse opened, "
+            "every pipeline on one context, the values in memory (no imports, disclosure "
+            "control or file); compute peak MB its maximum resident set. Indicators alone: "
+            "each of the catalogue's definitions (`defined_indicator`) and each other "
+            "pipeline run on a fresh context, times summed, in one child process; measured "
+            f"up to {alone_up_to:,} persons unless asked (`--alone`). "
+            "Reproduce: uv run python -m benchmarks.bench_pipeline [sizes…] [--alone]"
         ),
     )
 
 
 if __name__ == "__main__":
-    main(tuple(int(a) for a in sys.argv[1:]) or SIZES)
+    asked = [a for a in sys.argv[1:] if a != "--alone"]
+    main(
+        tuple(int(a) for a in asked) or SIZES,
+        max(SIZES) if "--alone" in sys.argv else ALONE_UP_TO,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from placehealth.engine.geography import lookups, roll_up, warehouse_place
 from placehealth.engine.population import Banding, Basis, population
 from placehealth.periods import financial_year_label, pooled_label
 
+T = TypeVar("T")
 VALUE_COLUMNS = [
     "indicator_id", "area_type", "area_code", "period", "sex", "age_band", "numerator",
     "denominator", "value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl",
@@ -44,6 +45,7 @@ class Context:
     place: str | None = None
     area_types: tuple[str, ...] = t.AREA_TYPES
     _populations: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
+    _shared: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def geography(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -94,6 +96,12 @@ class Context:
         if key not in self._populations:
             self._populations[key] = make()
         return self._populations[key]
+
+    def shared(self, name: str, make: Callable[[], T]) -> T:
+        """Counts several pipelines cut their indicators from (``name``), made once."""
+        if name not in self._shared:
+            self._shared[name] = make()
+        return cast(T, self._shared[name])
 
     def with_population(
         self,
