@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -195,9 +196,10 @@ KEY = Key("duckdb", "Tinytown", "code-1")
 
 
 def saved(folder: Path) -> State:
+    notes = pd.Series([None], dtype=object)  # None stays None, NaN stays NaN
     values = pd.DataFrame(
         {c: ["x"] for c in VALUE_COLUMNS} | {"numerator": [3.0], "suppressed": [False]}
-    ).assign(value_note=[None], method=[float("nan")], **{inc.TIE: [0]})
+    ).assign(value_note=notes, method=[float("nan")], **{inc.TIE: [0]})
     prints = pd.DataFrame([["death", "rows", 201801, 2, "123"]],
                           columns=["table", "part", "bucket", "rows", "hash"])  # fmt: skip
     state = State(KEY, prints, ["2017/18"], values)
@@ -230,7 +232,9 @@ def test_no_state_says_so(tmp_path: Path) -> None:
         (lambda f: next(f.glob("values-*.parquet")).unlink(), "cannot be read"),
     ],
 )
-def test_a_spoilt_state_is_not_used(tmp_path: Path, spoil, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_spoilt_state_is_not_used(
+    tmp_path: Path, spoil: Callable[[Path], object], reason: str
+) -> None:
     folder = tmp_path / "state"
     saved(folder)
     spoil(folder)
