@@ -87,6 +87,7 @@ def hold_back(path: Path, month: str) -> None:
             con.execute(f"delete from {table} where {date} >= DATE '{month}'")
         con.execute(f"delete from person where birth_month >= DATE '{month}'")
         con.execute(f"update person set death_date = null where death_date >= DATE '{month}'")
+        con.execute("checkpoint")  # into the file: a read-only reader may not see the log
     finally:
         con.close()
 
@@ -107,6 +108,7 @@ def put_back(path: Path, original: Path, month: str) -> None:
             "update person set death_date = o.death_date from original.person o "
             f"where person.person_key = o.person_key and o.death_date >= DATE '{month}'"
         )
+        con.execute("checkpoint")
     finally:
         con.close()
 
@@ -206,6 +208,17 @@ def main() -> None:
             f"PLACEHEALTH_BENCH_SPARK_PERSONS), so it was measured at {SPARK_FALLBACK:,}."
         )
     print(spark, flush=True)
+    write_block(rows, month, spark, spark_note, load[0])
+
+
+def write_block(
+    rows: list[dict[str, Any]],
+    month: str,
+    spark: dict[str, Any],
+    spark_note: str,
+    load: float,
+) -> None:
+    """The section of docs/benchmarks.md: the runs, and Spark's rows per second."""
     for row in rows:
         row["Spark: persons"], row["Spark: event rows per s"] = "", ""
     rows[0]["Spark: persons"] = spark["persons"]
@@ -234,7 +247,7 @@ def main() -> None:
             "second = every row of every event table ÷ the pipeline's seconds; the "
             "Parquet export Spark reads is made once beforehand and timed apart."
             f"{spark_note} {os.cpu_count()} cores shared with other work; load average "
-            f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end. "
+            f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end. "
             "Reproduce: uv run python -m benchmarks.bench_incremental"
         ),
     )
