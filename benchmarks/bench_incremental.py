@@ -73,8 +73,11 @@ def event_dates() -> dict[str, str]:
 
 
 def last_month(con: duckdb.DuckDBPyConnection) -> str:
-    """The first day of the warehouse's last month of events, as an ISO date."""
-    union = " union all ".join(f"select max({d}) as d from {t}" for t, d in event_dates().items())
+    """The first day of the last month of the data's activity (the dates that bound the
+    data, placehealth.engine.window), as an ISO date."""
+    from placehealth.engine.window import ACTIVITY_DATES
+
+    union = " union all ".join(f"select max({d}) as d from {t}" for t, d in ACTIVITY_DATES)
     (latest,) = con.sql(f"select max(d) from ({union})").fetchall()[0]
     return f"{latest.year:04d}-{latest.month:02d}-01"
 
