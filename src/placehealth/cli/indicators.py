@@ -44,6 +44,13 @@ def compute(
     output: Path = typer.Option(
         Path("out/indicators.parquet"), "--output", "-o", help="CSV, Parquet or Excel file."
     ),
+    incremental: bool = typer.Option(
+        False,
+        "--incremental",
+        help="Recompute only the periods whose data changed since the last incremental run "
+        "and reuse the rest (the same values as a full run). The unpublished values are "
+        "kept beside the warehouse, so the output must go to another folder.",
+    ),
     plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Compute every indicator for every area and period, in the long format.
@@ -64,8 +71,13 @@ def compute(
     with progress_bar("indicators") as progress:
         run = compute_indicators(
             warehouse, output, engine=engine, years=fys, place=place, bom=not plain_utf8,
-            progress=progress,
+            incremental=incremental, progress=progress,
         )  # fmt: skip
+    if run.note:
+        console.print(run.note)
+    if run.recomputed is not None:
+        which = f" ({', '.join(run.recomputed)})" if run.recomputed else ""
+        console.print(f"{len(run.recomputed)} of {run.periods} periods computed{which}")
     console.print(
         f"{run.values:,} indicator values ({run.indicators} indicators) on {engine}, "
         f"{run.hidden:,} with small counts hidden → {run.path}"

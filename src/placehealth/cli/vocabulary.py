@@ -126,6 +126,7 @@ OPTIONS: dict[str, tuple[str | None, str]] = {
     # population health management
     "--place": (None, "the place: its id or place file (synth, demo); the warehouse's own"),
     "--neighbourhood": ("-n", "the neighbourhood"),
+    "--incremental": (None, "recompute only the periods whose data changed since the last run"),
     "--index-date": (None, "the date people are counted or scored at"),
     "--fit-index": (None, "the index date to fit at"),
     "--validate-index": (None, "the later index date to validate at"),

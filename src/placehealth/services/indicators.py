@@ -25,6 +25,9 @@ class IndicatorRun:
     hidden: int
     engine: str
     place: str
+    periods: int = 0
+    recomputed: tuple[str, ...] | None = None  # incremental runs: the periods computed
+    note: str = ""  # incremental runs: why the saved state was not used
 
 
 def compute(
@@ -35,6 +38,7 @@ def compute(
     years: list[int] | None = None,
     place: str | None = None,
     bom: bool = True,
+    incremental: bool = False,
     progress: Progress | None = None,
 ) -> IndicatorRun:
     """Compute, publish through disclosure control and write every indicator value.
@@ -42,16 +46,35 @@ def compute(
     ``years`` are the financial years by their first calendar year (default: every
     whole year in the data); three-year pooled windows are the calendar years fully
     inside them. ``place`` must be the warehouse's own (default: it).
+
+    ``incremental``: reuse the values of the last incremental run for the periods whose
+    data have not changed since (placehealth.engine.incremental); the values equal a
+    full run's, and disclosure control still runs on the whole table.
     """
     from placehealth.engine.geography import area_names
+    from placehealth.engine.incremental import period_ends
+    from placehealth.engine.incremental_state import (
+        check_apart,
+        compute_incrementally,
+        state_folder,
+    )
     from placehealth.engine.indicators import PIPELINES, compute_all
     from placehealth.publish import write
     from placehealth.publish.indicators import publish_indicators
 
+    folder = state_folder(warehouse)
+    if incremental:
+        check_apart(folder, output)
     ctx = _context(warehouse, engine, years, place)
     backend, place = ctx.backend, ctx.place_name
+    recomputed: tuple[str, ...] | None = None
+    note = ""
     try:
-        values = compute_all(ctx, progress=counted(progress, len(PIPELINES)))
+        if incremental:
+            run = compute_incrementally(ctx, folder, engine=engine, progress=progress)
+            values, recomputed, note = run.values, run.computed, run.note
+        else:
+            values = compute_all(ctx, progress=counted(progress, len(PIPELINES)))
         lsoa, practice = ctx.geography
         names = area_names(backend, place)
     finally:
@@ -66,6 +89,9 @@ def compute(
         hidden=int(published.frame["suppressed"].sum()),
         engine=engine,
         place=place,
+        periods=len(period_ends(ctx.years, ctx.pooled)),
+        recomputed=recomputed,
+        note=note,
     )
 
 
