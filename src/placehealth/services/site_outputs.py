@@ -25,6 +25,9 @@ INDICATORS = "indicators.csv"
 PLAN_SUMMARY = "plan_summary.csv"
 FINDINGS = "plan_findings.csv"
 STATUS_GLOB = "status-*.csv"
+# the actuals a run drew a plan's board pack from (the records' values, synthetic stand-ins
+# elsewhere): the site's board pack reads them while none are saved through the site
+PACK_ACTUALS = "actuals-{plan}.csv"
 PLACE = "place.txt"  # the place the run was for: an id, or a place file's absolute path
 REQUIRED = (INDICATORS, PLAN_SUMMARY, FINDINGS)
 RUN_DEMO_HINT = "run `placehealth demo` first, or name the folder a run wrote with --outputs"

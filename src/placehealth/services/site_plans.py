@@ -14,7 +14,7 @@ import pandas as pd
 
 from placehealth.errors import UserError, ValidationError
 from placehealth.plans.check import Severity
-from placehealth.services.site_outputs import SiteOutputs
+from placehealth.services.site_outputs import PACK_ACTUALS, SiteOutputs
 
 if TYPE_CHECKING:
     from placehealth.plans.check.accepted import Accepted
@@ -69,7 +69,6 @@ def findings(outputs: SiteOutputs) -> pd.DataFrame:
 # -- the plans' review and actuals, written by the site into its own files folder --------
 
 ACCEPTED_FILE = "accepted-findings.yaml"
-SAMPLE_ACTUALS = "sample-actuals-{plan}.csv"  # what `placehealth demo` writes for its packs
 ACTUALS_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -140,7 +139,7 @@ def save_actuals(staged: Path, files: Path, plan: str) -> Path:
 def pack_actuals(outputs: SiteOutputs, files: Path, plan: str) -> Path | None:
     """The actuals a plan's board pack is drawn from: those saved through the site, else the
     synthetic stand-in the demo wrote beside its outputs."""
-    sample = outputs.folder / SAMPLE_ACTUALS.format(plan=plan)
+    sample = outputs.folder / PACK_ACTUALS.format(plan=plan)
     return saved_actuals(files, plan) or (sample if sample.is_file() else None)
 
 

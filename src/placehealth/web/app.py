@@ -8,6 +8,7 @@ roles (:mod:`placehealth.web.authz`) — a route marked with none is refused.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,7 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.state.outputs = outputs
     app.state.catalogue = load_catalogue()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.openapi = functools.partial(site_schema, app)  # type: ignore[method-assign]
     app.include_router(pages.router)
     app.include_router(pages_plans.router)
     app.include_router(pages_phm.router)
@@ -139,6 +141,16 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)
     return app
+
+
+def site_schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI schema, made once: the routes' own, with the query parameters named by
+    the plans (the BCF what-if's metrics)."""
+    from placehealth.web.api_money import declare_what_if
+
+    if app.openapi_schema is None:
+        app.openapi_schema = declare_what_if(FastAPI.openapi(app), app.state.settings.plans)
+    return app.openapi_schema
 
 
 def wants_json(request: Request) -> bool:
