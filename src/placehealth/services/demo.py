@@ -270,18 +270,18 @@ def population_health(
     risk.fit(wh, model, truth=truth, key_file=done.key_file, progress=progress)
     deployment = demo_deployment(out, team)
     with _environment(ENV_DEPLOYMENT, str(deployment)):
-        at_risk = phm.at_risk_counts(
-            wh, model=model, user="analyst", output=out / site_phm.AT_RISK,
+        at_risk = site_phm.write_at_risk(
+            wh, out, model=model, user="analyst", threshold=site_phm.CASE_LIST_THRESHOLD,
             bom=bom, progress=progress,
         )  # fmt: skip
         cohort = phm.case_list(
-            wh, neighbourhood=team, threshold=0.5, model=model, user="team",
-            output=out / f"cohort-{team}.csv", bom=bom, progress=progress,
+            wh, neighbourhood=team, threshold=site_phm.CASE_LIST_THRESHOLD, model=model,
+            user="team", output=out / f"cohort-{team}.csv", bom=bom, progress=progress,
         )  # fmt: skip
     written = {
         **aggregates,
         "risk model": model,
-        "people at risk by neighbourhood": at_risk.path,
+        "people at risk by neighbourhood": at_risk,
         f"case list for {team} (pseudonymised, audited)": cohort.path,
         "demo deployment (development: synthetic data only)": deployment,
     }
