@@ -86,11 +86,21 @@ class SiteOutputs:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def warm(outputs: SiteOutputs) -> None:
-    """Read every table the pages read, once, before the first person asks: a site
-    started over a large place's outputs otherwise makes its first visitors wait."""
+def warm(outputs: SiteOutputs, names: dict[str, str] | None = None) -> None:
+    """Read every table the pages read, once, and work out what pages look up in them (the
+    overview with the catalogue's ``names``, each indicator's rows, the neighbourhoods),
+    before the first person asks: a site started over a large place's outputs otherwise
+    makes its first visitors wait, and everyone else behind them."""
+    from placehealth.services.overview import place_overview
+    from placehealth.services.site_charts import spine_areas
+    from placehealth.services.site_indicators import values_index
+
     for table in ("indicators", "indicators_as_text", "plan_summary", "findings", "plan_status"):
         getattr(outputs, table)
+    values_index(outputs)
+    spine_areas(outputs)
+    if names is not None:
+        place_overview(outputs, names)
 
 
 def open_outputs(folder: Path) -> SiteOutputs:

@@ -101,9 +101,12 @@ def create_app(settings: SiteSettings) -> FastAPI:
         pages_phm,
         pages_plans,
     )
+    from placehealth.web.charts import warm_charts
 
     outputs = open_outputs(settings.outputs)
-    warm(outputs)
+    catalogue = load_catalogue()
+    warm(outputs, {k: v.name for k, v in catalogue.indicators.items()})
+    warm_charts(outputs)
     engine = make_engine(settings.database_url)
     app = FastAPI(
         title="placehealth",
@@ -117,7 +120,7 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.outputs = outputs
-    app.state.catalogue = load_catalogue()
+    app.state.catalogue = catalogue
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.openapi = functools.partial(site_schema, app)  # type: ignore[method-assign]
     app.include_router(pages.router)

@@ -203,15 +203,21 @@ def _area_type(request: Request, indicator_id: str, area: str | None) -> tuple[s
 
 @router.get("/indicators/{indicator_id}", include_in_schema=False)
 @allow(AGGREGATES)
-def indicator(request: Request, indicator_id: str, area: str | None = None) -> Response:
+def indicator(
+    request: Request, indicator_id: str, area: str | None = None, page: str | None = None
+) -> Response:
+    """The indicator's definition, charts and values, a page of rows at a time (the
+    download has them all)."""
     area_type, kinds = _area_type(request, indicator_id, area)
     outputs = request.app.state.outputs
     definition = site_indicators.definition(request.app.state.catalogue, indicator_id)
     rows = site_indicators.indicator_values(outputs, indicator_id, area_type)
+    shown = site_indicators.page_of(rows, page)
     return render(
         request, "indicator.html", title=definition["Name"], indicator_id=indicator_id,
         definition=definition, area_type=area_type, area_types=kinds, area_labels=AREA_LABELS,
-        rows=records(rows), charts=indicator_charts(outputs, indicator_id, area_type),
+        rows=records(shown.rows), page=shown,
+        charts=indicator_charts(outputs, indicator_id, area_type),
     )  # fmt: skip
 
 
