@@ -5,11 +5,12 @@ indicator values, the status plan's status), computed once from the cached
 500,000-person warehouse of the pipeline benchmark and kept in
 ``out/bench/site``. The site is started as a deployment would start it
 (uvicorn, one worker, on 127.0.0.1 only, access log off) and 20 simulated users
-(httpx, asyncio), arriving over five seconds, each sign in and browse every view but the board pack's PDF
-for a fixed time: the overview and its spine chart, indicator pages switching
-between kinds of area, their chart images, the plans and the JSON API. Each
-request is timed from the client; the median and 95th percentile per view, and
-the errors, are recorded in docs/benchmarks.md. Loopback only, bounded in time.
+(httpx, asyncio), arriving over five seconds, each sign in and browse every view
+but the board pack's PDF for a fixed time: the overview and its spine chart,
+indicator pages switching between kinds of area, their chart images, the plans
+and the JSON API. Each request is timed from the client; the median and 95th
+percentile per view, and the errors, are recorded in docs/benchmarks.md.
+Loopback only, bounded in time.
 """
 
 from __future__ import annotations

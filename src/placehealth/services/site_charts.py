@@ -11,8 +11,8 @@ indicator values it was drawn from, so the site uses it only while they are the
 same; otherwise it draws (and keeps) charts itself from the same functions.
 Drawing a chart in the site would also hold up every other request while it
 draws (the renderer keeps Python's interpreter lock), so the run draws the PNG
-downloads too, each from its SVG; the charts take about six times the disk of
-the SVGs alone (some 0.5 GB for the 500,000-person benchmark's outputs).
+downloads too, each from its SVG; the charts then take about seven times the
+disk of the SVGs alone (0.66 GB for the 500,000-person benchmark's outputs).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ their review, actuals uploaded for a plan, and its board pack."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -28,7 +29,13 @@ FINDING_COLUMNS = ["id", "severity", "check", "document", "subject", "message", 
 
 
 def ambitions(outputs: SiteOutputs) -> pd.DataFrame:
-    """Every ambition of every plan, with the status the run worked out where it did."""
+    """Every ambition of every plan, with the status the run worked out where it did (kept
+    for this version of the outputs: callers must not change it)."""
+    return _ambitions(outputs, outputs.version)
+
+
+@functools.lru_cache(maxsize=4)
+def _ambitions(outputs: SiteOutputs, _version: object) -> pd.DataFrame:
     summary = outputs.plan_summary
     status = outputs.plan_status
     if not status.empty:
@@ -53,7 +60,13 @@ def ambitions(outputs: SiteOutputs) -> pd.DataFrame:
 
 
 def findings(outputs: SiteOutputs) -> pd.DataFrame:
-    """The checker's findings, errors first."""
+    """The checker's findings, errors first (kept for this version of the outputs: callers
+    must not change it)."""
+    return _findings(outputs, outputs.version)
+
+
+@functools.lru_cache(maxsize=4)
+def _findings(outputs: SiteOutputs, _version: object) -> pd.DataFrame:
     frame = outputs.findings
     frame = frame[[c for c in FINDING_COLUMNS if c in frame.columns]]
     order = {str(s.value): i for i, s in enumerate(Severity)}
@@ -183,7 +196,7 @@ def reviewed_findings(outputs: SiteOutputs, accepted: Path) -> pd.DataFrame:
     """The findings, errors first, each with who accepted it, when and why (if accepted)."""
     from placehealth.plans.check.accepted import accepted_ids
 
-    frame = findings(outputs)
+    frame = findings(outputs).copy()
     listed = accepted_ids(accepted)
     ids = frame["id"].astype(str)
     frame["accepted_reason"] = ids.map({k: a.reason for k, a in listed.items()})

@@ -48,8 +48,12 @@ MEDIA = {
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows for a template, with missing values as None."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")  # type: ignore[return-value]
+    """Rows for a template, with missing values as None (every cell as a Python object, as
+    ``astype(object)`` gives it, without pandas' per-column ``where``)."""
+    values = frame.to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    columns = [str(c) for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in values.tolist()]
 
 
 def names(request: Request) -> dict[str, str]:
