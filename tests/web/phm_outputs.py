@@ -16,6 +16,7 @@ from pathlib import Path
 from placehealth.deployment import ENV_DEPLOYMENT
 
 TEAM, OTHER_TEAM = "NBSYN01", "NBSYN02"
+AT_RISK_THRESHOLD = 0.5  # the risk the run counts people at risk from
 # the deployment's roles file: ned's entry covers a neighbourhood his site account does not
 ROLES = f"""\
 users:
@@ -28,7 +29,7 @@ users:
 def build_phm_outputs(site_outputs: Path, out: Path) -> Path:
     """A copy of ``site_outputs`` with the population health outputs of the demo."""
     from placehealth.places import load_place
-    from placehealth.services import phm, risk, site_phm
+    from placehealth.services import risk, site_phm
 
     shutil.copytree(site_outputs, out, dirs_exist_ok=True)
     warehouse = out / f"{load_place(None).id}.duckdb"
@@ -42,7 +43,7 @@ def build_phm_outputs(site_outputs: Path, out: Path) -> Path:
     previous = os.environ.get(ENV_DEPLOYMENT)
     os.environ[ENV_DEPLOYMENT] = str(deployment)
     try:
-        phm.at_risk_counts(warehouse, model=model, user="ana", output=out / site_phm.AT_RISK)
+        site_phm.write_at_risk(warehouse, out, model=model, user="ana", threshold=AT_RISK_THRESHOLD)
     finally:
         if previous is None:
             os.environ.pop(ENV_DEPLOYMENT)

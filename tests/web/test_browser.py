@@ -156,6 +156,12 @@ def test_sign_in_browse_and_download_in_a_browser(
     drawn = page.eval_on_selector_all("figure.chart img", "imgs => imgs.map(i => i.naturalWidth)")
     assert len(drawn) == 4 and all(width > 0 for width in drawn)  # every chart drew
     accessible(page, "indicator")
+    page.goto(f"{address}/indicators/ae-attendances?area=lsoa&page=2")
+    assert page.locator("nav.nhsuk-pagination [aria-current=page]").inner_text() == "2"
+    page.click("nav.nhsuk-pagination a[rel=prev]")
+    page.wait_for_url("**page=1#values")
+    accessible(page, "indicator-pages")
+    page.goto(f"{address}/indicators/ae-attendances?area=neighbourhood")
 
     with page.expect_download() as download:
         page.click("text=CSV")

@@ -91,6 +91,22 @@ def test_the_position_page_shows_printed_and_derived_lines_and_the_models_findin
         assert client.get("/money?plan=no-such-plan").status_code == 404
 
 
+def test_the_schema_declares_the_bcf_what_ifs_query_parameters(money_site: FastAPI) -> None:
+    """Each metric a BCF plan's payment counts is an optional number on /api/money/bcf, so the
+    API's documentation and generated clients (schemathesis) know them."""
+    metrics = {
+        m["metric"] for p in site_money.bcf_plans(PLANS) for m in bcf.show(PLANS / p)[0]["metrics"]
+    }
+    assert metrics
+    with signed_in(money_site, "ana") as client:
+        schema = client.get("/api/openapi.json").json()
+    parameters = schema["paths"]["/api/money/bcf"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} == {"plan"} | metrics
+    for declared in (p for p in parameters if p["name"] in metrics):
+        assert declared["in"] == "query" and not declared["required"]
+        assert declared["schema"]["type"] == "number"
+
+
 def test_the_bcf_page_works_out_the_payment_again_for_the_what_if(money_site: FastAPI) -> None:
     plan = site_money.bcf_plans(PLANS)[0]
     metric = site_money.bcf_metrics(PLANS / plan)[0]

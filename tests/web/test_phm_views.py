@@ -26,7 +26,13 @@ from placehealth.tables import read_table
 from placehealth.web.accounts import add_account
 from placehealth.web.db import Account, AuditEntry
 from tests.web.conftest import PASSWORD, browse, copy_outputs, make_site, sign_in
-from tests.web.phm_outputs import OTHER_TEAM, TEAM, build_phm_outputs, write_deployment
+from tests.web.phm_outputs import (
+    AT_RISK_THRESHOLD,
+    OTHER_TEAM,
+    TEAM,
+    build_phm_outputs,
+    write_deployment,
+)
 
 NUMERIC_CELL = re.compile(r'<td class="nhsuk-table__cell nhsuk-table__cell--numeric">(.*?)</td>')
 
@@ -122,7 +128,7 @@ def raw_at_risk(outputs: Path) -> pd.DataFrame:
     try:
         day = index_date_in(data_window(backend), None)
         risk = score(backend, read_model(outputs / site_phm.MODEL), day)
-        found = at_risk(backend, risk, threshold=0.5, index_date=day)
+        found = at_risk(backend, risk, threshold=AT_RISK_THRESHOLD, index_date=day)
         people = backend.collect(found.select("neighbourhood", "practice_code"))
     finally:
         backend.close()
@@ -168,6 +174,29 @@ def test_a_count_under_the_threshold_never_appears_raw_in_the_at_risk_page_or_do
         api = pd.DataFrame(client.get("/api/population-health/at-risk").json())
         assert not api["people"].dropna().between(1, 7).any()
     assert ("ana", "download", "at-risk.csv") in [a[:3] for a in site_audit(phm_site)]
+
+
+def test_the_at_risk_page_states_the_threshold_and_index_date_the_run_counted_at(
+    phm_outputs: Path, sqlite_url: str, deployment: Path, tmp_path: Path
+) -> None:
+    recorded = json.loads((phm_outputs / site_phm.AT_RISK_RUN).read_text())
+    assert recorded["threshold"] == AT_RISK_THRESHOLD
+    audited = [e for e in case_finding_log(phm_outputs / "run-audit" / "deployment.yaml")]
+    assert recorded["index_date"] in {str(e.get("index_date")) for e in audited}
+    changed = copy_outputs(phm_outputs, tmp_path)
+    (changed / site_phm.AT_RISK_RUN).write_text('{"threshold": 0.25, "index_date": "2019-03-31"}')
+    unsaid = copy_outputs(phm_outputs, tmp_path / "unsaid")
+    (unsaid / site_phm.AT_RISK_RUN).unlink()
+    for outputs, said in [
+        (phm_outputs, "50% or more</strong> (threshold 0.5)"),
+        (changed, "25% or more</strong> (threshold 0.25), scored at 31 March 2019"),
+        (unsaid, "The run did not record the threshold"),
+    ]:
+        site = make_site(outputs, sqlite_url)
+        with signed_in(site, "ana") as client:
+            page = client.get("/population-health/at-risk")
+        site.state.engine.dispose()
+        assert page.status_code == 200 and said in page.text
 
 
 def test_a_user_without_the_team_role_is_refused_the_case_list_and_the_refusal_audited(

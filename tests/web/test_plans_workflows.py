@@ -331,6 +331,30 @@ def test_the_board_pack_is_drawn_from_the_saved_actuals_for_a_month(
     assert analyst.get("/plans/no-such-plan/board-pack").status_code == 404
 
 
+def test_with_none_saved_the_board_pack_reads_the_actuals_the_demo_wrote(
+    site_outputs: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    """The demo writes each pack's actuals beside its outputs (services.demo.pack_actuals);
+    the site's board pack, with no actuals saved through it, offers their months."""
+    from placehealth.services.demo import pack_actuals
+    from placehealth.services.site_plans import pack_actuals as pack_actuals_of
+    from tests.web.conftest import copy_outputs
+
+    outputs = copy_outputs(site_outputs, tmp_path)
+    written = pack_actuals(outputs, default_plans_path() / PLAN, outputs / "indicators.csv")
+    site = plans_site(outputs, sqlite_url, tmp_path / "files")
+    # the very file the demo's own pack is drawn from, not the stand-ins alone
+    assert pack_actuals_of(site.state.outputs, tmp_path / "files", PLAN) == written
+    with browse(site) as client:
+        assert sign_in(client, "ana").status_code == 303
+        page = client.get(f"/plans/{PLAN}/board-pack").text
+    site.state.engine.dispose()
+    months = re.findall(r'<option value="(\d{4}-\d{2})"', page)
+    periods = pd.read_csv(written, dtype=str)["period"]
+    assert "no-pack" not in page
+    assert months == sorted(set(periods[periods.str.fullmatch(r"\d{4}-\d{2}")]), reverse=True)
+
+
 def test_the_upload_plan_migration_goes_down_and_up_again(database_url: str) -> None:
     """0002 adds the plan and row count to uploads; undone, the table is 0001's again."""
     from alembic import command

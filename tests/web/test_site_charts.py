@@ -14,6 +14,10 @@ from placehealth.services.site_charts import FOLDER, INDEX, draw_charts, drawn_f
 from tests.web.conftest import browse, copy_outputs, make_site, sign_in
 
 INDICATOR = "ae-attendances"
+SIZED = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+    b'<rect width="20" height="20" fill="#005eb8"/></svg>'
+)
 MARK = b'<svg xmlns="http://www.w3.org/2000/svg"><title>drawn by the run</title></svg>'
 
 
@@ -44,8 +48,33 @@ def test_every_page_chart_is_drawn_once_and_indexed(drawn: Path) -> None:
         for entry in page:
             svg = drawn_file(drawn, entry["file"], "svg")
             assert svg is not None and svg.lstrip().startswith(b"<svg")
-            assert drawn_file(drawn, entry["file"], "png") is None  # PNGs: drawn when asked
+            png = drawn_file(drawn, entry["file"], "png")  # the downloads, drawn too
+            assert png is not None and png.startswith(b"\x89PNG")
     assert set(index["spine"]) >= {"NBSYN01"}
+
+
+def test_a_png_drawn_from_the_svg_is_the_png_the_chart_functions_draw(drawn: Path) -> None:
+    from placehealth.charts.export import chart_bytes
+    from placehealth.services.site_charts import chart_spec
+    from placehealth.services.site_outputs import open_outputs
+
+    spec = chart_spec(open_outputs(drawn), INDICATOR, "trend", "place")
+    assert spec is not None
+    assert drawn_file(drawn, f"{INDICATOR}/trend-place", "png") == chart_bytes(spec, "png")
+
+
+def test_a_png_the_run_did_not_draw_is_made_from_its_svg(
+    site_outputs: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    from placehealth.charts.export import png_of_svg
+
+    outputs = copy_outputs(site_outputs, tmp_path)
+    draw_charts(outputs, indicators=[INDICATOR], formats=("svg",))
+    (outputs / FOLDER / INDICATOR / "compare-lsoa.svg").write_bytes(SIZED)
+    assert drawn_file(outputs, f"{INDICATOR}/compare-lsoa", "png") is None
+    with signed_in(outputs, sqlite_url) as client:
+        png = client.get(f"/indicators/{INDICATOR}/charts/compare.png?area=lsoa")
+    assert png.status_code == 200 and png.content == png_of_svg(SIZED)
 
 
 def test_the_site_serves_the_drawn_file(drawn: Path, sqlite_url: str, tmp_path: Path) -> None:

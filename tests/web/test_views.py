@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from placehealth.services.overview import place_overview
 from placehealth.services.site_outputs import open_outputs
 from tests.web.conftest import browse, copy_outputs, make_site, sign_in
 
+AREA_CELL = re.compile(r'<tr class="nhsuk-table__row">\s*<td class="nhsuk-table__cell">(.*?)</td>')
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
 
 
@@ -71,6 +73,37 @@ def test_an_indicator_shows_its_definition_and_values_by_the_chosen_areas(
         assert name in neighbourhoods
     assert analyst.get("/indicators/ae-attendances?area=nowhere").status_code == 404
     assert analyst.get("/indicators/no-such-indicator").status_code == 404
+
+
+def test_many_areas_values_come_a_page_at_a_time_and_the_download_has_them_all(
+    analyst: TestClient, site_outputs: Path
+) -> None:
+    from placehealth.services.site_indicators import PAGE_ROWS
+
+    values = pd.read_csv(site_outputs / "indicators.csv", dtype={"area_code": str})
+    rows = values[(values["indicator_id"] == "ae-attendances") & (values["area_type"] == "lsoa")]
+    pages = -(-len(rows) // PAGE_ROWS)
+    assert pages >= 3  # small areas: more rows than a page holds
+    address = "/indicators/ae-attendances?area=lsoa"
+    seen: list[str] = []
+    for number in range(1, pages + 1):
+        page = analyst.get(f"{address}&page={number}").text
+        body = page.split('id="values-table"')[1].split("<tbody")[1].split("</tbody>")[0]
+        cells = AREA_CELL.findall(body)
+        seen += cells
+        assert len(cells) == (PAGE_ROWS if number < pages else len(rows) - PAGE_ROWS * (pages - 1))
+        assert f'aria-label="Page {number}" aria-current="page"' in page
+        assert ('rel="prev"' in page) == (number > 1) and ('rel="next"' in page) == (number < pages)
+        assert f"of {len(rows):,} (page {number} of {pages})" in page
+    first = analyst.get(address).text.split('id="values-table"')[1]
+    assert AREA_CELL.findall(first) == seen[:PAGE_ROWS]  # no page asked for: the first
+    assert sorted(html.unescape(c) for c in seen) == sorted(rows["area_name"].astype(str))
+    for bad in ("0", str(pages + 1), "two", "-1"):
+        assert analyst.get(f"{address}&page={bad}").status_code == 404
+    download = analyst.get("/indicators/ae-attendances/download/ae-attendances.csv?area=lsoa")
+    assert len(pd.read_csv(io.BytesIO(download.content), encoding="utf-8-sig")) == len(rows)
+    place = analyst.get("/indicators/ae-attendances").text
+    assert "nhsuk-pagination" not in place  # a page's worth of rows: no pages
 
 
 def test_downloads_hold_the_values_shown(analyst: TestClient, site_outputs: Path) -> None:

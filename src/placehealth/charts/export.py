@@ -38,6 +38,14 @@ def chart_bytes(spec: dict[str, Any], fmt: str) -> bytes:
     return data
 
 
+def png_of_svg(svg: bytes) -> bytes:
+    """The PNG :func:`chart_bytes` draws, made from the chart's SVG: the same pixels in
+    about a third of the time, as the chart's layout is not worked out again."""
+    import vl_convert as vlc
+
+    return bytes(vlc.svg_to_png(svg.decode("utf-8"), scale=PNG_SCALE))
+
+
 def export_chart(
     spec: dict[str, Any], path: str | Path, formats: Iterable[str] = FORMATS
 ) -> list[Path]:

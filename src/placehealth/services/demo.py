@@ -277,18 +277,18 @@ def population_health(
     risk.fit(wh, model, truth=truth, key_file=done.key_file, progress=progress)
     deployment = demo_deployment(out, team)
     with _environment(ENV_DEPLOYMENT, str(deployment)):
-        at_risk = phm.at_risk_counts(
-            wh, model=model, user="analyst", output=out / site_phm.AT_RISK,
+        at_risk = site_phm.write_at_risk(
+            wh, out, model=model, user="analyst", threshold=site_phm.CASE_LIST_THRESHOLD,
             bom=bom, progress=progress,
         )  # fmt: skip
         cohort = phm.case_list(
-            wh, neighbourhood=team, threshold=0.5, model=model, user="team",
-            output=out / f"cohort-{team}.csv", bom=bom, progress=progress,
+            wh, neighbourhood=team, threshold=site_phm.CASE_LIST_THRESHOLD, model=model,
+            user="team", output=out / f"cohort-{team}.csv", bom=bom, progress=progress,
         )  # fmt: skip
     written = {
         **aggregates,
         "risk model": model,
-        "people at risk by neighbourhood": at_risk.path,
+        "people at risk by neighbourhood": at_risk,
         f"case list for {team} (pseudonymised, audited)": cohort.path,
         "demo deployment (development: synthetic data only)": deployment,
     }
@@ -395,21 +395,33 @@ def board_packs(
     or a count (of the synthetic population, not the plan's). ``actuals-<plan>.csv``
     holds both, ``sources-actuals-<plan>.csv`` what fed each ambition.
     """
-    from placehealth.services.reports import PackSource, board, sample_actuals
-    from placehealth.services.status_records import write_record_actuals
+    from placehealth.services.reports import PackSource, board
 
     packs = []
     for name in names:
         folder = plans / name
-        stand_in = sample_actuals(folder, out / f"sample-actuals-{name}.csv", seed=1, bom=bom)
-        actuals = write_record_actuals(
-            folder, values, out / f"actuals-{name}.csv", stand_in=stand_in.frame,
-            counts=False, synthetic=True, bom=bom,
-        )  # fmt: skip
-        source = PackSource(folder, actuals.actuals, scale=0.8)
+        actuals = pack_actuals(out, folder, values, bom=bom)
+        source = PackSource(folder, actuals, scale=0.8)
         pack = board(source, out / f"board-pack-{name}.pdf", activity=activity, progress=progress)
         packs.append(pack.path)
     return packs
+
+
+def pack_actuals(out: Path, plan: Path, values: Path, *, bom: bool = True) -> Path:
+    """The actuals the plan's board pack is drawn from, written to ``out`` where the site
+    finds them (:data:`placehealth.services.site_outputs.PACK_ACTUALS`): the warehouse's
+    ``values`` where they measure an ambition, monthly synthetic stand-ins elsewhere."""
+    from placehealth.services.reports import sample_actuals
+    from placehealth.services.site_outputs import PACK_ACTUALS
+    from placehealth.services.status_records import write_record_actuals
+
+    name = plan.name
+    stand_in = sample_actuals(plan, out / f"sample-actuals-{name}.csv", seed=1, bom=bom)
+    written = write_record_actuals(
+        plan, values, out / PACK_ACTUALS.format(plan=name), stand_in=stand_in.frame,
+        counts=False, synthetic=True, bom=bom,
+    )  # fmt: skip
+    return written.actuals
 
 
 def demo_deployment(out: Path, neighbourhood: str) -> Path:

@@ -9,12 +9,15 @@ PNG, into ``charts/`` beside the indicator values, with an index naming each
 chart's file, heading and description. The index carries the SHA-256 of the
 indicator values it was drawn from, so the site uses it only while they are the
 same; otherwise it draws (and keeps) charts itself from the same functions.
-The run draws the SVGs the pages show; a PNG (a download) is drawn by the site
-when first asked for, unless the run drew it too.
+Drawing a chart in the site would also hold up every other request while it
+draws (the renderer keeps Python's interpreter lock), so the run draws the PNG
+downloads too, each from its SVG; the charts then take about seven times the
+disk of the SVGs alone (0.66 GB for the 500,000-person benchmark's outputs).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -33,8 +36,7 @@ CHARTS = {
     "inequality": "Inequality by deprivation decile",
     "map": "Map",
 }
-FORMATS = ("svg", "png")
-PAGE_FORMATS = ("svg",)  # what the pages show; PNGs are downloads
+FORMATS = ("svg", "png")  # the pages show SVGs; PNGs are downloads
 SPINE_AREAS = "neighbourhood"
 FOLDER = "charts"
 INDEX = "index.json"
@@ -81,14 +83,19 @@ def spine_spec(outputs: SiteOutputs, area: str) -> dict[str, Any] | None:
 
 def spine_areas(outputs: SiteOutputs) -> list[tuple[str, str]]:
     """The neighbourhoods (code, name) a spine chart of the overview can show."""
+    return list(_spine_areas(outputs, outputs.version))
+
+
+@functools.lru_cache(maxsize=4)
+def _spine_areas(outputs: SiteOutputs, _version: object) -> tuple[tuple[str, str], ...]:
     values = outputs.indicators
     rows = values[values["area_type"] == SPINE_AREAS][["area_code", "area_name"]]
-    return [
+    return tuple(
         (str(c), str(n))
         for c, n in rows.drop_duplicates("area_code")
         .sort_values("area_code")
         .itertuples(index=False)
-    ]
+    )
 
 
 def values_digest(folder: Path) -> str:
@@ -101,17 +108,19 @@ def values_digest(folder: Path) -> str:
 
 
 def _write(spec: dict[str, Any], stem: Path, formats: tuple[str, ...]) -> None:
-    from placehealth.charts.export import chart_bytes
+    from placehealth.charts.export import chart_bytes, png_of_svg
 
     stem.parent.mkdir(parents=True, exist_ok=True)
+    svg = chart_bytes(spec, "svg")
     for fmt in formats:
-        stem.with_name(f"{stem.name}.{fmt}").write_bytes(chart_bytes(spec, fmt))
+        data = svg if fmt == "svg" else png_of_svg(svg)
+        stem.with_name(f"{stem.name}.{fmt}").write_bytes(data)
 
 
 def draw_charts(
     folder: Path,
     *,
-    formats: tuple[str, ...] = PAGE_FORMATS,
+    formats: tuple[str, ...] = FORMATS,
     indicators: list[str] | None = None,
     progress: Progress | None = None,
 ) -> Path:

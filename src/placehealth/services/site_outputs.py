@@ -25,6 +25,9 @@ INDICATORS = "indicators.csv"
 PLAN_SUMMARY = "plan_summary.csv"
 FINDINGS = "plan_findings.csv"
 STATUS_GLOB = "status-*.csv"
+# the actuals a run drew a plan's board pack from (the records' values, synthetic stand-ins
+# elsewhere): the site's board pack reads them while none are saved through the site
+PACK_ACTUALS = "actuals-{plan}.csv"
 PLACE = "place.txt"  # the place the run was for: an id, or a place file's absolute path
 REQUIRED = (INDICATORS, PLAN_SUMMARY, FINDINGS)
 RUN_DEMO_HINT = "run `placehealth demo` first, or name the folder a run wrote with --outputs"
@@ -83,11 +86,21 @@ class SiteOutputs:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def warm(outputs: SiteOutputs) -> None:
-    """Read every table the pages read, once, before the first person asks: a site
-    started over a large place's outputs otherwise makes its first visitors wait."""
+def warm(outputs: SiteOutputs, names: dict[str, str] | None = None) -> None:
+    """Read every table the pages read, once, and work out what pages look up in them (the
+    overview with the catalogue's ``names``, each indicator's rows, the neighbourhoods),
+    before the first person asks: a site started over a large place's outputs otherwise
+    makes its first visitors wait, and everyone else behind them."""
+    from placehealth.services.overview import place_overview
+    from placehealth.services.site_charts import spine_areas
+    from placehealth.services.site_indicators import values_index
+
     for table in ("indicators", "indicators_as_text", "plan_summary", "findings", "plan_status"):
         getattr(outputs, table)
+    values_index(outputs)
+    spine_areas(outputs)
+    if names is not None:
+        place_overview(outputs, names)
 
 
 def open_outputs(folder: Path) -> SiteOutputs:

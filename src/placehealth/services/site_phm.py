@@ -13,6 +13,8 @@ the command does.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -32,6 +34,7 @@ CONCENTRATION = f"concentration-{CONCENTRATION_MEASURE}.csv"  # the Lorenz curve
 CONCENTRATION_CHART = f"concentration-{CONCENTRATION_MEASURE}.svg"
 CONCENTRATION_SHARES = f"concentration-{CONCENTRATION_MEASURE}-shares.csv"
 AT_RISK = "at-risk-by-neighbourhood.csv"
+AT_RISK_RUN = "at-risk-by-neighbourhood.json"  # the threshold and index date the counts are for
 MODEL = "risk-model.json"
 SEGMENT_AREA_TYPES = ("neighbourhood", "practice", "imd_decile")
 CASE_LIST_THRESHOLD = 0.5  # the command's default (placehealth phm cohort --threshold)
@@ -63,6 +66,43 @@ def write_outputs(
         f"top shares of {CONCENTRATION_MEASURE}": shares,
     }
     return {what: path for what, path in written.items() if path is not None}
+
+
+def write_at_risk(
+    warehouse: Path, out: Path, *, model: Path, user: str,
+    threshold: float = CASE_LIST_THRESHOLD, bom: bool = True, progress: Progress | None = None,
+) -> Path | None:  # fmt: skip
+    """The counts of people at risk (``placehealth phm cohort --summary``, governed and
+    audited), with the threshold and index date they were counted at beside them, so a
+    reader of the counts is told what "at risk" meant for this run."""
+    from placehealth.services import phm
+
+    released = phm.at_risk_counts(
+        warehouse, model=model, user=user, threshold=threshold, output=out / AT_RISK,
+        bom=bom, progress=progress,
+    )  # fmt: skip
+    about = {"threshold": threshold, "index_date": released.index_date.isoformat()}
+    (out / AT_RISK_RUN).write_text(json.dumps(about, indent=1) + "\n", encoding="utf-8")
+    return released.path
+
+
+@dataclass(frozen=True)
+class AtRiskRun:
+    """The risk threshold and index date a run counted people at risk at."""
+
+    threshold: float
+    index_date: dt.date
+
+
+def at_risk_run(outputs: SiteOutputs) -> AtRiskRun | None:
+    """What the run's counts of people at risk were counted at, or None where it did not
+    say (outputs written before it was recorded)."""
+    path = outputs.folder / AT_RISK_RUN
+    try:
+        about = json.loads(path.read_text(encoding="utf-8"))
+        return AtRiskRun(float(about["threshold"]), dt.date.fromisoformat(about["index_date"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _published(outputs: SiteOutputs, name: str) -> pd.DataFrame:

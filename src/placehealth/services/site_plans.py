@@ -4,6 +4,7 @@ their review, actuals uploaded for a plan, and its board pack."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import pandas as pd
 
 from placehealth.errors import UserError, ValidationError
 from placehealth.plans.check import Severity
-from placehealth.services.site_outputs import SiteOutputs
+from placehealth.services.site_outputs import PACK_ACTUALS, SiteOutputs
 
 if TYPE_CHECKING:
     from placehealth.plans.check.accepted import Accepted
@@ -28,7 +29,13 @@ FINDING_COLUMNS = ["id", "severity", "check", "document", "subject", "message", 
 
 
 def ambitions(outputs: SiteOutputs) -> pd.DataFrame:
-    """Every ambition of every plan, with the status the run worked out where it did."""
+    """Every ambition of every plan, with the status the run worked out where it did (kept
+    for this version of the outputs: callers must not change it)."""
+    return _ambitions(outputs, outputs.version)
+
+
+@functools.lru_cache(maxsize=4)
+def _ambitions(outputs: SiteOutputs, _version: object) -> pd.DataFrame:
     summary = outputs.plan_summary
     status = outputs.plan_status
     if not status.empty:
@@ -53,7 +60,13 @@ def ambitions(outputs: SiteOutputs) -> pd.DataFrame:
 
 
 def findings(outputs: SiteOutputs) -> pd.DataFrame:
-    """The checker's findings, errors first."""
+    """The checker's findings, errors first (kept for this version of the outputs: callers
+    must not change it)."""
+    return _findings(outputs, outputs.version)
+
+
+@functools.lru_cache(maxsize=4)
+def _findings(outputs: SiteOutputs, _version: object) -> pd.DataFrame:
     frame = outputs.findings
     frame = frame[[c for c in FINDING_COLUMNS if c in frame.columns]]
     order = {str(s.value): i for i, s in enumerate(Severity)}
@@ -69,7 +82,6 @@ def findings(outputs: SiteOutputs) -> pd.DataFrame:
 # -- the plans' review and actuals, written by the site into its own files folder --------
 
 ACCEPTED_FILE = "accepted-findings.yaml"
-SAMPLE_ACTUALS = "sample-actuals-{plan}.csv"  # what `placehealth demo` writes for its packs
 ACTUALS_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -140,7 +152,7 @@ def save_actuals(staged: Path, files: Path, plan: str) -> Path:
 def pack_actuals(outputs: SiteOutputs, files: Path, plan: str) -> Path | None:
     """The actuals a plan's board pack is drawn from: those saved through the site, else the
     synthetic stand-in the demo wrote beside its outputs."""
-    sample = outputs.folder / SAMPLE_ACTUALS.format(plan=plan)
+    sample = outputs.folder / PACK_ACTUALS.format(plan=plan)
     return saved_actuals(files, plan) or (sample if sample.is_file() else None)
 
 
@@ -184,7 +196,7 @@ def reviewed_findings(outputs: SiteOutputs, accepted: Path) -> pd.DataFrame:
     """The findings, errors first, each with who accepted it, when and why (if accepted)."""
     from placehealth.plans.check.accepted import accepted_ids
 
-    frame = findings(outputs)
+    frame = findings(outputs).copy()
     listed = accepted_ids(accepted)
     ids = frame["id"].astype(str)
     frame["accepted_reason"] = ids.map({k: a.reason for k, a in listed.items()})

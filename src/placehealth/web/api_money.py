@@ -6,11 +6,13 @@ as the page's form does; a value the command would refuse is a 400 with its mess
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from placehealth.services import site_money
 from placehealth.web import pages_activity, pages_money
 from placehealth.web.api import table
 from placehealth.web.authz import allow
@@ -45,6 +47,36 @@ def bcf_payment(request: Request, plan: str | None = None) -> Response:
     except BadWhatIf as bad:
         return JSONResponse({"detail": bad.message}, status_code=400)
     return _json({"plan": chosen, **paid})
+
+
+def what_if_parameters(plans_root: Path) -> list[dict[str, Any]]:
+    """The what-if's query parameters for the schema: one optional number for each metric
+    the plans' performance payments count (the plans' own metric ids, read at start)."""
+    counted: dict[str, list[str]] = {}
+    for plan in site_money.bcf_plans(plans_root):
+        for metric in site_money.bcf_metrics(plans_root / plan):
+            counted.setdefault(metric, []).append(plan)
+    return [
+        {
+            "name": metric,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "number", "title": metric},
+            "description": f"The metric's actual, in its own unit, for a what-if (the command's "
+            f"`--set {metric}=value`); counted by {', '.join(plans)}",
+        }
+        for metric, plans in counted.items()
+    ]
+
+
+def declare_what_if(schema: dict[str, Any], plans_root: Path) -> dict[str, Any]:
+    """``schema`` with the BCF what-if's query parameters on ``/api/money/bcf``: they are the
+    plans' metrics, so no signature can name them."""
+    operation = schema["paths"]["/api/money/bcf"]["get"]
+    parameters = operation.setdefault("parameters", [])
+    named = {p["name"] for p in parameters}
+    parameters += [p for p in what_if_parameters(plans_root) if p["name"] not in named]
+    return schema
 
 
 @router.get("/money/risks", summary="The risk registers, scored and flagged; sort and filter")

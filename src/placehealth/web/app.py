@@ -8,6 +8,7 @@ roles (:mod:`placehealth.web.authz`) — a route marked with none is refused.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,9 +101,12 @@ def create_app(settings: SiteSettings) -> FastAPI:
         pages_phm,
         pages_plans,
     )
+    from placehealth.web.charts import warm_charts
 
     outputs = open_outputs(settings.outputs)
-    warm(outputs)
+    catalogue = load_catalogue()
+    warm(outputs, {k: v.name for k, v in catalogue.indicators.items()})
+    warm_charts(outputs)
     engine = make_engine(settings.database_url)
     app = FastAPI(
         title="placehealth",
@@ -116,8 +120,9 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.outputs = outputs
-    app.state.catalogue = load_catalogue()
+    app.state.catalogue = catalogue
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.openapi = functools.partial(site_schema, app)  # type: ignore[method-assign]
     app.include_router(pages.router)
     app.include_router(pages_plans.router)
     app.include_router(pages_phm.router)
@@ -139,6 +144,16 @@ def create_app(settings: SiteSettings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)
     return app
+
+
+def site_schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI schema, made once: the routes' own, with the query parameters named by
+    the plans (the BCF what-if's metrics)."""
+    from placehealth.web.api_money import declare_what_if
+
+    if app.openapi_schema is None:
+        app.openapi_schema = declare_what_if(FastAPI.openapi(app), app.state.settings.plans)
+    return app.openapi_schema
 
 
 def wants_json(request: Request) -> bool:

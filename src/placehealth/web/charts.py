@@ -1,14 +1,16 @@
 """The indicator page's charts and the overview's spine chart, as images.
 
 Each is read from the charts the run drew beside its outputs
-(:mod:`placehealth.services.site_charts`) while they match the indicator values;
-otherwise (outputs written without them, or changed since) the site draws it with
-the same functions, once per version of the outputs, and keeps it.
+(:mod:`placehealth.services.site_charts`) while they match the indicator values
+(a PNG the run did not draw is made from its SVG); otherwise (outputs written
+without them, or changed since) the site draws it with the same functions, once
+per version of the outputs, and keeps it.
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 from placehealth.services.site_charts import (
@@ -37,6 +39,12 @@ def _drawn_index(outputs: SiteOutputs) -> dict[str, Any] | None:
     return _index(outputs, outputs.version)
 
 
+def warm_charts(outputs: SiteOutputs) -> None:
+    """Read the drawn charts' index (and check it against the values) before the first
+    page asks for a chart."""
+    _drawn_index(outputs)
+
+
 @functools.lru_cache(maxsize=64)
 def _spine(outputs: SiteOutputs, _version: object, area: str, fmt: str) -> bytes | None:
     from placehealth.charts.export import chart_bytes
@@ -45,13 +53,29 @@ def _spine(outputs: SiteOutputs, _version: object, area: str, fmt: str) -> bytes
     return None if spec is None else chart_bytes(spec, fmt)
 
 
+@functools.lru_cache(maxsize=64)
+def _png_of_drawn(folder: Path, file: str, _version: object) -> bytes | None:
+    """A PNG the run did not draw, made from the SVG it did (outputs drawn without PNGs)."""
+    from placehealth.charts.export import png_of_svg
+
+    svg = drawn_file(folder, file, "svg")
+    return None if svg is None else png_of_svg(svg)
+
+
+def _drawn_image(outputs: SiteOutputs, file: str, fmt: str) -> bytes | None:
+    found = drawn_file(outputs.folder, file, fmt)
+    if found is None and fmt == "png":
+        found = _png_of_drawn(outputs.folder, file, outputs.version)
+    return found
+
+
 def spine_image(outputs: SiteOutputs, area: str, fmt: str) -> bytes | None:
     """The overview's spine chart of every indicator for one neighbourhood against the place."""
     if fmt not in FORMATS or area not in {code for code, _ in spine_areas(outputs)}:
         return None
     index = _drawn_index(outputs)
     if index is not None and area in index["spine"]:
-        found = drawn_file(outputs.folder, index["spine"][area], fmt)
+        found = _drawn_image(outputs, index["spine"][area], fmt)
         if found is not None:
             return found
     return _spine(outputs, outputs.version, area, fmt)
@@ -112,7 +136,7 @@ def chart_image(
         entry = next((e for e in entries if e["id"] == chart), None)
         if entry is None:
             return None
-        found = drawn_file(outputs.folder, entry["file"], fmt)
+        found = _drawn_image(outputs, entry["file"], fmt)
         if found is not None:
             return found
     areas = chart_areas(chart, area_type)

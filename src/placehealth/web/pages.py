@@ -48,8 +48,12 @@ MEDIA = {
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows for a template, with missing values as None."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")  # type: ignore[return-value]
+    """Rows for a template, with missing values as None (every cell as a Python object, as
+    ``astype(object)`` gives it, without pandas' per-column ``where``)."""
+    values = frame.to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    columns = [str(c) for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in values.tolist()]
 
 
 def names(request: Request) -> dict[str, str]:
@@ -203,15 +207,21 @@ def _area_type(request: Request, indicator_id: str, area: str | None) -> tuple[s
 
 @router.get("/indicators/{indicator_id}", include_in_schema=False)
 @allow(AGGREGATES)
-def indicator(request: Request, indicator_id: str, area: str | None = None) -> Response:
+def indicator(
+    request: Request, indicator_id: str, area: str | None = None, page: str | None = None
+) -> Response:
+    """The indicator's definition, charts and values, a page of rows at a time (the
+    download has them all)."""
     area_type, kinds = _area_type(request, indicator_id, area)
     outputs = request.app.state.outputs
     definition = site_indicators.definition(request.app.state.catalogue, indicator_id)
     rows = site_indicators.indicator_values(outputs, indicator_id, area_type)
+    shown = site_indicators.page_of(rows, page)
     return render(
         request, "indicator.html", title=definition["Name"], indicator_id=indicator_id,
         definition=definition, area_type=area_type, area_types=kinds, area_labels=AREA_LABELS,
-        rows=records(rows), charts=indicator_charts(outputs, indicator_id, area_type),
+        rows=records(shown.rows), page=shown,
+        charts=indicator_charts(outputs, indicator_id, area_type),
     )  # fmt: skip
 
 

@@ -114,6 +114,7 @@ def at_risk(request: Request) -> Response:
         request, "phm_at_risk.html", "Population health: people at risk",
         rows=records(frame[frame["level"] != "practice"]),
         practices=records(frame[frame["level"] == "practice"]),
+        run=site_phm.at_risk_run(request.app.state.outputs),
     )  # fmt: skip
 
 
