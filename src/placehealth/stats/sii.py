@@ -6,7 +6,9 @@ and the weighted regression sqrt(a) * y = beta0 * sqrt(a) + beta1 * b * sqrt(a)
 is fitted (a = population share; Low & Low 2004). SII = beta1 (the fitted gap
 between the bottom and top of the scale) and RII = (beta0 + beta1) / beta0.
 Limits come from refitting on values drawn from N(value, se) ``repetitions``
-times, all groups and draws at once from ``np.random.default_rng(seed)``.
+times. Each group draws from its own stream, seeded by ``seed`` and the group's
+key, so a group's limits do not depend on which other groups share the call
+(a run of one period gives that period the limits a run of ten gives it).
 
 Rates and proportions are drawn on the log / logit scale (their standard
 errors come from their 95% limits on that scale). With ``transform=True``
@@ -21,6 +23,7 @@ percentiles are those of the slope, mapped.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -188,12 +191,29 @@ def sii(
     midpoint = beta[:, 0] + beta[:, 1] / 2 if transform else None
     sims = _simulate(
         _forward(grid_v, value_type), grid_s, sqrt_a, op, value_type, midpoint,
-        int(repetitions), levels, np.random.default_rng(seed),
+        int(repetitions), levels, _streams(grp, seed),
     )  # fmt: skip
     return _output(
         grp, grid_pop.sum(axis=1), point_sii, point_rii, intercept, sims, levels,
         multiplier=multiplier, rii=rii, repetitions=int(repetitions),
     )  # fmt: skip
+
+
+def _streams(grp: Groups, seed: int | None) -> list[np.random.Generator]:
+    """One generator per group: ``seed`` alone without groups, else ``seed`` and the key.
+
+    The key is the group's values as text, so 2021 and "2021" (or an int64 and an
+    int) draw the same numbers.
+    """
+    if not grp.by:
+        return [np.random.default_rng(seed)]
+    keys = grp.keys[grp.by].astype(str).agg("\x1f".join, axis=1)
+    streams = []
+    for key in keys:
+        digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+        sequence = np.random.SeedSequence(seed, spawn_key=(int.from_bytes(digest, "big"),))
+        streams.append(np.random.default_rng(sequence))
+    return streams
 
 
 def _grid(cell: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -212,7 +232,7 @@ def _simulate(
     midpoint: np.ndarray | None,
     reps: int,
     levels: Sequence[float],
-    rng: np.random.Generator,
+    streams: Sequence[np.random.Generator],
 ) -> dict[float, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Percentile limits of simulated SII and RII: {level: (sii_lo, sii_hi, rii_lo, rii_hi)}.
 
@@ -230,9 +250,10 @@ def _simulate(
     step = max(1, _CHUNK_ELEMENTS // (reps * nq))
     for start in range(0, g, step):
         part = slice(start, min(g, start + step))
-        draws = centre[part, None, :] + spread[part, None, :] * rng.standard_normal(
-            (part.stop - part.start, reps, nq)
+        noise = np.stack(
+            [streams[i].standard_normal((reps, nq)) for i in range(part.start, part.stop)]
         )
+        draws = centre[part, None, :] + spread[part, None, :] * noise
         sample = draws if midpoint is not None else _back(draws, kind)
         beta = np.einsum("gkq,grq->grk", op[part], sample * sqrt_a[part, None, :])
         if midpoint is not None:
