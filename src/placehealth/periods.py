@@ -321,6 +321,17 @@ def pooled_label(first: int, years: int, *, financial: bool = False) -> str:
     return label if len(readings(label)) == 1 else f"pooled:{label}"
 
 
+WINTER_YEAR_STARTS = 8
+"""A winter year (for excess winter deaths) runs from August to July."""
+
+
+def winter_years_label(first: int, last: int) -> str:
+    """'2014-08..2017-07' for the winter years whose winters end in ``first`` … ``last``
+    (August before the first to July of the last): a months range, as it parses."""
+    start, end = WINTER_YEAR_STARTS, WINTER_YEAR_STARTS - 1
+    return f"{first - 1}-{start:02d}..{last}-{end:02d}"
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (or earlier), or the month's last day if it is shorter."""
     total = day.year * 12 + day.month - 1 + months

@@ -31,6 +31,7 @@ def test_period_labels_are_the_engines() -> None:
     assert ends == {
         "2018/19": D(2019, 3, 31),
         "2016-18": D(2018, 12, 31),
+        "2015-08..2018-07": D(2018, 7, 31),  # excess winter deaths: winters ending 2016-18
         "2016": D(2016, 12, 31),
         "2017": D(2017, 12, 31),
         "2018": D(2018, 12, 31),

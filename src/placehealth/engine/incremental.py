@@ -52,7 +52,12 @@ import pandas as pd
 from placehealth.engine import tables as t
 from placehealth.engine.backends import Backend
 from placehealth.errors import ConfigurationError
-from placehealth.periods import financial_year_label, pooled_label
+from placehealth.periods import (
+    financial_year_label,
+    parse_period,
+    pooled_label,
+    winter_years_label,
+)
 
 FOLLOW_UP = {"financial": dt.timedelta(days=91), "calendar": dt.timedelta(0)}
 """How far past its last day a period's values may read data, by the kind of period:
@@ -248,9 +253,12 @@ class Plan:
 
 def period_ends(years: Sequence[int], pooled: Sequence[tuple[int, int]]) -> dict[str, dt.date]:
     """Every period label a context of ``years`` and ``pooled`` windows gives values for
-    (financial years, pooled windows, and the calendar years in them), with its last day."""
+    (financial years, pooled windows, the calendar years in them and each window's
+    winter years), with its last day."""
     ends = {financial_year_label(y): dt.date(y + 1, 3, 31) for y in years}
     ends |= {pooled_label(a, b - a + 1): dt.date(b, 12, 31) for a, b in pooled}
+    winters = [winter_years_label(a, b) for a, b in pooled]  # excess winter deaths
+    ends |= {label: parse_period(label).end for label in winters}
     calendar = sorted({y for a, b in pooled for y in range(a, b + 1)})
     ends |= {str(y): dt.date(y, 12, 31) for y in calendar}
     return ends
@@ -280,6 +288,7 @@ def plan(
         (a, b)
         for a, b in pooled
         if stale(pooled_label(a, b - a + 1), dt.date(b, 12, 31), "calendar")
+        or stale(winter_years_label(a, b), parse_period(winter_years_label(a, b)).end, "calendar")
         or any(str(y) not in kept for y in range(a, b + 1))
     ]
     if fy and not windows and pooled:

@@ -33,11 +33,11 @@ from placehealth.engine.backends import Backend
 from placehealth.engine.indicators.context import CONFIDENCE, Context, long_format
 from placehealth.engine.indicators.standardise import AREA_KEYS
 from placehealth.engine.population import persons
+from placehealth.periods import WINTER_YEAR_STARTS, winter_years_label
 from placehealth.stats.confidence import lower_name, upper_name
 
 INDICATOR = "excess-winter-deaths-index"
 WINTER_MONTHS = [12, 1, 2, 3]
-YEAR_STARTS = 8  # a winter year runs from August to July
 NON_WINTER_SPELLS = 2  # August–November and April–July, averaged
 WINTERS = "winter"
 OTHERS = "non_winter"
@@ -49,7 +49,7 @@ def excess_winter_deaths(ctx: Context) -> list[pd.DataFrame]:
     b = ctx.backend
     wanted = sorted({y for a, last in ctx.pooled for y in range(a - 1, last)})
     month = nw.col("date_of_death").dt.month()
-    year = nw.col("date_of_death").dt.year() - (month < YEAR_STARTS).cast(nw.Int32)
+    year = nw.col("date_of_death").dt.year() - (month < WINTER_YEAR_STARTS).cast(nw.Int32)
     counted = (
         _deaths(b)
         .with_columns(winter_year=year.cast(nw.Int32), winter=month.is_in(WINTER_MONTHS))
@@ -65,7 +65,7 @@ def excess_winter_deaths(ctx: Context) -> list[pd.DataFrame]:
     for first, last in ctx.pooled:
         part = rolled[rolled["winter_year"].between(first - 1, last - 1)]
         summed = part.groupby(["area_type", "area_code"])[[WINTERS, OTHERS]].sum().reset_index()
-        windows.append(summed.assign(period=f"{first - 1}-08..{last}-07"))
+        windows.append(summed.assign(period=winter_years_label(first, last)))
     pooled = pd.concat(windows, ignore_index=True) if windows else pd.DataFrame()
     if pooled.empty or not (pooled[OTHERS] > 0).any():
         return []
