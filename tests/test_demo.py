@@ -16,7 +16,8 @@ from tests.test_cli import run_cli
 @pytest.fixture(scope="module")
 def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    result = run_cli("demo", "--out", str(out), "--persons", "3000")
+    # the site's charts are drawn and tested in tests/web/test_site_charts.py
+    result = run_cli("demo", "--out", str(out), "--persons", "3000", "--no-site-charts")
     assert result.returncode == 0, result.stderr
     return out
 

@@ -64,12 +64,19 @@ def test_a_png_drawn_from_the_svg_is_the_png_the_chart_functions_draw(drawn: Pat
 
 
 def test_a_png_the_run_did_not_draw_is_made_from_its_svg(
-    site_outputs: Path, sqlite_url: str, tmp_path: Path
-) -> None:
+    site_outputs: Path, drawn: Path, sqlite_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     from placehealth.charts.export import png_of_svg
+    from placehealth.services import site_charts
 
     outputs = copy_outputs(site_outputs, tmp_path)
+    monkeypatch.setattr(site_charts, "drawing_workers", lambda: 1)  # in this process
     draw_charts(outputs, indicators=[INDICATOR], formats=("svg",))
+    # one process draws exactly what a process per core draws
+    svgs = sorted(p.relative_to(outputs) for p in (outputs / FOLDER).rglob("*.svg"))
+    assert svgs == sorted(p.relative_to(drawn) for p in (drawn / FOLDER).rglob("*.svg"))
+    assert all((outputs / p).read_bytes() == (drawn / p).read_bytes() for p in svgs)
     (outputs / FOLDER / INDICATOR / "compare-lsoa.svg").write_bytes(SIZED)
     assert drawn_file(outputs, f"{INDICATOR}/compare-lsoa", "png") is None
     with signed_in(outputs, sqlite_url) as client:

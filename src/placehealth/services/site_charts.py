@@ -12,7 +12,8 @@ same; otherwise it draws (and keeps) charts itself from the same functions.
 Drawing a chart in the site would also hold up every other request while it
 draws (the renderer keeps Python's interpreter lock), so the run draws the PNG
 downloads too, each from its SVG; the charts then take about seven times the
-disk of the SVGs alone (0.66 GB for the 500,000-person benchmark's outputs).
+disk of the SVGs alone (0.66 GB for the 500,000-person benchmark's outputs). The
+run works out every chart's spec first, then draws them in a process per core.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
+import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,7 @@ FORMATS = ("svg", "png")  # the pages show SVGs; PNGs are downloads
 SPINE_AREAS = "neighbourhood"
 FOLDER = "charts"
 INDEX = "index.json"
+MAX_WORKERS = 8
 # charts of the whole place: the same whichever kind of area the page shows
 PLACE_CHARTS = frozenset({"trend", "inequality"})
 
@@ -117,6 +122,47 @@ def _write(spec: dict[str, Any], stem: Path, formats: tuple[str, ...]) -> None:
         stem.with_name(f"{stem.name}.{fmt}").write_bytes(data)
 
 
+def drawing_workers() -> int:
+    """Processes that draw at once: one per core this process may use, at most
+    :data:`MAX_WORKERS` (each holds its own renderer, about 150 MB)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def _draw_all(
+    jobs: list[tuple[dict[str, Any], Path]],
+    formats: tuple[str, ...],
+    progress: Progress | None,
+) -> None:
+    """Draw every job, in parallel processes where there is more than one core: the
+    renderer holds Python's interpreter lock, so threads would draw one at a time."""
+    workers = min(drawing_workers(), len(jobs))
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress("drawing the site's charts", done, len(jobs))
+
+    if workers <= 1:
+        for spec, stem in jobs:
+            _write(spec, stem, formats)
+            step()
+        return
+    # the largest first, so no long chart is left to the end while other workers idle
+    order = sorted(jobs, key=lambda job: -len(json.dumps(job[0])))
+    spawn = multiprocessing.get_context("spawn")  # never fork a process holding DuckDB
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+        futures = [pool.submit(_write, spec, stem, formats) for spec, stem in order]
+        for future in as_completed(futures):
+            future.result()
+            step()
+
+
 def draw_charts(
     folder: Path,
     *,
@@ -134,6 +180,7 @@ def draw_charts(
     shutil.rmtree(drawing, ignore_errors=True)
     index: dict[str, Any] = {"indicators_sha256": values_digest(folder), "charts": {}}
     drawn: dict[tuple[str, str, str], dict[str, str] | None] = {}
+    jobs: list[tuple[dict[str, Any], Path]] = []
     ids = indicators or sorted(set(outputs.indicators["indicator_id"].astype(str)))
     for done, indicator_id in enumerate(ids):
         pages: dict[str, list[dict[str, str]]] = {}
@@ -146,7 +193,7 @@ def draw_charts(
                     entry = None
                     if spec is not None:
                         file = f"{indicator_id}/{chart}-{key[2]}"
-                        _write(spec, drawing / file, formats)
+                        jobs.append((spec, drawing / file))
                         entry = {"id": chart, "title": title, "file": file,
                                  "description": str(spec.get("description", title))}  # fmt: skip
                     drawn[key] = entry
@@ -159,8 +206,10 @@ def draw_charts(
     for code, _ in spine_areas(outputs):
         spec = spine_spec(outputs, code)
         if spec is not None:
-            _write(spec, drawing / "spine" / code, formats)
+            jobs.append((spec, drawing / "spine" / code))
             index["spine"][code] = f"spine/{code}"
+    _draw_all(jobs, formats, progress)
+    drawing.mkdir(parents=True, exist_ok=True)
     (drawing / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
     target = folder / FOLDER
     shutil.rmtree(target, ignore_errors=True)
