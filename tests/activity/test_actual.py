@@ -167,3 +167,19 @@ def test_a_population_outside_the_place_is_refused(
     warehouse = write_warehouse(tmp_path / "w.duckdb", apc_spell=APC, geo_lsoa=GEO)
     with pytest.raises(ValidationError, match="not part of Liverpool's 500,000"):
         activity.plan_against_actual(warehouse, plan=plan, place="liverpool", population=population)
+
+
+def test_the_command_scales_the_plan_to_the_population_given(plan: Path, tmp_path: Path) -> None:
+    warehouse = write_warehouse(
+        tmp_path / "w.duckdb", apc_spell=APC, op_appointment=OP, geo_lsoa=GEO
+    )
+    base = ["activity", "actual", "-w", str(warehouse), "--plan", str(plan), "--place",
+            "liverpool", "--json"]  # fmt: skip
+    result = CliRunner().invoke(app, [*base, "--population", "50000"])
+    assert result.exit_code == 0, result.output
+    rows = {(r["provider"], r["pod"], r["month"]): r for r in json.loads(result.stdout)["variance"]}
+    total = rows[("royal-liverpool", "elective-ordinary", "all")]
+    assert (total["plan"], total["place_plan"]) == (pytest.approx(2.2), pytest.approx(22.0))
+    refused = run_cli(*base, "--population", "600000")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "population 600,000 is not part of Liverpool's 500,000" in refused.stderr

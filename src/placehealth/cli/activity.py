@@ -242,14 +242,23 @@ def actual(
     place: str = typer.Option(None, "--place", help="The place (id or place file)."),
     output: Path = typer.Option(None, "--output", "-o", help="CSV, Parquet or Excel file."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    population: float = typer.Option(
+        None,
+        "--population",
+        help="People the warehouse holds, when part of the place (e.g. a synthetic sample): "
+        "the plan is scaled to their share of the place file's population.",
+    ),
     plain_utf8: bool = PLAIN_UTF8,
 ) -> None:
     """Set the provider activity plan, phased in equal twelfths, against the activity the
     warehouse records, by provider, point of delivery and month: plan, actual, difference,
     % difference (small counts hidden), and an SPC chart of each monthly series. The
     place file's providers map the records' provider codes to the plan's (docs/activity.md).
+    The plans count the whole place; --population scales them to a warehouse of part of it.
 
     Example: placehealth activity actual -w out/warehouse.duckdb -o plan-v-actual.xlsx
+
+    Example: placehealth activity actual -w out/demo/liverpool.duckdb --population 20000
 
     Example: placehealth activity actual -w out/warehouse.duckdb --engine spark --json
     """
@@ -257,7 +266,7 @@ def actual(
 
     run = activity.plan_against_actual(
         warehouse, engine=engine, plan=plan, plans=default_plans_path(), place=place,
-        output=output, bom=not plain_utf8,
+        output=output, bom=not plain_utf8, population=population,
     )  # fmt: skip
     if as_json:
         print_json({"variance": run.variance.to_dict("records"), "spc": run.spc.to_dict("records")})
