@@ -192,6 +192,7 @@ def test_a_new_month_recomputes_only_the_periods_it_reaches(tmp_path: Path) -> N
         con.close()
     rerun = run_tiny(warehouse, state)
     # 2017/18 holds December 2017; 2015-17 holds 2017; 2016/17 ended 31 March 2017, more
-    # than 91 days before; 2014-16 and the years before are untouched
-    assert rerun.computed == ("2017/18", "2015-17", "2015", "2016", "2017")
+    # than 91 days before; 2014-16 and the years before are untouched. The window's winter
+    # years (to July 2017) are not reached, but are computed with the window they belong to
+    assert rerun.computed == ("2017/18", "2015-17", "2014-08..2017-07", "2015", "2016", "2017")
     pd.testing.assert_frame_equal(rerun.values, full_tiny(warehouse))

@@ -22,10 +22,13 @@ def test_incremental_runs_publish_what_a_full_run_does(tmp_path: Path) -> None:
     first = run_cli(*common, "-o", str(published / "first.csv"), "--incremental")
     assert first.returncode == 0, first.stderr
     assert "no saved state" in first.stdout
-    assert "8 of 8 periods computed (2014/15, 2015/16, 2016/17, 2017/18, 2015-17" in first.stdout
+    assert (
+        "9 of 9 periods computed (2014/15, 2015/16, 2016/17, 2017/18, 2015-17, 2014-08..2017-07"
+        in first.stdout
+    )
     second = run_cli(*common, "-o", str(published / "second.csv"), "--incremental")
     assert second.returncode == 0, second.stderr
-    assert "0 of 8 periods computed" in second.stdout
+    assert "0 of 9 periods computed" in second.stdout
     full = run_cli(*common, "-o", str(published / "full.csv"))
     assert full.returncode == 0, full.stderr
     assert "periods computed" not in full.stdout

@@ -258,7 +258,7 @@ def actual(
 
     Example: placehealth activity actual -w out/warehouse.duckdb -o plan-v-actual.xlsx
 
-    Example: placehealth activity actual -w out/demo/liverpool.duckdb --population 20000
+    Example: placehealth activity actual -w out/sample.duckdb --population 20000
 
     Example: placehealth activity actual -w out/warehouse.duckdb --engine spark --json
     """

@@ -161,7 +161,8 @@ def roll_up(
     for at_level, members in ((0, areas.by_lsoa), (1, areas.by_practice)):
         for position in members.values():
             known = position.reindex(codes).fillna(-1).to_numpy(dtype=np.int64)
-            at = np.where((which >= 0) & (level == at_level), known[which], -1)
+            known = np.append(known, -1)  # which is -1 for a missing code: nowhere
+            at = np.where(level == at_level, known[which], -1)
             keep = inside & (at >= 0)
             rows.append(np.flatnonzero(keep))
             cells.append(at[keep] * len(years) * segments + cell[keep])
