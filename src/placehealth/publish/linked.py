@@ -104,10 +104,11 @@ def protect(
     cost = np.where(equations.totals(n) & (values > 0), cost + _BIG, cost)
     if present is not None:
         cost = np.where(present, cost, np.inf)
+    columns, pattern_columns = a.tocsc(), pattern.tocsc()  # fixed: converted once
     clean: set[bytes] = set()  # groups of hidden cells already audited
     while True:
         _pass_equations(mask, cost, pattern, rows, cols)
-        if not _audit(mask, cost, a, pattern, clean):
+        if not _audit(mask, cost, a, columns, pattern_columns, clean):
             return first, mask
 
 
@@ -130,21 +131,20 @@ def _pass_equations(
 
 
 def _audit(
-    mask: np.ndarray, cost: np.ndarray, a: sparse.csr_matrix, pattern: sparse.csr_matrix,
-    clean: set[bytes],
+    mask: np.ndarray, cost: np.ndarray, a: sparse.csr_matrix, columns: sparse.csc_matrix,
+    pattern_columns: sparse.csc_matrix, clean: set[bytes],
 ) -> bool:  # fmt: skip
     """Give one fixed cell in each linked group of hidden cells a partner; True if any did."""
     hidden = np.flatnonzero(mask)
-    sub = pattern[:, hidden]
-    degree = np.asarray(sub.sum(axis=0)).ravel()
-    link = (sub.T @ sub).tocsr()
-    count, label = connected_components(link, directed=False)
+    sub = pattern_columns[:, hidden]
+    degree = np.diff(sub.indptr)
+    label = _linked(sub)
+    count = int(label.max(initial=-1)) + 1
     risky = np.zeros(count, dtype=bool)
     risky[label[degree >= 2]] = True
     changed = False
     order = np.argsort(label, kind="stable")
     starts = np.searchsorted(label[order], np.arange(count + 1))
-    columns = a.tocsc()
     for group in np.flatnonzero(risky):
         cells = hidden[order[starts[group] : starts[group + 1]]]
         key = cells.tobytes()
@@ -155,6 +155,17 @@ def _audit(
         else:
             clean.add(key)
     return changed
+
+
+def _linked(sub: sparse.csc_matrix) -> np.ndarray:
+    """The group of each hidden cell (the columns of ``sub``, equations by hidden cells):
+    cells sharing an equation, directly or through others, are one group. Components of
+    the bipartite graph of equations and cells (the cells' own graph squares a place
+    total's many hidden parts); groups numbered in order of their first cell."""
+    equations = sub.shape[0]
+    graph = sparse.bmat([[None, sub], [sub.T, None]], format="csr")
+    _, label = connected_components(graph, directed=False)
+    return pd.factorize(label[equations:])[0]
 
 
 def _free_one(
