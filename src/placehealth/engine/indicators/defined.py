@@ -50,7 +50,7 @@ from placehealth.engine.indicators.context import (
     long_format,
 )
 from placehealth.engine.indicators.grid import Areas, Segments, roll_up
-from placehealth.engine.indicators.prevalence import recorded_by_condition
+from placehealth.engine.indicators.prevalence import having
 from placehealth.engine.indicators.standardise import (
     AREA_KEYS,
     crude_rate,
@@ -282,29 +282,16 @@ def _state_counts(
     ctx: Context, states: dict[str, Events], segments: Segments
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """People with each recorded condition a definition names, at each financial mid-year
-    (conditions are states held from the date recorded), in one pass."""
+    (conditions are states held from the date recorded), in one pass summed in the engine."""
     wanted = sorted({c for e in states.values() for c in e.where.get("condition", ())})
-    recorded = recorded_by_condition(ctx, wanted)
-    recorded["segment"] = np.searchsorted(
-        segments.cuts, recorded["age_start"].to_numpy(), side="right"
-    )
     columns: dict[str, str] = {}
+    sums: dict[str, nw.Expr] = {}
     for i, (key, events) in enumerate(states.items()):
         (condition,) = events.where["condition"]  # one condition a person either has or not
         columns[f"s{i}"] = key
-        recorded[f"s{i}"] = recorded["recorded"].where(recorded["condition"] == condition, 0)
-    return levels(recorded, ["year", "segment"], list(columns)), columns
-
-
-def levels(frame: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
-    """:func:`by_level`'s three sums, of a frame already in hand."""
-    parts = []
-    for level, column in zip(LEVELS, ("lsoa", "practice_code", None), strict=True):
-        by = [column, *keys] if column else keys
-        part = frame.groupby(by, dropna=True, observed=True)[values].sum().reset_index()
-        part = part.rename(columns={column: "code"}) if column else part.assign(code=None)
-        parts.append(part.assign(level=level))
-    return pd.concat(parts, ignore_index=True)
+        sums[f"s{i}"] = flag(nw.col("condition") == condition).sum()
+    grouped = by_level(having(ctx, wanted, ["condition"]), ctx, ["year"], sums, segments)
+    return ctx.backend.collect(grouped), columns
 
 
 def _people(ctx: Context, years: dict[Basis, list[int]], segments: Segments) -> pd.DataFrame:

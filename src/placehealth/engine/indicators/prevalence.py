@@ -24,6 +24,9 @@ def having(ctx: Context, conditions: list[str] | None, by: list[str]) -> nw.Lazy
     records = b.table(t.CONDITION).select("person_key", "condition", "recorded_date")
     if conditions is not None:
         records = records.filter(nw.col("condition").is_in(conditions))
+    # a person holds a condition from its first record: one row per person and ``by``, so
+    # the rows below are unique without a window over millions of them
+    records = records.group_by("person_key", *by).agg(nw.col("recorded_date").min())
     periods = midpoint_frame(ctx)
     people = (
         persons(b)
@@ -36,7 +39,6 @@ def having(ctx: Context, conditions: list[str] | None, by: list[str]) -> nw.Lazy
     return (
         people.join(records, on="person_key")
         .filter(nw.col("recorded_date") <= nw.col("mid"))
-        .unique(["person_key", "year", *by])
         .with_columns(age=age_at("birth_month", "mid"))
     )
 
@@ -47,18 +49,6 @@ def _recorded(ctx: Context, conditions: list[str] | None) -> pd.DataFrame:
         having(ctx, conditions, [])
         .with_columns(age_start=five_year_band(nw.col("age")))
         .group_by("lsoa", "practice_code", "year", "sex", "age_start")
-        .agg(nw.len().alias("recorded"))
-    )
-    return ctx.backend.collect(grouped)
-
-
-def recorded_by_condition(ctx: Context, conditions: list[str]) -> pd.DataFrame:
-    """People with each of ``conditions`` recorded by each mid-year, by condition at the
-    population grain with the exact age in ``age_start`` (one pass for every condition)."""
-    grouped = (
-        having(ctx, conditions, ["condition"])
-        .with_columns(age_start=nw.col("age"))
-        .group_by("lsoa", "practice_code", "year", "sex", "age_start", "condition")
         .agg(nw.len().alias("recorded"))
     )
     return ctx.backend.collect(grouped)
