@@ -214,12 +214,41 @@ def scan(path: Path) -> tuple[float, int]:
     return seconds, rows
 
 
+def one_pass_sql(table: schema.Table) -> str:
+    """The least an indicator by area, period and age does over a table: its events joined
+    to their person and counted by LSOA, practice, financial year and five-year age band."""
+    date = next(c.name for c in table.columns if c.kind is Kind.DATE)
+    return (
+        f"select p.lsoa, p.practice_code, year(e.{date}) - (month(e.{date}) < 4)::int as fy, "
+        f"least(date_diff('year', p.birth_month, e.{date}) // 5, 18) as band, count(*) "
+        f"from {table.name} e join person p on e.person_key = p.person_key group by all"
+    )
+
+
+def one_pass(path: Path) -> float:
+    """Seconds for one grouped pass over every event table (best of three)."""
+    events = [t for t in schema.RECORDS if t.role is Role.EVENT]
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("set enable_progress_bar = false")
+    try:
+
+        def once() -> None:
+            for table in events:
+                con.execute(one_pass_sql(table)).fetchall()
+
+        seconds, _ = measure(once, repeat=3)
+    finally:
+        con.close()
+    return seconds
+
+
 def main(sizes: tuple[int, ...] = SIZES, alone_up_to: int = ALONE_UP_TO) -> None:
     table: list[dict[str, Any]] = []
     load = os.getloadavg()
     for persons in sizes:
         path = warehouse(persons)
         scan_s, rows = scan(path)
+        pass_s = one_pass(path)
         run = pipeline(path, persons)
         compute = child(COMPUTE, path)
         alone = child(ALONE, path) if persons <= alone_up_to else None
@@ -237,6 +266,8 @@ def main(sizes: tuple[int, ...] = SIZES, alone_up_to: int = ALONE_UP_TO) -> None
                 "compute s": compute["seconds"],
                 "compute peak MB": compute["peak_mb"],
                 f"ratio compute ÷ scan (target ≤ {SCANS:.0f})": compute["seconds"] / scan_s,
+                "one grouped pass s (baseline)": pass_s,
+                "ratio compute ÷ grouped pass": compute["seconds"] / pass_s,
                 "indicators alone s (baseline)": alone["seconds"] if alone else "—",
                 "alone peak MB": alone["peak_mb"] if alone else "—",
                 "ratio alone ÷ compute": alone["seconds"] / compute["seconds"] if alone else "—",
@@ -255,7 +286,11 @@ def main(sizes: tuple[int, ...] = SIZES, alone_up_to: int = ALONE_UP_TO) -> None
             "and imports included; peak MB: the child's maximum resident set. "
             "Baseline: one DuckDB query per event table reading every column (count, "
             "distinct person keys, min and max of each date), best of three, on the same "
-            "warehouse. Synthetic Liverpool: seed 1 for 100,000 and 500,000 persons "
+            "warehouse. One grouped pass: one DuckDB query per event table joining its "
+            "rows to their person and counting them by LSOA, practice, financial year and "
+            "five-year age band (the least any indicator by area, period and age does over "
+            "that table), best of three. "
+            "Synthetic Liverpool: seed 1 for 100,000 and 500,000 persons "
             "(registered on 1 April 2014; births and arrivals come on top); 2,000,000 is "
             "four 500,000 populations (seeds 1–4) side by side, as one synth run cannot "
             f"number more than {MAX_SYNTH:,}. {os.cpu_count()} cores shared with other "
