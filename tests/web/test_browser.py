@@ -145,6 +145,8 @@ def test_sign_in_browse_and_download_in_a_browser(
     spine = page.eval_on_selector("#chart-spine img", "i => i.naturalWidth")
     assert spine > 0  # the spine chart drew
     accessible(page, "overview")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "overview-first-screen", full_page=False)  # the README's picture
 
     page.click("a[href='/indicators/ae-attendances']")
     page.wait_for_url(f"{address}/indicators/ae-attendances")
