@@ -46,23 +46,20 @@ def diabetes_indicators(ctx: Context) -> list[pd.DataFrame]:
     per 100,000 of the register under 75."""
     b = ctx.backend
     wanted = [DIABETES, *ALSO_RECORDED.values()]
-    recorded = having(ctx, wanted, ["condition"])
-    register = recorded.filter(
-        nw.col("condition") == DIABETES, nw.col("age") >= register_age()
-    ).select("person_key", "year", "age", "lsoa", "practice_code")
-    also = (
-        recorded.filter(nw.col("condition") != DIABETES)
-        .select("person_key", "year", "condition")
-        .with_columns(has=nw.lit(1))
-    )
-    flags = [flag(~nw.col(f"has_{c}").is_null()).sum().alias(c) for c in ALSO_RECORDED.values()]
-    widened = register
-    for condition in ALSO_RECORDED.values():
-        mine = also.filter(nw.col("condition") == condition).select(
-            "person_key", "year", nw.col("has").alias(f"has_{condition}")
+    # one row per person and year, a flag for each condition held: one pass over the
+    # conditions held (not one join per condition, each recomputing them)
+    held = {c: flag(nw.col("condition") == c).max().alias(f"has_{c}") for c in wanted}
+    people = (
+        having(ctx, wanted, ["condition"])
+        .group_by("person_key", "year")
+        .agg(
+            nw.col("age").max(), nw.col("lsoa").max(), nw.col("practice_code").max(),
+            *held.values(),
         )
-        widened = widened.join(mine, on=["person_key", "year"], how="left")
-    widened = widened.join(_heart_attacks(ctx), on=["person_key", "year"], how="left")
+    )  # fmt: skip
+    register = people.filter(nw.col(f"has_{DIABETES}") == 1, nw.col("age") >= register_age())
+    flags = [nw.col(f"has_{c}").sum().alias(c) for c in ALSO_RECORDED.values()]
+    widened = register.join(_heart_attacks(ctx), on=["person_key", "year"], how="left")
     counts = widened.group_by(GRAIN).agg(
         nw.len().alias("register"),
         flag(nw.col("age") < UNDER).sum().alias("register_u75"),
